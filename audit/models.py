@@ -1,0 +1,111 @@
+"""The append-only, tamper-evident audit trail."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutable("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditLogImmutable("Audit entries cannot be deleted.")
+
+
+class AuditLog(models.Model):
+    """One recorded change, chained to its business's previous entry by hash.
+
+    `sale`, `customer` and `user` keep their ids even after the row they point to is
+    deleted: the trail outlives what it describes, so they carry no database constraint.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey(
+        "pos_project.Business", on_delete=models.PROTECT, related_name="audit_logs"
+    )
+    sequence = models.PositiveBigIntegerField(help_text="Position in the business's chain.")
+    event_type = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_name = models.CharField(max_length=150)
+    sale = models.ForeignKey(
+        "sales.Sale",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="audit_logs",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="audit_logs",
+    )
+    event_data = models.JSONField(default=dict)
+    description = models.TextField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "sequence"], name="audit_log_one_entry_per_chain_position"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["business", "-timestamp", "-id"], name="audit_business_time"),
+            models.Index(fields=["business", "event_type", "-timestamp"], name="audit_event"),
+            models.Index(fields=["sale", "-timestamp"], name="audit_sale"),
+            models.Index(fields=["customer", "-timestamp"], name="audit_customer"),
+            models.Index(fields=["user", "-timestamp"], name="audit_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} by {self.user_name} at {self.timestamp:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("Audit entries cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of a business's chain, locked by every writer.
+
+    Locking this one row is what keeps concurrent writers from forking the chain.
+    """
+
+    business = models.OneToOneField(
+        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["business"]
+
+    def __str__(self):
+        return f"{self.business}: #{self.last_sequence}"

@@ -1,0 +1,217 @@
+"""Customers, and what they owe: the ledger of accounts receivable and its allocations."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pos_project.money import ZERO, money_field
+
+
+class CustomerType(models.TextChoices):
+    # Buys for themselves at the public price.
+    RETAIL = "RETAIL", "Retail"
+    # Buys to resell or for an institution, at the wholesale price.
+    WHOLESALE = "WHOLESALE", "Wholesale"
+
+
+class DebtPaymentMethod(models.TextChoices):
+    # Ways a customer pays off a debt; "on account" is not one of them.
+    CASH = "CASH", "Cash"
+    CARD = "CARD", "Card"
+    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+
+
+class Customer(models.Model):
+    """A regular customer of one business.
+
+    `outstanding_balance`, `total_purchases`, `sales_count` and `last_purchase_date` are
+    kept on the row by the customers' services, in the same transaction as the sale or
+    payment that changes them, so lists sort and filter on them at any size.
+    `check_ledgers` proves them against the ledger and the sales.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey(
+        "pos_project.Business", on_delete=models.PROTECT, related_name="customers"
+    )
+    name = models.CharField(max_length=200)
+    # Lower-cased, accent-free copy of `name`, so search ignores case and accents on any
+    # database and a trigram index can serve it on PostgreSQL.
+    search_name = models.CharField(max_length=200, editable=False, default="")
+    # NULL, not "", when absent: the per-business unique constraint ignores NULLs.
+    phone = models.CharField(  # noqa: DJ001
+        max_length=20, null=True, blank=True, help_text="E.164, e.g. +212612345678."
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    notes = models.TextField(blank=True)
+    customer_type = models.CharField(
+        max_length=10, choices=CustomerType.choices, default=CustomerType.RETAIL
+    )
+    credit_limit = money_field(
+        null=True, blank=True, help_text="Empty: no limit. 0: no credit at all."
+    )
+    outstanding_balance = money_field(
+        default=ZERO, help_text="What the customer owes; negative is credit held for them."
+    )
+    total_purchases = money_field(default=ZERO)
+    sales_count = models.PositiveIntegerField(default=0)
+    last_purchase_date = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "phone"], name="customer_unique_phone_per_business"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_limit__isnull=True) | Q(credit_limit__gte=0),
+                name="customer_credit_limit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_purchases__gte=0), name="customer_total_purchases_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["business", "search_name"], name="customer_business_name"),
+            models.Index(fields=["business", "-outstanding_balance"], name="customer_balance"),
+            models.Index(fields=["business", "-last_purchase_date"], name="customer_last_purchase"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_credit_limit(self) -> bool:
+        return self.credit_limit is not None
+
+    @property
+    def available_credit(self) -> Decimal | None:
+        if self.credit_limit is None:
+            return None
+        return self.credit_limit - self.outstanding_balance
+
+    def can_make_purchase(self, amount: Decimal) -> bool:
+        """Whether `amount` more on account fits the credit limit."""
+        if not self.is_active:
+            return False
+        if self.credit_limit is None:
+            return True
+        return self.outstanding_balance + amount <= self.credit_limit
+
+
+class LedgerEntryType(models.TextChoices):
+    # An on-account sale: the customer owes more (+).
+    SALE_CHARGE = "SALE_CHARGE", "Sale charge"
+    # Money received against the debt (-).
+    PAYMENT = "PAYMENT", "Payment"
+    # A completed on-account sale was cancelled (-).
+    SALE_REVERSAL = "SALE_REVERSAL", "Sale reversal"
+    # A manager's correction: credit given (-) or taken back (+).
+    CREDIT_ADJUSTMENT = "CREDIT_ADJUSTMENT", "Credit adjustment"
+
+
+class CustomerPayment(models.Model):
+    """Money a customer paid against their debt: the financial record of it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    amount = money_field()
+    method = models.CharField(max_length=12, choices=DebtPaymentMethod.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    received_by_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="customer_payment_positive")
+        ]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="payment_customer_time")]
+
+    def __str__(self):
+        return f"{self.amount} from {self.customer}"
+
+
+class CustomerLedgerEntry(models.Model):
+    """One line of a customer's statement. Append-only.
+
+    The customer's balance always equals the sum of their entries, and `balance_after` is
+    the running sum up to and including this one (in `sequence` order).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="ledger_entries")
+    sequence = models.PositiveIntegerField(help_text="Position in the customer's statement.")
+    entry_type = models.CharField(max_length=20, choices=LedgerEntryType.choices)
+    amount = money_field(help_text="Positive raises the debt; negative lowers it.")
+    balance_after = money_field()
+    sale = models.ForeignKey(
+        "sales.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
+    payment = models.OneToOneField(
+        CustomerPayment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entry",
+    )
+    description = models.CharField(max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "sequence"]
+        verbose_name_plural = "customer ledger entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "sequence"], name="ledger_one_entry_per_position"
+            ),
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+        ]
+        indexes = [models.Index(fields=["business", "-created_at"], name="ledger_business_time")]
+
+    def __str__(self):
+        return f"{self.get_entry_type_display()} {self.amount} ({self.customer})"
+
+
+class ReceivableAllocation(models.Model):
+    """How much of a credit (a payment, or credit given) settles which on-account sale.
+
+    Credits settle the oldest unpaid sales first; credit left over waits for the next
+    on-account sale. A sale's `amount_due` is its on-account amount less its allocations.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="allocations")
+    credit_entry = models.ForeignKey(
+        CustomerLedgerEntry, on_delete=models.PROTECT, related_name="allocations"
+    )
+    sale = models.ForeignKey("sales.Sale", on_delete=models.PROTECT, related_name="allocations")
+    amount = money_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.amount} to {self.sale_id}"

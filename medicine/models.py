@@ -1,0 +1,82 @@
+"""The catalogue: medicines, their prices and their stock per storefront."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from pos_project.money import money_field
+
+
+class Medicine(models.Model):
+    """A product on the shelf.
+
+    `prix_br` is the public retail price; front ends also read it as `ppv`. A line never
+    sells above it. `wholesale_price`, when empty, falls back to `prix_br`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey(
+        "pos_project.Business", on_delete=models.PROTECT, related_name="medicines"
+    )
+    name = models.CharField(max_length=200)
+    generic_name = models.CharField(max_length=200, blank=True)
+    form = models.CharField(max_length=60, blank=True, help_text="Tablet, syrup, cream...")
+    strength = models.CharField(max_length=60, blank=True, help_text="500 mg, 1 g/5 ml...")
+    # NULL, not "", when absent: the per-business unique constraint ignores NULLs.
+    barcode = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    prix_br = money_field(verbose_name="retail price (PPV)")
+    wholesale_price = money_field(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "barcode"], name="medicine_unique_barcode_per_business"
+            ),
+            models.CheckConstraint(condition=Q(prix_br__gt=0), name="medicine_price_positive"),
+            models.CheckConstraint(
+                condition=Q(wholesale_price__isnull=True) | Q(wholesale_price__gt=0),
+                name="medicine_wholesale_price_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "name"], name="medicine_business_name")]
+
+    def __str__(self):
+        return f"{self.name} {self.strength}".strip()
+
+    @property
+    def ppv(self) -> Decimal:
+        return self.prix_br
+
+    @property
+    def effective_wholesale_price(self) -> Decimal:
+        return self.wholesale_price if self.wholesale_price is not None else self.prix_br
+
+
+class Stock(models.Model):
+    """How many units of a medicine one storefront has. Never below zero."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    medicine = models.ForeignKey(Medicine, on_delete=models.CASCADE, related_name="stocks")
+    storefront = models.ForeignKey(
+        "pos_project.Storefront", on_delete=models.PROTECT, related_name="stocks"
+    )
+    quantity = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["medicine", "storefront"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["medicine", "storefront"], name="stock_one_row_per_storefront"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.medicine} @ {self.storefront}: {self.quantity}"

@@ -1,0 +1,37 @@
+from rest_framework import serializers
+
+from pos_project.models import Business, Role, Storefront
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class BusinessSerializer(serializers.ModelSerializer):
+    currency_symbol = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Business
+        fields = ["id", "name", "currency_code", "currency_symbol", "default_region", "time_zone"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    full_name = serializers.CharField(source="user.get_full_name")
+    role = serializers.ChoiceField(choices=Role.choices)
+    is_manager = serializers.BooleanField()
+    business = BusinessSerializer()
+
+
+class StorefrontSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Storefront
+        fields = ["id", "name", "address", "is_active"]

@@ -1,0 +1,86 @@
+from django.contrib.auth import authenticate
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from pos_project.api.serializers import (
+    MeSerializer,
+    StorefrontSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from pos_project.exceptions import DomainError
+from pos_project.models import Storefront
+from pos_project.schema import error_responses
+from pos_project.tenancy import BusinessScopedMixin
+
+
+class LoginThrottle(SimpleRateThrottle):
+    """Limits password attempts per client address, whatever username they try."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ObtainTokenView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, **error_responses(400, 429)},
+        auth=[],
+        summary="Exchange a username and password for an API token",
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            raise DomainError(
+                "Invalid credentials",
+                "The username or password is wrong. Check them and try again.",
+                code="invalid_credentials",
+            )
+        if not hasattr(user, "staff_member"):
+            raise DomainError(
+                "No staff membership",
+                "This account does not work for any business. Ask the owner to add it.",
+                code="no_staff_membership",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeSerializer, **error_responses(401, 403)})
+    def get(self, request):
+        return Response(MeSerializer(request.user.staff_member).data)
+
+
+class StorefrontListView(BusinessScopedMixin, generics.ListAPIView):
+    queryset = Storefront.objects.all()
+    serializer_class = StorefrontSerializer
+    filterset_fields = ["is_active"]
+    ordering_fields = ["name"]
+
+
+def healthz(request):
+    """Liveness and database reachability, for load balancers and process managers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,143 @@
+"""The shared kernel: the business every row belongs to, its storefronts and its staff."""
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from phonenumbers import SUPPORTED_REGIONS
+
+CURRENCY_SYMBOLS = {"MAD": "DH"}
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone, such as 'Africa/Casablanca'.")
+
+
+def validate_region(value: str) -> None:
+    if value not in SUPPORTED_REGIONS:
+        raise ValidationError(f"{value!r} is not a known phone region, such as 'MA'.")
+
+
+class Role(models.TextChoices):
+    # Runs the business: everything a manager may do, and staff accounts.
+    OWNER = "OWNER", "Owner"
+    # Runs the shop floor: credit limits, cancellations, prices, stock, the audit trail.
+    MANAGER = "MANAGER", "Manager"
+    # Sells at the till: customers' contact details, draft sales to completion, debt payments.
+    CASHIER = "CASHIER", "Cashier"
+
+
+class Business(models.Model):
+    """A shop or chain: the tenant that owns every other row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    currency_code = models.CharField(max_length=3, default="MAD")
+    default_region = models.CharField(
+        max_length=2,
+        default="MA",
+        validators=[validate_region],
+        help_text="Phone numbers typed without a country code are read in this region.",
+    )
+    time_zone = models.CharField(
+        max_length=64, default="Africa/Casablanca", validators=[validate_time_zone]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "businesses"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def currency_symbol(self) -> str:
+        return CURRENCY_SYMBOLS.get(self.currency_code, self.currency_code)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Storefront(models.Model):
+    """One shop of a business, with its own till and stock."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="storefronts")
+    name = models.CharField(max_length=120)
+    address = models.CharField(max_length=255, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "name"], name="storefront_unique_name_per_business"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffMember(models.Model):
+    """Links a login to the one business it works for, with its role there."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CASHIER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["business__name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.get_role_display()}, {self.business})"
+
+    @property
+    def is_manager(self) -> bool:
+        """Managers and owners share the back-office rights."""
+        return self.role in (Role.MANAGER, Role.OWNER)
+
+
+class IdempotencyKey(models.Model):
+    """The first outcome of a money-moving POST, replayed to retries with the same key."""
+
+    class State(models.TextChoices):
+        # The first request holds the key and is still running.
+        IN_PROGRESS = "IN_PROGRESS", "In progress"
+        # The first request succeeded; its response is stored for replays.
+        COMPLETED = "COMPLETED", "Completed"
+
+    id = models.BigAutoField(primary_key=True)
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "user", "key"], name="idempotency_key_unique_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.state})"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from pos_project.api.views import MeView, ObtainTokenView, StorefrontListView, healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("api/me/", MeView.as_view(), name="me"),
+    path("api/storefronts/", StorefrontListView.as_view(), name="storefront-list"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("customers/api/", include("customers.api.urls")),
+    path("medicine/api/", include("medicine.api.urls")),
+    path("sales/api/", include("sales.api.urls")),
+    path("sales/api/", include("audit.api.urls")),
+]
+
+handler400 = "pos_project.exceptions.json_bad_request"
+handler403 = "pos_project.exceptions.json_permission_denied"
+handler404 = "pos_project.exceptions.json_not_found"
+handler500 = "pos_project.exceptions.json_server_error"

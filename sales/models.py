@@ -1,0 +1,171 @@
+"""Sales: a cart that becomes a receipt, its lines and how it was paid."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from pos_project.money import ZERO, money_field
+
+WALK_IN_CUSTOMER = "Walk-in Customer"
+
+
+class SaleType(models.TextChoices):
+    # Priced at the public price (prix_br / ppv).
+    RETAIL = "RETAIL", "Retail"
+    # Priced at the wholesale price, falling back to the public price.
+    WHOLESALE = "WHOLESALE", "Wholesale"
+
+
+class SaleStatus(models.TextChoices):
+    # A cart being rung up: lines, customer and type may change.
+    DRAFT = "DRAFT", "Draft"
+    # Paid and final: stock is gone, the receipt number is allocated.
+    COMPLETED = "COMPLETED", "Completed"
+    # Abandoned as a draft, or reversed after completion. Never changes again.
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "CASH", "Cash"
+    CARD = "CARD", "Card"
+    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+    # Charged to the customer's account: owed, not taken into the till.
+    ON_ACCOUNT = "ON_ACCOUNT", "On account"
+
+
+class Sale(models.Model):
+    """One sale at one storefront.
+
+    `subtotal`, `discount_total` and `total_amount` are recomputed from the lines in the
+    transaction that changes a line, never at display time.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey(
+        "pos_project.Business", on_delete=models.PROTECT, related_name="sales"
+    )
+    storefront = models.ForeignKey(
+        "pos_project.Storefront", on_delete=models.PROTECT, related_name="sales"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales",
+    )
+    type = models.CharField(max_length=10, choices=SaleType.choices, default=SaleType.RETAIL)
+    status = models.CharField(max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT)
+    receipt_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # NULL until completion allocates one.
+    receipt_number = models.CharField(max_length=20, null=True, blank=True, editable=False)  # noqa: DJ001
+    subtotal = money_field(default=ZERO)
+    discount_total = money_field(default=ZERO)
+    total_amount = money_field(default=ZERO)
+    amount_paid = money_field(default=ZERO, help_text="Tendered, including the on-account part.")
+    change_due = money_field(default=ZERO)
+    on_account_amount = money_field(default=ZERO, help_text="Charged to the customer's account.")
+    amount_due = money_field(default=ZERO, help_text="On-account amount not yet settled.")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "receipt_sequence"], name="sale_unique_receipt_per_business"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount__gte=0), name="sale_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_due__gte=0) & Q(amount_due__lte=F("on_account_amount")),
+                name="sale_amount_due_within_on_account",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["business", "-created_at"], name="sale_business_time"),
+            models.Index(fields=["customer", "-created_at"], name="sale_customer_time"),
+            models.Index(fields=["business", "status", "-created_at"], name="sale_status_time"),
+        ]
+
+    def __str__(self):
+        return self.receipt_number or f"Draft {str(self.id)[:8]}"
+
+    @property
+    def customer_name(self) -> str:
+        return self.customer.name if self.customer_id else WALK_IN_CUSTOMER
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == SaleStatus.DRAFT
+
+
+class SaleItem(models.Model):
+    """A line of a sale. Name and unit price are captured when added (or re-priced)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="items")
+    medicine = models.ForeignKey("medicine.Medicine", on_delete=models.PROTECT, related_name="+")
+    medicine_name = models.CharField(max_length=255)
+    unit_price = money_field()
+    quantity = models.PositiveIntegerField()
+    discount = money_field(default=ZERO, help_text="Taken off the whole line.")
+    line_total = money_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="sale_item_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0) & Q(line_total__gte=0),
+                name="sale_item_discount_within_line",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.medicine_name}"
+
+
+class Payment(models.Model):
+    """One tender of a completed sale."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="payments")
+    method = models.CharField(max_length=12, choices=PaymentMethod.choices)
+    amount = money_field()
+    reference = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount}"
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number a business issued; locked at completion so numbers are gap-free."""
+
+    business = models.OneToOneField(
+        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["business"]
+
+    def __str__(self):
+        return f"{self.business}: {self.last_number}"

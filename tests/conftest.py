@@ -1,0 +1,112 @@
+"""Fixtures every app's tests share: two businesses, a user of each role, API clients."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from pos_project.actors import Actor
+from pos_project.models import Role
+from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="proves row locking or concurrency, which only PostgreSQL provides; set DATABASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters live in the cache; one test's logins must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def business(db):
+    return BusinessFactory(name="Pharmacie Atlas")
+
+
+@pytest.fixture
+def storefront(business):
+    return StorefrontFactory(business=business, name="Main")
+
+
+@pytest.fixture
+def other_business(db):
+    return BusinessFactory(name="Pharmacie Rival")
+
+
+@pytest.fixture
+def other_storefront(other_business):
+    return StorefrontFactory(business=other_business, name="Rival Main")
+
+
+def _staff(business, role):
+    return StaffMemberFactory(business=business, role=role).user
+
+
+@pytest.fixture
+def owner(business):
+    return _staff(business, Role.OWNER)
+
+
+@pytest.fixture
+def manager(business):
+    return _staff(business, Role.MANAGER)
+
+
+@pytest.fixture
+def cashier(business):
+    return _staff(business, Role.CASHIER)
+
+
+@pytest.fixture
+def other_manager(other_business):
+    """A manager of another business: must see nothing of `business`."""
+    return _staff(other_business, Role.MANAGER)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+@pytest.fixture
+def owner_client(owner):
+    return client_for(owner)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return client_for(manager)
+
+
+@pytest.fixture
+def cashier_client(cashier):
+    return client_for(cashier)
+
+
+@pytest.fixture
+def other_client(other_manager):
+    return client_for(other_manager)
+
+
+@pytest.fixture
+def manager_actor(manager):
+    return Actor.for_user(manager)
+
+
+@pytest.fixture
+def cashier_actor(cashier):
+    return Actor.for_user(cashier)

@@ -10,6 +10,8 @@ from pos_project.actors import Actor
 from pos_project.models import Role
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 
+pytest_plugins = ["tests.audit.database"]
+
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="proves row locking or concurrency, which only PostgreSQL provides; set DATABASE_URL",

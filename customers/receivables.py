@@ -12,23 +12,31 @@ Rules kept here:
   whatever is left over is held for the next on-account sale;
 - cancelling a completed on-account sale reverses its whole on-account charge; payments
   already allocated to it are released and settle the next oldest unpaid sales, or are
-  held as credit (a negative balance) when nothing else is owed.
+  held as credit (a negative balance) when nothing else is owed;
+- a payment larger than what is owed is refused unless the caller allows the overpayment,
+  which is then held as credit;
+- a manager's "deduct" adjustment takes back credit held for the customer, never more: a
+  debt only ever arises from an on-account sale, so every debt ages from a sale date and
+  every payment settles a known sale. Deducted credit is no longer free to settle sales.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from audit.services import audit_record
 from customers.models import (
     Customer,
     CustomerLedgerEntry,
     CustomerPayment,
+    DebtPaymentMethod,
     LedgerEntryType,
     ReceivableAllocation,
 )
 from pos_project.actors import Actor
-from pos_project.money import ZERO
+from pos_project.exceptions import DomainError
+from pos_project.money import MAX_DIGITS, ZERO
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -79,6 +87,12 @@ def ledger_post(
 
 
 def _unallocated_credits(customer: Customer) -> list[tuple[CustomerLedgerEntry, Decimal]]:
+    """Credits still free to settle sales, oldest first, with what is left of each.
+
+    Credit taken back by "deduct" adjustments is no longer free: it is taken from the
+    oldest unallocated credits. That portion stays put as allocations are made (they only
+    consume what lies after it), so the result is the same however often it is computed.
+    """
     credits = (
         CustomerLedgerEntry.objects.filter(
             customer=customer, entry_type__in=CREDIT_TYPES, amount__lt=0
@@ -86,12 +100,27 @@ def _unallocated_credits(customer: Customer) -> list[tuple[CustomerLedgerEntry, 
         .annotate(allocated=Sum("allocations__amount"))
         .order_by("sequence")
     )
+    taken_back = (
+        customer.ledger_entries.filter(
+            entry_type=LedgerEntryType.CREDIT_ADJUSTMENT, amount__gt=0
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
     remaining = []
     for entry in credits:
         left = -entry.amount - (entry.allocated or ZERO)
+        if left > 0 and taken_back > 0:
+            skipped = min(left, taken_back)
+            left -= skipped
+            taken_back -= skipped
         if left > 0:
             remaining.append((entry, left))
     return remaining
+
+
+def credit_held(*, customer: Customer) -> Decimal:
+    """Credit held for the customer: what is free to settle their next on-account sales."""
+    return sum((left for _, left in _unallocated_credits(customer)), ZERO)
 
 
 def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
@@ -154,6 +183,9 @@ def receivable_charge_sale(
         sale=sale,
     )
     allocations_settle(customer=customer)
+    # Settling saved its own copy of the sale; the caller's copy must not write the old
+    # amount due back if it saves the sale again.
+    sale.refresh_from_db(fields=["amount_due"])
     return entry
 
 
@@ -216,3 +248,234 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
+
+
+# Amounts fit `money_field`: MAX_DIGITS digits, two of them after the point.
+LARGEST_AMOUNT = Decimal(10) ** (MAX_DIGITS - 2) - Decimal("0.01")
+
+
+class AdjustmentType:
+    # Gives the customer credit: their balance goes down.
+    ADD = "add"
+    # Takes credit held for the customer back: their balance goes up.
+    DEDUCT = "deduct"
+    CHOICES = (ADD, DEDUCT)
+
+
+def _invalid(field: str, error: str, message: str, *, code: str, **details) -> DomainError:
+    """A 400 naming the field at fault, shaped like the API's own validation errors."""
+    return DomainError(error, message, code=code, fields={field: [message]}, **details)
+
+
+def _money_amount(value) -> Decimal:
+    """`value` as a positive amount of money with at most two decimals, or a DomainError."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise _invalid(
+            "amount",
+            "Invalid amount",
+            'Send the amount as a number with at most two decimals, e.g. "120.50".',
+            code="amount_invalid",
+        )
+    if amount <= 0:
+        raise _invalid(
+            "amount",
+            "Amount must be positive",
+            "Send an amount greater than zero.",
+            code="amount_not_positive",
+        )
+    if amount > LARGEST_AMOUNT:
+        raise _invalid(
+            "amount",
+            "Amount too large",
+            f"Amounts may not exceed {LARGEST_AMOUNT}.",
+            code="amount_too_large",
+        )
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise _invalid(
+            "amount",
+            "Too many decimals",
+            "Amounts have at most two decimals (cents). Round the amount and send it again.",
+            code="amount_too_precise",
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _allocation_rows(allocations) -> list[dict]:
+    return [
+        {
+            "sale_id": str(allocation.sale_id),
+            "receipt_number": allocation.sale.receipt_number,
+            "amount": allocation.amount,
+        }
+        for allocation in allocations
+    ]
+
+
+def customer_record_payment(
+    *,
+    customer: Customer,
+    amount,
+    method: str,
+    actor: Actor,
+    reference: str = "",
+    note: str = "",
+    allow_overpayment: bool = False,
+) -> CustomerPayment:
+    """Record money a customer paid against their debt, and settle their oldest sales with it.
+
+    A payment above what is owed is refused unless `allow_overpayment`: the extra is then
+    held as credit (a negative balance) for the customer's next on-account sales.
+    """
+    amount = _money_amount(amount)
+    if method not in DebtPaymentMethod.values:
+        raise _invalid(
+            "method",
+            "Unknown payment method",
+            f"Use one of: {', '.join(DebtPaymentMethod.values)}.",
+            code="payment_method_invalid",
+            allowed_methods=list(DebtPaymentMethod.values),
+        )
+    with transaction.atomic():
+        # Locked so that a till charging the account and this payment cannot interleave:
+        # the overpayment check below must see the balance the payment is applied to.
+        customer = customer_lock(customer=customer)
+        balance_before = customer.outstanding_balance
+        owed = max(balance_before, ZERO)
+        if amount > owed and not allow_overpayment:
+            raise _invalid(
+                "type",
+                "Payment exceeds the amount owed",
+                f"The customer owes {owed}. Record at most that, or send "
+                '"allow_overpayment": true to hold the extra as credit for them.',
+                code="overpayment_not_allowed",
+                outstanding_balance=str(owed),
+            )
+        payment = CustomerPayment.objects.create(
+            business_id=customer.business_id,
+            customer=customer,
+            amount=amount,
+            method=method,
+            reference=(reference or "")[:100],
+            note=(note or "")[:255],
+            received_by=actor.user,
+            received_by_name=actor.name,
+        )
+        entry = ledger_post(
+            customer=customer,
+            entry_type=LedgerEntryType.PAYMENT,
+            amount=-amount,
+            description=f"Payment ({DebtPaymentMethod(method).label})",
+            actor=actor,
+            payment=payment,
+        )
+        allocations_settle(customer=customer)
+        settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type="customer.payment_recorded",
+            description=(
+                f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
+                f"{amount} from {customer.name}."
+            ),
+            event_data={
+                "payment_id": str(payment.pk),
+                "amount": amount,
+                "method": method,
+                "reference": payment.reference,
+                "balance_before": balance_before,
+                "balance_after": customer.outstanding_balance,
+                "overpayment": max(amount - owed, ZERO),
+                "allocations": _allocation_rows(settled),
+            },
+            customer=customer,
+        )
+    payment.customer = customer
+    return payment
+
+
+def customer_adjust_credit(
+    *, customer: Customer, amount, type: str, reason: str, actor: Actor
+) -> CustomerLedgerEntry:
+    """A manager's correction to what the customer owes.
+
+    "add" gives credit: the balance goes down, and the credit settles unpaid sales oldest
+    first like a payment. "deduct" takes back credit held for the customer, up to what is
+    held (see the module notes).
+    """
+    if not actor.is_manager:
+        raise DomainError(
+            "Permission denied",
+            "Only a manager or the owner may adjust a customer's credit.",
+            code="manager_required",
+            status_code=403,
+        )
+    amount = _money_amount(amount)
+    if type not in AdjustmentType.CHOICES:
+        raise DomainError(
+            "Unknown adjustment type",
+            'Use "add" to give the customer credit or "deduct" to take credit back.',
+            code="adjustment_type_invalid",
+            allowed_types=list(AdjustmentType.CHOICES),
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid(
+            "reason",
+            "Reason required",
+            "Say why the credit is adjusted; the reason is kept on the statement and in the "
+            "audit trail.",
+            code="reason_required",
+        )
+    with transaction.atomic():
+        customer = customer_lock(customer=customer)
+        balance_before = customer.outstanding_balance
+        if type == AdjustmentType.DEDUCT:
+            held = credit_held(customer=customer)
+            if amount > held:
+                raise DomainError(
+                    "Deduction exceeds the credit held",
+                    f"The customer has {held} of credit held; at most that can be taken back. "
+                    "To charge the customer for goods, sell on account.",
+                    code="deduction_exceeds_credit",
+                    credit_held=str(held),
+                )
+        signed = -amount if type == AdjustmentType.ADD else amount
+        entry = ledger_post(
+            customer=customer,
+            entry_type=LedgerEntryType.CREDIT_ADJUSTMENT,
+            amount=signed,
+            description=f"Credit {'given' if type == AdjustmentType.ADD else 'taken back'}: "
+            f"{reason}",
+            actor=actor,
+        )
+        settled = []
+        if type == AdjustmentType.ADD:
+            allocations_settle(customer=customer)
+            settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type="customer.credit_adjusted",
+            description=(
+                f"{actor.name} {'gave' if type == AdjustmentType.ADD else 'took back'} "
+                f"{amount} of credit {'to' if type == AdjustmentType.ADD else 'from'} "
+                f"{customer.name}: {reason}"
+            ),
+            event_data={
+                "entry_id": str(entry.pk),
+                "type": type,
+                "amount": amount,
+                "reason": reason,
+                "balance_before": balance_before,
+                "balance_after": customer.outstanding_balance,
+                "allocations": _allocation_rows(settled),
+            },
+            customer=customer,
+        )
+    entry.customer = customer
+    return entry

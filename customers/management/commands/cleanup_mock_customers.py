@@ -1,0 +1,461 @@
+"""`manage.py cleanup_mock_customers`: review, then remove, test customers (DESIGN section 9).
+
+The rules live in `customers.mock_detection` (who is a candidate) and
+`customers.mock_cleanup` (what happens to each); this command shows them, asks, and reports.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+import uuid
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils import timezone
+from tqdm import tqdm
+
+from customers.mock_cleanup import (
+    ACTOR_NAME,
+    DEACTIVATE,
+    DELETE,
+    SKIP,
+    CleanupResult,
+    MockCleanupError,
+    ReviewRow,
+    backup_path_check,
+    customers_to_scan,
+    mock_customer_review,
+    mock_customers_cleanup,
+)
+from customers.mock_detection import MOCK_WORDS, PLACEHOLDER_PHONES
+from pos_project.actors import Actor
+from pos_project.models import Business
+from pos_project.money import format_money
+
+# Below this many rows a progress bar is only noise.
+PROGRESS_THRESHOLD = 200
+DEFAULT_BACKUP_FOLDER = Path("mock-cleanup-backups")
+NAME_WIDTH = 40
+YES_ANSWERS = {"y", "yes"}
+
+
+def _display_width(text: str) -> int:
+    # Chinese and other wide characters take two columns, combining marks none.
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def _clip(text: str, width: int) -> str:
+    if _display_width(text) <= width:
+        return text
+    clipped = ""
+    for char in text:
+        if _display_width(clipped + char) > width - 1:
+            break
+        clipped += char
+    return clipped + "…"
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(width - _display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+def _plan_text(row: ReviewRow) -> str:
+    if row.action == DELETE:
+        return "delete"
+    if row.action == DEACTIVATE:
+        return f"deactivate ({row.why})"
+    if row.action == SKIP:
+        return f"skip: {row.why}"
+    return ""
+
+
+class Command(BaseCommand):
+    help = (
+        "Find test and mock customers (names with the whole word "
+        f"{', '.join(MOCK_WORDS)}; placeholder phones {', '.join(PLACEHOLDER_PHONES)}; "
+        "name equal to phone) and list them. With --delete, back them up to JSON and "
+        "delete or deactivate them in one audited transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--business", metavar="ID", help="Only this business (its id).")
+        parser.add_argument(
+            "--list-all",
+            action="store_true",
+            help="List every customer for review, candidates marked with *.",
+        )
+        parser.add_argument(
+            "--delete",
+            action="store_true",
+            help="Remove the candidates after a confirmation prompt (default: only list).",
+        )
+        parser.add_argument(
+            "--yes",
+            "--no-input",
+            "--noinput",
+            action="store_true",
+            dest="yes",
+            help="With --delete: do not ask for confirmation (for scripts).",
+        )
+        parser.add_argument(
+            "--include-with-history",
+            action="store_true",
+            help=(
+                "Also process candidates who owe money or have completed sales: their "
+                "completed sales move to walk-in, their ledger stays, they are deactivated."
+            ),
+        )
+        parser.add_argument(
+            "--backup",
+            metavar="PATH",
+            help=(
+                "With --delete: where to write the JSON backup (a new file; default: "
+                f"./{DEFAULT_BACKUP_FOLDER}/mock-customers-<UTC time>.json)."
+            ),
+        )
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="text (an aligned table) or json (for scripts).",
+        )
+
+    def handle(self, *args, **options):
+        if options["yes"] and not options["delete"]:
+            raise CommandError(
+                "--yes (--no-input) only confirms --delete. Add --delete to remove the "
+                "candidates, or drop --yes to list them."
+            )
+        if options["backup"] and not options["delete"]:
+            raise CommandError("--backup only applies with --delete; a listing changes nothing.")
+        self.json = options["format"] == "json"
+        self.progress_stream = options.get("stderr") or sys.stderr
+        business = self._business(options["business"])
+        backup_path = None
+        if options["delete"] and options["backup"]:
+            # Checked before anything else happens, so a bad path costs nothing.
+            backup_path = self._checked(Path(options["backup"]))
+
+        customers = customers_to_scan(business=business)
+        total = customers.count()
+        with self._bar(total, "Scanning customers") as bar:
+            rows = mock_customer_review(
+                customers=customers,
+                include_all=options["list_all"],
+                include_with_history=options["include_with_history"],
+                progress=bar.update,
+            )
+        candidates = [row for row in rows if row.is_candidate]
+        report = {
+            "mode": "delete" if options["delete"] else "dry-run",
+            "business": {"id": str(business.pk), "name": business.name} if business else None,
+            "include_with_history": options["include_with_history"],
+            "scanned": total,
+            "candidates": [self._row_data(row) for row in candidates],
+        }
+        if options["list_all"]:
+            report["customers"] = [self._row_data(row) for row in rows]
+        if not self.json:
+            self._print_review(rows, business=business, total=total, options=options)
+
+        actionable = [row for row in candidates if row.action != SKIP]
+        if not options["delete"]:
+            report["summary"] = self._planned(candidates)
+            if self.json:
+                self._print_json(report)
+            else:
+                self._print_dry_run_hint(candidates, business=business, options=options)
+            return
+        if not actionable:
+            report["summary"] = self._summary(candidates, CleanupResult(outcomes=[]))
+            if self.json:
+                self._print_json(report)
+            else:
+                self._print_skips(candidates)
+                self.stdout.write("Nothing to delete or deactivate; nothing was changed.")
+            return
+
+        if backup_path is None:
+            backup_path = self._default_backup_path()
+        if not options["yes"]:
+            self._confirm(actionable, backup_path)
+        if not options["backup"]:
+            try:
+                backup_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CommandError(
+                    f"Cannot create {backup_path.parent} for the backup: {exc.strerror or exc}. "
+                    "Nothing was changed; choose a folder with --backup PATH."
+                ) from exc
+        backup_path = self._checked(backup_path)
+        if not self.json:
+            self.stdout.write(f"Writing the backup to {backup_path} ...")
+
+        with self._bar(len(actionable), "Cleaning up") as bar:
+            try:
+                result = mock_customers_cleanup(
+                    customer_ids=[row.customer.pk for row in candidates],
+                    include_with_history=options["include_with_history"],
+                    actor=Actor.system(ACTOR_NAME),
+                    backup_path=backup_path,
+                    progress=bar.update,
+                )
+            except MockCleanupError as exc:
+                raise CommandError(str(exc)) from exc
+            except DatabaseError as exc:
+                raise CommandError(
+                    f"The cleanup failed and was rolled back; nothing was changed. ({exc})"
+                ) from exc
+        report["summary"] = self._summary(candidates, result)
+        if self.json:
+            self._print_json(report)
+        else:
+            self._print_summary(report["summary"])
+
+    # Input
+
+    def _business(self, value: str | None) -> Business | None:
+        if value is None:
+            return None
+        try:
+            business_id = uuid.UUID(value.strip())
+        except ValueError as exc:
+            raise CommandError(
+                f"{value!r} is not a business id: expected a UUID such as "
+                "'3f2c6c1e-8a4b-4c1d-9e2f-0a1b2c3d4e5f' (create_business prints it)."
+            ) from exc
+        business = Business.objects.filter(pk=business_id).first()
+        if business is None:
+            raise CommandError(f"No business has the id {business_id}. Nothing was changed.")
+        return business
+
+    def _checked(self, path: Path) -> Path:
+        try:
+            return backup_path_check(path)
+        except MockCleanupError as exc:
+            raise CommandError(f"{exc} Nothing was changed.") from exc
+
+    def _default_backup_path(self) -> Path:
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}.json"
+        counter = 1
+        while path.exists():
+            counter += 1
+            path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}-{counter}.json"
+        return Path.cwd() / path
+
+    def _confirm(self, actionable: list[ReviewRow], backup_path: Path) -> None:
+        deleting = sum(1 for row in actionable if row.action == DELETE)
+        question = (
+            f"Delete {deleting} and deactivate {len(actionable) - deleting} of the customers "
+            f"above, after a backup to {backup_path}? Type 'yes' to go on: "
+        )
+        try:
+            if self.json:
+                # stdout carries only the JSON document.
+                self.stderr.write(question, ending="")
+                answer = input()
+            else:
+                answer = input(question)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in YES_ANSWERS:
+            raise CommandError("Cancelled at the prompt; nothing was changed.")
+
+    # Output
+
+    def _bar(self, total: int, description: str) -> tqdm:
+        return tqdm(
+            total=total,
+            desc=description,
+            unit="customer",
+            file=self.progress_stream,
+            disable=total <= PROGRESS_THRESHOLD,
+            leave=False,
+        )
+
+    def _row_data(self, row: ReviewRow) -> dict:
+        customer = row.customer
+        data = {
+            "id": str(customer.pk),
+            "business_id": str(customer.business_id),
+            "name": customer.name,
+            "phone": customer.phone,
+            "is_active": customer.is_active,
+            "candidate": row.is_candidate,
+            "reasons": row.reasons,
+            "sales_count": row.sales_count,
+            "balance": str(customer.outstanding_balance),
+        }
+        if row.is_candidate:
+            data["draft_sales"] = row.history.removable_sales
+            data["plan"] = row.action
+            data["why"] = row.why
+        return data
+
+    def _print_json(self, report: dict) -> None:
+        self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+
+    def _print_review(self, rows, *, business, total, options) -> None:
+        scope = f"{business.name} ({business.pk})" if business else "all businesses"
+        title = "All customers" if options["list_all"] else "Mock customer candidates"
+        self.stdout.write(self.style.MIGRATE_HEADING(f"{title} in {scope}"))
+        if not rows:
+            self.stdout.write(f"No mock customers found among {total} customers.")
+            return
+        several_businesses = business is None and len({r.customer.business_id for r in rows}) > 1
+        headers = []
+        if options["list_all"]:
+            headers.append(("", False))
+        headers += [("ID", False)]
+        if several_businesses:
+            headers.append(("BUSINESS", False))
+        headers += [
+            ("NAME", False),
+            ("PHONE", False),
+            ("REASONS", False),
+            ("SALES", True),
+            ("BALANCE", True),
+            ("PLAN", False),
+        ]
+        table = []
+        for row in rows:
+            customer = row.customer
+            cells = []
+            if options["list_all"]:
+                cells.append("*" if row.is_candidate else "")
+            cells.append(str(customer.pk))
+            if several_businesses:
+                cells.append(_clip(customer.business.name, 24))
+            name = customer.name + ("" if customer.is_active else " (inactive)")
+            cells += [
+                _clip(name, NAME_WIDTH),
+                customer.phone or "-",
+                "; ".join(row.reasons) or "-",
+                str(row.sales_count),
+                format_money(customer.outstanding_balance, customer.business.currency_symbol),
+                _plan_text(row) or "-",
+            ]
+            table.append(cells)
+        widths = [
+            max(_display_width(header), *(_display_width(cells[i]) for cells in table))
+            for i, (header, _) in enumerate(headers)
+        ]
+        last = len(headers) - 1
+
+        def line(cells):
+            padded = [
+                cell if i == last else _pad(cell, widths[i], right=headers[i][1])
+                for i, cell in enumerate(cells)
+            ]
+            return "  ".join(padded).rstrip()
+
+        self.stdout.write(line([header for header, _ in headers]))
+        self.stdout.write(line(["-" * width for width in widths]))
+        for cells in table:
+            self.stdout.write(line(cells))
+        self.stdout.write("")
+
+    def _planned(self, candidates: list[ReviewRow]) -> dict:
+        return {
+            "found": len(candidates),
+            "to_delete": sum(1 for row in candidates if row.action == DELETE),
+            "to_deactivate": sum(1 for row in candidates if row.action == DEACTIVATE),
+            "to_skip": [
+                {"id": str(row.customer.pk), "name": row.customer.name, "why": row.why}
+                for row in candidates
+                if row.action == SKIP
+            ],
+            "changed": False,
+        }
+
+    def _print_dry_run_hint(self, candidates, *, business, options) -> None:
+        if not candidates:
+            self.stdout.write("Dry run: nothing was changed.")
+            return
+        plan = self._planned(candidates)
+        self.stdout.write(
+            f"Found {plan['found']} candidates: {plan['to_delete']} to delete, "
+            f"{plan['to_deactivate']} to deactivate, {len(plan['to_skip'])} to skip."
+        )
+        self.stdout.write("Dry run: nothing was changed.")
+        command = "python manage.py cleanup_mock_customers --delete"
+        if business is not None:
+            command += f" --business {business.pk}"
+        if options["include_with_history"]:
+            command += " --include-with-history"
+        self.stdout.write(f"To remove them (a JSON backup is written first): {command}")
+        if plan["to_skip"] and not options["include_with_history"]:
+            self.stdout.write(
+                "Skipped candidates owe money or have completed sales. Add "
+                "--include-with-history to deactivate them too: their completed sales move "
+                "to walk-in and their ledger stays."
+            )
+
+    def _print_skips(self, candidates) -> None:
+        for row in candidates:
+            self.stdout.write(f"  skipped {row.customer.name} ({row.customer.pk}): {row.why}")
+
+    def _summary(self, candidates: list[ReviewRow], result: CleanupResult) -> dict:
+        seen = {outcome.customer_id for outcome in result.outcomes}
+        skipped = [
+            {"id": str(o.customer_id), "name": o.name, "why": o.why} for o in result.skipped
+        ] + [
+            {"id": str(row.customer.pk), "name": row.customer.name, "why": row.why}
+            for row in candidates
+            if row.customer.pk not in seen
+        ]
+        return {
+            "found": len(candidates),
+            "deleted": result.deleted,
+            "deactivated": result.deactivated,
+            "skipped": skipped,
+            "removed_sales": sum(o.removed_sales for o in result.outcomes),
+            "reassigned_sales": sum(o.reassigned_sales for o in result.outcomes),
+            "backup": str(result.backup_path) if result.backup_path else None,
+            "backup_rows": result.backup_rows,
+            "changed": bool(result.deleted or result.deactivated),
+            "outcomes": [
+                {
+                    "id": str(o.customer_id),
+                    "name": o.name,
+                    "result": o.result,
+                    "why": o.why,
+                    "removed_sales": o.removed_sales,
+                    "reassigned_sales": o.reassigned_sales,
+                }
+                for o in result.outcomes
+            ],
+        }
+
+    def _print_summary(self, summary: dict) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup: {summary['backup']} ({summary['backup_rows']} rows). To put every "
+                f"removed or changed row back: python manage.py loaddata {summary['backup']}"
+            )
+        )
+        self.stdout.write(f"Found:       {summary['found']}")
+        self.stdout.write(f"Deleted:     {summary['deleted']}")
+        self.stdout.write(f"Deactivated: {summary['deactivated']}")
+        self.stdout.write(f"Skipped:     {len(summary['skipped'])}")
+        for skip in summary["skipped"]:
+            self.stdout.write(f"  - {skip['name']} ({skip['id']}): {skip['why']}")
+        self.stdout.write(
+            f"Draft and cancelled sales removed: {summary['removed_sales']}; "
+            f"completed sales moved to walk-in: {summary['reassigned_sales']}."
+        )
+        if any("owes" in s["why"] or "completed sale" in s["why"] for s in summary["skipped"]):
+            self.stdout.write(
+                "Add --include-with-history to process the customers skipped for money owed "
+                "or completed sales."
+            )

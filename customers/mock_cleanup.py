@@ -1,0 +1,599 @@
+"""Finding and removing test customers (DESIGN section 9) without losing real data.
+
+What happens to each candidate (a customer `mock_detection` recognises):
+
+- Its DRAFT sales, and CANCELLED sales that were never completed, are deleted with their
+  lines and payments: they never moved stock or money. A sale cancelled after completion
+  keeps its receipt number, so it stays, like a completed one: receipt numbers are
+  gap-free and its ledger entries point at it.
+- With no completed sales and no ledger entries it is deleted (DESIGN section 4).
+- With other history (ledger entries, payments, sales cancelled after completion) it is
+  deactivated: kept, hidden from the POS.
+- One who owes money (or is owed credit), or has completed sales, is skipped unless
+  `include_with_history` is set. Then its completed sales stay, moved to walk-in, its
+  purchase statistics follow them (to zero), its ledger and balance stay as they are, and
+  it is deactivated.
+
+Completed sales, ledger entries and audit entries are never destroyed. The cleanup runs in
+one transaction: every candidate row and its sales are locked first (customer, then sale,
+the order every service uses), the JSON backup of every row to be removed or changed is
+written from that locked state, and only then does anything change. Any failure rolls the
+whole run back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.admin.utils import NestedObjects
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router, transaction
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from audit.services import audit_record
+from customers.mock_detection import mock_reasons
+from customers.models import Customer, CustomerLedgerEntry, CustomerPayment
+from pos_project.actors import Actor
+from pos_project.models import Business
+from pos_project.money import ZERO, format_money
+from sales.models import Sale, SaleStatus
+
+EVENT_TYPE = "customer.mock_cleanup"
+ACTOR_NAME = "manage.py cleanup_mock_customers"
+
+# What a candidate's plan is.
+DELETE = "delete"
+DEACTIVATE = "deactivate"
+SKIP = "skip"
+
+# Sales that never moved stock or money: no receipt number was ever allocated to them.
+REMOVABLE_SALES = Q(status=SaleStatus.DRAFT) | Q(
+    status=SaleStatus.CANCELLED, receipt_number__isnull=True, completed_at__isnull=True
+)
+# Sales that stay whatever happens: completed, or cancelled after completion.
+KEPT_SALES = ~REMOVABLE_SALES
+
+
+def is_removable_sale(sale: Sale) -> bool:
+    """`REMOVABLE_SALES` for a loaded row."""
+    if sale.status == SaleStatus.DRAFT:
+        return True
+    return (
+        sale.status == SaleStatus.CANCELLED
+        and sale.receipt_number is None
+        and sale.completed_at is None
+    )
+
+
+# Large enough for any database's limit on query parameters.
+_ID_CHUNK = 500
+
+Progress = Callable[[int], object]
+
+
+class MockCleanupError(Exception):
+    """The cleanup cannot run as asked; nothing was changed."""
+
+
+@dataclass
+class CustomerHistory:
+    """What a customer has done that a cleanup must respect."""
+
+    completed_sales: int = 0
+    # Cancelled after completion: they carry a receipt number and stay.
+    cancelled_receipts: int = 0
+    # Drafts and never-completed cancellations: removed with the candidate.
+    removable_sales: int = 0
+    ledger_entries: int = 0
+    payments: int = 0
+
+    @property
+    def has_history(self) -> bool:
+        return bool(
+            self.completed_sales or self.cancelled_receipts or self.ledger_entries or self.payments
+        )
+
+
+@dataclass
+class ReviewRow:
+    """One customer as the review lists it. `history` and `action` are set for candidates."""
+
+    customer: Customer
+    reasons: list[str]
+    history: CustomerHistory | None = None
+    action: str | None = None
+    why: str = ""
+
+    @property
+    def is_candidate(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def sales_count(self) -> int:
+        if self.history is not None:
+            return self.history.completed_sales
+        return self.customer.sales_count
+
+
+@dataclass
+class CleanupOutcome:
+    """What the cleanup did with one candidate."""
+
+    customer_id: object
+    business_id: object
+    name: str
+    phone: str | None
+    reasons: list[str]
+    # "deleted", "deactivated" or "skipped".
+    result: str
+    why: str = ""
+    removed_sales: int = 0
+    reassigned_sales: int = 0
+
+
+@dataclass
+class CleanupResult:
+    outcomes: list[CleanupOutcome] = field(default_factory=list)
+    backup_path: Path | None = None
+    backup_rows: int = 0
+
+    def _count(self, result: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.result == result)
+
+    @property
+    def deleted(self) -> int:
+        return self._count("deleted")
+
+    @property
+    def deactivated(self) -> int:
+        return self._count("deactivated")
+
+    @property
+    def skipped(self) -> list[CleanupOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.result == "skipped"]
+
+
+def _chunks(ids: list) -> Iterable[list]:
+    for start in range(0, len(ids), _ID_CHUNK):
+        yield ids[start : start + _ID_CHUNK]
+
+
+def customer_histories(customer_ids: Iterable) -> dict[object, CustomerHistory]:
+    """Each customer's history, counted from the sales, ledger and payment tables."""
+    ids = list(customer_ids)
+    histories = {pk: CustomerHistory() for pk in ids}
+    for chunk in _chunks(ids):
+        sales = (
+            Sale.objects.filter(customer_id__in=chunk)
+            .values("customer_id")
+            .annotate(
+                completed=Count("id", filter=Q(status=SaleStatus.COMPLETED)),
+                cancelled_receipts=Count("id", filter=KEPT_SALES & Q(status=SaleStatus.CANCELLED)),
+                removable=Count("id", filter=REMOVABLE_SALES),
+            )
+            .order_by()
+        )
+        for row in sales:
+            history = histories[row["customer_id"]]
+            history.completed_sales = row["completed"]
+            history.cancelled_receipts = row["cancelled_receipts"]
+            history.removable_sales = row["removable"]
+        for model, attr in ((CustomerLedgerEntry, "ledger_entries"), (CustomerPayment, "payments")):
+            counts = (
+                model.objects.filter(customer_id__in=chunk)
+                .values("customer_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for row in counts:
+                setattr(histories[row["customer_id"]], attr, row["n"])
+    return histories
+
+
+def _money(amount: Decimal, business: Business) -> str:
+    return format_money(amount, business.currency_symbol)
+
+
+def cleanup_plan(
+    *, customer: Customer, history: CustomerHistory, include_with_history: bool
+) -> tuple[str, str]:
+    """(action, why) for one candidate; `customer.business` must be loaded."""
+    blockers = []
+    balance = customer.outstanding_balance
+    if balance > ZERO:
+        blockers.append(f"owes {_money(balance, customer.business)}")
+    elif balance < ZERO:
+        blockers.append(f"holds {_money(-balance, customer.business)} of credit")
+    if history.completed_sales:
+        plural = "s" if history.completed_sales != 1 else ""
+        blockers.append(f"has {history.completed_sales} completed sale{plural}")
+    if blockers and not include_with_history:
+        return SKIP, "; ".join(blockers)
+    if not blockers and not history.has_history:
+        return DELETE, ""
+    moves_sales = include_with_history and history.completed_sales
+    if not customer.is_active and not moves_sales and not history.removable_sales:
+        return SKIP, "already deactivated"
+    if blockers:
+        return DEACTIVATE, "; ".join(blockers) + ": completed sales move to walk-in, ledger kept"
+    kept = []
+    if history.ledger_entries:
+        kept.append(f"{history.ledger_entries} ledger entries")
+    elif history.payments:
+        kept.append(f"{history.payments} payments")
+    if history.cancelled_receipts:
+        kept.append(f"{history.cancelled_receipts} cancelled receipts")
+    return DEACTIVATE, "has history: " + ", ".join(kept)
+
+
+def customers_to_scan(*, business: Business | None = None) -> QuerySet[Customer]:
+    """Every customer a cleanup looks at, in the order the review lists them."""
+    customers = Customer.objects.select_related("business")
+    if business is not None:
+        customers = customers.filter(business=business)
+    return customers.order_by("business__name", "business_id", "name", "id")
+
+
+def mock_customer_review(
+    *,
+    customers: QuerySet[Customer],
+    include_all: bool = False,
+    include_with_history: bool = False,
+    progress: Progress | None = None,
+) -> list[ReviewRow]:
+    """The candidates among `customers` with their reasons and plan; every row if `include_all`."""
+    rows = []
+    for customer in customers.iterator(chunk_size=2000):
+        reasons = mock_reasons(
+            customer.name, customer.phone, region=customer.business.default_region
+        )
+        if reasons or include_all:
+            rows.append(ReviewRow(customer=customer, reasons=reasons))
+        if progress is not None:
+            progress(1)
+    candidates = [row for row in rows if row.is_candidate]
+    histories = customer_histories(row.customer.pk for row in candidates)
+    for row in candidates:
+        row.history = histories[row.customer.pk]
+        row.action, row.why = cleanup_plan(
+            customer=row.customer,
+            history=row.history,
+            include_with_history=include_with_history,
+        )
+    return rows
+
+
+def backup_path_check(path: Path) -> Path:
+    """`path` made absolute, if a new backup file can be written there."""
+    path = Path(os.path.abspath(path.expanduser()))
+    if path.exists():
+        raise MockCleanupError(
+            f"{path} already exists. Choose a new file: an earlier backup is never overwritten."
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not writable.")
+    return path
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds; a backup must restore them exactly."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _backup_order(model) -> tuple[int, str]:
+    # Parents first, so the file also loads where foreign keys are checked row by row.
+    rank = {Customer: 0, Sale: 1}.get(model, 2)
+    return rank, model._meta.label
+
+
+def _write_backup(path: Path, rows: dict[type, set]) -> int:
+    """Write `rows` (model -> primary keys) as a `loaddata` fixture; the number of rows written.
+
+    Written to a temporary file in the same folder, flushed to disk, then moved into place,
+    so the named file is either complete or absent.
+    """
+    objects = []
+    for model in sorted(rows, key=_backup_order):
+        pks = sorted(rows[model], key=str)
+        for chunk in _chunks(pks):
+            objects.extend(model._base_manager.filter(pk__in=chunk).order_by("pk"))
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                serializers.serialize(
+                    "json", objects, indent=2, stream=stream, cls=_ExactJSONEncoder
+                )
+                stream.flush()
+                os.fsync(stream.fileno())
+            if path.exists():
+                raise MockCleanupError(f"{path} appeared while the backup was being written.")
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise MockCleanupError(
+            f"Could not write the backup to {path}: {exc.strerror or exc}. Nothing was changed."
+        ) from exc
+    return len(objects)
+
+
+def _collect(collector_rows: dict[type, set], collector: NestedObjects) -> None:
+    for model, instances in collector.data.items():
+        collector_rows.setdefault(model, set()).update(obj.pk for obj in instances)
+
+
+@dataclass
+class _Work:
+    customer: Customer
+    reasons: list[str]
+    action: str
+    why: str
+    removable: list[Sale] = field(default_factory=list)
+    to_walk_in: list[Sale] = field(default_factory=list)
+
+
+def _snapshot(customer: Customer) -> dict:
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "phone": customer.phone,
+        "is_active": customer.is_active,
+        "outstanding_balance": customer.outstanding_balance,
+        "total_purchases": customer.total_purchases,
+        "sales_count": customer.sales_count,
+        "last_purchase_date": customer.last_purchase_date,
+    }
+
+
+def _statistics(customer: Customer) -> dict:
+    return {
+        "total_purchases": customer.total_purchases,
+        "sales_count": customer.sales_count,
+        "last_purchase_date": customer.last_purchase_date,
+    }
+
+
+def _plan_locked(
+    customers: list[Customer], *, include_with_history: bool, skipped: list[CleanupOutcome]
+) -> list[_Work]:
+    """Decide, from the locked rows, what happens to each customer still a candidate."""
+    histories = customer_histories(customer.pk for customer in customers)
+    sales_by_customer: dict[object, list[Sale]] = {}
+    # Locked after the customers and in primary-key order, as the sales services lock them.
+    for sale in (
+        Sale.objects.select_for_update()
+        .filter(customer_id__in=[customer.pk for customer in customers])
+        .order_by("pk")
+    ):
+        sales_by_customer.setdefault(sale.customer_id, []).append(sale)
+    work = []
+    for customer in customers:
+        region = customer.business.default_region
+        reasons = mock_reasons(customer.name, customer.phone, region=region)
+        if not reasons:
+            skipped.append(_outcome(customer, reasons, "skipped", "no longer looks like test data"))
+            continue
+        action, why = cleanup_plan(
+            customer=customer,
+            history=histories[customer.pk],
+            include_with_history=include_with_history,
+        )
+        if action == SKIP:
+            skipped.append(_outcome(customer, reasons, "skipped", why))
+            continue
+        sales = sales_by_customer.get(customer.pk, [])
+        item = _Work(customer=customer, reasons=reasons, action=action, why=why)
+        item.removable = [sale for sale in sales if is_removable_sale(sale)]
+        if action == DEACTIVATE and include_with_history:
+            item.to_walk_in = [sale for sale in sales if sale.status == SaleStatus.COMPLETED]
+        work.append(item)
+    return work
+
+
+def _backup_rows(work: list[_Work]) -> dict[type, set]:
+    """Every row the cleanup removes (with all that cascades from it) or changes."""
+    using = router.db_for_write(Customer)
+    rows: dict[type, set] = {}
+    for item in work:
+        customer = item.customer
+        removable_pks = {sale.pk for sale in item.removable}
+        if item.removable:
+            sales = NestedObjects(using=using)
+            sales.collect(item.removable)
+            if sales.protected:
+                raise MockCleanupError(
+                    f"Draft sales of {customer.name} ({customer.pk}) are referenced by rows "
+                    "that must be kept; nothing was changed."
+                )
+            _collect(rows, sales)
+        if item.action == DELETE:
+            collector = NestedObjects(using=using)
+            collector.collect([customer])
+            # The customer's removable sales go first, so only other references count.
+            others = {
+                obj
+                for obj in collector.protected
+                if not (isinstance(obj, Sale) and obj.pk in removable_pks)
+            }
+            if others:
+                item.action = DEACTIVATE
+                item.why = f"still referenced by {len(others)} rows that must be kept"
+            else:
+                _collect(rows, collector)
+                continue
+        # Deactivated, and maybe with sales moved to walk-in: the rows as they were.
+        rows.setdefault(Customer, set()).add(customer.pk)
+        rows.setdefault(Sale, set()).update(sale.pk for sale in item.to_walk_in)
+    return rows
+
+
+def _outcome(customer: Customer, reasons: list[str], result: str, why: str = "") -> CleanupOutcome:
+    return CleanupOutcome(
+        customer_id=customer.pk,
+        business_id=customer.business_id,
+        name=customer.name,
+        phone=customer.phone,
+        reasons=reasons,
+        result=result,
+        why=why,
+    )
+
+
+def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
+    customer = item.customer
+    removed = [{"id": sale.pk, "status": sale.status} for sale in item.removable]
+    if item.removable:
+        # Lines and payments of these sales cascade with them.
+        Sale.objects.filter(pk__in=[sale.pk for sale in item.removable]).delete()
+    event_data = {
+        "reasons": item.reasons,
+        "customer": _snapshot(customer),
+        "removed_sales": removed,
+        "backup": str(backup_path),
+    }
+    outcome = _outcome(customer, item.reasons, "", item.why)
+    outcome.removed_sales = len(removed)
+    if item.action == DELETE:
+        outcome.result = "deleted"
+        event_data["action"] = "deleted"
+        # Recorded before the row goes, while the entry can still name it; the same
+        # transaction, so one never exists without the other.
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type=EVENT_TYPE,
+            description=_description(customer, "deleted", item.reasons, removed, []),
+            event_data=event_data,
+            customer=customer,
+        )
+        customer.delete()
+        return outcome
+    outcome.result = "deactivated"
+    event_data["action"] = "deactivated"
+    update_fields = ["is_active", "updated_at"]
+    moved = []
+    if item.to_walk_in:
+        moved = [
+            {
+                "id": sale.pk,
+                "receipt_number": sale.receipt_number,
+                "total_amount": sale.total_amount,
+            }
+            for sale in item.to_walk_in
+        ]
+        # The sales happened and stay on the books; only who they are attributed to changes.
+        Sale.objects.filter(pk__in=[sale.pk for sale in item.to_walk_in]).update(
+            customer=None, updated_at=timezone.now()
+        )
+        old_statistics = _statistics(customer)
+        # Statistics follow the sales still attached, so `check_ledgers` agrees; the
+        # balance is left alone: it is the sum of the ledger, which stays.
+        remaining = Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED).aggregate(
+            total=Sum("total_amount"), count=Count("id"), last=Max("completed_at")
+        )
+        customer.total_purchases = remaining["total"] or ZERO
+        customer.sales_count = remaining["count"]
+        customer.last_purchase_date = remaining["last"]
+        update_fields += ["total_purchases", "sales_count", "last_purchase_date"]
+        event_data["statistics"] = {"old": old_statistics, "new": _statistics(customer)}
+    event_data["reassigned_sales"] = moved
+    event_data["is_active"] = {"old": customer.is_active, "new": False}
+    event_data["why"] = item.why
+    customer.is_active = False
+    customer.save(update_fields=update_fields)
+    outcome.reassigned_sales = len(moved)
+    audit_record(
+        business=customer.business,
+        actor=actor,
+        event_type=EVENT_TYPE,
+        description=_description(customer, "deactivated", item.reasons, removed, moved),
+        event_data=event_data,
+        customer=customer,
+    )
+    return outcome
+
+
+def _description(customer, verb, reasons, removed, moved) -> str:
+    text = f"Mock customer {customer.name} {verb} ({'; '.join(reasons)})"
+    if removed:
+        text += f"; {len(removed)} draft or cancelled sales removed"
+    if moved:
+        text += f"; {len(moved)} completed sales moved to walk-in"
+    return text
+
+
+def mock_customers_cleanup(
+    *,
+    customer_ids: Iterable,
+    include_with_history: bool,
+    actor: Actor,
+    backup_path: Path,
+    progress: Progress | None = None,
+) -> CleanupResult:
+    """Remove or deactivate the reviewed candidates `customer_ids`, in one transaction.
+
+    Every candidate is checked again under its row lock: one that no longer matches, or
+    whose history changed, is treated by what the locked rows say. The backup is written
+    before the first change; if writing it, or anything after, fails, nothing changes.
+    """
+    ids = list(dict.fromkeys(uuid.UUID(str(pk)) for pk in customer_ids))
+    result = CleanupResult()
+    with transaction.atomic():
+        # Locked in primary-key order so two cleanups cannot deadlock on each other. Only
+        # the customer rows: the business rows are read without a lock.
+        customers = []
+        for chunk in _chunks(sorted(ids)):
+            customers.extend(
+                Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            )
+        businesses = Business.objects.in_bulk({customer.business_id for customer in customers})
+        for customer in customers:
+            customer.business = businesses[customer.business_id]
+        found = {customer.pk for customer in customers}
+        for pk in ids:
+            if pk not in found:
+                result.outcomes.append(
+                    CleanupOutcome(
+                        customer_id=pk,
+                        business_id=None,
+                        name="",
+                        phone=None,
+                        reasons=[],
+                        result="skipped",
+                        why="no longer exists",
+                    )
+                )
+        work = _plan_locked(
+            customers, include_with_history=include_with_history, skipped=result.outcomes
+        )
+        if not work:
+            return result
+        rows = _backup_rows(work)
+        result.backup_rows = _write_backup(backup_path, rows)
+        result.backup_path = backup_path
+        for item in work:
+            result.outcomes.append(_apply(item, actor=actor, backup_path=backup_path))
+            if progress is not None:
+                progress(1)
+    return result

@@ -1,0 +1,165 @@
+"""Shapes of the catalogue API: one input serializer for writes, one output for reads."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from medicine.models import Medicine
+from pos_project.models import Storefront
+from pos_project.money import MAX_DIGITS
+
+MIN_PRICE = Decimal("0.01")
+POSITIVE_PRICE = "The price must be greater than zero."
+
+
+def price_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        min_value=MIN_PRICE,
+        error_messages={"min_value": POSITIVE_PRICE},
+        **kwargs,
+    )
+
+
+class StrictFieldsMixin:
+    """Refuses keys the serializer does not accept, instead of silently dropping them.
+
+    A typo such as `prix_brr` would otherwise "succeed" and change nothing; a read-only key
+    such as `total_stock` would look like it set the stock.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            extra = sorted(str(key) for key in data if key not in writable)
+            if extra:
+                raise serializers.ValidationError(
+                    {
+                        key: [
+                            "Unknown field. Accepted fields: " + ", ".join(sorted(writable)) + "."
+                        ]
+                        for key in extra
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class StockLevelSerializer(serializers.Serializer):
+    storefront = serializers.UUIDField(source="storefront_id")
+    storefront_name = serializers.CharField(source="storefront.name")
+    quantity = serializers.IntegerField()
+
+
+class MedicineSerializer(serializers.ModelSerializer):
+    """A medicine as the POS reads it: both price names, and stock per storefront."""
+
+    ppv = serializers.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        read_only=True,
+        help_text="Public price; the same value as `prix_br`, for front ends that read `ppv`.",
+    )
+    effective_wholesale_price = serializers.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        read_only=True,
+        help_text="The wholesale price, or the public price when no wholesale price is set.",
+    )
+    stock = serializers.SerializerMethodField(help_text="Units on hand at each storefront.")
+    total_stock = serializers.SerializerMethodField(help_text="Units on hand, all storefronts.")
+
+    class Meta:
+        model = Medicine
+        fields = [
+            "id",
+            "name",
+            "generic_name",
+            "form",
+            "strength",
+            "barcode",
+            "prix_br",
+            "ppv",
+            "wholesale_price",
+            "effective_wholesale_price",
+            "is_active",
+            "stock",
+            "total_stock",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    # `.all()` reads the prefetched rows (see medicine.selectors), so no query per medicine.
+    @extend_schema_field(StockLevelSerializer(many=True))
+    def get_stock(self, medicine: Medicine) -> list[dict]:
+        return StockLevelSerializer(medicine.stocks.all(), many=True).data
+
+    def get_total_stock(self, medicine: Medicine) -> int:
+        return sum(row.quantity for row in medicine.stocks.all())
+
+
+class MedicineWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Create or change a medicine. The price may be sent as `prix_br`, `ppv`, or both."""
+
+    name = serializers.CharField(max_length=200)
+    generic_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    form = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    strength = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    barcode = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, allow_null=True
+    )
+    prix_br = price_field(required=False, help_text="Public retail price (PPV), in the currency.")
+    ppv = price_field(required=False, help_text="Same as `prix_br`; send either, or both equal.")
+    wholesale_price = price_field(
+        required=False,
+        allow_null=True,
+        help_text="Null to sell wholesale at the public price.",
+    )
+    is_active = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        ppv = attrs.pop("ppv", None)
+        prix_br = attrs.get("prix_br")
+        if ppv is not None and prix_br is not None and ppv != prix_br:
+            raise serializers.ValidationError(
+                {
+                    "ppv": [
+                        f"`ppv` ({ppv}) and `prix_br` ({prix_br}) are the same price and must "
+                        "be equal; send only one of them."
+                    ]
+                }
+            )
+        if ppv is not None:
+            attrs["prix_br"] = ppv
+        if not self.partial and "prix_br" not in attrs:
+            raise serializers.ValidationError(
+                {"prix_br": ["Send the price as `prix_br` or `ppv`."]}
+            )
+        return attrs
+
+
+class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):
+    storefront = serializers.PrimaryKeyRelatedField(
+        queryset=Storefront.objects.none(),
+        pk_field=serializers.UUIDField(),
+        help_text="A storefront of your business.",
+    )
+    quantity_delta = serializers.IntegerField(
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        help_text="Units to add (positive) or remove (negative); never zero.",
+    )
+    reason = serializers.CharField(max_length=255, help_text="Why: delivery, breakage, count...")
+
+    def __init__(self, *args, business=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if business is not None:
+            # Another business's storefront is refused as unknown, exactly like a made-up id.
+            self.fields["storefront"].queryset = Storefront.objects.filter(business=business)
+
+    def validate_quantity_delta(self, value: int) -> int:
+        if value == 0:
+            raise serializers.ValidationError("Must not be zero.")
+        return value

@@ -1,6 +1,8 @@
 """`manage.py cleanup_mock_customers`: detection, review, and a cleanup that loses nothing real."""
 
 import json
+import threading
+import time
 import uuid
 from decimal import Decimal
 from io import StringIO
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from audit.models import AuditLog
@@ -18,6 +21,7 @@ from customers.models import Customer, CustomerLedgerEntry
 from pos_project.actors import Actor
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.services import sale_cancel
+from tests.conftest import requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.sales import SaleFactory, SaleItemFactory, complete_sale, recompute
 
@@ -546,7 +550,7 @@ def test_nothing_to_remove_writes_no_backup(business, monkeypatch, tmp_path):
     CustomerFactory(business=business, name="Rachid Bennani")
     monkeypatch.chdir(tmp_path)
     out, _ = run("--delete", "--yes")
-    assert "No mock customers found among 1 customers." in out
+    assert "No mock customers found among 1 customer." in out
     assert not (tmp_path / "mock-cleanup-backups").exists()
 
 
@@ -562,3 +566,45 @@ def test_progress_bar_when_there_are_many_customers(business):
 
     _, quiet = run("--business", str(business.pk), "--format", "json")
     assert "Scanning customers" in quiet
+
+
+@requires_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cleanup_waits_for_a_till_and_decides_on_what_it_committed(
+    business, storefront, manager, tmp_path
+):
+    # given a till that holds a test customer's row while it completes a sale for them
+    customer = CustomerFactory(business=business, name="Test Walk", phone=None)
+    locked, errors = threading.Event(), []
+
+    def till():
+        try:
+            with transaction.atomic():
+                Customer.objects.select_for_update().get(pk=customer.pk)
+                locked.set()
+                # Long enough for the cleanup to reach the lock and queue behind it.
+                time.sleep(0.5)
+                complete_sale(storefront=storefront, actor_user=manager, customer=customer)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=till)
+    thread.start()
+    assert locked.wait(timeout=10)
+
+    # when the cleanup runs meanwhile
+    result = mock_cleanup.mock_customers_cleanup(
+        customer_ids=[customer.pk],
+        include_with_history=False,
+        actor=Actor.system("test"),
+        backup_path=tmp_path / "b.json",
+    )
+    thread.join(timeout=10)
+
+    # then it waited, saw the completed sale, and kept the customer
+    assert errors == []
+    assert [outcome.why for outcome in result.skipped] == ["has 1 completed sale"]
+    assert Customer.objects.get(pk=customer.pk).sales_count == 1

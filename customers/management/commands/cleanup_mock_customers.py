@@ -68,13 +68,19 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _plan_text(row: ReviewRow) -> str:
-    if row.action == DELETE:
-        return "delete"
-    if row.action == DEACTIVATE:
-        return f"deactivate ({row.why})"
     if row.action == SKIP:
         return f"skip: {row.why}"
+    drafts = row.history.removable_sales if row.history else 0
+    extra = f", with {drafts} draft/cancelled sale{'s' if drafts != 1 else ''}" if drafts else ""
+    if row.action == DELETE:
+        return f"delete{extra}"
+    if row.action == DEACTIVATE:
+        return f"deactivate ({row.why}){extra}"
     return ""
 
 
@@ -310,7 +316,7 @@ class Command(BaseCommand):
         title = "All customers" if options["list_all"] else "Mock customer candidates"
         self.stdout.write(self.style.MIGRATE_HEADING(f"{title} in {scope}"))
         if not rows:
-            self.stdout.write(f"No mock customers found among {total} customers.")
+            self.stdout.write(f"No mock customers found among {_count(total, 'customer')}.")
             return
         several_businesses = business is None and len({r.customer.business_id for r in rows}) > 1
         headers = []
@@ -384,10 +390,16 @@ class Command(BaseCommand):
             return
         plan = self._planned(candidates)
         self.stdout.write(
-            f"Found {plan['found']} candidates: {plan['to_delete']} to delete, "
+            f"Found {_count(plan['found'], 'candidate')}: {plan['to_delete']} to delete, "
             f"{plan['to_deactivate']} to deactivate, {len(plan['to_skip'])} to skip."
         )
         self.stdout.write("Dry run: nothing was changed.")
+        if not plan["to_delete"] and not plan["to_deactivate"]:
+            if plan["to_skip"] and not options["include_with_history"]:
+                self.stdout.write(
+                    "Add --include-with-history to see what would happen to the skipped ones."
+                )
+            return
         command = "python manage.py cleanup_mock_customers --delete"
         if business is not None:
             command += f" --business {business.pk}"

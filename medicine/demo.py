@@ -1,0 +1,109 @@
+"""The demo pharmacy's catalogue: common medicines at Moroccan public prices (DH)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from medicine.models import Medicine, Stock
+from medicine.services import medicine_create, stock_adjust
+from pos_project.actors import Actor
+
+# name, generic name, form, strength, public price (PPV), wholesale price or None, units.
+CATALOGUE = [
+    ("Doliprane 1g", "Paracétamol", "Comprimé", "1 g", "15.60", "13.90", 120),
+    ("Doliprane 500mg", "Paracétamol", "Gélule", "500 mg", "11.50", "10.20", 80),
+    ("Dafalgan 1g", "Paracétamol", "Comprimé effervescent", "1 g", "16.40", "14.60", 60),
+    ("Efferalgan 500mg", "Paracétamol", "Comprimé effervescent", "500 mg", "13.80", None, 45),
+    ("Amoxil 500mg", "Amoxicilline", "Gélule", "500 mg", "29.80", "26.50", 40),
+    ("Amoxil 1g", "Amoxicilline", "Comprimé dispersible", "1 g", "47.50", None, 25),
+    ("Clamoxyl 500mg", "Amoxicilline", "Gélule", "500 mg", "28.10", "25.00", 30),
+    ("Augmentin 1g/125mg", "Amoxicilline, acide clavulanique", "Sachet", "1 g", "96.30", None, 20),
+    ("Spasfon 80mg", "Phloroglucinol", "Comprimé", "80 mg", "32.80", "29.20", 50),
+    ("Spasfon Lyoc 80mg", "Phloroglucinol", "Lyophilisat oral", "80 mg", "20.30", None, 0),
+    ("Smecta 3g", "Diosmectite", "Sachet", "3 g", "44.70", "39.80", 35),
+    ("Voltarène 50mg", "Diclofénac", "Comprimé gastro-résistant", "50 mg", "39.50", None, 30),
+    ("Voltarène Emulgel 1%", "Diclofénac", "Gel", "1 %", "45.10", "40.20", 18),
+    ("Aspegic 1000mg", "Acétylsalicylate de lysine", "Sachet", "1000 mg", "23.40", None, 40),
+    ("Aspegic Nourrisson 100mg", "Lysine acétylsalicylate", "Sachet", "100 mg", "15.20", None, 0),
+    ("Maxilase Sirop", "Alpha-amylase", "Sirop", "200 U/ml", "36.20", "32.10", 22),
+    ("Vogalène 15mg", "Métopimazine", "Gélule", "15 mg", "31.20", None, 15),
+    ("Gaviscon Suspension", "Alginate de sodium", "Suspension", "250 ml", "49.90", None, 24),
+    ("Motilium 10mg", "Dompéridone", "Comprimé", "10 mg", "34.60", "30.80", 20),
+    ("Zyrtec 10mg", "Cétirizine", "Comprimé", "10 mg", "39.90", None, 28),
+    ("Clarityne 10mg", "Loratadine", "Comprimé", "10 mg", "58.60", "52.10", 12),
+    ("Ventoline 100µg", "Salbutamol", "Aérosol", "100 µg/dose", "32.70", None, 16),
+    ("Flagyl 500mg", "Métronidazole", "Comprimé", "500 mg", "26.80", None, 30),
+    ("Bactrim Forte", "Cotrimoxazole", "Comprimé", "800/160 mg", "21.40", None, 14),
+    ("Ercefuryl 200mg", "Nifuroxazide", "Gélule", "200 mg", "35.40", None, 26),
+    ("Fervex Adulte", "Paracétamol, phéniramine", "Sachet", "500 mg", "39.50", None, 30),
+    ("Rhinathiol Sirop", "Carbocistéine", "Sirop", "5 %", "29.90", "26.60", 20),
+    ("Toplexil Sirop", "Oxomémazine", "Sirop", "0.33 mg/ml", "28.70", None, 18),
+    ("Biafine", "Trolamine", "Émulsion", "93 g", "54.30", None, 10),
+    ("Bétadine Dermique 10%", "Povidone iodée", "Solution", "125 ml", "29.50", "26.30", 25),
+    ("Mopral 20mg", "Oméprazole", "Gélule gastro-résistante", "20 mg", "89.90", None, 15),
+    ("Inexium 40mg", "Ésoméprazole", "Comprimé gastro-résistant", "40 mg", "142.50", None, 8),
+    ("Glucophage 850mg", "Metformine", "Comprimé", "850 mg", "23.70", "21.10", 40),
+    ("Amlor 5mg", "Amlodipine", "Gélule", "5 mg", "102.90", None, 12),
+    ("Kardégic 75mg", "Acétylsalicylate de lysine", "Sachet", "75 mg", "23.10", None, 35),
+    ("Nurofen 400mg", "Ibuprofène", "Comprimé", "400 mg", "24.90", "22.20", 30),
+    ("Daflon 500mg", "Diosmine, hespéridine", "Comprimé", "500 mg", "73.80", None, 14),
+    ("Solupred 20mg", "Prednisolone", "Comprimé orodispersible", "20 mg", "36.80", None, 10),
+    ("Fucidine Crème 2%", "Acide fusidique", "Crème", "15 g", "38.00", None, 9),
+    ("Vitamine C UPSA 1000mg", "Acide ascorbique", "Comprimé", "1 g", "27.10", None, 50),
+]
+
+
+def _ean13(serial: int) -> str:
+    """A valid EAN-13 under the Moroccan GS1 prefix 611, so scanners and checks accept it."""
+    body = f"611800{serial:06d}"
+    total = sum(int(digit) * (3 if position % 2 else 1) for position, digit in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def seed(demo) -> str:
+    """Stock the demo storefront with the catalogue. Safe to run twice.
+
+    A medicine is found again by its barcode and left as it is, so prices a user changed
+    in the demo survive a re-run; opening stock is only added where the storefront has none.
+    """
+    actor = Actor.system("manage.py seed_demo")
+    business, storefront = demo.business, demo.storefront
+    created = stocked = 0
+    with transaction.atomic():
+        existing = {
+            medicine.barcode: medicine for medicine in Medicine.objects.filter(business=business)
+        }
+        has_stock = set(
+            Stock.objects.filter(storefront=storefront).values_list("medicine_id", flat=True)
+        )
+        for serial, (name, generic, form, strength, ppv, wholesale, units) in enumerate(
+            CATALOGUE, start=1
+        ):
+            barcode = _ean13(serial)
+            medicine = existing.get(barcode)
+            if medicine is None:
+                medicine = medicine_create(
+                    business=business,
+                    actor=actor,
+                    name=name,
+                    generic_name=generic,
+                    form=form,
+                    strength=strength,
+                    barcode=barcode,
+                    prix_br=Decimal(ppv),
+                    wholesale_price=Decimal(wholesale) if wholesale else None,
+                )
+                created += 1
+            if units and medicine.pk not in has_stock:
+                stock_adjust(
+                    medicine=medicine,
+                    storefront=storefront,
+                    quantity_delta=units,
+                    reason="Opening stock",
+                    actor=actor,
+                )
+                stocked += 1
+    return (
+        f"Catalogue: {len(CATALOGUE)} medicines ({created} new), "
+        f"{stocked} stocked at {storefront.name}"
+    )

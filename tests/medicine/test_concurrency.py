@@ -1,0 +1,119 @@
+"""Stock under concurrent tills, on PostgreSQL with real threads and real connections."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
+import pytest
+from django.db import connection, transaction
+
+from audit.models import AuditLog
+from medicine.models import Stock
+from medicine.services import stock_adjust, stock_decrement_for_sale
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from tests.conftest import requires_postgres
+from tests.factories.medicine import MedicineFactory, StockFactory
+
+pytestmark = [
+    requires_postgres,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+WORKERS = 8
+
+
+def run_together(task, count: int) -> list:
+    """Runs `task(i)` in `count` threads released at once; each closes its own connection."""
+    barrier = threading.Barrier(count)
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=10)
+            return task(index)
+        except DomainError as error:
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(worker, range(count)))
+
+
+def test_concurrent_deliveries_never_lose_an_update(business, storefront, manager):
+    # given a medicine with no stock row at all, so the threads also race to create it
+    medicine = MedicineFactory(business=business)
+    actor = Actor.for_user(manager)
+
+    # when 8 managers each record a delivery of 1..8 units at the same moment
+    results = run_together(
+        lambda i: stock_adjust(
+            medicine=medicine,
+            storefront=storefront,
+            quantity_delta=i + 1,
+            reason=f"Delivery {i}",
+            actor=actor,
+        ),
+        WORKERS,
+    )
+
+    # then every one is counted, and each audit entry saw the quantity the one before left
+    assert not [result for result in results if isinstance(result, Exception)]
+    assert Stock.objects.get(medicine=medicine, storefront=storefront).quantity == 36
+    entries = AuditLog.objects.filter(event_type="medicine.stock_adjusted").order_by("sequence")
+    assert len(entries) == WORKERS
+    for before, after in pairwise(entries):
+        assert after.event_data["old_quantity"] == before.event_data["new_quantity"]
+
+
+def test_concurrent_removals_never_take_the_shelf_below_zero(business, storefront, manager):
+    # given 5 units on the shelf
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=5)
+    actor = Actor.for_user(manager)
+
+    # when 8 managers each remove 2 at once
+    results = run_together(
+        lambda i: stock_adjust(
+            medicine=medicine,
+            storefront=storefront,
+            quantity_delta=-2,
+            reason="Breakage",
+            actor=actor,
+        ),
+        WORKERS,
+    )
+
+    # then exactly two succeed, the rest are told what is left, and 1 unit remains
+    refused = [result for result in results if isinstance(result, DomainError)]
+    assert len(refused) == WORKERS - 2
+    assert {error.details["on_hand"] for error in refused} == {1}
+    assert Stock.objects.get(medicine=medicine, storefront=storefront).quantity == 1
+
+
+def test_concurrent_sales_never_oversell(business, storefront):
+    # given 10 units of each of two medicines
+    first, second = MedicineFactory.create_batch(2, business=business)
+    StockFactory(medicine=first, storefront=storefront, quantity=10)
+    StockFactory(medicine=second, storefront=storefront, quantity=10)
+
+    def sell(index):
+        # half the tills list the medicines in the other order: lock order must not care
+        quantities = {first.pk: 3, second.pk: 3}
+        if index % 2:
+            quantities = dict(reversed(quantities.items()))
+        with transaction.atomic():
+            stock_decrement_for_sale(storefront=storefront, quantities=quantities)
+        return "sold"
+
+    # when 8 tills each sell 3 of each at once
+    results = run_together(sell, WORKERS)
+
+    # then three sales go through, the others get the shortage, and nothing is negative
+    assert results.count("sold") == 3
+    refused = [result for result in results if isinstance(result, DomainError)]
+    assert len(refused) == WORKERS - 3
+    assert all(error.code == "insufficient_stock" for error in refused)
+    assert Stock.objects.get(medicine=first).quantity == 1
+    assert Stock.objects.get(medicine=second).quantity == 1

@@ -1,0 +1,263 @@
+"""Stock per storefront: adjustments through the API, and what sales take and give back."""
+
+import uuid
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from audit.models import AuditLog
+from medicine.models import Stock
+from medicine.services import stock_decrement_for_sale, stock_restore_for_sale
+from pos_project.exceptions import DomainError
+from tests.contracts import assert_audited, assert_error
+from tests.factories.kernel import StorefrontFactory
+from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.medicine.helpers import adjust_url
+
+pytestmark = pytest.mark.django_db
+
+
+def quantity(medicine, storefront) -> int | None:
+    row = Stock.objects.filter(medicine=medicine, storefront=storefront).first()
+    return row.quantity if row else None
+
+
+def adjust(client, medicine, storefront, delta, reason="Delivery"):
+    payload = {"storefront": str(storefront.pk), "quantity_delta": delta, "reason": reason}
+    return client.post(adjust_url(medicine), payload, format="json")
+
+
+def test_a_manager_receives_stock_and_gets_the_medicine_back(
+    manager_client, manager, business, storefront
+):
+    # given a medicine with no stock row yet
+    medicine = MedicineFactory(business=business)
+
+    # when a manager records a delivery of 12
+    response = adjust(manager_client, medicine, storefront, 12, "Delivery from the wholesaler")
+
+    # then the storefront has 12, the body shows it, and the adjustment is audited
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["id"] == str(medicine.pk)
+    assert body["stock"] == [
+        {"storefront": str(storefront.pk), "storefront_name": storefront.name, "quantity": 12}
+    ]
+    assert body["total_stock"] == 12
+    assert quantity(medicine, storefront) == 12
+    entry = assert_audited("medicine.stock_adjusted", business=business)
+    assert entry.user == manager
+    assert entry.event_data == {
+        "medicine": str(medicine.pk),
+        "storefront": str(storefront.pk),
+        "storefront_name": storefront.name,
+        "old_quantity": 0,
+        "new_quantity": 12,
+        "quantity_delta": 12,
+        "reason": "Delivery from the wholesaler",
+    }
+
+
+def test_an_owner_removes_stock(owner_client, business, storefront):
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=5)
+    response = adjust(owner_client, medicine, storefront, -5, "Expired")
+    assert response.status_code == 200, response.content
+    assert quantity(medicine, storefront) == 0
+
+
+def test_removing_more_than_on_hand_is_a_400_that_says_how_many(
+    manager_client, business, storefront
+):
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=3)
+
+    body = assert_error(adjust(manager_client, medicine, storefront, -4, "Breakage"), 400)
+
+    assert body["on_hand"] == 3
+    assert body["code"] == "insufficient_stock"
+    assert "quantity_delta" in body["fields"]
+    assert "3" in body["message"]
+    assert quantity(medicine, storefront) == 3
+    assert not AuditLog.objects.filter(event_type="medicine.stock_adjusted").exists()
+
+
+def test_removing_from_a_storefront_with_no_stock_row_says_zero_on_hand(
+    manager_client, business, storefront
+):
+    medicine = MedicineFactory(business=business)
+    body = assert_error(adjust(manager_client, medicine, storefront, -1), 400)
+    assert body["on_hand"] == 0
+
+
+def test_stock_is_per_storefront(manager_client, business, storefront):
+    annex = StorefrontFactory(business=business, name="Annex")
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=annex, quantity=9)
+
+    assert_error(adjust(manager_client, medicine, storefront, -1), 400)
+    assert adjust(manager_client, medicine, annex, -1).status_code == 200
+    assert quantity(medicine, annex) == 8
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"quantity_delta": 0}, "quantity_delta"),
+        ({"quantity_delta": 1.5}, "quantity_delta"),
+        ({"quantity_delta": "many"}, "quantity_delta"),
+        ({"quantity_delta": None}, "quantity_delta"),
+        ({"quantity_delta": 10**12}, "quantity_delta"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "   "}, "reason"),
+        ({"reason": None}, "reason"),
+        ({"storefront": "not-a-uuid"}, "storefront"),
+        ({"storefront": str(uuid.uuid4())}, "storefront"),
+        ({"storefront": None}, "storefront"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_adjustments_are_a_400_naming_the_field(
+    manager_client, business, storefront, payload, field
+):
+    medicine = MedicineFactory(business=business)
+    full = {"storefront": str(storefront.pk), "quantity_delta": 5, "reason": "Delivery"}
+    response = manager_client.post(adjust_url(medicine), {**full, **payload}, format="json")
+    body = assert_error(response, 400, "Invalid input")
+    assert field in body["fields"], body
+    assert quantity(medicine, storefront) is None
+
+
+@pytest.mark.parametrize("missing", ["storefront", "quantity_delta", "reason"])
+def test_every_adjustment_field_is_required(manager_client, business, storefront, missing):
+    medicine = MedicineFactory(business=business)
+    full = {"storefront": str(storefront.pk), "quantity_delta": 5, "reason": "Delivery"}
+    del full[missing]
+    body = assert_error(manager_client.post(adjust_url(medicine), full, format="json"), 400)
+    assert missing in body["fields"]
+
+
+def test_another_business_storefront_is_a_400_naming_the_field(
+    manager_client, business, other_storefront
+):
+    medicine = MedicineFactory(business=business)
+    body = assert_error(adjust(manager_client, medicine, other_storefront, 5), 400)
+    assert "storefront" in body["fields"]
+    assert not Stock.objects.exists()
+
+
+def test_a_cashier_may_not_adjust_stock(cashier_client, business, storefront):
+    medicine = MedicineFactory(business=business)
+    assert_error(adjust(cashier_client, medicine, storefront, 5), 403)
+    assert not Stock.objects.exists()
+
+
+def test_another_business_cannot_adjust_our_stock(other_client, business, other_storefront):
+    medicine = MedicineFactory(business=business)
+    assert_error(adjust(other_client, medicine, other_storefront, 5), 404)
+
+
+def test_the_database_refuses_negative_stock_whatever_the_caller(business, storefront):
+    row = StockFactory(medicine=MedicineFactory(business=business), storefront=storefront)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stock.objects.filter(pk=row.pk).update(quantity=-1)
+
+
+# What the sales app calls at completion and cancellation.
+
+
+def test_a_sale_decrements_every_line(business, storefront):
+    doliprane, smecta = MedicineFactory.create_batch(2, business=business)
+    StockFactory(medicine=doliprane, storefront=storefront, quantity=10)
+    StockFactory(medicine=smecta, storefront=storefront, quantity=4)
+
+    with transaction.atomic():
+        stock_decrement_for_sale(
+            storefront=storefront, quantities={doliprane.pk: 3, str(smecta.pk): 4}
+        )
+
+    assert quantity(doliprane, storefront) == 7
+    assert quantity(smecta, storefront) == 0
+    # the sale's own audit entry covers it
+    assert not AuditLog.objects.filter(event_type__startswith="medicine.").exists()
+
+
+def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storefront):
+    # given three medicines: one plentiful, one short, one never stocked here
+    plenty = MedicineFactory(business=business, name="Plenty")
+    short = MedicineFactory(business=business, name="Doliprane 1g")
+    absent = MedicineFactory(business=business, name="Augmentin")
+    StockFactory(medicine=plenty, storefront=storefront, quantity=50)
+    StockFactory(medicine=short, storefront=storefront, quantity=1)
+
+    # when a sale wants more than there is of two of them
+    with pytest.raises(DomainError) as raised, transaction.atomic():
+        stock_decrement_for_sale(
+            storefront=storefront, quantities={plenty.pk: 5, short.pk: 3, absent.pk: 2}
+        )
+
+    # then one 409 names both shortages, with requested and available, and nothing moved
+    error = raised.value
+    assert error.status_code == 409
+    assert error.code == "insufficient_stock"
+    body = error.body()
+    assert body["shortages"] == [
+        {"medicine": str(absent.pk), "name": "Augmentin", "requested": 2, "available": 0},
+        {"medicine": str(short.pk), "name": "Doliprane 1g", "requested": 3, "available": 1},
+    ]
+    assert "Augmentin (requested 2, available 0)" in body["message"]
+    assert "Doliprane 1g (requested 3, available 1)" in body["message"]
+    assert quantity(plenty, storefront) == 50
+    assert quantity(short, storefront) == 1
+    assert quantity(absent, storefront) is None
+
+
+def test_stock_of_another_storefront_does_not_count(business, storefront):
+    annex = StorefrontFactory(business=business, name="Annex")
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=annex, quantity=10)
+    with pytest.raises(DomainError), transaction.atomic():
+        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+    assert quantity(medicine, annex) == 10
+
+
+def test_a_cancelled_sale_restores_its_units_even_without_a_stock_row(business, storefront):
+    kept, gone = MedicineFactory.create_batch(2, business=business)
+    StockFactory(medicine=kept, storefront=storefront, quantity=2)
+
+    with transaction.atomic():
+        stock_restore_for_sale(storefront=storefront, quantities={kept.pk: 3, gone.pk: 1})
+
+    assert quantity(kept, storefront) == 5
+    assert quantity(gone, storefront) == 1
+
+
+def test_empty_or_zero_quantities_change_nothing(business, storefront):
+    medicine = MedicineFactory(business=business)
+    with transaction.atomic():
+        stock_decrement_for_sale(storefront=storefront, quantities={})
+        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 0})
+        stock_restore_for_sale(storefront=storefront, quantities={medicine.pk: 0})
+    assert not Stock.objects.exists()
+
+
+def test_the_sale_helpers_refuse_to_run_outside_a_transaction(business, storefront):
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=5)
+    # pytest-django wraps the test in a transaction: leave it to see the guard.
+    from django.db import connection
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection, "in_atomic_block", False)
+        with pytest.raises(RuntimeError):
+            stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+        with pytest.raises(RuntimeError):
+            stock_restore_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+    assert quantity(medicine, storefront) == 5
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "2", True])
+def test_the_sale_helpers_refuse_bad_quantities(business, storefront, bad):
+    medicine = MedicineFactory(business=business)
+    with pytest.raises(ValueError), transaction.atomic():
+        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: bad})

@@ -381,11 +381,10 @@ def _plan_locked(
     histories = customer_histories(customer.pk for customer in customers)
     sales_by_customer: dict[object, list[Sale]] = {}
     # Locked after the customers and in primary-key order, as the sales services lock them.
-    for sale in (
-        Sale.objects.select_for_update()
-        .filter(customer_id__in=[customer.pk for customer in customers])
-        .order_by("pk")
-    ):
+    sales = []
+    for chunk in _chunks([customer.pk for customer in customers]):
+        sales.extend(Sale.objects.select_for_update().filter(customer_id__in=chunk).order_by("pk"))
+    for sale in sorted(sales, key=lambda sale: sale.pk):
         sales_by_customer.setdefault(sale.customer_id, []).append(sale)
     work = []
     for customer in customers:

@@ -263,6 +263,11 @@ def test_list_all_marks_candidates_among_every_customer(shop):
     assert not real_line.startswith("*")
     assert plain_line.startswith("*")
 
+    report = json.loads(run("--list-all", "--format", "json")[0])
+    marked = {row["name"]: row["candidate"] for row in report["customers"]}
+    assert marked["Amina Testaoui"] is False and marked["Test Customer"] is True
+    assert len(report["customers"]) == Customer.objects.count()
+
 
 def test_delete_asks_and_goes_on_after_yes(shop, monkeypatch, tmp_path):
     backup = tmp_path / "backup.json"

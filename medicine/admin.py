@@ -1,7 +1,8 @@
 """The catalogue in the admin: managers edit prices in the list or the form, and see stock.
 
 Every save goes through medicine.services, so a price changed here is audited exactly like
-one changed through the API. Staff see only their own business; superusers see all.
+one changed through the API. Rows and rights follow pos_project.admin_scoping: managers and
+owners see their own business, superusers every business, cashiers nothing.
 """
 
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.db.models import Sum
 from medicine import services
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
-from pos_project.permissions import staff_of
+from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
 
 POSITIVE = MinValueValidator(Decimal("0.01"), message="The price must be greater than zero.")
 
@@ -81,7 +82,7 @@ class MedicineAdminForm(forms.ModelForm):
         return cleaned
 
 
-class StockInline(admin.TabularInline):
+class StockInline(BackOfficeRights, admin.TabularInline):
     """Stock per storefront, read-only: it changes only through audited adjustments and sales."""
 
     model = Stock
@@ -94,12 +95,15 @@ class StockInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("storefront")
 
 
 @admin.register(Medicine)
-class MedicineAdmin(admin.ModelAdmin):
+class MedicineAdmin(BusinessScopedAdmin):
     form = MedicineAdminForm
     list_display = [
         "name",
@@ -118,22 +122,13 @@ class MedicineAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [StockInline]
 
-    # Tenancy: staff work on their own business only; the business is never a choice.
-    def _business(self, request):
-        staff = staff_of(request.user)
-        return staff.business if staff else None
-
     def get_queryset(self, request):
-        queryset = (
+        return (
             super()
             .get_queryset(request)
             .select_related("business")
             .annotate(stock_total=Sum("stocks__quantity"))
         )
-        if request.user.is_superuser:
-            return queryset
-        business = self._business(request)
-        return queryset.filter(business=business) if business else queryset.none()
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
@@ -144,28 +139,12 @@ class MedicineAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.admin_business = self._business(request)
+        form.admin_business = admin_business(request)
         return form
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", MedicineAdminForm)
         return super().get_changelist_form(request, **kwargs)
-
-    # Prices and stock are back-office rights: cashiers with admin access may only look.
-    def _may_write(self, request) -> bool:
-        if request.user.is_superuser:
-            return True
-        staff = staff_of(request.user)
-        return bool(staff and staff.is_manager)
-
-    def has_add_permission(self, request):
-        return self._may_write(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_write(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_write(request) and super().has_delete_permission(request, obj)
 
     @admin.display(description="Stock", ordering="stock_total")
     def total_stock(self, medicine: Medicine) -> int:
@@ -183,7 +162,7 @@ class MedicineAdmin(admin.ModelAdmin):
                 services.medicine_update(medicine=obj, actor=actor, data=data)
             return
         created = services.medicine_create(
-            business=form.cleaned_data.get("business") or self._business(request),
+            business=form.cleaned_data.get("business") or admin_business(request),
             actor=actor,
             **{field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
         )

@@ -212,11 +212,15 @@ def sale_create(
     business: Business,
     storefront: Storefront,
     type: str = SaleType.RETAIL,
-    customer: Customer | None = None,
+    customer: Customer | uuid.UUID | str | None = None,
     notes: str = "",
     actor: Actor,
 ) -> Sale:
-    """Open a DRAFT sale at one of the business's storefronts, for a customer or walk-in."""
+    """Open a DRAFT sale at one of the business's storefronts, for a customer or walk-in.
+
+    `customer` is a Customer or its id; either way it must be an active customer of the
+    business (seed 004's 404 otherwise, as for update_customer).
+    """
     if storefront.business_id != business.pk:
         raise _invalid(
             "storefront",
@@ -232,10 +236,8 @@ def sale_create(
     if type not in SaleType.values:
         raise _invalid("type", f"The type must be one of {SaleType.values}.", code="invalid_type")
     if customer is not None:
-        if customer.business_id != business.pk:
-            raise _customer_not_found(customer.pk, business)
-        if not customer.is_active:
-            raise _customer_inactive(customer)
+        customer_id = customer.pk if isinstance(customer, Customer) else customer
+        customer = _business_customer(business=business, customer_id=customer_id)
     with transaction.atomic():
         return Sale.objects.create(
             business=business,

@@ -1,0 +1,269 @@
+"""Shapes of the sales API: strict input bodies, and the sale as the POS reads it."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from pos_project.actors import display_name
+from pos_project.models import Storefront
+from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleType
+from sales.services import MAX_QUANTITY
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo is a 400 instead of silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            extra = sorted(set(data) - set(self.fields))
+            if extra:
+                accepted = ", ".join(
+                    sorted(name for name, f in self.fields.items() if not f.read_only)
+                )
+                raise serializers.ValidationError(
+                    {name: [f"Unknown field. Accepted fields: {accepted}."] for name in extra}
+                )
+        return super().to_internal_value(data)
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class BusinessStorefrontField(serializers.PrimaryKeyRelatedField):
+    """A storefront of the caller's business; another business's is 'does not exist'."""
+
+    def get_queryset(self):
+        business = self.context.get("business")
+        if business is None:
+            return Storefront.objects.none()
+        return Storefront.objects.filter(business=business)
+
+
+class SaleCreateSerializer(StrictSerializer):
+    storefront = BusinessStorefrontField(help_text="A storefront of your business.")
+    type = serializers.ChoiceField(choices=SaleType.choices, default=SaleType.RETAIL)
+    customer = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Empty for a walk-in customer."
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SaleUpdateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(
+        choices=SaleType.choices, required=False, help_text="Re-prices every line."
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SaleItemAddSerializer(StrictSerializer):
+    medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    discount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Taken off the whole line; at most the line's value.",
+    )
+
+
+class SaleItemUpdateSerializer(StrictSerializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
+    discount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Replaces the line's discount; at most the line's value.",
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send a quantity, a discount, or both.")
+        return attrs
+
+
+class UpdateCustomerSerializer(StrictSerializer):
+    """The customer is read first by seed 004's own rules (`services.parse_customer_id`)."""
+
+    customer = serializers.UUIDField(help_text="The customer to assign to the sale.")
+
+
+class PaymentInputSerializer(StrictSerializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class SaleCompleteSerializer(StrictSerializer):
+    payments = PaymentInputSerializer(many=True, allow_empty=True, max_length=20)
+    override_credit_limit = serializers.BooleanField(
+        default=False,
+        help_text="Managers and owners only: complete even beyond the customer's credit limit.",
+    )
+
+
+class SaleCancelSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Optional for a DRAFT; required to cancel a COMPLETED sale.",
+    )
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class SaleItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SaleItem
+        fields = [
+            "id",
+            "medicine",
+            "medicine_name",
+            "unit_price",
+            "quantity",
+            "discount",
+            "line_total",
+        ]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "method", "amount", "reference", "created_at"]
+        read_only_fields = fields
+
+
+class SaleSerializer(serializers.ModelSerializer):
+    """A sale in lists: its totals, without its lines."""
+
+    customer_name = serializers.CharField(read_only=True, help_text='"Walk-in Customer" if none.')
+    storefront_name = serializers.CharField(source="storefront.name", read_only=True)
+    created_by_name = serializers.SerializerMethodField()
+    currency = serializers.CharField(source="business.currency_code", read_only=True)
+
+    class Meta:
+        model = Sale
+        fields = [
+            "id",
+            "receipt_number",
+            "status",
+            "type",
+            "business",
+            "storefront",
+            "storefront_name",
+            "customer",
+            "customer_name",
+            "subtotal",
+            "discount_total",
+            "total_amount",
+            "amount_paid",
+            "change_due",
+            "on_account_amount",
+            "amount_due",
+            "currency",
+            "notes",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "cancelled_at",
+            "cancel_reason",
+        ]
+        read_only_fields = fields
+
+    def get_created_by_name(self, sale) -> str:
+        return display_name(sale.created_by)
+
+
+class SaleDetailSerializer(SaleSerializer):
+    """A sale with its lines and payments."""
+
+    items = SaleItemSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+
+    class Meta(SaleSerializer.Meta):
+        fields = [*SaleSerializer.Meta.fields, "items", "payments"]
+        read_only_fields = fields
+
+
+class UpdateCustomerResponseSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    previous_customer = serializers.CharField()
+    new_customer = serializers.CharField()
+    sale = SaleDetailSerializer()
+
+
+class ReceiptBusinessSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class ReceiptStorefrontSerializer(ReceiptBusinessSerializer):
+    address = serializers.CharField()
+
+
+class ReceiptCustomerSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    medicine = serializers.UUIDField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(**MONEY)
+    discount = serializers.DecimalField(**MONEY)
+    line_total = serializers.DecimalField(**MONEY)
+
+
+class ReceiptPaymentSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    amount = serializers.DecimalField(**MONEY)
+    reference = serializers.CharField(allow_blank=True)
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """Keeps the time zone the value carries (the business's) instead of the server's."""
+
+    def enforce_timezone(self, value):
+        return value if value.tzinfo is not None else super().enforce_timezone(value)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """What the printed receipt shows, for a POS that lays it out itself."""
+
+    sale = serializers.UUIDField()
+    receipt_number = serializers.CharField()
+    status = serializers.CharField()
+    type = serializers.CharField()
+    business = ReceiptBusinessSerializer()
+    storefront = ReceiptStorefrontSerializer()
+    date = ZonedDateTimeField(help_text="In the business's time zone.")
+    time_zone = serializers.CharField()
+    cashier = serializers.CharField()
+    customer = ReceiptCustomerSerializer()
+    lines = ReceiptLineSerializer(many=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    discount_total = serializers.DecimalField(**MONEY)
+    total_amount = serializers.DecimalField(**MONEY)
+    payments = ReceiptPaymentSerializer(many=True)
+    amount_paid = serializers.DecimalField(**MONEY)
+    change_due = serializers.DecimalField(**MONEY)
+    on_account_amount = serializers.DecimalField(**MONEY)
+    balance_after = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="The customer's balance right after this sale."
+    )
+    currency = serializers.CharField()
+    currency_symbol = serializers.CharField()
+    cancelled_at = ZonedDateTimeField(allow_null=True)
+    cancel_reason = serializers.CharField(allow_blank=True)

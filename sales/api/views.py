@@ -1,0 +1,315 @@
+"""The sales API: thin views over sales.services (validate, call the service, serialize)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from pos_project.money import ZERO
+from pos_project.schema import error_responses
+from pos_project.tenancy import BusinessScopedMixin
+from sales import services
+from sales.api.filters import SaleFilter, SaleOrderingFilter
+from sales.api.serializers import (
+    ReceiptSerializer,
+    SaleCancelSerializer,
+    SaleCompleteSerializer,
+    SaleCreateSerializer,
+    SaleDetailSerializer,
+    SaleItemAddSerializer,
+    SaleItemUpdateSerializer,
+    SaleSerializer,
+    SaleUpdateSerializer,
+    UpdateCustomerResponseSerializer,
+    UpdateCustomerSerializer,
+)
+from sales.models import Payment, Sale, SaleItem
+from sales.receipts import receipt_data, receipt_html
+
+READ_ERRORS = error_responses(401, 403, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404)
+MONEY_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+
+class ReceiptHTMLRenderer(BaseRenderer):
+    """The printable receipt page, already rendered by `sales.receipts.receipt_html`."""
+
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else data
+
+
+ITEM_PARAMETER = OpenApiParameter(
+    name="item_pk", type=OpenApiTypes.UUID, location=OpenApiParameter.PATH, description="Line id."
+)
+
+FORMAT_PARAMETER = OpenApiParameter(
+    name="format",
+    type=str,
+    enum=["json", "html"],
+    location=OpenApiParameter.QUERY,
+    required=False,
+    description="`html` for the printable 80 mm page; JSON otherwise.",
+)
+
+
+def _with_lines(queryset):
+    # Two queries for any number of lines and payments.
+    return queryset.prefetch_related(
+        Prefetch("items", queryset=SaleItem.objects.order_by("created_at", "id")),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+    )
+
+
+class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
+    queryset = Sale.objects.select_related("business", "storefront", "customer", "created_by")
+    serializer_class = SaleSerializer
+    filter_backends = [DjangoFilterBackend, SaleOrderingFilter]
+    filterset_class = SaleFilter
+    ordering_fields = ["created_at", "completed_at", "total_amount", "receipt_number"]
+    ordering = ["-created_at", "-id"]
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = _with_lines(queryset)
+        return queryset
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
+            raise DomainError(
+                "Unknown format",
+                "Use ?format=json (the default), or ?format=html on the receipt.",
+                code="unknown_format",
+            ) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON even when the receipt page was asked for, so every client reads
+        # the same error body.
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def _actor(self) -> Actor:
+        return Actor.from_request(self.request)
+
+    def _detail(self, sale: Sale, *, status_code=status.HTTP_200_OK) -> Response:
+        sale = _with_lines(self.get_queryset()).get(pk=sale.pk)
+        return Response(SaleDetailSerializer(sale).data, status=status_code)
+
+    def _valid(self, serializer_class, **context):
+        serializer = serializer_class(
+            data=self.request.data, context={"request": self.request, **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _item(self, sale: Sale, item_pk) -> SaleItem:
+        try:
+            return SaleItem.objects.select_related("sale").get(sale=sale, pk=item_pk)
+        except (SaleItem.DoesNotExist, DjangoValidationError, ValueError):
+            raise Http404 from None
+
+    # --- the sale -----------------------------------------------------------------------
+
+    @extend_schema(
+        summary="List sales",
+        responses={200: SaleSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(SaleSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="One sale, with its items and payments",
+        responses={200: SaleDetailSerializer, **READ_ERRORS},
+    )
+    def retrieve(self, request, pk=None):
+        return Response(SaleDetailSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Open a DRAFT sale",
+        request=SaleCreateSerializer,
+        responses={201: SaleDetailSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request):
+        data = self._valid(SaleCreateSerializer, business=self.business)
+        sale = services.sale_create(
+            business=self.business,
+            storefront=data["storefront"],
+            type=data["type"],
+            customer=data.get("customer"),
+            notes=data.get("notes", ""),
+            actor=self._actor(),
+        )
+        return self._detail(sale, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a DRAFT's type (re-prices every line) or notes",
+        request=SaleUpdateSerializer,
+        responses={200: SaleDetailSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        sale = self.get_object()
+        data = self._valid(SaleUpdateSerializer)
+        services.sale_update(sale=sale, type=data.get("type"), notes=data.get("notes"))
+        return self._detail(sale)
+
+    # --- lines --------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Add a medicine to a DRAFT (the same medicine again adds to its line)",
+        request=SaleItemAddSerializer,
+        responses={201: SaleDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="items", url_name="items")
+    def items(self, request, pk=None):
+        sale = self.get_object()
+        data = self._valid(SaleItemAddSerializer)
+        services.sale_item_add(
+            sale=sale,
+            medicine=data["medicine"],
+            quantity=data["quantity"],
+            discount=data.get("discount", ZERO),
+        )
+        return self._detail(sale, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change a DRAFT line's quantity or discount",
+        parameters=[ITEM_PARAMETER],
+        request=SaleItemUpdateSerializer,
+        responses={200: SaleDetailSerializer, **WRITE_ERRORS},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a line from a DRAFT",
+        parameters=[ITEM_PARAMETER],
+        request=None,
+        responses={200: SaleDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"items/(?P<item_pk>[^/.]+)",
+        url_name="item-detail",
+    )
+    def item_detail(self, request, pk=None, item_pk=None):
+        sale = self.get_object()
+        item = self._item(sale, item_pk)
+        if request.method == "DELETE":
+            services.sale_item_remove(item=item)
+        else:
+            data = self._valid(SaleItemUpdateSerializer)
+            services.sale_item_update(
+                item=item, quantity=data.get("quantity"), discount=data.get("discount")
+            )
+        return self._detail(sale)
+
+    # --- customer (seed 004) ------------------------------------------------------------
+
+    @extend_schema(
+        summary="Assign a customer to a DRAFT sale",
+        description=(
+            "Seed 004: DRAFT only; the customer must belong to the sale's business. Audited "
+            "as `sale.customer_updated`."
+        ),
+        request=UpdateCustomerSerializer,
+        responses={200: UpdateCustomerResponseSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post", "patch"], url_path="update_customer")
+    def update_customer(self, request, pk=None):
+        sale = self.get_object()
+        customer_id = services.parse_customer_id(request.data)
+        self._valid(UpdateCustomerSerializer)
+        change = services.sale_update_customer(
+            sale=sale, customer_id=customer_id, actor=self._actor()
+        )
+        sale = _with_lines(self.get_queryset()).get(pk=sale.pk)
+        return Response(
+            {
+                "message": f"Customer updated successfully to {change.new_customer}",
+                "previous_customer": change.previous_customer,
+                "new_customer": change.new_customer,
+                "sale": SaleDetailSerializer(sale).data,
+            }
+        )
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Take payment and complete a DRAFT",
+        description=(
+            "Split tender: cash may exceed the total (the change is `change_due`); card, "
+            "mobile money and on account may not. ON_ACCOUNT needs an active customer on the "
+            "sale and must fit their credit limit, unless a manager sends "
+            "`override_credit_limit: true`. Stock shortages are a 409 listing every one."
+        ),
+        request=SaleCompleteSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: SaleDetailSerializer, **MONEY_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def complete(self, request, pk=None):
+        sale = self.get_object()
+        data = self._valid(SaleCompleteSerializer)
+        services.sale_complete(
+            sale=sale,
+            payments=data["payments"],
+            override_credit_limit=data["override_credit_limit"],
+            actor=self._actor(),
+        )
+        return self._detail(sale)
+
+    @extend_schema(
+        summary="Cancel a DRAFT, or reverse a COMPLETED sale (managers, with a reason)",
+        request=SaleCancelSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: SaleDetailSerializer, **MONEY_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request, pk=None):
+        sale = self.get_object()
+        data = self._valid(SaleCancelSerializer)
+        services.sale_cancel(sale=sale, reason=data.get("reason", ""), actor=self._actor())
+        return self._detail(sale)
+
+    @extend_schema(
+        summary="The receipt of a completed sale, as JSON or a printable page",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): ReceiptSerializer,
+            (200, "text/html"): OpenApiResponse(
+                OpenApiTypes.STR, description="Printable page, 80 mm wide."
+            ),
+            **WRITE_ERRORS,
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ReceiptHTMLRenderer])
+    def receipt(self, request, pk=None):
+        sale = self.get_object()
+        if request.accepted_renderer.format == ReceiptHTMLRenderer.format:
+            return Response(receipt_html(sale), content_type="text/html; charset=utf-8")
+        return Response(ReceiptSerializer(receipt_data(sale)).data)

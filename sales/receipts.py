@@ -1,0 +1,141 @@
+"""The receipt of a sale: one set of facts, shown as JSON to the POS and as a printable page.
+
+The API's receipt action and the admin's receipt link both read `receipt_data`, so the
+printed slip and the JSON can never disagree.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from customers.models import CustomerLedgerEntry, LedgerEntryType
+from pos_project.actors import display_name
+from pos_project.exceptions import DomainError
+from pos_project.money import format_money
+from sales.models import WALK_IN_CUSTOMER, Payment, Sale, SaleItem, SaleStatus
+
+
+def receipt_queryset():
+    """Everything a receipt shows, in a fixed number of queries whatever the lines."""
+    return Sale.objects.select_related(
+        "business", "storefront", "customer", "created_by"
+    ).prefetch_related(
+        Prefetch("items", queryset=SaleItem.objects.order_by("created_at", "id")),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+    )
+
+
+def receipt_data(sale: Sale) -> dict:
+    """The receipt of a completed (or cancelled) sale, amounts as Decimals."""
+    if sale.status == SaleStatus.DRAFT:
+        raise DomainError(
+            "Cannot print a receipt for a sale that is not in COMPLETED status",
+            "A DRAFT has not been paid yet. Complete the sale first, then print its receipt.",
+            code="invalid_sale_status",
+            current_status=sale.status,
+            allowed_status=SaleStatus.COMPLETED,
+        )
+    business = sale.business
+    moment = sale.completed_at or sale.created_at
+    balance_after = None
+    if sale.on_account_amount > 0 and sale.customer_id:
+        balance_after = (
+            CustomerLedgerEntry.objects.filter(sale=sale, entry_type=LedgerEntryType.SALE_CHARGE)
+            .values_list("balance_after", flat=True)
+            .first()
+        )
+    customer = sale.customer
+    return {
+        "sale": sale.pk,
+        "receipt_number": sale.receipt_number,
+        "status": sale.status,
+        "type": sale.type,
+        "business": {"id": business.pk, "name": business.name},
+        "storefront": {
+            "id": sale.storefront.pk,
+            "name": sale.storefront.name,
+            "address": sale.storefront.address,
+        },
+        "date": timezone.localtime(moment, business.zone),
+        "time_zone": business.time_zone,
+        "cashier": display_name(sale.created_by),
+        "customer": {
+            "id": customer.pk if customer else None,
+            "name": customer.name if customer else WALK_IN_CUSTOMER,
+            "phone": (customer.phone or "") if customer else "",
+        },
+        "lines": [
+            {
+                "medicine": item.medicine_id,
+                "name": item.medicine_name,
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "discount": item.discount,
+                "line_total": item.line_total,
+            }
+            for item in sale.items.all()
+        ],
+        "subtotal": sale.subtotal,
+        "discount_total": sale.discount_total,
+        "total_amount": sale.total_amount,
+        "payments": [
+            {"method": payment.method, "amount": payment.amount, "reference": payment.reference}
+            for payment in sale.payments.all()
+        ],
+        "amount_paid": sale.amount_paid,
+        "change_due": sale.change_due,
+        "on_account_amount": sale.on_account_amount,
+        "balance_after": balance_after,
+        "currency": business.currency_code,
+        "currency_symbol": business.currency_symbol,
+        "cancelled_at": (
+            timezone.localtime(sale.cancelled_at, business.zone) if sale.cancelled_at else None
+        ),
+        "cancel_reason": sale.cancel_reason,
+    }
+
+
+def receipt_html(sale: Sale) -> str:
+    """The receipt as a self-contained page, 80 mm wide, for the till's printer."""
+    data = receipt_data(sale)
+    symbol = data["currency_symbol"]
+    method_labels = dict(Payment._meta.get_field("method").choices)
+
+    def money(amount):
+        return format_money(amount, symbol)
+
+    context = {
+        **data,
+        "lines": [
+            {
+                **line,
+                "unit_price_text": money(line["unit_price"]),
+                "gross_text": money(line["unit_price"] * line["quantity"]),
+                "discount_text": money(line["discount"]) if line["discount"] else "",
+                "line_total_text": money(line["line_total"]),
+            }
+            for line in data["lines"]
+        ],
+        "payments": [
+            {
+                **payment,
+                "label": method_labels.get(payment["method"], payment["method"]),
+                "amount_text": money(payment["amount"]),
+            }
+            for payment in data["payments"]
+        ],
+        "subtotal_text": money(data["subtotal"]),
+        "discount_total_text": money(data["discount_total"]),
+        "total_text": money(data["total_amount"]),
+        "paid_text": money(data["amount_paid"]),
+        "change_text": money(data["change_due"]),
+        "balance_after_text": (
+            money(data["balance_after"]) if data["balance_after"] is not None else ""
+        ),
+        # Formatted here: the template's date filter would convert back to the server's zone.
+        "date_text": data["date"].strftime("%Y-%m-%d %H:%M"),
+        "is_cancelled": data["status"] == SaleStatus.CANCELLED,
+    }
+    return render_to_string("sales/receipt.html", context)

@@ -1,0 +1,392 @@
+"""Completing a sale: split tender, change, on account within the credit limit, stock,
+receipt numbers, customer statistics and the audit entry, all or nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from audit.models import AuditLog
+from customers.models import CustomerLedgerEntry, LedgerEntryType
+from medicine.models import Stock
+from sales.models import Payment, ReceiptSequence, Sale, SaleStatus
+from tests.contracts import assert_audited, assert_error
+from tests.factories.customers import CustomerFactory
+from tests.factories.sales import SaleFactory, complete_sale
+from tests.sales.conftest import sale_url
+
+
+def _complete(client, sale, *payments, **extra):
+    body = {
+        "payments": [{"method": method, "amount": amount} for method, amount in payments],
+        **extra,
+    }
+    return client.post(sale_url(sale, "sale-complete"), body, format="json")
+
+
+def _assign(client, sale, customer):
+    response = client.post(sale_url(sale, "sale-update-customer"), {"customer": str(customer.pk)})
+    assert response.status_code == 200
+
+
+def _nothing_changed(sale):
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.DRAFT
+    assert sale.receipt_number is None
+    assert not Payment.objects.filter(sale=sale).exists()
+    assert not AuditLog.objects.filter(event_type="sale.completed").exists()
+    assert not CustomerLedgerEntry.objects.exists()
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+def test_exact_cash_completes(cashier_client, draft_with_items):
+    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "COMPLETED"
+    assert body["receipt_number"] == "S-000001"
+    assert body["amount_paid"] == "60.80"
+    assert body["change_due"] == "0.00"
+    assert body["completed_at"]
+    assert [(p["method"], p["amount"]) for p in body["payments"]] == [("CASH", "60.80")]
+
+
+def test_cash_may_exceed_the_total_and_the_change_is_returned(cashier_client, draft_with_items):
+    body = _complete(cashier_client, draft_with_items, ("CASH", "100.00")).json()
+
+    assert body["amount_paid"] == "100.00"
+    assert body["change_due"] == "39.20"
+
+
+def test_split_tender_with_change_only_from_cash(cashier_client, draft_with_items):
+    body = _complete(cashier_client, draft_with_items, ("CARD", "40.00"), ("CASH", "50.00")).json()
+
+    assert body["status"] == "COMPLETED"
+    assert body["amount_paid"] == "90.00"
+    assert body["change_due"] == "29.20"
+    assert len(body["payments"]) == 2
+
+
+@pytest.mark.parametrize("method", ["CARD", "MOBILE_MONEY"])
+def test_non_cash_may_not_exceed_the_total(cashier_client, draft_with_items, method):
+    response = _complete(cashier_client, draft_with_items, (method, "60.81"))
+
+    body = assert_error(response, 400, "Non-cash payments exceed the total")
+    assert body["code"] == "non_cash_overpayment"
+    _nothing_changed(draft_with_items)
+
+
+def test_non_cash_parts_together_may_not_exceed_the_total(cashier_client, draft_with_items):
+    response = _complete(
+        cashier_client, draft_with_items, ("CARD", "40.00"), ("MOBILE_MONEY", "30.00")
+    )
+
+    assert_error(response, 400, "Non-cash payments exceed the total")
+
+
+def test_payments_must_cover_the_total(cashier_client, draft_with_items):
+    response = _complete(cashier_client, draft_with_items, ("CASH", "20.00"), ("CARD", "40.00"))
+
+    body = assert_error(response, 400, "Payments do not cover the total")
+    assert body["remaining"] == "0.80"
+    _nothing_changed(draft_with_items)
+
+
+@pytest.mark.parametrize(
+    "payments",
+    [
+        [{"method": "CASH", "amount": "0.00"}],
+        [{"method": "CASH", "amount": "-5.00"}],
+        [{"method": "CASH", "amount": "60.801"}],
+        [{"method": "CASH", "amount": "abc"}],
+        [{"method": "CHEQUE", "amount": "60.80"}],
+        [{"method": "CASH"}],
+        [{"amount": "60.80"}],
+        [{"method": "CASH", "amount": "60.80", "tip": "1"}],
+        "CASH",
+        [],
+    ],
+)
+def test_bad_payments_are_400_and_change_nothing(cashier_client, draft_with_items, payments):
+    response = cashier_client.post(
+        sale_url(draft_with_items, "sale-complete"), {"payments": payments}, format="json"
+    )
+
+    assert_error(response, 400)
+    _nothing_changed(draft_with_items)
+
+
+def test_unknown_body_fields_are_refused(cashier_client, draft_with_items):
+    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"), discount="5")
+
+    body = assert_error(response, 400, "Invalid input")
+    assert "discount" in body["fields"]
+
+
+def test_an_empty_sale_cannot_be_completed(cashier_client, draft):
+    response = _complete(cashier_client, draft, ("CASH", "10.00"))
+
+    body = assert_error(response, 400, "Sale is empty")
+    assert body["code"] == "empty_sale"
+    _nothing_changed(draft)
+
+
+# --- on account ---------------------------------------------------------------------------
+
+
+def test_on_account_needs_a_customer(cashier_client, draft_with_items):
+    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    body = assert_error(response, 400, "Customer required for on-account payment")
+    assert body["code"] == "on_account_requires_customer"
+    _nothing_changed(draft_with_items)
+
+
+def test_on_account_needs_an_active_customer(cashier_client, draft_with_items, customer):
+    _assign(cashier_client, draft_with_items, customer)
+    customer.is_active = False
+    customer.save()
+
+    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    assert_error(response, 400, "Customer is deactivated")
+    _nothing_changed(draft_with_items)
+
+
+def test_on_account_charges_the_customer_ledger(cashier_client, draft_with_items, customer):
+    _assign(cashier_client, draft_with_items, customer)
+
+    body = _complete(
+        cashier_client, draft_with_items, ("CASH", "20.00"), ("ON_ACCOUNT", "40.80")
+    ).json()
+
+    assert body["status"] == "COMPLETED"
+    assert body["amount_paid"] == "60.80"
+    assert body["on_account_amount"] == "40.80"
+    assert body["amount_due"] == "40.80"
+    customer.refresh_from_db()
+    assert customer.outstanding_balance == Decimal("40.80")
+    entry = CustomerLedgerEntry.objects.get()
+    assert entry.entry_type == LedgerEntryType.SALE_CHARGE
+    assert entry.amount == Decimal("40.80")
+    assert entry.sale_id == draft_with_items.pk
+
+
+def test_on_account_within_the_limit_counting_what_is_owed(
+    cashier_client, draft_with_items, business
+):
+    owing = CustomerFactory(
+        business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("39.20")
+    )
+    _assign(cashier_client, draft_with_items, owing)
+
+    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    assert response.status_code == 200
+    owing.refresh_from_db()
+    assert owing.outstanding_balance == Decimal("100.00")
+
+
+def test_over_the_limit_is_refused_with_the_available_credit(
+    cashier_client, draft_with_items, business
+):
+    owing = CustomerFactory(
+        business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("50.00")
+    )
+    _assign(cashier_client, draft_with_items, owing)
+
+    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    body = assert_error(response, 400, "Credit limit exceeded")
+    assert body["code"] == "credit_limit_exceeded"
+    assert body["available_credit"] == "50.00"
+    assert body["credit_limit"] == "100.00"
+    assert body["requested"] == "60.80"
+    owing.refresh_from_db()
+    assert owing.outstanding_balance == Decimal("50.00")
+    _nothing_changed(draft_with_items)
+
+
+def test_a_zero_limit_means_no_credit(cashier_client, draft_with_items, business):
+    none_allowed = CustomerFactory(business=business, credit_limit=Decimal("0.00"))
+    _assign(cashier_client, draft_with_items, none_allowed)
+
+    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "0.01"), ("CASH", "61"))
+
+    assert assert_error(response, 400, "Credit limit exceeded")["available_credit"] == "0.00"
+
+
+def test_no_limit_means_any_amount(cashier_client, draft_with_items, business):
+    trusted = CustomerFactory(business=business, credit_limit=None)
+    _assign(cashier_client, draft_with_items, trusted)
+
+    assert _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80")).status_code == 200
+
+
+def test_a_manager_may_override_the_limit_and_it_is_audited(
+    manager_client, draft_with_items, business
+):
+    owing = CustomerFactory(
+        business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("50.00")
+    )
+    _assign(manager_client, draft_with_items, owing)
+
+    response = _complete(
+        manager_client, draft_with_items, ("ON_ACCOUNT", "60.80"), override_credit_limit=True
+    )
+
+    assert response.status_code == 200
+    owing.refresh_from_db()
+    assert owing.outstanding_balance == Decimal("110.80")
+    entry = assert_audited("sale.completed", sale_id=draft_with_items.pk)
+    assert entry.event_data["credit_limit_overridden"] is True
+    assert entry.event_data["over_limit_by"] == "10.80"
+    assert "credit limit overridden" in entry.description
+
+
+def test_a_cashier_sending_the_override_is_403(cashier_client, draft_with_items, customer):
+    _assign(cashier_client, draft_with_items, customer)
+
+    response = _complete(
+        cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"), override_credit_limit=True
+    )
+
+    assert_error(response, 403)
+    _nothing_changed(draft_with_items)
+
+
+def test_credit_held_for_the_customer_settles_the_new_charge(
+    manager, cashier_client, draft_with_items, customer
+):
+    from django.db import transaction
+
+    from customers.receivables import customer_lock, ledger_post
+    from pos_project.actors import Actor
+
+    with transaction.atomic():
+        locked = customer_lock(customer=customer)
+        ledger_post(
+            customer=locked,
+            entry_type=LedgerEntryType.CREDIT_ADJUSTMENT,
+            amount=Decimal("-20.00"),
+            description="Goodwill",
+            actor=Actor.for_user(manager),
+        )
+    _assign(cashier_client, draft_with_items, customer)
+
+    body = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80")).json()
+
+    assert body["amount_due"] == "40.80"
+    customer.refresh_from_db()
+    assert customer.outstanding_balance == Decimal("40.80")
+
+
+# --- stock, receipts, statistics, audit ---------------------------------------------------
+
+
+def test_stock_is_decremented(cashier_client, draft_with_items):
+    lines = list(draft_with_items.items.values_list("medicine_id", "quantity"))
+
+    _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+
+    for medicine_id, quantity in lines:
+        assert Stock.objects.get(medicine_id=medicine_id).quantity == 100 - quantity
+
+
+def test_every_shortage_is_reported_together_and_nothing_changes(cashier_client, draft, stocked):
+    short_a, short_b, fine = stocked("10.00", stock=1), stocked("12.00", stock=0), stocked("5.00")
+    for medicine, quantity in ((short_a, 3), (short_b, 2), (fine, 1)):
+        cashier_client.post(
+            sale_url(draft, "sale-items"), {"medicine": str(medicine.pk), "quantity": quantity}
+        )
+
+    response = _complete(cashier_client, draft, ("CASH", "59.00"))
+
+    body = assert_error(response, 409, "Insufficient stock")
+    assert body["code"] == "insufficient_stock"
+    assert {s["medicine"] for s in body["shortages"]} == {str(short_a.pk), str(short_b.pk)}
+    assert Stock.objects.get(medicine=fine).quantity == 100
+    assert Stock.objects.get(medicine=short_a).quantity == 1
+    _nothing_changed(draft)
+    assert not ReceiptSequence.objects.filter(last_number__gt=0).exists()
+
+
+def test_receipt_numbers_are_sequential_and_per_business(
+    storefront, cashier, other_storefront, other_manager
+):
+    numbers = [
+        complete_sale(storefront=storefront, actor_user=cashier).receipt_number for _ in "abc"
+    ]
+    elsewhere = complete_sale(storefront=other_storefront, actor_user=other_manager)
+
+    assert numbers == ["S-000001", "S-000002", "S-000003"]
+    assert elsewhere.receipt_number == "S-000001"
+
+
+def test_a_failed_completion_does_not_use_up_a_receipt_number(
+    cashier_client, storefront, cashier, draft_with_items
+):
+    complete_sale(storefront=storefront, actor_user=cashier)
+    _complete(cashier_client, draft_with_items, ("CASH", "1.00"))
+
+    assert (
+        _complete(cashier_client, draft_with_items, ("CASH", "60.80")).json()["receipt_number"]
+        == "S-000002"
+    )
+
+
+def test_customer_statistics_are_updated(cashier_client, draft_with_items, customer):
+    _assign(cashier_client, draft_with_items, customer)
+
+    _complete(cashier_client, draft_with_items, ("CARD", "60.80"))
+
+    customer.refresh_from_db()
+    sale = Sale.objects.get(pk=draft_with_items.pk)
+    assert customer.total_purchases == Decimal("60.80")
+    assert customer.sales_count == 1
+    assert customer.last_purchase_date == sale.completed_at
+    assert customer.outstanding_balance == Decimal("0.00")
+
+
+def test_completion_is_audited(cashier_client, draft_with_items, customer, cashier):
+    _assign(cashier_client, draft_with_items, customer)
+
+    _complete(cashier_client, draft_with_items, ("CASH", "30.00"), ("ON_ACCOUNT", "30.80"))
+
+    entry = assert_audited("sale.completed", sale_id=draft_with_items.pk)
+    assert entry.user_id == cashier.pk
+    assert entry.customer_id == customer.pk
+    assert entry.event_data["receipt_number"] == "S-000001"
+    assert entry.event_data["total_amount"] == "60.80"
+    assert entry.event_data["on_account_amount"] == "30.80"
+    assert entry.event_data["balance_after"] == "30.80"
+    assert entry.event_data["payments"] == [
+        {"method": "CASH", "amount": "30.00"},
+        {"method": "ON_ACCOUNT", "amount": "30.80"},
+    ]
+
+
+@pytest.mark.parametrize("status", [SaleStatus.COMPLETED, SaleStatus.CANCELLED])
+def test_only_a_draft_can_be_completed(cashier_client, business, storefront, status):
+    sale = SaleFactory(business=business, storefront=storefront, status=status)
+
+    body = assert_error(_complete(cashier_client, sale, ("CASH", "1.00")), 400)
+
+    assert body["current_status"] == status
+    assert body["allowed_status"] == "DRAFT"
+
+
+def test_completing_twice_without_a_key_is_refused(cashier_client, draft_with_items):
+    _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+
+    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+
+    assert assert_error(response, 400)["current_status"] == "COMPLETED"
+    assert Payment.objects.count() == 1
+
+
+def test_another_business_cannot_complete(other_client, draft_with_items):
+    assert _complete(other_client, draft_with_items, ("CASH", "60.80")).status_code == 404
+    _nothing_changed(draft_with_items)

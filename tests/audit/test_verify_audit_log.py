@@ -1,0 +1,124 @@
+"""`manage.py verify_audit_log` passes an intact trail and names the first tampered entry."""
+
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditLog
+from audit.verification import ProblemKind, verify_chain
+from tests.audit.entries import db_id, record, tamper
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AuditLog._meta.db_table
+
+
+def run(*args):
+    out = StringIO()
+    call_command("verify_audit_log", *args, stdout=out)
+    return out.getvalue()
+
+
+def run_failing(*args):
+    out = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit_log", *args, stdout=out)
+    return out.getvalue(), str(failure.value)
+
+
+@pytest.fixture
+def chain(business):
+    return [record(business, description=f"Event {n}") for n in range(1, 6)]
+
+
+def test_an_intact_log_passes_with_the_counts(chain, business, other_business):
+    record(other_business)
+    output = run()
+    assert f"Pharmacie Atlas ({business.id}): 5 entries checked, chain intact" in output
+    assert f"Pharmacie Rival ({other_business.id}): 1 entries checked, chain intact" in output
+    assert "Total: 6 entries checked in 2 businesses" in output
+
+
+def test_one_business_can_be_checked_alone(chain, business, other_business):
+    record(other_business)
+    output = run("--business", str(business.id))
+    assert "Total: 5 entries checked in 1 businesses" in output
+    assert "Pharmacie Rival" not in output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("not-a-uuid", "is not a business id"), (str(uuid.UUID(int=7)), "No business with id")],
+)
+def test_an_unknown_or_malformed_business_is_a_clear_error(db, value, message):
+    with pytest.raises(CommandError, match=message):
+        run("--business", value)
+
+
+def test_an_altered_entry_is_named(chain, business):
+    # given someone edits the third entry's description in the database
+    tamper(f"UPDATE {TABLE} SET description = %s WHERE id = %s", ["Nothing", db_id(chain[2])])
+    # then the command fails, naming that entry
+    output, error = run_failing()
+    assert f"Entry altered: entry {chain[2].id} (sequence 3" in output
+    assert "chain broken after 2 good entries" in output
+    assert "tampered with in 1 of 1 businesses" in error
+
+
+def test_altered_event_data_is_named(chain, business):
+    tamper(f"UPDATE {TABLE} SET event_data = %s WHERE id = %s", ['{"amount": 1}', db_id(chain[0])])
+    report = verify_chain(business)
+    assert report.problem.kind == ProblemKind.ALTERED
+    assert report.problem.entry_id == str(chain[0].id)
+
+
+def test_an_entry_deleted_in_the_middle_is_named(chain, business):
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [db_id(chain[2])])
+    output, _ = run_failing()
+    assert (
+        f"Entry removed: sequence 3 missing after entry {chain[1].id} (sequence 2, test.event), "
+        f"before entry {chain[3].id} (sequence 4" in output
+    )
+
+
+def test_entries_deleted_from_the_end_are_noticed(chain, business):
+    tamper(f"DELETE FROM {TABLE} WHERE id IN (%s, %s)", [db_id(chain[3]), db_id(chain[4])])
+    output, _ = run_failing()
+    assert "sequences 4 to 5 missing from the end of the chain" in output
+
+
+def test_two_swapped_entries_are_named(chain, business):
+    # given the second and third entries trade places in the chain
+    second, third = chain[1], chain[2]
+    swap = f"UPDATE {TABLE} SET sequence = %s WHERE id = %s"
+    tamper(swap, [1000, db_id(second)])
+    tamper(swap, [2, db_id(third)])
+    tamper(swap, [3, db_id(second)])
+    # then the entry now out of place is named
+    output, _ = run_failing()
+    assert f"Chain broken at entry {third.id} (sequence 2" in output
+    assert "inserted, moved or swapped" in output
+
+
+def test_a_rewritten_entry_with_a_fresh_hash_breaks_the_next_link(chain, business):
+    # given an intruder who also recomputes the altered entry's own hash
+    from audit.hashing import entry_hash
+
+    forged = AuditLog.objects.get(pk=chain[1].pk)
+    forged.description = "Nothing"
+    tamper(
+        f"UPDATE {TABLE} SET description = %s, entry_hash = %s WHERE id = %s",
+        ["Nothing", entry_hash(forged), db_id(forged)],
+    )
+    # then the entry after it no longer follows it
+    report = verify_chain(business)
+    assert report.problem.kind == ProblemKind.OUT_OF_PLACE
+    assert report.problem.entry_id == str(chain[2].id)
+    assert report.checked == 2
+
+
+def test_a_business_without_entries_is_intact(business):
+    report = verify_chain(business)
+    assert report.intact and report.checked == 0

@@ -1,5 +1,9 @@
 """This app's routes for the auth and isolation walk; see tests/pos_project/walk.py."""
 
-ROUTES = {}
+from tests.audit.entries import record
+
+ROUTES = {
+    "auditlog-detail": lambda business: {"pk": record(business).pk},
+}
 
 EXEMPT = {}

@@ -1,12 +1,38 @@
-from django.contrib import admin
+"""The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
+from django.contrib import admin
+from django.db import transaction
+
+from pos_project.actors import Actor
 from pos_project.models import Business, StaffMember, Storefront
+from pos_project.services import (
+    business_update,
+    staff_change_role,
+    staff_member_create,
+    staff_remove,
+    storefront_create,
+    storefront_delete,
+    storefront_update,
+)
 
 
 class StorefrontInline(admin.TabularInline):
+    """Shown for reference; storefronts are added and edited on their own page, audited there."""
+
     model = Storefront
     extra = 0
     fields = ["name", "address", "is_active"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Business)
@@ -14,6 +40,18 @@ class BusinessAdmin(admin.ModelAdmin):
     list_display = ["name", "currency_code", "default_region", "time_zone", "created_at"]
     search_fields = ["name"]
     inlines = [StorefrontInline]
+
+    def has_add_permission(self, request):
+        # `manage.py create_business` onboards a business with its owner and first storefront
+        # in one transaction; a business made here would have neither.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Its audit trail protects a business from deletion, whatever else it holds.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        business_update(business=obj, actor=Actor.from_request(request))
 
 
 @admin.register(Storefront)
@@ -23,6 +61,37 @@ class StorefrontAdmin(admin.ModelAdmin):
     list_select_related = ["business"]
     search_fields = ["name", "business__name"]
 
+    def get_fields(self, request, obj=None):
+        # A new storefront opens active; closing it later is an audited change of its own.
+        if obj is None:
+            return ["business", "name", "address"]
+        return ["business", "name", "address", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.from_request(request)
+        if change:
+            storefront_update(storefront=obj, actor=actor)
+            return
+        created = storefront_create(
+            business=obj.business, name=obj.name, address=obj.address, actor=actor
+        )
+        # The admin goes on to log and redirect to `obj`, so it takes the saved row's identity.
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        storefront_delete(storefront=obj, actor=Actor.from_request(request))
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.from_request(request)
+        with transaction.atomic():
+            for storefront in queryset.select_related("business"):
+                storefront_delete(storefront=storefront, actor=actor)
+
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):
@@ -31,3 +100,29 @@ class StaffMemberAdmin(admin.ModelAdmin):
     list_select_related = ["user", "business"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "business__name"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving someone to another business is a removal and an addition, each audited in
+        # its own business's trail; only the role changes in place.
+        return ["user", "business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.from_request(request)
+        if change:
+            staff_change_role(staff=obj, role=obj.role, actor=actor)
+            return
+        created = staff_member_create(
+            user=obj.user, business=obj.business, role=obj.role, actor=actor
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        staff_remove(staff=obj, actor=Actor.from_request(request))
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.from_request(request)
+        with transaction.atomic():
+            for staff in queryset.select_related("user", "business"):
+                staff_remove(staff=staff, actor=actor)

@@ -131,3 +131,135 @@ def business_create(
             actor=actor,
         )
     return business
+
+
+def _changes(saved, edited, fields: list[str]) -> dict:
+    """Old and new value of each of `fields` that differs between the two instances."""
+    return {
+        field: {"old": getattr(saved, field), "new": getattr(edited, field)}
+        for field in fields
+        if getattr(saved, field) != getattr(edited, field)
+    }
+
+
+BUSINESS_EDITABLE_FIELDS = ["name", "currency_code", "default_region", "time_zone"]
+STOREFRONT_EDITABLE_FIELDS = ["name", "address", "is_active"]
+
+
+def business_update(*, business: Business, actor: Actor) -> Business:
+    """Save the edited `business`, recording what changed."""
+    with transaction.atomic():
+        saved = Business.objects.select_for_update().get(pk=business.pk)
+        _validated(business)
+        changes = _changes(saved, business, BUSINESS_EDITABLE_FIELDS)
+        business.save()
+        if changes:
+            audit_record(
+                business=business,
+                actor=actor,
+                event_type="business.updated",
+                description=f"Business {business.name} updated: {', '.join(changes)}",
+                event_data={"changes": changes},
+            )
+    return business
+
+
+def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
+    """Save the edited `storefront` (name, address, open or closed), recording what changed."""
+    with transaction.atomic():
+        saved = Storefront.objects.select_for_update().get(pk=storefront.pk)
+        if saved.business_id != storefront.business_id:
+            raise DomainError(
+                "Storefront cannot move",
+                "A storefront keeps its business; create one in the other business instead.",
+                code="storefront_business_fixed",
+            )
+        _validated(storefront)
+        changes = _changes(saved, storefront, STOREFRONT_EDITABLE_FIELDS)
+        storefront.save()
+        if changes:
+            audit_record(
+                business=storefront.business,
+                actor=actor,
+                event_type="storefront.updated",
+                description=f"Storefront {storefront.name} updated: {', '.join(changes)}",
+                event_data={"storefront_id": storefront.id, "changes": changes},
+            )
+    return storefront
+
+
+def storefront_delete(*, storefront: Storefront, actor: Actor) -> None:
+    """Remove a storefront that nothing refers to yet (sales and stock protect it)."""
+    with transaction.atomic():
+        business = storefront.business
+        storefront_id, name = storefront.id, storefront.name
+        storefront.delete()
+        audit_record(
+            business=business,
+            actor=actor,
+            event_type="storefront.deleted",
+            description=f"Storefront {name} deleted",
+            event_data={"storefront_id": storefront_id, "name": name},
+        )
+
+
+def staff_member_create(*, user, business: Business, role: str, actor: Actor) -> StaffMember:
+    """Let an existing login work for `business` with `role`."""
+    if role not in Role.values:
+        raise DomainError(
+            "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
+        )
+    with transaction.atomic():
+        if StaffMember.objects.filter(user=user).exists():
+            raise DomainError(
+                "Already on staff",
+                f"{user.get_username()} already works for a business; remove them there first.",
+                code="already_staff",
+            )
+        staff = StaffMember.objects.create(user=user, business=business, role=role)
+        audit_record(
+            business=business,
+            actor=actor,
+            event_type="staff.added",
+            description=f"{user.get_username()} added as {staff.get_role_display()}",
+            event_data={"username": user.get_username(), "role": role},
+        )
+    return staff
+
+
+def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMember:
+    """Give a staff member another role, recording the old and the new."""
+    if role not in Role.values:
+        raise DomainError(
+            "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
+        )
+    with transaction.atomic():
+        saved = StaffMember.objects.select_for_update().get(pk=staff.pk)
+        old_role = saved.role
+        staff.role = role
+        if old_role == role:
+            return staff
+        staff.save(update_fields=["role", "updated_at"])
+        username = staff.user.get_username()
+        audit_record(
+            business=staff.business,
+            actor=actor,
+            event_type="staff.role_changed",
+            description=(f"{username} changed from {Role(old_role).label} to {Role(role).label}"),
+            event_data={"username": username, "old_role": old_role, "new_role": role},
+        )
+    return staff
+
+
+def staff_remove(*, staff: StaffMember, actor: Actor) -> None:
+    """Stop a login working for its business; the login itself is kept."""
+    with transaction.atomic():
+        business, username, role = staff.business, staff.user.get_username(), staff.role
+        staff.delete()
+        audit_record(
+            business=business,
+            actor=actor,
+            event_type="staff.removed",
+            description=f"{username} ({Role(role).label}) removed from staff",
+            event_data={"username": username, "role": role},
+        )

@@ -1,9 +1,14 @@
 """How names and phone numbers are folded so that `?search=` finds them however typed."""
 
-import re
 import unicodedata
 
-_NON_DIGITS = re.compile(r"\D+")
+from django.db.models import Q
+
+from customers.phones import phone_search_pattern
+
+# Longer than any name or number we store: the rest could never match.
+MAX_QUERY_LENGTH = 200
+SEARCH_NAME_LENGTH = 200
 
 
 def fold_name(value: str) -> str:
@@ -15,3 +20,32 @@ def fold_name(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.casefold().split())
+
+
+def search_name_for(name: str) -> str:
+    """What `Customer.search_name` holds for `name`.
+
+    Folding can lengthen text ("ß" -> "ss", ligatures split), so it is cut to the column.
+    """
+    return fold_name(name)[:SEARCH_NAME_LENGTH]
+
+
+def customer_search_q(query: str, *, region: str) -> Q | None:
+    """The condition `?search=` applies: name contains the query, or phone matches it.
+
+    Both sides are plain `LIKE` patterns on the folded `search_name` and the E.164 `phone`,
+    which the trigram indexes serve on PostgreSQL whatever part of the value is typed.
+    Returns None for a query with nothing to search for.
+    """
+    # NUL cannot be stored in, or compared with, PostgreSQL text: it can only come from a
+    # malformed query, never from a name.
+    query = query.replace("\x00", "")[:MAX_QUERY_LENGTH]
+    folded = fold_name(query)
+    if not folded:
+        return None
+    condition = Q(search_name__contains=folded)
+    phone = phone_search_pattern(query, region=region)
+    if phone is not None:
+        text, is_prefix = phone
+        condition |= Q(phone__startswith=text) if is_prefix else Q(phone__contains=text)
+    return condition

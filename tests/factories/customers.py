@@ -3,7 +3,7 @@
 import factory
 
 from customers.models import Customer
-from customers.search import fold_name
+from customers.search import search_name_for
 from tests.factories.kernel import BusinessFactory
 
 
@@ -15,6 +15,6 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     business = factory.SubFactory(BusinessFactory)
     name = factory.Sequence(lambda n: f"Client {n}")
-    search_name = factory.LazyAttribute(lambda customer: fold_name(customer.name))
+    search_name = factory.LazyAttribute(lambda customer: search_name_for(customer.name))
     phone = factory.Sequence(lambda n: f"+2126{n:08d}")
     credit_limit = None

@@ -1,0 +1,73 @@
+"""Phone numbers: stored in E.164, typed any way the customer says them.
+
+A number typed without a country code is read in the business's `default_region`, so in a
+Moroccan shop "06 12 34 56 78", "0612345678" and "+212 6 12 34 56 78" are all
++212612345678, the one form the per-business unique constraint compares.
+"""
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+# What people put between the digits of a number, and nothing else: a search query made
+# only of these is a phone fragment, anything with letters is a name.
+_PHONE_QUERY = re.compile(r"^\+?[\d\s().\-/]+$")
+_NON_DIGITS = re.compile(r"\D+")
+
+
+class InvalidPhoneNumber(ValueError):
+    """The text is not a phone number, or not one that can exist."""
+
+
+def normalise_phone(raw: str | None, *, region: str) -> str | None:
+    """`raw` in E.164 (`+212612345678`), or None when it is empty.
+
+    Raises `InvalidPhoneNumber` with a message for people when `raw` cannot be parsed, or
+    parses to a number that no operator in its country could have issued.
+    """
+    if raw is None or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except NumberParseException as exc:
+        raise InvalidPhoneNumber(
+            f"{raw!r} is not a phone number. Type it as the customer says it, e.g. "
+            f"'06 12 34 56 78', or with the country code, e.g. '+212 6 12 34 56 78'."
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumber(
+            f"{raw!r} is not a valid phone number for region {region}; check the digits, or "
+            "start with '+' and the country code for a foreign number."
+        )
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def is_phone_query(query: str) -> bool:
+    """Whether a search query looks like (part of) a phone number rather than a name."""
+    return bool(_PHONE_QUERY.match(query.strip())) and any(char.isdigit() for char in query)
+
+
+def phone_search_pattern(query: str, *, region: str) -> tuple[str, bool] | None:
+    """How to find a typed phone fragment among E.164 numbers: `(text, is_prefix)`.
+
+    - "+212 61" and "00212 61" carry the country code: stored numbers start "+21261".
+    - "0612" starts with the region's trunk prefix (0 in Morocco and France), so it is the
+      start of a national number: stored numbers start "+212612".
+    - "612 34" or "5678" could be any part of the number: stored numbers contain "61234".
+
+    Returns None when the query is not a phone fragment at all.
+    """
+    if not is_phone_query(query):
+        return None
+    stripped = query.strip()
+    digits = _NON_DIGITS.sub("", stripped)
+    if stripped.startswith("+"):
+        return f"+{digits}", True
+    if digits.startswith("00") and len(digits) > 2:
+        return f"+{digits[2:]}", True
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = metadata.national_prefix if metadata else None
+    if trunk and digits.startswith(trunk) and len(digits) > len(trunk):
+        return f"+{metadata.country_code}{digits[len(trunk) :]}", True
+    return digits, False

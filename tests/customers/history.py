@@ -1,0 +1,50 @@
+"""Giving a test customer a past: a ledger line, a sale, a balance, purchase statistics.
+
+Written straight to the tables: these tests are about what the customer endpoints do with
+such a customer, not about how sales and payments produce one.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from customers.models import Customer, CustomerLedgerEntry, LedgerEntryType
+from sales.models import Sale
+
+
+def give_ledger_entry(customer: Customer, amount: str) -> CustomerLedgerEntry:
+    """Append one ledger line and move the balance with it, as the receivables do."""
+    amount = Decimal(amount)
+    last = customer.ledger_entries.order_by("-sequence").first()
+    balance = (last.balance_after if last else Decimal("0.00")) + amount
+    entry = CustomerLedgerEntry.objects.create(
+        business=customer.business,
+        customer=customer,
+        sequence=(last.sequence if last else 0) + 1,
+        entry_type=(
+            LedgerEntryType.SALE_CHARGE if amount > 0 else LedgerEntryType.CREDIT_ADJUSTMENT
+        ),
+        amount=amount,
+        balance_after=balance,
+        description="test history",
+        created_by_name="test",
+    )
+    Customer.objects.filter(pk=customer.pk).update(outstanding_balance=balance)
+    customer.refresh_from_db()
+    return entry
+
+
+def give_sale(customer: Customer, *, storefront, user) -> Sale:
+    """A draft sale that names the customer: history, though no money has moved."""
+    return Sale.objects.create(
+        business=customer.business, storefront=storefront, customer=customer, created_by=user
+    )
+
+
+def give_purchases(
+    customer: Customer, *, total: str, count: int, last: datetime | None
+) -> Customer:
+    Customer.objects.filter(pk=customer.pk).update(
+        total_purchases=Decimal(total), sales_count=count, last_purchase_date=last
+    )
+    customer.refresh_from_db()
+    return customer

@@ -1,0 +1,286 @@
+"""`?search=`, the filters and the ordering of the customer list, on either database."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Customer
+from customers.services import customer_create
+from pos_project.actors import Actor
+from tests.contracts import assert_error
+from tests.customers.history import give_ledger_entry, give_purchases
+from tests.factories.customers import CustomerFactory
+from tests.factories.kernel import BusinessFactory
+
+LIST = reverse("customer-list")
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [customer["name"] for customer in response.json()["results"]]
+
+
+@pytest.fixture
+def regulars(business):
+    """Customers created as the POS would, so their search names are the services' own."""
+    actor = Actor.system("test")
+    people = [
+        ("Fatima Zahra El Amrani", "06 12 34 56 78"),
+        ("Mohamed Benjelloun", "0661 23 45 67"),
+        ("Élodie Benaïssa", "+33 6 12 34 56 78"),
+        ("Hassan Ait Lahcen", "0522 22 33 44"),
+        ("ZOUBIDA ÇHERKAOUI", None),
+    ]
+    return {
+        name: customer_create(business=business, actor=actor, name=name, phone=phone)
+        for name, phone in people
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("fatima", ["Fatima Zahra El Amrani"]),
+        ("FATIMA", ["Fatima Zahra El Amrani"]),
+        ("zahra el", ["Fatima Zahra El Amrani"]),
+        ("amrani", ["Fatima Zahra El Amrani"]),
+        ("elodie", ["Élodie Benaïssa"]),
+        ("ÉLODIE", ["Élodie Benaïssa"]),
+        ("benaissa", ["Élodie Benaïssa"]),
+        ("benaïssa", ["Élodie Benaïssa"]),
+        ("cherkaoui", ["ZOUBIDA ÇHERKAOUI"]),
+        ("ben", ["Mohamed Benjelloun", "Élodie Benaïssa"]),
+        ("  Mohamed   Benjelloun ", ["Mohamed Benjelloun"]),
+        ("nobody", []),
+    ],
+)
+def test_name_search_ignores_case_and_accents_and_matches_any_part(
+    cashier_client, regulars, query, expected
+):
+    assert sorted(names(cashier_client.get(LIST, {"search": query}))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("0612", ["Fatima Zahra El Amrani"]),
+        ("06 12 34 56 78", ["Fatima Zahra El Amrani"]),
+        ("0612345678", ["Fatima Zahra El Amrani"]),
+        ("+212 6 12 34", ["Fatima Zahra El Amrani"]),
+        ("+212612345678", ["Fatima Zahra El Amrani"]),
+        ("00212 612", ["Fatima Zahra El Amrani"]),
+        # Anywhere in the number: +2126|61234|567 holds it too.
+        ("612 34", ["Fatima Zahra El Amrani", "Élodie Benaïssa", "Mohamed Benjelloun"]),
+        ("345678", ["Fatima Zahra El Amrani", "Élodie Benaïssa"]),
+        ("0661-23", ["Mohamed Benjelloun"]),
+        ("(0522) 22", ["Hassan Ait Lahcen"]),
+        ("+33 6", ["Élodie Benaïssa"]),
+        ("0699", []),
+    ],
+)
+def test_phone_search_finds_the_number_however_it_is_typed(
+    cashier_client, regulars, query, expected
+):
+    assert sorted(names(cashier_client.get(LIST, {"search": query}))) == sorted(expected)
+
+
+def test_phone_search_reads_a_trunk_prefix_in_the_business_region(db):
+    french = BusinessFactory(default_region="FR")
+    customer = customer_create(
+        business=french, actor=Actor.system("test"), name="Élodie", phone="06 12 34 56 78"
+    )
+    from tests.conftest import _staff, client_for
+
+    client = client_for(_staff(french, "CASHIER"))
+
+    assert customer.phone == "+33612345678"
+    assert names(client.get(LIST, {"search": "06 12"})) == ["Élodie"]
+
+
+def test_a_name_that_is_all_digits_is_found_as_typed(cashier_client, business):
+    CustomerFactory(business=business, name="Pharmacie 24", phone=None)
+
+    assert names(cashier_client.get(LIST, {"search": "24"})) == ["Pharmacie 24"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%", "_", "\\", "'", "x" * 1000, "🙂"])
+def test_odd_queries_never_break_the_search(cashier_client, regulars, query):
+    response = cashier_client.get(LIST, {"search": query})
+
+    assert response.status_code == 200
+    if not query.strip():
+        assert response.json()["count"] == len(regulars)
+
+
+def test_a_nul_character_in_the_query_is_a_400(cashier_client):
+    assert "search" in assert_error(cashier_client.get(LIST, {"search": "ab\x00"}), 400)["fields"]
+
+
+def test_like_wildcards_in_a_query_are_matched_literally(cashier_client, business):
+    CustomerFactory(business=business, name="100% Bio")
+    CustomerFactory(business=business, name="Other")
+
+    assert names(cashier_client.get(LIST, {"search": "%"})) == ["100% Bio"]
+    assert names(cashier_client.get(LIST, {"search": "_"})) == []
+
+
+def test_search_never_shows_another_business(cashier_client, other_business, regulars):
+    CustomerFactory(business=other_business, name="Fatima Rival", phone="+212612345679")
+
+    assert names(cashier_client.get(LIST, {"search": "fatima"})) == ["Fatima Zahra El Amrani"]
+
+
+# --- inactive customers -----------------------------------------------------------------
+
+
+@pytest.fixture
+def active_and_inactive(business):
+    CustomerFactory(business=business, name="Active Amine")
+    CustomerFactory(business=business, name="Gone Ghita", is_active=False)
+
+
+def test_deactivated_customers_are_hidden_from_list_and_search(cashier_client, active_and_inactive):
+    assert names(cashier_client.get(LIST)) == ["Active Amine"]
+    assert names(cashier_client.get(LIST, {"search": "ghita"})) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", ["Active Amine"]),
+        ("false", ["Gone Ghita"]),
+        ("all", ["Active Amine", "Gone Ghita"]),
+    ],
+)
+def test_the_is_active_filter_lists_them_on_request(
+    cashier_client, active_and_inactive, value, expected
+):
+    assert names(cashier_client.get(LIST, {"is_active": value})) == expected
+
+
+def test_is_active_and_search_combine(cashier_client, active_and_inactive):
+    assert names(cashier_client.get(LIST, {"is_active": "all", "search": "ghita"})) == [
+        "Gone Ghita"
+    ]
+
+
+def test_an_unknown_is_active_value_is_a_400(cashier_client):
+    assert (
+        "is_active" in assert_error(cashier_client.get(LIST, {"is_active": "maybe"}), 400)["fields"]
+    )
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+def test_customer_type_filter(cashier_client, business):
+    CustomerFactory(business=business, name="Retail Rachid")
+    CustomerFactory(business=business, name="Wholesale Clinic", customer_type="WHOLESALE")
+
+    assert names(cashier_client.get(LIST, {"customer_type": "WHOLESALE"})) == ["Wholesale Clinic"]
+    assert names(cashier_client.get(LIST, {"customer_type": "RETAIL"})) == ["Retail Rachid"]
+    assert_error(cashier_client.get(LIST, {"customer_type": "VIP"}), 400)
+
+
+def test_has_balance_filter(cashier_client, business):
+    owes = CustomerFactory(business=business, name="Owes Omar")
+    give_ledger_entry(owes, "80.00")
+    held = CustomerFactory(business=business, name="Credit Karima")
+    give_ledger_entry(held, "-20.00")
+    CustomerFactory(business=business, name="Clear Chaimae")
+
+    assert names(cashier_client.get(LIST, {"has_balance": "true"})) == ["Owes Omar"]
+    assert names(cashier_client.get(LIST, {"has_balance": "false"})) == [
+        "Clear Chaimae",
+        "Credit Karima",
+    ]
+
+
+def test_has_credit_limit_filter(cashier_client, business):
+    CustomerFactory(business=business, name="Limit Latifa", credit_limit=Decimal("500.00"))
+    CustomerFactory(business=business, name="Zero Zakaria", credit_limit=Decimal("0.00"))
+    CustomerFactory(business=business, name="Free Farid")
+
+    assert names(cashier_client.get(LIST, {"has_credit_limit": "true"})) == [
+        "Limit Latifa",
+        "Zero Zakaria",
+    ]
+    assert names(cashier_client.get(LIST, {"has_credit_limit": "false"})) == ["Free Farid"]
+
+
+# --- ordering ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shoppers(business):
+    now = timezone.now()
+    a = give_purchases(
+        CustomerFactory(business=business, name="Anas"), total="900.00", count=3, last=now
+    )
+    b = give_purchases(
+        CustomerFactory(business=business, name="Badr"),
+        total="50.00",
+        count=1,
+        last=now - timedelta(days=40),
+    )
+    c = CustomerFactory(business=business, name="Chama")
+    give_ledger_entry(b, "75.00")
+    give_ledger_entry(c, "10.00")
+    return a, b, c
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        (None, ["Anas", "Badr", "Chama"]),
+        ("name", ["Anas", "Badr", "Chama"]),
+        ("-name", ["Chama", "Badr", "Anas"]),
+        ("created_at", ["Anas", "Badr", "Chama"]),
+        ("-created_at", ["Chama", "Badr", "Anas"]),
+        ("-outstanding_balance", ["Badr", "Chama", "Anas"]),
+        ("outstanding_balance", ["Anas", "Chama", "Badr"]),
+        ("-total_purchases", ["Anas", "Badr", "Chama"]),
+        # Never-bought customers sort last either way, on every database.
+        ("-last_purchase_date", ["Anas", "Badr", "Chama"]),
+        ("last_purchase_date", ["Badr", "Anas", "Chama"]),
+        ("-sales_count", ["Anas", "Badr", "Chama"]),  # not orderable: default order
+    ],
+)
+def test_ordering(cashier_client, shoppers, ordering, expected):
+    params = {"ordering": ordering} if ordering else {}
+    assert names(cashier_client.get(LIST, params)) == expected
+
+
+def test_pages_never_repeat_a_customer_when_names_tie(cashier_client, business):
+    for _ in range(7):
+        CustomerFactory(business=business, name="Same Name")
+
+    seen = []
+    for page in (1, 2, 3):
+        body = cashier_client.get(LIST, {"page_size": 3, "page": page}).json()
+        seen += [customer["id"] for customer in body["results"]]
+
+    assert len(seen) == len(set(seen)) == 7
+
+
+# --- the PostgreSQL index ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_the_trigram_indexes_serve_the_search(business):
+    from django.db.models import Q
+
+    CustomerFactory.create_batch(50, business=business)
+    queryset = Customer.objects.filter(
+        Q(search_name__contains="zahra") | Q(phone__startswith="+212612")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+
+    assert "customer_search_name_trgm" in plan
+    assert "customer_phone_trgm" in plan

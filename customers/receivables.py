@@ -36,7 +36,7 @@ from customers.models import (
 )
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
-from pos_project.money import MAX_DIGITS, ZERO
+from pos_project.money import MAX_DIGITS, ZERO, quantize
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -120,7 +120,7 @@ def _unallocated_credits(customer: Customer) -> list[tuple[CustomerLedgerEntry, 
 
 def credit_held(*, customer: Customer) -> Decimal:
     """Credit held for the customer: what is free to settle their next on-account sales."""
-    return sum((left for _, left in _unallocated_credits(customer)), ZERO)
+    return quantize(sum((left for _, left in _unallocated_credits(customer)), ZERO))
 
 
 def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
@@ -200,7 +200,8 @@ def receivable_reverse_sale(
     if sale.on_account_amount <= 0:
         return None
     released = sale.allocations.all()
-    released_total = released.aggregate(total=Sum("amount"))["total"] or ZERO
+    # Quantized: SQLite sums decimals without their scale ("30" for 30.00).
+    released_total = quantize(released.aggregate(total=Sum("amount"))["total"] or ZERO)
     # Allocation rows are bookkeeping of which credit settles which debt, not money: the
     # released payment keeps its ledger entry and settles the next debt instead.
     released.delete()

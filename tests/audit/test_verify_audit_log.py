@@ -37,14 +37,14 @@ def test_an_intact_log_passes_with_the_counts(chain, business, other_business):
     record(other_business)
     output = run()
     assert f"Pharmacie Atlas ({business.id}): 5 entries checked, chain intact" in output
-    assert f"Pharmacie Rival ({other_business.id}): 1 entries checked, chain intact" in output
+    assert f"Pharmacie Rival ({other_business.id}): 1 entry checked, chain intact" in output
     assert "Total: 6 entries checked in 2 businesses" in output
 
 
 def test_one_business_can_be_checked_alone(chain, business, other_business):
     record(other_business)
     output = run("--business", str(business.id))
-    assert "Total: 5 entries checked in 1 businesses" in output
+    assert "Total: 5 entries checked in 1 business" in output
     assert "Pharmacie Rival" not in output
 
 
@@ -64,7 +64,7 @@ def test_an_altered_entry_is_named(chain, business):
     output, error = run_failing()
     assert f"Entry altered: entry {chain[2].id} (sequence 3" in output
     assert "chain broken after 2 good entries" in output
-    assert "tampered with in 1 of 1 businesses" in error
+    assert "tampered with in 1 of 1 business" in error
 
 
 def test_altered_event_data_is_named(chain, business):

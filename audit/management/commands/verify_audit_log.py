@@ -24,7 +24,7 @@ class Command(BaseCommand):
         for report in result.reports:
             label = f"{report.business_name} ({report.business_id})"
             if report.intact:
-                self.stdout.write(f"{label}: {report.checked} entries checked, chain intact")
+                self.stdout.write(f"{label}: {_count(report.checked)} checked, chain intact")
             else:
                 self.stdout.write(
                     f"{label}: chain broken after {report.checked} good entries: "
@@ -33,12 +33,12 @@ class Command(BaseCommand):
         if not result.intact:
             raise CommandError(
                 f"Audit log tampered with in {len(result.broken)} of {len(result.reports)} "
-                "businesses; see above."
+                f"business{'' if len(result.reports) == 1 else 'es'}; see above."
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Total: {result.checked} entries checked in {len(result.reports)} businesses; "
-                "every chain is intact."
+                f"Total: {_count(result.checked)} checked in {len(result.reports)} "
+                f"business{'' if len(result.reports) == 1 else 'es'}; every chain is intact."
             )
         )
 
@@ -53,3 +53,7 @@ class Command(BaseCommand):
         if business is None:
             raise CommandError(f"No business with id {business_id}.")
         return business
+
+
+def _count(entries: int) -> str:
+    return f"{entries} {'entry' if entries == 1 else 'entries'}"

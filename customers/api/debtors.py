@@ -148,7 +148,14 @@ class DebtorFilterSet(django_filters.FilterSet):
 
 
 class DebtorOrderingFilter(CustomerOrderingFilter):
+    """`?ordering=`, then the largest debt and the name, so ties read as the default does."""
+
     nullable_fields = frozenset({"last_payment_date", "oldest_due_date"})
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        chosen = {term.lstrip("-") for term in ordering}
+        return ordering + [term for term in view.ordering if term.lstrip("-") not in chosen]
 
 
 @extend_schema_view(
@@ -206,15 +213,16 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         rows = self.get_serializer(page, many=True).data
         paginated = self.paginator.get_paginated_response(rows).data
         totals = {"customers": paginated["count"], **debtors_totals(queryset)}
+        # The rows are already serialized; the page serializer documents this shape.
         body = {
             "count": paginated["count"],
             "next": paginated["next"],
             "previous": paginated["previous"],
-            "as_of": self.clock.today,
-            "totals": totals,
+            "as_of": self.clock.today.isoformat(),
+            "totals": DebtorTotalsSerializer(totals).data,
             "results": rows,
         }
-        return Response(DebtorsPageSerializer(body).data)
+        return Response(body)
 
     def _csv(self, queryset):
         rows = [CSV_COLUMNS]

@@ -1,0 +1,210 @@
+"""Customers in the back office: the list managers work from, and the customer form.
+
+Every save, delete and (de)activation goes through customers.services, so what a manager
+does here is checked and audited exactly like the same change through the API. Rows and
+rights follow pos_project.admin_scoping: managers and owners see their own business,
+superusers every business, cashiers nothing.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from customers import services
+from customers.models import Customer
+from customers.phones import InvalidPhoneNumber, normalise_phone
+from customers.search import customer_search_q
+from pos_project.actors import Actor
+from pos_project.admin_scoping import BusinessScopedAdmin, admin_business
+from pos_project.exceptions import DomainError
+from pos_project.models import Business
+
+STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
+DEFAULT_REGION = Business._meta.get_field("default_region").default
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """Checks what the services would refuse, so the admin shows a form error, not a 500."""
+
+    # Set by CustomerAdmin.get_form for staff, whose business is not a field of the form.
+    admin_business = None
+
+    class Meta:
+        model = Customer
+        fields = [
+            "business",
+            "name",
+            "phone",
+            "email",
+            "address",
+            "notes",
+            "customer_type",
+            "credit_limit",
+            "is_active",
+        ]
+        help_texts = {
+            "phone": "As the customer says it ('06 12 34 56 78') or with the country code; "
+            "saved as +212612345678.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            # The typed form ("06 12-34 56 78") may be longer than the stored E.164.
+            self.fields["phone"].max_length = 32
+            self.fields["phone"].widget.attrs["maxlength"] = 32
+
+    def _business(self):
+        if "business" in self.fields:
+            return self.cleaned_data.get("business")
+        if self.instance.business_id:
+            return self.instance.business
+        return self.admin_business
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        if not name:
+            raise forms.ValidationError("A name is required.")
+        return name
+
+    def clean_credit_limit(self):
+        limit = self.cleaned_data.get("credit_limit")
+        if limit is not None and limit < 0:
+            raise forms.ValidationError("Must be 0 (no credit) or more, or empty (no limit).")
+        return limit
+
+    def clean(self):
+        cleaned = super().clean()
+        business = self._business()
+        if business is None or "phone" not in cleaned:
+            return cleaned
+        try:
+            cleaned["phone"] = normalise_phone(cleaned["phone"], region=business.default_region)
+        except InvalidPhoneNumber as exc:
+            self.add_error("phone", str(exc))
+            return cleaned
+        if cleaned["phone"]:
+            taken = Customer.objects.filter(business=business, phone=cleaned["phone"])
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            owner = taken.first()
+            if owner is not None:
+                self.add_error("phone", f"{cleaned['phone']} already belongs to {owner.name}.")
+        return cleaned
+
+
+@admin.register(Customer)
+class CustomerAdmin(BusinessScopedAdmin):
+    form = CustomerAdminForm
+    list_display = [
+        "name",
+        "phone",
+        "outstanding_balance",
+        "credit_limit",
+        "last_purchase_date",
+        "customer_type",
+        "is_active",
+    ]
+    list_filter = ["is_active", "customer_type"]
+    # The search itself is `customers.search`, as at the till; these only turn the box on.
+    search_fields = ["name", "phone"]
+    search_help_text = "Name (any part, accents ignored) or phone, typed in any format."
+    readonly_fields = [*STATISTICS, "created_at", "updated_at"]
+    ordering = ["name", "id"]
+    actions = ["deactivate_selected", "reactivate_selected"]
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return [*columns, "business"] if request.user.is_superuser else columns
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("business")
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.is_superuser else ["business"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.admin_business = admin_business(request)
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        business = admin_business(request)
+        region = business.default_region if business else DEFAULT_REGION
+        condition = customer_search_q(search_term, region=region)
+        return (queryset if condition is None else queryset.filter(condition)), False
+
+    def get_actions(self, request):
+        # Deleting goes one customer at a time through the delete page, where the outcome
+        # (deleted, deactivated, refused) is shown for that customer.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.from_request(request)
+        fields = [field for field in services.EDITABLE_FIELDS if field in form.cleaned_data]
+        if change:
+            data = {
+                field: form.cleaned_data[field] for field in form.changed_data if field in fields
+            }
+            if data:
+                services.customer_update(customer=obj, actor=actor, data=data)
+            return
+        created = services.customer_create(
+            business=form.cleaned_data.get("business") or admin_business(request),
+            actor=actor,
+            **{field: form.cleaned_data[field] for field in fields},
+        )
+        # The admin goes on to log and redirect to `obj`: make it the row the service wrote.
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        # A customer with sales or a ledger is deactivated by the service, never cascaded,
+        # so those rows are no reason to refuse the confirmation page.
+        return deleted, counts, perms_needed, []
+
+    def delete_model(self, request, obj):
+        try:
+            outcome = services.customer_delete(customer=obj, actor=Actor.from_request(request))
+        except DomainError as exc:
+            request._customer_delete_message = (messages.ERROR, exc.message)
+            return
+        if outcome == services.DeleteOutcome.DEACTIVATED:
+            request._customer_delete_message = (
+                messages.WARNING,
+                f"{obj.name} has sales or a ledger, so they were deactivated instead of deleted.",
+            )
+
+    def response_delete(self, request, obj_display, obj_id):
+        outcome = getattr(request, "_customer_delete_message", None)
+        if outcome is None:
+            return super().response_delete(request, obj_display, obj_id)
+        # The customer is still there: say what happened instead of "deleted successfully".
+        self.message_user(request, outcome[1], outcome[0])
+        changelist = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+            current_app=self.admin_site.name,
+        )
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
+
+    @admin.action(description="Deactivate selected customers (hide them from the POS)")
+    def deactivate_selected(self, request, queryset):
+        self._set_active(request, queryset, is_active=False)
+
+    @admin.action(description="Reactivate selected customers")
+    def reactivate_selected(self, request, queryset):
+        self._set_active(request, queryset, is_active=True)
+
+    def _set_active(self, request, queryset, *, is_active):
+        actor = Actor.from_request(request)
+        for customer in queryset:
+            services.customer_set_active(customer=customer, actor=actor, is_active=is_active)
+        state = "reactivated" if is_active else "deactivated"
+        self.message_user(request, f"{queryset.count()} customer(s) {state}.", messages.SUCCESS)

@@ -10,9 +10,12 @@ What happens to each candidate (a customer `mock_detection` recognises):
 - With other history (ledger entries, payments, sales cancelled after completion) it is
   deactivated: kept, hidden from the POS.
 - One who owes money (or is owed credit), or has completed sales, is skipped unless
-  `include_with_history` is set. Then its completed sales stay, moved to walk-in, its
-  purchase statistics follow them (to zero), its ledger and balance stay as they are, and
-  it is deactivated.
+  `include_with_history` is set. Then its completed sales stay: those paid in full at the
+  till move to walk-in; those with an on-account part stay with it, because its ledger
+  charges them, payments are allocated to them and the debtors report ages what is due on
+  them (`check_ledgers` proves the balance against exactly that). Its purchase statistics
+  follow the sales it keeps, its ledger and balance stay as they are, and it is
+  deactivated.
 
 Completed sales, ledger entries and audit entries are never destroyed. The cleanup runs in
 one transaction: every candidate row and its sales are locked first (customer, then sale,
@@ -89,6 +92,8 @@ class CustomerHistory:
     """What a customer has done that a cleanup must respect."""
 
     completed_sales: int = 0
+    # Completed with an on-account part: tied to the ledger, they never move to walk-in.
+    on_account_sales: int = 0
     # Cancelled after completion: they carry a receipt number and stay.
     cancelled_receipts: int = 0
     # Drafts and never-completed cancellations: removed with the candidate.
@@ -177,6 +182,9 @@ def customer_histories(customer_ids: Iterable) -> dict[object, CustomerHistory]:
             .values("customer_id")
             .annotate(
                 completed=Count("id", filter=Q(status=SaleStatus.COMPLETED)),
+                on_account=Count(
+                    "id", filter=Q(status=SaleStatus.COMPLETED, on_account_amount__gt=0)
+                ),
                 cancelled_receipts=Count("id", filter=KEPT_SALES & Q(status=SaleStatus.CANCELLED)),
                 removable=Count("id", filter=REMOVABLE_SALES),
             )
@@ -185,6 +193,7 @@ def customer_histories(customer_ids: Iterable) -> dict[object, CustomerHistory]:
         for row in sales:
             history = histories[row["customer_id"]]
             history.completed_sales = row["completed"]
+            history.on_account_sales = row["on_account"]
             history.cancelled_receipts = row["cancelled_receipts"]
             history.removable_sales = row["removable"]
         for model, attr in ((CustomerLedgerEntry, "ledger_entries"), (CustomerPayment, "payments")):
@@ -220,11 +229,11 @@ def cleanup_plan(
         return SKIP, "; ".join(blockers)
     if not blockers and not history.has_history:
         return DELETE, ""
-    moves_sales = include_with_history and history.completed_sales
+    moves_sales = include_with_history and history.completed_sales > history.on_account_sales
     if not customer.is_active and not moves_sales and not history.removable_sales:
         return SKIP, "already deactivated"
     if blockers:
-        return DEACTIVATE, "; ".join(blockers) + ": completed sales move to walk-in, ledger kept"
+        return DEACTIVATE, "; ".join(blockers) + ": " + _kept_text(history)
     kept = []
     if history.ledger_entries:
         kept.append(f"{history.ledger_entries} ledger entries")
@@ -233,6 +242,23 @@ def cleanup_plan(
     if history.cancelled_receipts:
         kept.append(f"{history.cancelled_receipts} cancelled receipts")
     return DEACTIVATE, "has history: " + ", ".join(kept)
+
+
+def _kept_text(history: CustomerHistory) -> str:
+    moving = history.completed_sales - history.on_account_sales
+    parts = []
+    if moving:
+        parts.append(f"{moving} paid sale{'s' if moving != 1 else ''} move to walk-in")
+    if history.on_account_sales:
+        plural = "s" if history.on_account_sales != 1 else ""
+        parts.append(f"{history.on_account_sales} on-account sale{plural} stay")
+    parts.append("ledger kept")
+    return ", ".join(parts)
+
+
+def is_walk_in_movable(sale: Sale) -> bool:
+    """A completed sale paid in full at the till: nothing on the ledger points at it."""
+    return sale.status == SaleStatus.COMPLETED and sale.on_account_amount == ZERO
 
 
 def customers_to_scan(*, business: Business | None = None) -> QuerySet[Customer]:
@@ -405,7 +431,7 @@ def _plan_locked(
         item = _Work(customer=customer, reasons=reasons, action=action, why=why)
         item.removable = [sale for sale in sales if is_removable_sale(sale)]
         if action == DEACTIVATE and include_with_history:
-            item.to_walk_in = [sale for sale in sales if sale.status == SaleStatus.COMPLETED]
+            item.to_walk_in = [sale for sale in sales if is_walk_in_movable(sale)]
         work.append(item)
     return work
 

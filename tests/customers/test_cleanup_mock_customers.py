@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from audit.models import AuditLog
 from customers import mock_cleanup
+from customers.ledger_checks import ledger_check
 from customers.mock_detection import mock_reasons, mock_words_in, placeholder_phone
 from customers.models import Customer, CustomerLedgerEntry
 from pos_project.actors import Actor
@@ -300,6 +301,7 @@ def test_delete_asks_and_goes_on_after_yes(shop, monkeypatch, tmp_path):
         "CANCELLED",
     }
     assert entry.user is None and entry.user_name == "manage.py cleanup_mock_customers"
+    assert ledger_check().differences == []
 
 
 @pytest.mark.parametrize("answer", ["no", "", "n", "YES please"])
@@ -435,35 +437,74 @@ def test_completed_sales_and_ledger_survive(shop, storefront, manager, tmp_path)
     )
     assert list(CustomerLedgerEntry.objects.values_list("pk", "amount").order_by("pk")) == ledger
     assert Customer.objects.get(pk=shop["debtor"].pk).is_active
+    assert ledger_check().differences == []
 
 
-def test_include_with_history_moves_completed_sales_to_walk_in(shop, tmp_path):
+def test_include_with_history_moves_paid_sales_to_walk_in_and_keeps_the_debt(
+    shop, storefront, manager, tmp_path
+):
+    # given a test debtor with an on-account sale and a later sale paid in cash
     debtor = shop["debtor"]
+    debt_sale = shop["debt_sale"]
+    cash_sale = complete_sale(storefront=storefront, actor_user=manager, customer=debtor)
     ledger = list(debtor.ledger_entries.values_list("pk", "amount", "balance_after"))
 
+    # when the cleanup includes customers with history
     out, _ = run(
         "--delete", "--yes", "--include-with-history", "--backup", str(tmp_path / "b.json")
     )
 
+    # then the cash sale is walk-in's; the on-account sale stays with the ledger that
+    # charges it, so the debt and its ageing still point at the right sale
     debtor.refresh_from_db()
-    sale = Sale.objects.get(pk=shop["debt_sale"].pk)
-    assert sale.status == SaleStatus.COMPLETED and sale.customer_id is None
+    cash_sale.refresh_from_db()
+    debt_sale.refresh_from_db()
+    assert cash_sale.status == SaleStatus.COMPLETED and cash_sale.customer_id is None
+    assert debt_sale.status == SaleStatus.COMPLETED and debt_sale.customer_id == debtor.pk
     assert not debtor.is_active
-    # the ledger and the balance stay; the statistics follow the sales, now none
     assert list(debtor.ledger_entries.values_list("pk", "amount", "balance_after")) == ledger
     assert debtor.outstanding_balance == Decimal("25.40")
     assert debtor.outstanding_balance == debtor.ledger_entries.aggregate(s=Sum("amount"))["s"]
+    # the statistics follow the sales the customer keeps
     assert (debtor.total_purchases, debtor.sales_count, debtor.last_purchase_date) == (
+        debt_sale.total_amount,
+        1,
+        debt_sale.completed_at,
+    )
+    assert ledger_check().differences == []
+    entry = AuditLog.objects.get(event_type=EVENT, customer_id=debtor.pk)
+    assert [sale["receipt_number"] for sale in entry.event_data["reassigned_sales"]] == [
+        cash_sale.receipt_number
+    ]
+    assert entry.event_data["statistics"]["old"]["sales_count"] == 2
+    assert entry.event_data["statistics"]["new"]["sales_count"] == 1
+    assert "Deactivated: 1" in out and "completed sales moved to walk-in: 1" in out
+    # the real customer's sale is untouched
+    assert Sale.objects.get(pk=shop["real_sale"].pk).customer_id == shop["real"].pk
+
+
+def test_include_with_history_moves_every_sale_of_a_customer_who_never_bought_on_account(
+    business, storefront, manager, tmp_path
+):
+    customer = CustomerFactory(business=business, name="Sample Buyer", phone=None)
+    sales = [
+        complete_sale(storefront=storefront, actor_user=manager, customer=customer)
+        for _ in range(2)
+    ]
+    out, _ = run("--include-with-history")
+    assert "2 paid sales move to walk-in, ledger kept" in out
+
+    run("--delete", "--yes", "--include-with-history", "--backup", str(tmp_path / "b.json"))
+
+    customer.refresh_from_db()
+    assert not Sale.objects.filter(pk__in=[sale.pk for sale in sales], customer__isnull=False)
+    assert (customer.total_purchases, customer.sales_count, customer.last_purchase_date) == (
         Decimal("0.00"),
         0,
         None,
     )
-    entry = AuditLog.objects.get(event_type=EVENT, customer_id=debtor.pk)
-    assert entry.event_data["reassigned_sales"][0]["receipt_number"] == sale.receipt_number
-    assert entry.event_data["statistics"]["old"]["sales_count"] == 1
-    assert "Deactivated: 1" in out and "completed sales moved to walk-in: 1" in out
-    # the real customer's sale is untouched
-    assert Sale.objects.get(pk=shop["real_sale"].pk).customer_id == shop["real"].pk
+    assert not customer.is_active
+    assert ledger_check().differences == []
 
 
 def test_a_failure_midway_rolls_everything_back(shop, monkeypatch, tmp_path):

@@ -117,7 +117,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Also process candidates who owe money or have completed sales: their "
-                "completed sales move to walk-in, their ledger stays, they are deactivated."
+                "completed sales paid at the till move to walk-in, on-account sales and the "
+                "ledger stay with them, and they are deactivated."
             ),
         )
         parser.add_argument(
@@ -409,8 +410,8 @@ class Command(BaseCommand):
         if plan["to_skip"] and not options["include_with_history"]:
             self.stdout.write(
                 "Skipped candidates owe money or have completed sales. Add "
-                "--include-with-history to deactivate them too: their completed sales move "
-                "to walk-in and their ledger stays."
+                "--include-with-history to deactivate them too: their paid sales move to "
+                "walk-in, their on-account sales and ledger stay."
             )
 
     def _print_skips(self, candidates) -> None:

@@ -7,8 +7,8 @@ balance is the sum of its ledger, payments settle the customer's oldest unpaid o
 sales first, every sale's `amount_due` is its on-account amount less what settles it,
 statistics match the completed sales, and receipt numbers run without gaps.
 
-What makes it fast on PostgreSQL (1,000,000 customers and 2,000,000 sales in minutes
-minutes on two cores):
+What makes it fast on PostgreSQL (1,000,000 customers and 2,000,000 sales in minutes on
+two cores):
 - Generation and loading overlap: Python builds the next batch of rows while a loader
   thread streams the previous one into the server, so both cores work.
 - Ids are time-ordered UUIDs (the UUIDv7 layout), so every primary-key and foreign-key

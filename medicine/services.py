@@ -28,6 +28,8 @@ from pos_project.models import Business, Storefront
 PRICE_FIELDS = ("prix_br", "wholesale_price")
 DETAIL_FIELDS = ("name", "generic_name", "form", "strength", "barcode", "is_active")
 EDITABLE_FIELDS = DETAIL_FIELDS + PRICE_FIELDS
+# The stock column is a 32-bit integer on every database; beyond this the write would fail.
+MAX_ON_HAND = 2_147_483_647
 
 
 def _invalid(field: str, message: str, *, code: str, **details) -> DomainError:
@@ -294,6 +296,14 @@ def stock_adjust(
                 f"Only {old_quantity} on hand at {storefront.name}: cannot remove "
                 f"{-quantity_delta}.",
                 code="insufficient_stock",
+                on_hand=old_quantity,
+            )
+        if new_quantity > MAX_ON_HAND:
+            raise _invalid(
+                "quantity_delta",
+                f"{old_quantity} on hand at {storefront.name}: adding {quantity_delta} would "
+                f"exceed the most a shelf can record ({MAX_ON_HAND}).",
+                code="stock_too_large",
                 on_hand=old_quantity,
             )
         Stock.objects.filter(pk=row.pk).update(

@@ -261,3 +261,13 @@ def test_the_sale_helpers_refuse_bad_quantities(business, storefront, bad):
     medicine = MedicineFactory(business=business)
     with pytest.raises(ValueError), transaction.atomic():
         stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: bad})
+
+
+def test_stock_beyond_what_the_column_holds_is_a_400_not_a_500(
+    manager_client, business, storefront
+):
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=2_147_483_000)
+    body = assert_error(adjust(manager_client, medicine, storefront, 1000), 400)
+    assert "quantity_delta" in body["fields"]
+    assert body["on_hand"] == 2_147_483_000

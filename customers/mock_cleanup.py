@@ -248,10 +248,13 @@ def _kept_text(history: CustomerHistory) -> str:
     moving = history.completed_sales - history.on_account_sales
     parts = []
     if moving:
-        parts.append(f"{moving} paid sale{'s' if moving != 1 else ''} move to walk-in")
+        sales = "paid sale moves" if moving == 1 else "paid sales move"
+        parts.append(f"{moving} {sales} to walk-in")
     if history.on_account_sales:
-        plural = "s" if history.on_account_sales != 1 else ""
-        parts.append(f"{history.on_account_sales} on-account sale{plural} stay")
+        sales = (
+            "on-account sale stays" if history.on_account_sales == 1 else "on-account sales stay"
+        )
+        parts.append(f"{history.on_account_sales} {sales}")
     parts.append("ledger kept")
     return ", ".join(parts)
 

@@ -453,8 +453,9 @@ class Command(BaseCommand):
     def _print_summary(self, summary: dict) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup: {summary['backup']} ({summary['backup_rows']} rows). To put every "
-                f"removed or changed row back: python manage.py loaddata {summary['backup']}"
+                f"Backup: {summary['backup']} ({_count(summary['backup_rows'], 'row')}). "
+                "To put every removed or changed row back: "
+                f"python manage.py loaddata {summary['backup']}"
             )
         )
         self.stdout.write(f"Found:       {summary['found']}")

@@ -1,0 +1,318 @@
+"""The ceiling for checkout throughput: a checkout's database work as raw SQL, in one loop.
+
+It makes the same changes, in the same transactions, as the five API requests of a
+checkout (create, three items, update_customer, complete with cash and on account):
+
+1. create: the storefront check, the DRAFT sale row.
+2. each item: the sale locked, the medicine's price read, the line looked for and
+   inserted, the totals recomputed from the lines.
+3. update_customer: the sale locked, the customer read, the sale updated, the audit entry
+   (chain head locked, entry inserted with its hash, head moved on).
+4. complete: the Idempotency-Key claimed in a transaction of its own; then customer and
+   sale locked (in the application's lock order), the lines read, the stock rows locked and
+   decremented, the next receipt number taken, the sale completed, both tenders inserted,
+   the ledger entry appended and the customer's balance and statistics updated, the audit
+   entry, the key's stored response.
+
+What it leaves out is what a hand-written client would not need: authentication, the
+re-reads of rows already held, savepoints, and the sale re-read to answer each request.
+So the ratio "API throughput / ceiling" is what the framework, the ORM and the HTTP round
+trips cost, not the database work itself.
+"""
+
+import json
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The application's own hashing, so the ceiling's audit entries keep the chain verifiable.
+from audit.hashing import GENESIS_HASH, entry_hash
+
+
+def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, data) -> None:
+    head = db.execute(
+        "SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE business_id = %s "
+        "FOR UPDATE",
+        [ids["business"]],
+    ).fetchone()
+    if head is None:
+        db.execute(
+            "INSERT INTO audit_auditchainhead (business_id, last_sequence, last_hash) "
+            "VALUES (%s, 0, %s) ON CONFLICT DO NOTHING",
+            [ids["business"], GENESIS_HASH],
+        )
+        head = db.execute(
+            "SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE business_id = %s "
+            "FOR UPDATE",
+            [ids["business"]],
+        ).fetchone()
+    entry = SimpleNamespace(
+        id=uuid.uuid4(),
+        business_id=ids["business"],
+        sequence=head[0] + 1,
+        event_type=event_type,
+        timestamp=datetime.now(UTC),
+        user_id=ids["user"],
+        user_name=ids["user_name"],
+        sale_id=sale,
+        customer_id=customer,
+        event_data=data,
+        description=description,
+        ip_address="127.0.0.1",
+        previous_hash=head[1],
+    )
+    entry.entry_hash = entry_hash(entry)
+    db.execute(
+        "INSERT INTO audit_auditlog (id, business_id, sequence, event_type, timestamp, user_id, "
+        "user_name, sale_id, customer_id, event_data, description, ip_address, previous_hash, "
+        "entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [entry.id, entry.business_id, entry.sequence, event_type, entry.timestamp, ids["user"],
+         ids["user_name"], sale, customer, json.dumps(data), description, entry.ip_address,
+         entry.previous_hash, entry.entry_hash],
+    )  # fmt: skip
+    db.execute(
+        "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s WHERE business_id = %s",
+        [entry.sequence, entry.entry_hash, ids["business"]],
+    )
+
+
+def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
+    business, storefront, user = ids["business"], ids["storefront"], ids["user"]
+    sale = uuid.uuid4()
+
+    # 1. create
+    with db.transaction():
+        db.execute(
+            "SELECT is_active FROM pos_project_storefront WHERE id = %s AND business_id = %s",
+            [storefront, business],
+        ).fetchone()
+        db.execute(
+            "INSERT INTO sales_sale (id, business_id, storefront_id, customer_id, type, status, "
+            "subtotal, discount_total, total_amount, amount_paid, change_due, on_account_amount, "
+            "amount_due, notes, created_by_id, cancel_reason, created_at, updated_at) VALUES "
+            "(%s, %s, %s, NULL, 'RETAIL', 'DRAFT', 0, 0, 0, 0, 0, 0, 0, '', %s, '', now(), now())",
+            [sale, business, storefront, user],
+        )
+
+    # 2. three items
+    total = Decimal("0.00")
+    for medicine in rng.sample(ids["medicines"], 3):
+        quantity = rng.choice((1, 2))
+        with db.transaction():
+            db.execute("SELECT status, type FROM sales_sale WHERE id = %s FOR UPDATE", [sale])
+            name, strength, price, _wholesale, _active = db.execute(
+                "SELECT name, strength, prix_br, wholesale_price, is_active FROM "
+                "medicine_medicine WHERE id = %s AND business_id = %s",
+                [medicine, business],
+            ).fetchone()
+            db.execute(
+                "SELECT id, quantity, discount FROM sales_saleitem WHERE sale_id = %s AND "
+                "medicine_id = %s",
+                [sale, medicine],
+            ).fetchone()
+            db.execute(
+                "INSERT INTO sales_saleitem (id, sale_id, medicine_id, medicine_name, unit_price, "
+                "quantity, discount, line_total, created_at, updated_at) VALUES "
+                "(%s, %s, %s, %s, %s, %s, 0, %s, now(), now())",
+                [uuid.uuid4(), sale, medicine, f"{name} {strength}".strip(), price, quantity,
+                 price * quantity],
+            )  # fmt: skip
+            total = db.execute(
+                "UPDATE sales_sale SET subtotal = t.gross, discount_total = t.discount, "
+                "total_amount = t.gross - t.discount, updated_at = now() FROM (SELECT "
+                "sum(unit_price * quantity) AS gross, sum(discount) AS discount FROM "
+                "sales_saleitem WHERE sale_id = %s) t WHERE id = %s RETURNING total_amount",
+                [sale, sale],
+            ).fetchone()[0]
+
+    # 3. update_customer
+    with db.transaction():
+        db.execute("SELECT status, customer_id FROM sales_sale WHERE id = %s FOR UPDATE", [sale])
+        name, _active = db.execute(
+            "SELECT name, is_active FROM customers_customer WHERE id = %s AND business_id = %s",
+            [customer, business],
+        ).fetchone()
+        db.execute(
+            "UPDATE sales_sale SET customer_id = %s, updated_at = now() WHERE id = %s",
+            [customer, sale],
+        )
+        _audit(
+            db, ids, event_type="sale.customer_updated", sale=sale, customer=customer,
+            description=f'Customer updated from "Walk-in Customer" to "{name}"',
+            data={"old_customer_id": None, "new_customer_id": str(customer),
+                  "new_customer_name": name, "sale_status": "DRAFT"},
+        )  # fmt: skip
+
+    # 4. complete
+    on_account = (total / 2).quantize(Decimal("0.01"))
+    cash = total - on_account
+    with db.transaction():
+        key_id = db.execute(
+            "INSERT INTO pos_project_idempotencykey (business_id, user_id, key, fingerprint, "
+            "state, created_at, updated_at) VALUES (%s, %s, %s, %s, 'IN_PROGRESS', now(), now()) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            [business, user, str(uuid.uuid4()), "0" * 64],
+        ).fetchone()[0]
+    with db.transaction():
+        db.execute("SELECT customer_id FROM sales_sale WHERE id = %s", [sale]).fetchone()
+        balance, _limit, _active, name, purchases, count = db.execute(
+            "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
+            "sales_count FROM customers_customer WHERE id = %s FOR UPDATE",
+            [customer],
+        ).fetchone()
+        db.execute(
+            "SELECT status, total_amount FROM sales_sale WHERE id = %s FOR UPDATE", [sale]
+        ).fetchone()
+        lines = db.execute(
+            "SELECT medicine_id, quantity FROM sales_saleitem WHERE sale_id = %s", [sale]
+        ).fetchall()
+        stocks = db.execute(
+            "SELECT id, medicine_id, quantity FROM medicine_stock WHERE storefront_id = %s AND "
+            "medicine_id = ANY(%s) ORDER BY id FOR UPDATE",
+            [storefront, [medicine for medicine, _ in lines]],
+        ).fetchall()
+        wanted = dict(lines)
+        for stock_id, medicine, _quantity in stocks:
+            db.execute(
+                "UPDATE medicine_stock SET quantity = quantity - %s, updated_at = now() "
+                "WHERE id = %s",
+                [wanted[medicine], stock_id],
+            )
+        receipt = db.execute(
+            "UPDATE sales_receiptsequence SET last_number = last_number + 1 WHERE business_id = %s "
+            "RETURNING last_number",
+            [business],
+        ).fetchone()[0]
+        number = f"S-{receipt:06d}"
+        db.execute(
+            "UPDATE sales_sale SET status = 'COMPLETED', receipt_sequence = %s, "
+            "receipt_number = %s, amount_paid = %s, change_due = 0, on_account_amount = %s, "
+            "amount_due = %s, completed_at = now(), updated_at = now() WHERE id = %s",
+            [receipt, number, total, on_account, on_account, sale],
+        )
+        db.execute(
+            "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
+            "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
+            [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
+        )
+        last = db.execute(
+            "SELECT coalesce(max(sequence), 0) FROM customers_customerledgerentry "
+            "WHERE customer_id = %s",
+            [customer],
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
+            "entry_type, amount, balance_after, sale_id, payment_id, description, "
+            "created_by_id, created_by_name, created_at) VALUES "
+            "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
+            [uuid.uuid4(), business, customer, last + 1, on_account, balance + on_account, sale,
+             f"On-account part of sale {number}", user, ids["user_name"]],
+        )  # fmt: skip
+        # Credit held for the customer would settle the new charge at once; none is held
+        # unless the balance was below zero, so the allocation work is skipped otherwise.
+        if balance < 0:
+            db.execute(
+                "SELECT id, amount FROM customers_customerledgerentry WHERE customer_id = %s "
+                "AND amount < 0 ORDER BY sequence",
+                [customer],
+            ).fetchall()
+        db.execute(
+            "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
+            "sales_count = %s, last_purchase_date = now(), updated_at = now() WHERE id = %s",
+            [balance + on_account, purchases + total, count + 1, customer],
+        )
+        _audit(
+            db, ids, event_type="sale.completed", sale=sale, customer=customer,
+            description=f"Sale {number} completed: {total} to {name}, {on_account} on account",
+            data={"receipt_number": number, "total_amount": str(total),
+                  "on_account_amount": str(on_account), "customer_id": str(customer),
+                  "payments": [{"method": "CASH", "amount": str(cash)},
+                               {"method": "ON_ACCOUNT", "amount": str(on_account)}]},
+        )  # fmt: skip
+        db.execute(
+            "UPDATE pos_project_idempotencykey SET state = 'COMPLETED', response_status = 200, "
+            "response_body = %s, updated_at = now() WHERE id = %s",
+            [json.dumps({"id": str(sale), "receipt_number": number}), key_id],
+        )
+
+
+def context(db) -> dict:
+    business, storefront = db.execute(
+        "SELECT s.business_id, s.id FROM pos_project_storefront s JOIN pos_project_business b "
+        "ON b.id = s.business_id WHERE b.name = 'Pharmacie Atlas' AND s.name = 'Main'"
+    ).fetchone()
+    user, first, last_name, username = db.execute(
+        "SELECT id, first_name, last_name, username FROM auth_user WHERE username = 'cashier'"
+    ).fetchone()
+    medicines = [
+        row[0]
+        for row in db.execute(
+            "SELECT m.id FROM medicine_medicine m JOIN medicine_stock s ON s.medicine_id = m.id "
+            "WHERE m.business_id = %s AND m.is_active AND s.storefront_id = %s",
+            [business, storefront],
+        )
+    ]
+    customers = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM customers_customer WHERE business_id = %s AND is_active AND "
+            "credit_limit IS NULL ORDER BY sales_count, id LIMIT 2000",
+            [business],
+        )
+    ]
+    db.execute(
+        "INSERT INTO sales_receiptsequence (business_id, last_number) VALUES (%s, 0) "
+        "ON CONFLICT DO NOTHING",
+        [business],
+    )
+    db.execute(
+        "UPDATE medicine_stock SET quantity = 100000000 WHERE storefront_id = %s", [storefront]
+    )
+    return {
+        "business": business,
+        "storefront": storefront,
+        "user": user,
+        "user_name": f"{first} {last_name}".strip() or username,
+        "medicines": medicines,
+        "customers": customers,
+    }
+
+
+def run_ceiling(database_url: str, *, seconds: float, warmup: int = 20) -> dict:
+    """Checkouts per second of the raw-SQL checkout, one connection, for `seconds`."""
+    rng = random.Random(7)
+    with psycopg.connect(database_url, autocommit=True) as db:
+        ids = context(db)
+        customers = ids["customers"]
+        for turn in range(warmup):
+            checkout(db, ids, customers[turn % len(customers)], rng)
+        done = 0
+        latencies = []
+        began = time.perf_counter()
+        while (now := time.perf_counter()) - began < seconds:
+            checkout(db, ids, customers[done % len(customers)], rng)
+            latencies.append((time.perf_counter() - now) * 1000)
+            done += 1
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "checkouts": done,
+        "seconds": elapsed,
+        "per_second": done / elapsed,
+        "p50_ms": latencies[len(latencies) // 2] if latencies else None,
+    }
+
+
+if __name__ == "__main__":
+    # Alone, for experiments: bench_ceiling.py DATABASE_URL [SECONDS]
+    url = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/pos_bench_10k"
+    duration = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+    sys.stdout.write(json.dumps(run_ceiling(url, seconds=duration)) + "\n")

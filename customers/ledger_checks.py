@@ -19,7 +19,7 @@ from customers.models import (
     ReceivableAllocation,
 )
 from customers.receivables import CREDIT_TYPES
-from pos_project.money import ZERO
+from pos_project.money import ZERO, quantize
 from sales.models import Sale, SaleStatus
 
 
@@ -36,7 +36,8 @@ def _by_customer(queryset, **aggregates) -> dict:
 
 
 def _money(value) -> Decimal:
-    return value if value is not None else ZERO
+    # Sums are quantized: SQLite adds decimals as floats ("6.60000000000001").
+    return quantize(value) if value is not None else ZERO
 
 
 def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
@@ -124,11 +125,11 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
         .iterator(chunk_size=5000)
     ):
         label = f"{who(row['customer_id'])}: ledger entry {row['credit_entry__sequence']}"
-        credit = -row["credit_entry__amount"]
+        credit, allocated = -row["credit_entry__amount"], _money(row["allocated"])
         if row["credit_entry__entry_type"] not in CREDIT_TYPES or credit <= 0:
             out.append(f"{label} is not a payment or credit, yet it settles sales.")
-        elif row["allocated"] > credit:
-            out.append(f"{label}: {row['allocated']} allocated to sales, more than its {credit}.")
+        elif allocated > credit:
+            out.append(f"{label}: {allocated} allocated to sales, more than its {credit}.")
         if row["credit_entry__customer_id"] != row["customer_id"]:
             out.append(f"{label} settles sales of another customer.")
 

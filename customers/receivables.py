@@ -100,15 +100,16 @@ def _unallocated_credits(customer: Customer) -> list[tuple[CustomerLedgerEntry, 
         .annotate(allocated=Sum("allocations__amount"))
         .order_by("sequence")
     )
-    taken_back = (
+    taken_back = quantize(
         customer.ledger_entries.filter(
             entry_type=LedgerEntryType.CREDIT_ADJUSTMENT, amount__gt=0
         ).aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
+    # Sums are quantized: SQLite adds decimals as floats ("6.60000000000001").
     remaining = []
     for entry in credits:
-        left = -entry.amount - (entry.allocated or ZERO)
+        left = -entry.amount - quantize(entry.allocated or ZERO)
         if left > 0 and taken_back > 0:
             skipped = min(left, taken_back)
             left -= skipped
@@ -200,7 +201,7 @@ def receivable_reverse_sale(
     if sale.on_account_amount <= 0:
         return None
     released = sale.allocations.all()
-    # Quantized: SQLite sums decimals without their scale ("30" for 30.00).
+    # Quantized: SQLite sums decimals as floats, without their scale.
     released_total = quantize(released.aggregate(total=Sum("amount"))["total"] or ZERO)
     # Allocation rows are bookkeeping of which credit settles which debt, not money: the
     # released payment keeps its ledger entry and settles the next debt instead.

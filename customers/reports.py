@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerPayment
 from pos_project.models import Business
-from pos_project.money import MAX_DIGITS, ZERO
+from pos_project.money import MAX_DIGITS, ZERO, quantize
 from sales.models import SaleStatus
 
 MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
@@ -143,6 +143,7 @@ def debtors_totals(queryset: QuerySet[Customer]) -> dict:
         total_owed=Sum("amount_owed"),
         **{f"total_{name}": Sum(name) for name in BUCKETS},
     )
-    totals = {"amount_owed": figures["total_owed"] or ZERO}
-    totals.update({name: figures[f"total_{name}"] or ZERO for name in BUCKETS})
+    # Quantized: SQLite adds decimals as floats.
+    totals = {"amount_owed": quantize(figures["total_owed"] or ZERO)}
+    totals.update({name: quantize(figures[f"total_{name}"] or ZERO) for name in BUCKETS})
     return totals

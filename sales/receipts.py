@@ -29,10 +29,12 @@ def receipt_queryset():
 
 def receipt_data(sale: Sale) -> dict:
     """The receipt of a completed (or cancelled) sale, amounts as Decimals."""
-    if sale.status == SaleStatus.DRAFT:
+    # A receipt exists once a sale was completed (it keeps it if cancelled later); a draft,
+    # or a draft that was abandoned, was never paid.
+    if sale.receipt_number is None:
         raise DomainError(
             "Cannot print a receipt for a sale that is not in COMPLETED status",
-            "A DRAFT has not been paid yet. Complete the sale first, then print its receipt.",
+            "This sale was never paid. Complete the sale first, then print its receipt.",
             code="invalid_sale_status",
             current_status=sale.status,
             allowed_status=SaleStatus.COMPLETED,

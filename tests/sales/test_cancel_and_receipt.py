@@ -287,3 +287,12 @@ def test_receipt_shows_the_customer_balance_after_the_sale_not_today(
     body = manager_client.get(sale_url(first, "sale-receipt")).json()
 
     assert body["balance_after"] == "25.40"
+
+
+def test_an_abandoned_draft_has_no_receipt(cashier_client, draft_with_items):
+    _cancel(cashier_client, draft_with_items)
+
+    body = assert_error(cashier_client.get(sale_url(draft_with_items, "sale-receipt")), 400)
+
+    assert body["current_status"] == "CANCELLED"
+    assert body["allowed_status"] == "COMPLETED"

@@ -95,12 +95,13 @@ class CustomerOrderingFilter(OrderingFilter):
             return queryset
         terms = []
         for term in ordering:
+            descending = term.startswith("-")
             field = term.lstrip("-")
-            expression = F(field)
             nulls_last = True if field in self.nullable_fields else None
+            expression = F(field)
             terms.append(
                 expression.desc(nulls_last=nulls_last)
-                if term.startswith("-")
+                if descending
                 else expression.asc(nulls_last=nulls_last)
             )
         if not any(term.lstrip("-") == "id" for term in ordering):

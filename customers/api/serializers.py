@@ -43,6 +43,8 @@ class StrictSerializer(serializers.Serializer):
 class CustomerSerializer(serializers.ModelSerializer):
     """A customer as every endpoint returns it."""
 
+    # Not an email-format field: "" (no address) is a valid answer.
+    email = serializers.CharField(read_only=True, help_text="Empty when unknown.")
     has_credit_limit = serializers.BooleanField(read_only=True)
     available_credit = serializers.DecimalField(
         max_digits=MAX_DIGITS,

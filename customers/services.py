@@ -22,7 +22,7 @@ from customers.search import search_name_for
 from pos_project.actors import Actor
 from pos_project.exceptions import Conflict, DomainError
 from pos_project.models import Business
-from pos_project.money import ZERO, quantize
+from pos_project.money import ZERO, format_money, quantize
 
 # What `customer_update` may change. Contact details are every staff member's to edit;
 # the credit limit and whether the customer is active belong to managers and owners.
@@ -313,8 +313,10 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
         if customer.outstanding_balance > ZERO:
             raise Conflict(
                 "Customer owes money",
-                f"{customer.name} still owes {customer.outstanding_balance}. Record the payment "
-                "(or a credit adjustment) first; a customer with a debt cannot be removed.",
+                f"{customer.name} still owes "
+                f"{format_money(customer.outstanding_balance, customer.business.currency_symbol)}. "
+                "Record the payment (or a credit adjustment) first; a customer with a debt "
+                "cannot be removed.",
                 code="customer_has_balance",
                 outstanding_balance=str(customer.outstanding_balance),
                 customer={"id": str(customer.pk), "name": customer.name},

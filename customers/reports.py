@@ -1,8 +1,8 @@
 """The Debtors report: who owes what, since when, and how old their unpaid sales are.
 
-One query for a page of rows and one for the totals, whatever the number of customers or
-sales: the ageing buckets are conditional sums over the customer's unpaid sales, and the
-last payment is a correlated subquery served by the payments' (customer, -created_at) index.
+A page of rows, its count and the totals take four queries whatever the number of
+customers or sales: the ageing buckets are sums over each customer's unpaid sales, and
+the last payment a lookup served by the payments' (customer, -created_at) index.
 
 Ages are counted in calendar days of the business's time zone: a sale completed at 23:30
 in Casablanca belongs to that local day even though it is the next day in UTC. A sale is
@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import (
     DecimalField,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +29,7 @@ from django.utils import timezone
 from customers.models import Customer, CustomerPayment
 from pos_project.models import Business
 from pos_project.money import MAX_DIGITS, ZERO, quantize
-from sales.models import SaleStatus
+from sales.models import Sale, SaleStatus
 
 MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
 
@@ -76,18 +75,32 @@ def report_clock(*, business: Business, now: datetime | None = None) -> ReportCl
     return ReportClock(business=business, now=now or timezone.now())
 
 
-def _unpaid_sales(**extra) -> Q:
-    return Q(sales__status=SaleStatus.COMPLETED, sales__amount_due__gt=0, **extra)
+def _unpaid_sales():
+    """The outer customer's completed sales with money still due on them."""
+    return Sale.objects.filter(
+        customer=OuterRef("pk"), status=SaleStatus.COMPLETED, amount_due__gt=0
+    ).order_by()
 
 
 def _bucket_condition(clock: ReportClock, oldest: int | None, newest: int | None) -> Q:
     # Younger than `oldest + 1` days: completed on or after the start of that local day.
     condition = Q()
     if oldest is not None:
-        condition &= Q(sales__completed_at__gte=clock.day_start(oldest))
+        condition &= Q(completed_at__gte=clock.day_start(oldest))
     if newest is not None:
-        condition &= Q(sales__completed_at__lt=clock.day_start(newest - 1))
+        condition &= Q(completed_at__lt=clock.day_start(newest - 1))
     return condition
+
+
+def _due_in(condition: Q):
+    due = (
+        _unpaid_sales()
+        .filter(condition)
+        .values("customer_id")
+        .annotate(total=Sum("amount_due"))
+        .values("total")
+    )
+    return Coalesce(Subquery(due, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def debtors_report(*, business: Business, clock: ReportClock | None = None) -> QuerySet[Customer]:
@@ -96,6 +109,10 @@ def debtors_report(*, business: Business, clock: ReportClock | None = None) -> Q
     Annotations: `amount_owed` (the balance; negative is credit held), one `owed_*` sum per
     bucket, `oldest_due_date` (completion of the oldest sale still due) and
     `last_payment_date`. Largest debt first.
+
+    The figures are correlated subqueries rather than a join and GROUP BY: sorted by the
+    balance column, PostgreSQL reads the first page from the balance index and computes
+    them for those rows only, instead of aggregating every debtor's sales first.
     """
     clock = clock or report_clock(business=business)
     last_payment = (
@@ -103,24 +120,20 @@ def debtors_report(*, business: Business, clock: ReportClock | None = None) -> Q
         .order_by("-created_at")
         .values("created_at")[:1]
     )
+    oldest_due = _unpaid_sales().order_by("completed_at").values("completed_at")[:1]
     buckets = {
-        name: Coalesce(
-            Sum(
-                "sales__amount_due",
-                filter=_unpaid_sales() & _bucket_condition(clock, oldest, newest),
-            ),
-            Value(ZERO),
-            output_field=MONEY,
-        )
+        name: _due_in(_bucket_condition(clock, oldest, newest))
         for name, (oldest, newest) in BUCKETS.items()
     }
     return (
         Customer.objects.filter(business=business)
-        .exclude(outstanding_balance=0)
+        # Two ranges rather than "<> 0", so the (business, -outstanding_balance) index
+        # finds the few customers with a balance among the many without.
+        .filter(Q(outstanding_balance__gt=0) | Q(outstanding_balance__lt=0))
         .annotate(
             amount_owed=F("outstanding_balance"),
             last_payment_date=Subquery(last_payment),
-            oldest_due_date=Min("sales__completed_at", filter=_unpaid_sales()),
+            oldest_due_date=Subquery(oldest_due),
             **buckets,
         )
         .order_by("-amount_owed", "name", "id")
@@ -137,13 +150,29 @@ def debtors_in_bucket(queryset: QuerySet[Customer], *, bucket: str):
     return queryset.filter(**{f"{bucket}__gt": 0})
 
 
-def debtors_totals(queryset: QuerySet[Customer]) -> dict:
-    """The sums of every money column of the report over `queryset`, in one query."""
-    figures = queryset.order_by().aggregate(
-        total_owed=Sum("amount_owed"),
-        **{f"total_{name}": Sum(name) for name in BUCKETS},
+def debtors_totals(
+    queryset: QuerySet[Customer], *, clock: ReportClock, unfiltered: bool = False
+) -> dict:
+    """The sums of every money column of the report over `queryset`, in two queries.
+
+    The buckets are summed straight over the unpaid sales rather than per customer. When
+    the report is `unfiltered` (every debtor of the business), they are simply the
+    business's unpaid sales: only a customer who owes money has a sale with money due on
+    it (`check_ledgers` proves it), so no join with the customers is needed.
+    """
+    owed = queryset.order_by().aggregate(total=Sum("outstanding_balance"))["total"]
+    unpaid = Sale.objects.filter(
+        business=clock.business, status=SaleStatus.COMPLETED, amount_due__gt=0
+    )
+    if not unfiltered:
+        unpaid = unpaid.filter(customer__in=queryset.order_by().values("pk"))
+    sales = unpaid.aggregate(
+        **{
+            name: Sum("amount_due", filter=_bucket_condition(clock, oldest, newest))
+            for name, (oldest, newest) in BUCKETS.items()
+        }
     )
     # Quantized: SQLite adds decimals as floats.
-    totals = {"amount_owed": quantize(figures["total_owed"] or ZERO)}
-    totals.update({name: quantize(figures[f"total_{name}"] or ZERO) for name in BUCKETS})
+    totals = {"amount_owed": quantize(owed or ZERO)}
+    totals.update({name: quantize(sales[name] or ZERO) for name in BUCKETS})
     return totals

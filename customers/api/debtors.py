@@ -202,6 +202,11 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         self.request.report_clock = self.clock = report_clock(business=business_of(self.request))
         return debtors_report(business=self.clock.business, clock=self.clock)
 
+    def _totals(self, queryset) -> dict:
+        filters = DebtorFilterSet.base_filters
+        unfiltered = not any(self.request.query_params.get(name) for name in filters)
+        return debtors_totals(queryset, clock=self.clock, unfiltered=unfiltered)
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "clock": getattr(self, "clock", None)}
 
@@ -212,7 +217,7 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         page = self.paginate_queryset(queryset)
         rows = self.get_serializer(page, many=True).data
         paginated = self.paginator.get_paginated_response(rows).data
-        totals = {"customers": paginated["count"], **debtors_totals(queryset)}
+        totals = {"customers": paginated["count"], **self._totals(queryset)}
         # The rows are already serialized; the page serializer documents this shape.
         body = {
             "count": paginated["count"],
@@ -231,7 +236,7 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
             data = DebtorSerializer(customer, context=self.get_serializer_context()).data
             rows.append([data[column] for column in CSV_COLUMNS])
             count += 1
-        totals = debtors_totals(queryset)
+        totals = self._totals(queryset)
         total_row = dict.fromkeys(CSV_COLUMNS, "")
         total_row.update(id="TOTAL", name=f"{count} customers")
         total_row.update({key: f"{value:.2f}" for key, value in totals.items()})

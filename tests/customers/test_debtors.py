@@ -303,10 +303,20 @@ def test_the_query_count_stays_flat(
 
 
 def test_totals_are_zero_without_debtors(business):
-    assert debtors_totals(debtors_report(business=business)) == {
+    clock = report_clock(business=business)
+    assert debtors_totals(debtors_report(business=business), clock=clock) == {
         "amount_owed": D("0"),
         "owed_0_30": D("0"),
         "owed_31_60": D("0"),
         "owed_61_90": D("0"),
         "owed_over_90": D("0"),
     }
+
+
+def test_unfiltered_totals_read_the_sales_alone_and_agree(business, book):
+    clock = report_clock(business=business)
+    report = debtors_report(business=business, clock=clock)
+
+    assert debtors_totals(report, clock=clock, unfiltered=True) == debtors_totals(
+        report, clock=clock
+    )

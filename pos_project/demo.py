@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from pos_project.actors import Actor
 from pos_project.models import Business, Role, StaffMember, Storefront
-from pos_project.services import business_create, staff_add
+from pos_project.services import business_create, staff_add, staff_admin_access_sync
 
 DEMO_BUSINESS = "Pharmacie Atlas"
 DEMO_ACCOUNTS = [
@@ -53,10 +53,11 @@ def seed_demo_business() -> DemoBusiness:
                     full_name=full_name,
                     actor=actor,
                 )
-        users = {
-            staff.user.username: staff.user
-            for staff in StaffMember.objects.filter(business=business).select_related("user")
-        }
+        members = list(StaffMember.objects.filter(business=business).select_related("user"))
+        users = {staff.user.username: staff.user for staff in members}
+        # A demo database loaded before managers and owners got the admin gets it now.
+        for staff in members:
+            staff_admin_access_sync(user=staff.user, role=staff.role)
         tokens = {
             username: Token.objects.get_or_create(user=users[username])[0].key
             for username, *_ in DEMO_ACCOUNTS

@@ -22,6 +22,19 @@ def _validated(instance):
     return instance
 
 
+def staff_admin_access_sync(*, user, role: str | None) -> None:
+    """Give the login the admin (Django's `is_staff`) exactly when its role runs the shop.
+
+    Managers and owners work in the back office; cashiers work at the till through the API
+    and are refused at the admin login, as is a login removed from staff (`role` None).
+    Superusers are platform administrators and keep the admin whatever their role.
+    """
+    allowed = user.is_superuser or role in (Role.OWNER, Role.MANAGER)
+    if user.is_staff != allowed:
+        user.is_staff = allowed
+        user.save(update_fields=["is_staff"])
+
+
 def staff_add(
     *,
     business: Business,
@@ -49,6 +62,7 @@ def staff_add(
         raise DomainError("Weak password", " ".join(exc.messages), code="weak_password") from exc
     with transaction.atomic():
         user.set_password(password)
+        user.is_staff = role in (Role.OWNER, Role.MANAGER)
         user.save()
         staff = StaffMember.objects.create(user=user, business=business, role=role)
         audit_record(
@@ -217,6 +231,7 @@ def staff_member_create(*, user, business: Business, role: str, actor: Actor) ->
                 code="already_staff",
             )
         staff = StaffMember.objects.create(user=user, business=business, role=role)
+        staff_admin_access_sync(user=user, role=role)
         audit_record(
             business=business,
             actor=actor,
@@ -237,6 +252,8 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
         saved = StaffMember.objects.select_for_update().get(pk=staff.pk)
         old_role = saved.role
         staff.role = role
+        # Before the early return too, so saving a role unchanged repairs an older account.
+        staff_admin_access_sync(user=staff.user, role=role)
         if old_role == role:
             return staff
         staff.save(update_fields=["role", "updated_at"])
@@ -256,6 +273,7 @@ def staff_remove(*, staff: StaffMember, actor: Actor) -> None:
     with transaction.atomic():
         business, username, role = staff.business, staff.user.get_username(), staff.role
         staff.delete()
+        staff_admin_access_sync(user=staff.user, role=None)
         audit_record(
             business=business,
             actor=actor,

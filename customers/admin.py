@@ -9,10 +9,15 @@ superusers every business, cashiers nothing.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from customers import services
+from customers.admin_views import CustomerBackOfficeViews, money_text
 from customers.models import Customer
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import customer_search_q
@@ -22,6 +27,7 @@ from pos_project.exceptions import DomainError
 from pos_project.models import Business
 
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
+BACK_OFFICE_CSS = "customers/admin/back_office.css"
 DEFAULT_REGION = Business._meta.get_field("default_region").default
 
 
@@ -95,25 +101,108 @@ class CustomerAdminForm(forms.ModelForm):
         return cleaned
 
 
+class OwesMoneyFilter(admin.SimpleListFilter):
+    title = "balance"
+    parameter_name = "owes"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Owes money"),
+            ("over_limit", "Over the credit limit"),
+            ("credit", "Holds credit"),
+            ("no", "Owes nothing"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "yes":
+            return queryset.filter(outstanding_balance__gt=0)
+        if value == "over_limit":
+            return queryset.filter(
+                credit_limit__isnull=False, outstanding_balance__gt=F("credit_limit")
+            )
+        if value == "credit":
+            return queryset.filter(outstanding_balance__lt=0)
+        if value == "no":
+            return queryset.filter(outstanding_balance__lte=0)
+        return queryset
+
+
 @admin.register(Customer)
-class CustomerAdmin(BusinessScopedAdmin):
+class CustomerAdmin(CustomerBackOfficeViews, BusinessScopedAdmin):
     form = CustomerAdminForm
+    change_list_template = "admin/customers/customer/change_list.html"
+    change_form_template = "admin/customers/customer/change_form.html"
     list_display = [
         "name",
         "phone",
-        "outstanding_balance",
-        "credit_limit",
-        "last_purchase_date",
+        "balance",
+        "limit",
+        "purchases",
+        "last_purchase",
         "customer_type",
         "is_active",
     ]
-    list_filter = ["is_active", "customer_type"]
+    list_display_links = ["name"]
+    list_filter = ["is_active", "customer_type", OwesMoneyFilter]
+    list_per_page = 50
     # The search itself is `customers.search`, as at the till; these only turn the box on.
     search_fields = ["name", "phone"]
     search_help_text = "Name (any part, accents ignored) or phone, typed in any format."
     readonly_fields = [*STATISTICS, "created_at", "updated_at"]
     ordering = ["name", "id"]
     actions = ["deactivate_selected", "reactivate_selected"]
+
+    class Media:
+        css = {"all": [BACK_OFFICE_CSS]}
+
+    def get_fieldsets(self, request, obj=None):
+        contact = ["name", "phone", "email", "address", "notes"]
+        if request.user.is_superuser:
+            contact.insert(0, "business")
+        fieldsets = [
+            ("Contact", {"fields": contact}),
+            ("Account", {"fields": ["customer_type", "credit_limit", "is_active"]}),
+        ]
+        if obj is not None:
+            # The balance and purchase figures head the profile; these are for the record.
+            fieldsets.append(
+                ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
+            )
+        return fieldsets
+
+    # --- columns: amounts in the business's currency, right-aligned by the stylesheet
+
+    @admin.display(description="Outstanding balance", ordering="outstanding_balance")
+    def balance(self, customer):
+        text = money_text(customer.outstanding_balance, customer.business)
+        limit = customer.credit_limit
+        if limit is not None and customer.outstanding_balance > limit:
+            return format_html(
+                '<span class="over-limit" title="Over the credit limit">{}</span>', text
+            )
+        if customer.outstanding_balance > 0:
+            return format_html('<span class="owes">{}</span>', text)
+        return text
+
+    @admin.display(description="Credit limit", ordering="credit_limit")
+    def limit(self, customer):
+        if customer.credit_limit is None:
+            return format_html('<span class="muted">{}</span>', "No limit")
+        return money_text(customer.credit_limit, customer.business)
+
+    @admin.display(description="Total purchases", ordering="total_purchases")
+    def purchases(self, customer):
+        return money_text(customer.total_purchases, customer.business)
+
+    @admin.display(description="Last purchase", ordering="last_purchase_date")
+    def last_purchase(self, customer):
+        if customer.last_purchase_date is None:
+            return "-"
+        return date_format(
+            timezone.localtime(customer.last_purchase_date, customer.business.zone),
+            "DATE_FORMAT",
+        )
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Sum
 
 from medicine import services
+from medicine.admin_views import BACK_OFFICE_CSS, MedicineBackOfficeViews
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
@@ -103,7 +104,7 @@ class StockInline(BackOfficeRights, admin.TabularInline):
 
 
 @admin.register(Medicine)
-class MedicineAdmin(BusinessScopedAdmin):
+class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
     form = MedicineAdminForm
     list_display = [
         "name",
@@ -121,6 +122,9 @@ class MedicineAdmin(BusinessScopedAdmin):
     search_fields = ["name", "generic_name", "=barcode"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [StockInline]
+
+    class Media:
+        css = {"all": [BACK_OFFICE_CSS]}
 
     def get_queryset(self, request):
         return (

@@ -15,6 +15,14 @@ from pos_project.services import (
     storefront_update,
 )
 
+# The back office: managers and owners run their shop here; cashiers work at the till
+# through the API and have no admin access (the login refuses accounts without is_staff,
+# which pos_project.services keeps in step with the role).
+admin.site.site_header = "Pharmacy back office"
+admin.site.site_title = "Pharmacy back office"
+admin.site.index_title = "Back office"
+admin.site.index_template = "admin/back_office_index.html"
+
 
 class StorefrontInline(admin.TabularInline):
     """Shown for reference; storefronts are added and edited on their own page, audited there."""

@@ -16,6 +16,7 @@ from pos_project.admin_scoping import BusinessScopedAdmin
 from pos_project.exceptions import DomainError
 from pos_project.money import format_money
 from sales import services
+from sales.admin_views import BACK_OFFICE_CSS, SaleBackOfficeViews
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_html, receipt_queryset
 
@@ -48,7 +49,7 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Sale)
-class SaleAdmin(BusinessScopedAdmin):
+class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
     list_display = [
         "label",
         "status",
@@ -74,6 +75,10 @@ class SaleAdmin(BusinessScopedAdmin):
     ordering = ["-created_at", "-id"]
     inlines = [SaleItemInline, PaymentInline]
     editable_fields = ("type", "notes")
+
+    class Media:
+        css = {"all": [BACK_OFFICE_CSS]}
+
     fields = [
         "business",
         "storefront",

@@ -39,14 +39,10 @@ def _api_patterns(patterns=None, prefix=""):
 
 def _methods(pattern) -> list[str]:
     actions = getattr(pattern.callback, "actions", None)
-    if actions:
-        return sorted(actions)
     view = pattern.callback.cls
-    return sorted(
-        method
-        for method in view.http_method_names
-        if method not in ("options", "head", "trace") and hasattr(view, method)
-    )
+    candidates = actions or [method for method in view.http_method_names if hasattr(view, method)]
+    # HEAD and OPTIONS carry no body to check; HEAD mirrors GET, which is walked.
+    return sorted(set(candidates) - {"options", "head", "trace"})
 
 
 def _params(pattern) -> set[str]:

@@ -1,5 +1,7 @@
 """What the accounts-receivable endpoints read and return: payments, adjustments, histories."""
 
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -59,6 +61,22 @@ class LedgerQuerySerializer(serializers.Serializer):
 
     since = serializers.DateField(required=False, help_text="First day included (YYYY-MM-DD).")
     until = serializers.DateField(required=False, help_text="Last day included (YYYY-MM-DD).")
+
+    # A day's bounds in any time zone must stay representable once converted to UTC.
+    EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
+
+    def _in_range(self, value):
+        if not self.EARLIEST <= value <= self.LATEST:
+            raise serializers.ValidationError(
+                f"Use a date from {self.EARLIEST.isoformat()} to {self.LATEST.isoformat()}."
+            )
+        return value
+
+    def validate_since(self, value):
+        return self._in_range(value)
+
+    def validate_until(self, value):
+        return self._in_range(value)
 
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")

@@ -352,6 +352,8 @@ def test_a_bad_date_range_in_csv_is_a_json_400(cashier_client, customer):
         url("ledger", customer), {"since": "2026-03-02", "until": "2026-03-01"}
     )
     assert "until" in assert_error(reversed_range, 400)["fields"]
+    for params in ({"until": "9999-12-31"}, {"since": "0001-01-01"}):
+        assert assert_error(cashier_client.get(url("ledger", customer), params), 400)["fields"]
 
 
 def test_the_ledger_date_range_is_in_the_business_time_zone(

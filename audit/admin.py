@@ -2,6 +2,8 @@ import uuid
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from audit.models import AuditLog
@@ -62,7 +64,7 @@ class AuditLogAdmin(BusinessScopedAdmin):
     every business's.
     """
 
-    list_display = ["timestamp", "event_type", "user_name", "sale_ref", "customer_ref", "business"]
+    list_display = ["when", "event_type", "user_name", "sale_ref", "customer_ref", "business"]
     list_filter = [
         "event_type",
         ("user", admin.RelatedOnlyFieldListFilter),
@@ -118,6 +120,11 @@ class AuditLogAdmin(BusinessScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="when", ordering="timestamp")
+    def when(self, obj):
+        # In the shop's own time zone, as on its receipts and customer statements.
+        return date_format(timezone.localtime(obj.timestamp, obj.business.zone), "DATETIME_FORMAT")
+
     @admin.display(description="sale")
     def sale_ref(self, obj):
         return _linked(obj.sale, obj.sale_id, "admin:sales_sale_change", "sale")
@@ -132,7 +139,7 @@ def _linked(related, related_id, url_name: str, parameter: str):
     if related is None:
         return _reference(related, related_id)
     return format_html(
-        '<a href="{}">{}</a> <a class="small-link" href="{}?{}={}" title="{}">all events</a>',
+        '<a href="{}">{}</a><br><small><a href="{}?{}={}" title="{}">all events</a></small>',
         reverse(url_name, args=[related_id]),
         related,
         reverse("admin:audit_auditlog_changelist"),

@@ -278,6 +278,7 @@ class CustomerBackOfficeViews:
         limit = customer.credit_limit
         available = customer.available_credit
         return {
+            "title": "Customer profile",
             "customer": customer,
             "profile": profile,
             "section_rows": SECTION_ROWS,

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from pos_project.admin_scoping import BusinessScopedAdmin
+from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.exceptions import DomainError
 from pos_project.money import format_money
 from sales import services
@@ -21,7 +21,7 @@ from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_html, receipt_queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(BackOfficeRights, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -103,7 +103,9 @@ class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field for field in self.fields if field not in self.editable_fields]
+        return [
+            field for field in self.get_fields(request, obj) if field not in self.editable_fields
+        ]
 
     def has_add_permission(self, request, *args):
         return False

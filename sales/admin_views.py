@@ -8,18 +8,54 @@ sale is a 404.
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.money import format_money
-from sales.models import SaleStatus
+from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
+
+MONEY_FIELDS = (
+    "subtotal",
+    "discount_total",
+    "total_amount",
+    "amount_paid",
+    "change_due",
+    "on_account_amount",
+    "amount_due",
+)
+TIME_FIELDS = ("created_at", "completed_at", "cancelled_at")
+
+
+def _money_display(name: str):
+    field = Sale._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name)
+    def show(self, sale):
+        return format_money(getattr(sale, name), sale.business.currency_symbol)
+
+    return show
+
+
+def _time_display(name: str):
+    field = Sale._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name)
+    def show(self, sale):
+        moment = getattr(sale, name)
+        if moment is None:
+            return "-"
+        return date_format(timezone.localtime(moment, sale.business.zone), "DATETIME_FORMAT")
+
+    return show
 
 
 class CancelSaleForm(forms.Form):
@@ -32,7 +68,28 @@ class CancelSaleForm(forms.Form):
 
 
 class SaleBackOfficeViews:
-    """Mixed into SaleAdmin: the "Cancel sale" page and the buttons on the sale's page."""
+    """Mixed into SaleAdmin: the "Cancel sale" page and the buttons on the sale's page.
+
+    On the sale's page, amounts read in the business's currency and times in its time
+    zone, as on the receipt: each such field is shown through a display method.
+    """
+
+    subtotal_shown = _money_display("subtotal")
+    discount_total_shown = _money_display("discount_total")
+    total_amount_shown = _money_display("total_amount")
+    amount_paid_shown = _money_display("amount_paid")
+    change_due_shown = _money_display("change_due")
+    on_account_amount_shown = _money_display("on_account_amount")
+    amount_due_shown = _money_display("amount_due")
+    created_at_shown = _time_display("created_at")
+    completed_at_shown = _time_display("completed_at")
+    cancelled_at_shown = _time_display("cancelled_at")
+
+    def get_fields(self, request, obj=None):
+        shown = (*MONEY_FIELDS, *TIME_FIELDS)
+        return [
+            f"{name}_shown" if name in shown else name for name in super().get_fields(request, obj)
+        ]
 
     def get_urls(self):
         return [

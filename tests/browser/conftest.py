@@ -75,15 +75,19 @@ def page(browser, live_server):
 
 @pytest.fixture
 def screenshot(page, request):
-    """`screenshot("profile")` saves the whole page as <test>-<n>-profile.png; returns the path."""
+    """`screenshot("profile")` saves the whole page as <test>-<n>-profile.png; returns the path.
+
+    `screenshot("receipt", target=other_page)` shoots another tab, such as a receipt opened
+    in a new window.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     test_name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name)
     taken = []
 
-    def take(name: str) -> Path:
+    def take(name: str, target=None) -> Path:
         taken.append(name)
         path = SCREENSHOT_DIR / f"{test_name}-{len(taken):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (target or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

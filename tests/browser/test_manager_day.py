@@ -1,0 +1,242 @@
+"""A manager's day in the back office, in headless Chromium against the live server.
+
+Given a pharmacy with a customer who bought on account, when the manager finds them by
+phone, takes a payment, exports the debtors, prints a receipt and cancels a sale, then
+every page shows it and the audit log has both events. A manager of another business
+sees none of it.
+"""
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from customers.models import Customer
+from pos_project.actors import Actor
+from pos_project.models import Role
+from pos_project.services import staff_add
+from sales.models import Sale, SaleStatus
+from tests.browser.conftest import admin_login
+from tests.conftest import client_for
+from tests.factories.customers import CustomerFactory
+from tests.factories.kernel import PASSWORD, BusinessFactory, StorefrontFactory
+from tests.factories.medicine import MedicineFactory
+from tests.factories.sales import complete_sale
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _manager(business, username):
+    """A manager made as the shop makes one, so the admin login is the real one."""
+    return staff_add(
+        business=business,
+        username=username,
+        password=PASSWORD,
+        role=Role.MANAGER,
+        full_name="Youssef Alaoui",
+        actor=Actor.system("test"),
+    ).user
+
+
+@pytest.fixture
+def shop():
+    business = BusinessFactory(name="Pharmacie Atlas")
+    storefront = StorefrontFactory(business=business, name="Main")
+    manager = _manager(business, "youssef")
+    khadija = CustomerFactory(
+        business=business,
+        name="Khadija Berrada",
+        phone="+212612345678",
+        credit_limit=Decimal("1000.00"),
+    )
+    omar = CustomerFactory(business=business, name="Omar Tazi", phone="+212661000111")
+    doliprane = MedicineFactory(business=business, name="Doliprane 1000", prix_br=Decimal("120"))
+    vitamin = MedicineFactory(business=business, name="Vitamine C", prix_br=Decimal("45.50"))
+    first = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=khadija,
+        lines=[(doliprane, 2)],
+        on_account=True,
+    )
+    second = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=khadija,
+        lines=[(vitamin, 1)],
+        on_account=True,
+    )
+    complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=omar,
+        lines=[(vitamin, 2)],
+        on_account=True,
+    )
+    return {
+        "business": business,
+        "manager": manager,
+        "khadija": khadija,
+        "first": first,
+        "second": second,
+    }
+
+
+def _text_money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^\d.\-]", "", text))
+
+
+def test_a_managers_day(page, screenshot, shop, tmp_path):
+    khadija, first, second = shop["khadija"], shop["first"], shop["second"]
+
+    # 1. Log in.
+    admin_login(page, "youssef", PASSWORD)
+    expect(page.locator("#back-office")).to_contain_text("Debtors report")
+    screenshot("index")
+
+    # 2. Find the customer by phone, typed as she says it.
+    page.get_by_role("link", name="Customers", exact=True).first.click()
+    expect(page.locator(".dashboard")).to_contain_text("Outstanding receivables")
+    page.fill("#searchbar", "06 12 34 56 78")
+    page.press("#searchbar", "Enter")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text("Khadija Berrada")
+    expect(page.locator("#result_list")).to_contain_text("285.50 DH")
+    screenshot("customers-found-by-phone")
+
+    # 3. Open the profile and see the balance.
+    page.get_by_role("link", name="Khadija Berrada").click()
+    balance = page.locator("#outstanding-balance")
+    expect(balance).to_have_text("285.50 DH")
+    expect(page.locator("#purchase-history")).to_contain_text(first.receipt_number)
+    expect(page.locator("#statement")).to_contain_text("285.50 DH")
+    screenshot("profile")
+
+    # 4. Record a payment and see the balance fall.
+    page.locator(".object-tools").get_by_role("link", name="Record payment").click()
+    page.fill("#id_amount", "100")
+    page.select_option("#id_method", "CASH")
+    page.fill("#id_reference", "Till 1")
+    screenshot("record-payment-form")
+    page.get_by_role("button", name="Record payment").click()
+    expect(page.locator(".messagelist")).to_contain_text("Payment of 100.00 DH recorded")
+    expect(balance).to_have_text("185.50 DH")
+    expect(page.locator("#payments")).to_contain_text("100.00 DH")
+    screenshot("profile-after-payment")
+    khadija.refresh_from_db()
+    assert khadija.outstanding_balance == Decimal("185.50")
+
+    # 5. The debtors report, and its CSV: the same file as the API's.
+    page.goto("/admin/customers/customer/")
+    page.get_by_role("link", name="Debtors report").click()
+    expect(page.locator(".debtors-table")).to_contain_text("Khadija Berrada")
+    expect(page.locator("#debtors-total")).to_have_text("276.50 DH")
+    expect(page.locator("svg.ageing-chart rect")).to_have_count(4)
+    screenshot("debtors")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    exported = saved.read_bytes()
+    rows = list(csv.reader(io.StringIO(exported.decode())))
+    assert rows[0][:3] == ["id", "name", "phone"]
+    assert [row[1] for row in rows[1:-1]] == ["Khadija Berrada", "Omar Tazi"]
+    assert rows[-1][0] == "TOTAL"
+    api = client_for(shop["manager"]).get("/customers/api/debtors/?format=csv")
+    assert exported == api.content
+
+    # 6. Open a receipt from the purchase history.
+    page.goto(f"/admin/customers/customer/{khadija.pk}/change/")
+    with page.context.expect_page() as receipt_info:
+        page.locator("#purchase-history").get_by_role("link", name=second.receipt_number).click()
+    receipt = receipt_info.value
+    receipt.wait_for_load_state()
+    expect(receipt.locator("body")).to_contain_text("Vitamine C")
+    expect(receipt.locator("body")).to_contain_text("45.50 DH")
+    screenshot("receipt", target=receipt)
+    receipt.close()
+
+    # 7. Cancel a sale, with a reason.
+    page.goto(f"/admin/sales/sale/{second.pk}/change/")
+    screenshot("sale")
+    page.get_by_role("link", name="Cancel sale").click()
+    screenshot("cancel-sale-form")
+    page.fill("#id_reason", "Returned unopened")
+    page.get_by_role("button", name="Cancel sale").click()
+    expect(page.locator(".messagelist")).to_contain_text("cancelled: Returned unopened")
+    screenshot("sale-cancelled")
+    second.refresh_from_db()
+    assert second.status == SaleStatus.CANCELLED
+
+    # 8. Both in the audit log.
+    page.goto("/admin/audit/auditlog/")
+    table = page.locator("#result_list")
+    expect(table).to_contain_text("customer.payment_recorded")
+    expect(table).to_contain_text("sale.cancelled")
+    screenshot("audit-log")
+    page.goto(f"/admin/audit/auditlog/?customer={khadija.pk}")
+    expect(table).to_contain_text("customer.payment_recorded")
+    expect(table).to_contain_text("sale.cancelled")
+    page.goto(f"/admin/audit/auditlog/?sale={second.pk}")
+    expect(table).to_contain_text("sale.completed")
+    expect(table).not_to_contain_text("customer.payment_recorded")
+    screenshot("audit-log-of-the-sale")
+
+
+def test_a_manager_of_another_business_sees_none_of_it(page, screenshot, shop):
+    rival = BusinessFactory(name="Pharmacie Rival")
+    StorefrontFactory(business=rival, name="Rival Main")
+    _manager(rival, "rachid")
+    CustomerFactory(business=rival, name="Rival Regular", phone="+212670000001")
+    khadija, sale = shop["khadija"], shop["first"]
+
+    admin_login(page, "rachid", PASSWORD)
+    page.goto("/admin/customers/customer/?q=0612345678")
+    expect(page.locator("#changelist")).not_to_contain_text("Khadija")
+    page.goto("/admin/customers/customer/")
+    expect(page.locator("#result_list")).to_contain_text("Rival Regular")
+    expect(page.locator("#result_list")).not_to_contain_text("Khadija")
+    screenshot("rival-customers")
+
+    # Her profile is "not found": the admin sends the rival home with its standard message.
+    page.goto(f"/admin/customers/customer/{khadija.pk}/change/")
+    expect(page.locator(".messagelist")).to_contain_text("Perhaps it was deleted?")
+    screenshot("rival-profile-redirected")
+    for url in [
+        f"/admin/customers/customer/{khadija.pk}/record-payment/",
+        f"/admin/customers/customer/{khadija.pk}/adjust-credit/",
+        f"/admin/sales/sale/{sale.pk}/receipt/",
+        f"/admin/sales/sale/{sale.pk}/cancel/",
+    ]:
+        assert page.goto(url).status == 404, url
+
+    page.goto("/admin/customers/customer/debtors/")
+    expect(page.locator(".debtors-table")).not_to_contain_text("Khadija")
+    expect(page.locator("#debtors-total")).to_have_text("0.00 DH")
+    page.goto("/admin/sales/sale/")
+    expect(page.locator("#changelist")).not_to_contain_text(sale.receipt_number)
+    page.goto("/admin/audit/auditlog/")
+    expect(page.locator("#changelist")).not_to_contain_text("Khadija")
+    screenshot("rival-audit-log")
+    assert Customer.objects.get(pk=khadija.pk).outstanding_balance == Decimal("285.50")
+    assert Sale.objects.get(pk=sale.pk).status == SaleStatus.COMPLETED
+
+
+def test_a_cashier_is_refused_at_the_admin_login(page, screenshot, shop):
+    staff_add(
+        business=shop["business"],
+        username="salma",
+        password=PASSWORD,
+        role=Role.CASHIER,
+        actor=Actor.system("test"),
+    )
+    page.goto("/admin/login/")
+    page.fill("#id_username", "salma")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator(".errornote")).to_contain_text("staff account")
+    screenshot("cashier-refused")

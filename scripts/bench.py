@@ -40,6 +40,9 @@ PROBE_ID = "00000000-0000-4000-8000-000000000000"
 
 # name, label, path template, account, whether the 15 ms target applies.
 READS = [
+    # Floors: what any request costs on this machine right now, to read the others against.
+    ("healthz", "floor: /healthz (no auth, SELECT 1)", "/healthz", "cashier"),
+    ("me", "floor: /api/me/ (token auth)", "/api/me/", "cashier"),
     ("search_name", "search by name fragment", "/customers/api/customers/?search={q}", "cashier"),
     ("search_phone", "search by phone fragment", "/customers/api/customers/?search={q}", "cashier"),
     ("search_surname", "search by surname alone (broad)", "/customers/api/customers/?search={q}",
@@ -94,12 +97,16 @@ class Profile:
     warmup: int
     checkout_seconds: float
     ceiling_seconds: float
+    # A read slower than this allows stops early (with at least MIN_SAMPLES), so one
+    # pathological endpoint cannot stretch the run: its row then says how many it took.
+    read_budget_seconds: float
 
 
+MIN_SAMPLES = 5
 FULL = Profile(sizes=[10_000, 1_000_000], requests=200, warmup=20, checkout_seconds=15,
-               ceiling_seconds=10)  # fmt: skip
+               ceiling_seconds=10, read_budget_seconds=30)  # fmt: skip
 QUICK = Profile(sizes=[300, 1_500], requests=30, warmup=5, checkout_seconds=2,
-                ceiling_seconds=2)  # fmt: skip
+                ceiling_seconds=2, read_budget_seconds=5)  # fmt: skip
 
 
 def size_label(customers: int) -> str:
@@ -125,7 +132,8 @@ def app_env(database_url: str, args) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         # The benchmark logs in a few times per size; the production rate would refuse it.
         LOGIN_THROTTLE_RATE="1000/min",
-        PYTHONPATH=str(ROOT),
+        # The checkout's own tree first; a --app module may live on the caller's path.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     return env
 
@@ -176,7 +184,7 @@ class Server:
         self.port = free_port()
         self.log = log.open("a")
         command = [
-            GUNICORN, "pos_project.wsgi",
+            GUNICORN, args.app,
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(args.workers),
             "--threads", str(args.threads),
@@ -420,10 +428,18 @@ def measure_reads(port: int, fixtures: Fixtures, missing: set[str], profile: Pro
             results[name] = {"label": label, "missing": True}
             continue
         client = Client(port, fixtures.tokens[account])
-        latencies, errors, statuses = [], 0, {}
+        latencies, errors, statuses, sent = [], 0, {}, 0
+        started = time.perf_counter()
         try:
             for index in range(profile.warmup + profile.requests):
+                spent = time.perf_counter() - started
+                if index < profile.warmup and spent > profile.read_budget_seconds / 4:
+                    continue  # a slow endpoint gets a shorter warm-up
+                over_budget = spent > profile.read_budget_seconds
+                if index >= profile.warmup and over_budget and len(latencies) >= MIN_SAMPLES:
+                    break
                 status, _, seconds = client.call("GET", paths[index % len(paths)])
+                sent += 1
                 if status != 200:
                     errors += 1
                     statuses[status] = statuses.get(status, 0) + 1
@@ -431,7 +447,7 @@ def measure_reads(port: int, fixtures: Fixtures, missing: set[str], profile: Pro
                     latencies.append(seconds * 1000)
         finally:
             client.close()
-        missing_route = statuses.get(404, 0) == profile.warmup + profile.requests
+        missing_route = sent > 0 and statuses.get(404, 0) == sent
         results[name] = {
             "label": label,
             "missing": missing_route,
@@ -445,6 +461,7 @@ def measure_reads(port: int, fixtures: Fixtures, missing: set[str], profile: Pro
         if summary["p95_ms"] is not None:
             say(
                 f"    {label:<34} p50 {summary['p50_ms']:6.1f} ms   p95 {summary['p95_ms']:6.1f} ms"
+                + (f"   ({len(latencies)} requests)" if len(latencies) < profile.requests else "")
                 + (f"   errors {errors} {statuses}" if errors else "")
             )
         else:
@@ -593,7 +610,12 @@ def run_size(customers: int, args, profile: Profile, run_dir: Path) -> dict:
     database_url = f"{SERVER}/{name}"
     env = app_env(database_url, args)
     log = run_dir / f"{label}.log"
-    result: dict = {"customers": customers, "sales": sales, "database": name}
+    result: dict = {
+        "customers": customers,
+        "sales": sales,
+        "database": name,
+        "requests_target": profile.requests,
+    }
     say(f"\n== {customers:,} customers, {sales:,} sales ({name})")
 
     if args.reuse_db and database_exists(name):
@@ -679,6 +701,8 @@ def build_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
                     cells.append("n/a (missing)")
                 else:
                     text = fmt(read.get(stat), " ms")
+                    if read.get("requests", 0) < r.get("requests_target", 0):
+                        text += f" (n={read['requests']})"
                     if read.get("errors"):
                         text += f" ({read['errors']} errors)"
                     cells.append(text)
@@ -782,6 +806,11 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
     parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE for the app.")
+    parser.add_argument(
+        "--app",
+        default="pos_project.wsgi",
+        help="WSGI module for gunicorn, to measure a candidate change (default pos_project.wsgi).",
+    )
     parser.add_argument("--keep-db", action="store_true", help="Keep the databases afterwards.")
     parser.add_argument(
         "--reuse-db", action="store_true", help="Use existing databases as they are (no seed)."
@@ -799,6 +828,7 @@ def main(argv=None) -> int:
         warmup=base.warmup,
         checkout_seconds=args.checkout_seconds or base.checkout_seconds,
         ceiling_seconds=base.ceiling_seconds,
+        read_budget_seconds=base.read_budget_seconds,
     )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_dir = Path(args.out) / f"{stamp}{'-quick' if args.quick else ''}"
@@ -824,6 +854,7 @@ def main(argv=None) -> int:
         "workers": args.workers,
         "threads": args.threads,
         "conn_max_age": args.conn_max_age,
+        "app": args.app,
         "cpus": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
         "sizes": results,

@@ -253,10 +253,12 @@ class CustomerAdmin(CustomerBackOfficeViews, BusinessScopedAdmin):
         obj._state.adding = False
 
     def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
-        # A customer with sales or a ledger is deactivated by the service, never cascaded,
-        # so those rows are no reason to refuse the confirmation page.
-        return deleted, counts, perms_needed, []
+        # customer_delete never cascades: a customer with sales or a ledger is deactivated
+        # instead. So their sales are neither listed as going nor a reason to refuse the
+        # page (managers may not delete sales), and the page says what will happen instead.
+        customers = list(objs)
+        deleted = [f"Customer: {customer}" for customer in customers]
+        return deleted, {self.opts.verbose_name_plural: len(customers)}, set(), []
 
     def delete_model(self, request, obj):
         try:

@@ -10,6 +10,7 @@ business's customer is a 404, exactly as in the API. Business rules stay in the 
 a refusal comes back as a DomainError and is shown on the form and as a message.
 """
 
+import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -419,11 +420,11 @@ class CustomerBackOfficeViews:
         business = admin_business(request)
         if business is not None or not request.user.is_superuser:
             return business
-        chosen = request.GET.get("business", "")
         try:
-            return Business.objects.filter(pk=chosen).first() if chosen else None
-        except (ValueError, TypeError):
+            chosen = uuid.UUID(request.GET.get("business", ""))
+        except ValueError:
             return None
+        return Business.objects.filter(pk=chosen).first()
 
     def debtors_view(self, request):
         if not self.has_view_permission(request):

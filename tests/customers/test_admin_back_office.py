@@ -1,0 +1,453 @@
+"""The customers' back-office pages through the Django test client.
+
+Dashboard, profile, "Record payment", "Adjust credit", the Debtors report and its CSV:
+roles (a cashier has no admin; another business's customer is a 404), success and error
+paths through the services, and a profile whose query count stays flat as history grows.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditLog
+from customers.models import Customer
+from pos_project.actors import Actor
+from pos_project.models import Role, StaffMember
+from pos_project.services import staff_add, staff_change_role, staff_remove
+from tests.conftest import client_for
+from tests.factories.customers import CustomerFactory
+from tests.factories.kernel import PASSWORD
+from tests.factories.sales import complete_sale
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:customers_customer_changelist")
+DEBTORS = reverse("admin:customers_customer_debtors")
+EXPORT = reverse("admin:customers_customer_debtors_export")
+
+
+def profile_url(customer):
+    return reverse("admin:customers_customer_change", args=[customer.pk])
+
+
+def payment_url(customer):
+    return reverse("admin:customers_customer_record_payment", args=[customer.pk])
+
+
+def credit_url(customer):
+    return reverse("admin:customers_customer_adjust_credit", args=[customer.pk])
+
+
+def admin_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def manager_admin(manager):
+    manager.is_staff = True
+    manager.save()
+    return admin_client(manager)
+
+
+@pytest.fixture
+def debtor(business, storefront, manager):
+    """Khadija, who bought 240.00 on account against a 1,000.00 limit."""
+    customer = CustomerFactory(
+        business=business, name="Khadija Berrada", credit_limit=Decimal("1000.00")
+    )
+    from tests.factories.medicine import MedicineFactory
+
+    medicine = MedicineFactory(business=business, prix_br=Decimal("120.00"))
+    complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=customer,
+        lines=[(medicine, 2)],
+        on_account=True,
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+# --- who gets in -------------------------------------------------------------------------
+
+
+def test_staff_add_gives_managers_and_owners_the_admin_and_cashiers_not(business):
+    def made(username, role):
+        return staff_add(
+            business=business,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            actor=Actor.system("test"),
+        ).user
+
+    assert made("mona", Role.MANAGER).is_staff
+    assert made("omar", Role.OWNER).is_staff
+    assert not made("salma", Role.CASHIER).is_staff
+
+
+def test_a_role_change_keeps_admin_access_in_step(business):
+    actor = Actor.system("test")
+    user = staff_add(
+        business=business, username="sara", password=PASSWORD, role=Role.CASHIER, actor=actor
+    ).user
+    staff = StaffMember.objects.get(user=user)
+
+    staff_change_role(staff=staff, role=Role.MANAGER, actor=actor)
+    user.refresh_from_db()
+    assert user.is_staff
+
+    staff_change_role(staff=staff, role=Role.CASHIER, actor=actor)
+    user.refresh_from_db()
+    assert not user.is_staff
+
+    staff_change_role(staff=staff, role=Role.OWNER, actor=actor)
+    staff_remove(staff=staff, actor=actor)
+    user.refresh_from_db()
+    assert not user.is_staff
+
+
+def test_a_cashier_cannot_log_in_to_the_admin(business):
+    staff_add(
+        business=business,
+        username="salma",
+        password=PASSWORD,
+        role=Role.CASHIER,
+        actor=Actor.system("test"),
+    )
+    client = Client()
+
+    response = client.post(
+        reverse("admin:login"), {"username": "salma", "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert response.status_code == 200
+    assert "staff account" in response.content.decode()
+    assert client.get(CHANGELIST).status_code == 302
+
+
+def test_a_cashier_with_is_staff_still_reaches_nothing(cashier, debtor):
+    # Rights follow the role, not the flag: a cashier flagged staff by hand gets nowhere.
+    cashier.is_staff = True
+    cashier.save()
+    client = admin_client(cashier)
+
+    assert client.get(CHANGELIST).status_code == 403
+    for url in [profile_url(debtor), payment_url(debtor), credit_url(debtor), DEBTORS, EXPORT]:
+        assert client.get(url).status_code in (302, 403, 404), url
+    response = client.post(payment_url(debtor), {"amount": "10", "method": "CASH"})
+    assert response.status_code == 404
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+def test_the_demo_owner_and_manager_can_log_in(db):
+    from pos_project.demo import DEMO_ACCOUNTS, seed_demo_business
+
+    seed_demo_business()
+    for username, password, role, _ in DEMO_ACCOUNTS:
+        client = Client()
+        client.post(reverse("admin:login"), {"username": username, "password": password})
+        page = client.get(reverse("admin:index"))
+        assert (page.status_code == 200) == (role != Role.CASHIER), username
+
+
+# --- another business ----------------------------------------------------------------------
+
+
+def test_another_business_customer_is_a_404_on_every_page(other_manager, debtor):
+    other_manager.is_staff = True
+    other_manager.save()
+    client = admin_client(other_manager)
+
+    assert client.get(payment_url(debtor)).status_code == 404
+    assert client.get(credit_url(debtor)).status_code == 404
+    response = client.post(payment_url(debtor), {"amount": "10", "method": "CASH"})
+    assert response.status_code == 404
+    # The standard change page redirects home with "doesn't exist", as for a deleted row.
+    assert client.get(profile_url(debtor)).status_code == 302
+    assert "Khadija" not in client.get(DEBTORS).content.decode()
+    assert "Khadija Berrada" not in client.get(CHANGELIST + "?q=khadija").content.decode()
+    assert "Khadija" not in client.get(EXPORT).content.decode()
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+# --- dashboard and list --------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_the_stats_endpoints_figures(manager_admin, manager, debtor):
+    stats = client_for(manager).get("/customers/api/customers/stats/").json()
+
+    page = manager_admin.get(CHANGELIST).content.decode()
+
+    assert f"{stats['total_customers']}" in page
+    assert "240.00 DH" in page  # outstanding receivables and average purchase value
+    assert stats["total_outstanding"] == "240.00"
+    assert stats["average_purchase_value"] == "240.00"
+
+
+def test_the_list_highlights_a_balance_over_the_limit(manager_admin, business, debtor):
+    Customer.objects.filter(pk=debtor.pk).update(credit_limit=Decimal("100.00"))
+
+    page = manager_admin.get(CHANGELIST).content.decode()
+
+    assert '<span class="over-limit" title="Over the credit limit">240.00 DH</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("owes", "expected"),
+    [("yes", ["Khadija"]), ("no", ["Nadia"]), ("over_limit", []), ("credit", [])],
+)
+def test_the_owes_money_filter(manager_admin, business, debtor, owes, expected):
+    CustomerFactory(business=business, name="Nadia Idrissi")
+
+    page = manager_admin.get(CHANGELIST, {"owes": owes}).content.decode()
+
+    for name in ["Khadija", "Nadia"]:
+        assert (name in page) == (name in expected)
+
+
+@pytest.mark.parametrize("ordering", ["3", "-3", "4", "5", "6"])
+def test_the_money_columns_sort(manager_admin, debtor, ordering):
+    assert manager_admin.get(CHANGELIST, {"o": ordering}).status_code == 200
+
+
+# --- the profile ---------------------------------------------------------------------------
+
+
+def test_the_profile_shows_balance_history_and_statement(manager_admin, debtor):
+    page = manager_admin.get(profile_url(debtor)).content.decode()
+
+    assert '<div class="card-figure" id="outstanding-balance">240.00 DH</div>' in page
+    assert '<div class="card-figure" id="available-credit">760.00 DH</div>' in page
+    assert "S-000001" in page
+    assert reverse("admin:sales_sale_receipt", args=[debtor.sales.get().pk]) in page
+    assert "On-account part of sale S-000001" in page
+    assert "Record payment" in page and "Adjust credit" in page
+
+
+def test_the_profile_takes_the_same_queries_however_long_the_history(
+    manager_admin, manager, storefront, debtor
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_admin.get(profile_url(debtor)).status_code == 200
+        return len(captured)
+
+    manager_admin.post(payment_url(debtor), {"amount": "10", "method": "CASH"})
+    before = queries()
+    for _ in range(4):
+        complete_sale(storefront=storefront, actor_user=manager, customer=debtor, on_account=True)
+    manager_admin.post(payment_url(debtor), {"amount": "50", "method": "CASH"})
+    manager_admin.post(payment_url(debtor), {"amount": "20", "method": "CARD"})
+
+    assert queries() == before
+
+
+# --- record a payment ----------------------------------------------------------------------
+
+
+def test_recording_a_payment_lowers_the_balance_and_is_audited(manager_admin, debtor):
+    response = manager_admin.post(
+        payment_url(debtor), {"amount": "100", "method": "CASH", "reference": "Till 1"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == profile_url(debtor)
+    assert "Payment of 100.00 DH recorded from Khadija Berrada. They now owe 140.00 DH." in (
+        messages_of(response)
+    )
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("140.00")
+    assert AuditLog.objects.filter(customer=debtor, event_type="customer.payment_recorded").exists()
+
+
+def test_a_payment_returns_to_the_debtors_report_it_came_from(manager_admin, debtor):
+    response = manager_admin.post(
+        payment_url(debtor), {"amount": "10", "method": "CASH", "next": DEBTORS + "?page=1"}
+    )
+
+    assert response.url == DEBTORS + "?page=1"
+
+
+def test_a_payment_never_redirects_off_site(manager_admin, debtor):
+    response = manager_admin.post(
+        payment_url(debtor), {"amount": "10", "method": "CASH", "next": "https://evil.example/"}
+    )
+
+    assert response.url == profile_url(debtor)
+
+
+def test_an_overpayment_is_refused_on_the_form(manager_admin, debtor):
+    response = manager_admin.post(payment_url(debtor), {"amount": "500", "method": "CASH"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The customer owes 240.00" in page
+    assert any("Payment exceeds the amount owed" in text for text in messages_of(response))
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+def test_an_overpayment_allowed_is_held_as_credit(manager_admin, debtor):
+    manager_admin.post(
+        payment_url(debtor), {"amount": "300", "method": "CASH", "allow_overpayment": "on"}
+    )
+
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("-60.00")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"amount": "", "method": "CASH"},
+        {"amount": "abc", "method": "CASH"},
+        {"amount": "-5", "method": "CASH"},
+        {"amount": "0", "method": "CASH"},
+        {"amount": "1.234", "method": "CASH"},
+        {"amount": "1e30", "method": "CASH"},
+        {"amount": "NaN", "method": "CASH"},
+        {"amount": "10", "method": "ON_ACCOUNT"},
+        {"amount": "10", "method": "CASH", "reference": "x" * 101},
+    ],
+)
+def test_bad_payment_input_is_a_form_error(manager_admin, debtor, data):
+    response = manager_admin.post(payment_url(debtor), data)
+
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+# --- adjust credit -------------------------------------------------------------------------
+
+
+def test_a_manager_gives_credit_with_a_reason(manager_admin, debtor):
+    response = manager_admin.post(
+        credit_url(debtor), {"type": "add", "amount": "40", "reason": "Damaged box"}
+    )
+
+    assert response.status_code == 302
+    assert any("40.00 DH of credit given to" in text for text in messages_of(response))
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("200.00")
+    entry = AuditLog.objects.get(customer=debtor, event_type="customer.credit_adjusted")
+    assert entry.event_data["reason"] == "Damaged box"
+
+
+def test_taking_back_more_credit_than_held_is_refused(manager_admin, debtor):
+    response = manager_admin.post(
+        credit_url(debtor), {"type": "deduct", "amount": "10", "reason": "Correction"}
+    )
+
+    assert response.status_code == 200
+    assert any("Deduction exceeds the credit held" in text for text in messages_of(response))
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "add", "amount": "10", "reason": ""},
+        {"type": "add", "amount": "10", "reason": "   "},
+        {"type": "steal", "amount": "10", "reason": "x"},
+        {"type": "add", "amount": "-1", "reason": "x"},
+    ],
+)
+def test_bad_credit_input_is_a_form_error(manager_admin, debtor, data):
+    response = manager_admin.post(credit_url(debtor), data)
+
+    assert response.status_code == 200
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+def test_a_superuser_without_a_role_cannot_adjust_credit(debtor):
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client = admin_client(root)
+
+    assert "Adjust credit" not in client.get(profile_url(debtor)).content.decode()
+    response = client.post(credit_url(debtor), {"type": "add", "amount": "5", "reason": "x"})
+
+    assert response.status_code == 302
+    debtor.refresh_from_db()
+    assert debtor.outstanding_balance == Decimal("240.00")
+
+
+# --- deleting ------------------------------------------------------------------------------
+
+
+def test_the_delete_page_says_a_debtor_cannot_be_removed(manager_admin, debtor):
+    url = reverse("admin:customers_customer_delete", args=[debtor.pk])
+
+    assert "owes 240.00 DH" in manager_admin.get(url).content.decode()
+    response = manager_admin.post(url, {"post": "yes"})
+
+    assert response.status_code == 302, response.content
+    assert any("still owes 240.00 DH" in text for text in messages_of(response))
+    assert Customer.objects.filter(pk=debtor.pk, is_active=True).exists()
+
+
+def test_bulk_delete_is_not_offered(manager_admin, debtor):
+    assert "delete_selected" not in manager_admin.get(CHANGELIST).content.decode()
+
+
+# --- the debtors report --------------------------------------------------------------------
+
+
+def test_the_debtors_report_lists_totals_buckets_and_a_chart(manager_admin, business, debtor):
+    CustomerFactory(business=business, name="Nadia Idrissi")
+
+    page = manager_admin.get(DEBTORS).content.decode()
+
+    assert "Khadija Berrada" in page and "Nadia Idrissi" not in page
+    assert '<div class="card-figure" id="debtors-total">240.00 DH</div>' in page
+    assert page.count("<rect ") == 4
+    assert "<script" not in page.split('<div id="content-main">')[1]
+    assert payment_url(debtor) in page
+
+
+def test_the_debtors_report_filters_by_name_phone_and_bucket(manager_admin, debtor):
+    assert "Khadija" in manager_admin.get(DEBTORS, {"search": "khadija"}).content.decode()
+    assert "Khadija" not in manager_admin.get(DEBTORS, {"search": "zzz"}).content.decode()
+    over_90 = manager_admin.get(DEBTORS, {"bucket": "owed_over_90"}).content.decode()
+    assert "Khadija" not in over_90
+    assert manager_admin.get(DEBTORS, {"bucket": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_the_csv_export_is_the_apis_csv(manager_admin, manager, debtor):
+    exported = manager_admin.get(EXPORT)
+    api = client_for(manager).get("/customers/api/debtors/?format=csv")
+
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("text/csv")
+    assert "attachment" in exported["Content-Disposition"]
+    assert exported.content == api.content
+    assert b"Khadija Berrada" in exported.content
+
+
+def test_a_superuser_picks_the_business_of_the_report(business, other_business, debtor):
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client = admin_client(root)
+
+    assert "Pharmacie Rival" in client.get(DEBTORS).content.decode()
+    page = client.get(DEBTORS, {"business": str(business.pk)}).content.decode()
+    assert "Khadija Berrada" in page
+    assert client.get(DEBTORS, {"business": "not-a-uuid"}).status_code == 200

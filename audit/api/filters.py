@@ -3,6 +3,7 @@ from django import forms
 from django.db import connection
 
 from audit.models import AuditLog
+from pos_project.filters import UtcIsoDateTimeFilter
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -24,12 +25,12 @@ class AuditLogFilter(django_filters.FilterSet):
         ),
     )
     user = IntegerFilter(method="filter_user", label="Entries by this user (id).")
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcIsoDateTimeFilter(
         field_name="timestamp",
         lookup_expr="gte",
         label="Entries at or after this ISO 8601 date-time.",
     )
-    until = django_filters.IsoDateTimeFilter(
+    until = UtcIsoDateTimeFilter(
         field_name="timestamp",
         lookup_expr="lte",
         label="Entries at or before this ISO 8601 date-time.",

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from rest_framework.filters import OrderingFilter
 
+from pos_project.filters import UtcIsoDateTimeFromToRangeFilter
 from sales.models import Sale, SaleStatus, SaleType
 
 
@@ -21,10 +22,10 @@ class SaleFilter(django_filters.FilterSet):
         field_name="customer", lookup_expr="isnull", label="Only walk-in sales (no customer)"
     )
     storefront = django_filters.UUIDFilter(field_name="storefront_id", label="Storefront (id)")
-    created = django_filters.IsoDateTimeFromToRangeFilter(
+    created = UtcIsoDateTimeFromToRangeFilter(
         field_name="created_at", label="Opened between (created_after / created_before)"
     )
-    completed = django_filters.IsoDateTimeFromToRangeFilter(
+    completed = UtcIsoDateTimeFromToRangeFilter(
         field_name="completed_at", label="Completed between (completed_after / completed_before)"
     )
     receipt_number = django_filters.CharFilter(

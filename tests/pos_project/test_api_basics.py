@@ -156,3 +156,21 @@ def test_a_second_staff_member_reads_only_its_business(client, business, other_b
 
     body = client_for(staff.user).get("/api/me/").json()
     assert body["business"]["id"] == str(other_business.id)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "until=9999-12-31T23:59:59-12:00",
+        "since=0001-01-01T00:00:00%2B05:00",
+        "since=not-a-date",
+    ],
+)
+def test_out_of_range_date_times_are_refused_not_crashed(manager_client, query):
+    body = assert_error(manager_client.get(f"/sales/api/audit-logs/?{query}"), 400, "Invalid input")
+    assert "since" in body["fields"] or "until" in body["fields"]
+
+
+def test_offsets_the_database_cannot_store_are_converted_to_utc(manager_client):
+    response = manager_client.get("/sales/api/audit-logs/?until=3467-10-04T19:38:21%2B17:46")
+    assert response.status_code == 200

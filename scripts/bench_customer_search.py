@@ -332,9 +332,12 @@ def main() -> None:
     report(f"{total} customers, {len(searches)} searches (even: name fragments, odd: phone)")
     report(f"matches per search: median {statistics.median(matches):.0f}, max {max(matches)}")
     for kind, samples in timings.items():
-        report(f"{kind:>4} all   {percentiles(samples)}")
-        report(f"{kind:>4} names {percentiles(samples[0::2])}")
-        report(f"{kind:>4} phones{percentiles(samples[1::2])}")
+        for label, subset in (
+            ("all", samples),
+            ("names", samples[0::2]),
+            ("phones", samples[1::2]),
+        ):
+            report(f"{kind:>4} {label:<7}{percentiles(subset)}")
 
 
 if __name__ == "__main__":

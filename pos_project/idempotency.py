@@ -107,10 +107,12 @@ def idempotent(view_method):
         if key is None:
             return view_method(self, request, *args, **kwargs)
         key = key.strip()
-        if not key or len(key) > MAX_KEY_LENGTH:
+        # Printable ASCII only: a control character such as NUL cannot even be stored.
+        if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
             raise DomainError(
                 "Invalid Idempotency-Key",
-                f"Send a non-empty Idempotency-Key of at most {MAX_KEY_LENGTH} characters.",
+                f"Send an Idempotency-Key of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
+                "such as a UUID.",
                 code="idempotency_key_invalid",
             )
         claimed = _claim(request, key)

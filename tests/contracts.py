@@ -34,8 +34,10 @@ def assert_flat_queries(django_assert_max_num_queries, fetch, grow, *, sizes=(5,
     grow(small)
     with CaptureQueriesContext(connection) as baseline:
         response = fetch()
+    # Counted now: a request made by grow() resets the query log the context reads from.
+    ceiling = len(baseline.captured_queries)
     assert response.status_code == 200, response.content[:300]
     grow(large)
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
+    with django_assert_max_num_queries(ceiling):
         response = fetch()
     assert response.status_code == 200

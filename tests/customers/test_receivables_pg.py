@@ -4,12 +4,9 @@ Each thread acts as one till or back office through its own connection and close
 end. The figures printed (run with -s) are the ones quoted in the closing note.
 """
 
-import sys
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from customers.ledger_checks import ledger_check
@@ -17,9 +14,9 @@ from customers.models import Customer, CustomerLedgerEntry, CustomerPayment
 from customers.receivables import customer_record_payment
 from medicine.models import Stock
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
 from pos_project.models import Role
 from sales.services import sale_complete, sale_create, sale_item_add
+from tests.concurrency import race, report
 from tests.conftest import client_for, requires_postgres
 from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
@@ -27,34 +24,6 @@ from tests.factories.kernel import BusinessFactory, StaffMemberFactory, Storefro
 from tests.factories.medicine import MedicineFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _report(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _race(workers):
-    """Run every callable in its own thread, released together; return their outcomes."""
-    barrier = threading.Barrier(len(workers))
-    outcomes = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", work())
-        except DomainError as error:
-            outcomes[index] = ("refused", error.code)
-        except Exception as error:
-            outcomes[index] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture
@@ -95,7 +64,7 @@ def test_concurrent_payments_and_on_account_sales_keep_the_ledger_true(shop):
         for _ in range(10)
     ]
     workers = [work for pair in zip(completions, payments, strict=True) for work in pair]
-    outcomes = _race(workers)
+    outcomes = race(workers)
 
     assert all(outcome[0] == "ok" for outcome in outcomes), outcomes
     customer.refresh_from_db()
@@ -104,7 +73,7 @@ def test_concurrent_payments_and_on_account_sales_keep_the_ledger_true(shop):
     assert CustomerPayment.objects.filter(customer=customer).count() == 10
     result = ledger_check(customers=Customer.objects.filter(pk=customer.pk))
     assert result.differences == []
-    _report(
+    report(
         f"\n10 on-account completions and 10 payments raced on one customer: balance "
         f"{customer.outstanding_balance}, ledger sum {_ledger_sum(customer)}, check_ledgers "
         f"differences {len(result.differences)}"
@@ -118,7 +87,7 @@ def test_concurrent_overpayment_checks_see_each_others_payments(shop):
     customer = CustomerFactory(business=business)
     sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="100.00")
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda: customer_record_payment(
                 customer=customer, amount="30.00", method="CASH", actor=actor
@@ -146,7 +115,7 @@ def test_concurrent_replays_with_one_key_record_one_payment(shop):
         )
         return response.status_code, response.json()
 
-    outcomes = _race([post for _ in range(8)])
+    outcomes = race([post for _ in range(8)])
 
     assert all(outcome[0] == "ok" for outcome in outcomes), outcomes
     statuses = [outcome[1][0] for outcome in outcomes]
@@ -159,7 +128,7 @@ def test_concurrent_replays_with_one_key_record_one_payment(shop):
     # Once the first has finished, a retry gets its answer.
     status, replay = post()
     assert (status, replay["id"]) == (201, created[0]["id"])
-    _report(
+    report(
         f"\n8 concurrent record_payment with one Idempotency-Key: statuses {sorted(statuses)}, "
         f"payments recorded {CustomerPayment.objects.filter(customer=customer).count()}"
     )

@@ -4,18 +4,14 @@ Each thread runs the service as a till would, through its own connection, and cl
 the end. The figures printed (run with -s) are the ones quoted in the closing note.
 """
 
-import sys
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from customers.models import Customer, CustomerLedgerEntry
 from medicine.models import Stock
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
 from sales.models import Sale, SaleStatus
 from sales.services import (
     sale_complete,
@@ -23,41 +19,13 @@ from sales.services import (
     sale_item_add,
     sale_update_customer,
 )
+from tests.concurrency import race, report
 from tests.conftest import requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _report(text: str) -> None:
-    # Shown with `pytest -s`: the figures quoted in the closing note.
-    sys.stdout.write(text + "\n")
-
-
-def _race(workers):
-    """Run every callable in its own thread, released together; return their outcomes."""
-    barrier = threading.Barrier(len(workers))
-    outcomes = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", work())
-        except DomainError as error:
-            outcomes[index] = ("refused", error.code)
-        except Exception as error:
-            outcomes[index] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture
@@ -83,7 +51,7 @@ def test_concurrent_on_account_completions_never_exceed_the_limit(shop):
     StockFactory(medicine=medicine, storefront=storefront, quantity=1000)
     drafts = [_draft(shop, medicine, customer=customer) for _ in range(20)]
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda sale=sale: sale_complete(
                 sale=sale,
@@ -99,7 +67,7 @@ def test_concurrent_on_account_completions_never_exceed_the_limit(shop):
     assert not [o for o in outcomes if o[0] == "error"], outcomes
     customer.refresh_from_db()
     ledger = CustomerLedgerEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-    _report(
+    report(
         f"\n20 on-account completions at 25.40 against a 200.00 limit: {len(succeeded)} "
         f"succeeded, {len(refused)} refused ({set(r[1] for r in refused)}); balance "
         f"{customer.outstanding_balance}, ledger sum {ledger}"
@@ -118,7 +86,7 @@ def test_concurrent_completions_never_share_or_skip_a_receipt_number(shop):
         StockFactory(medicine=medicine, storefront=storefront, quantity=1000)
     drafts = [_draft(shop, medicines[i % 3]) for i in range(20)]
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda sale=sale: sale_complete(
                 sale=sale, payments=[{"method": "CASH", "amount": "100.00"}], actor=actor
@@ -129,7 +97,7 @@ def test_concurrent_completions_never_share_or_skip_a_receipt_number(shop):
 
     assert all(o[0] == "ok" for o in outcomes), outcomes
     numbers = sorted(o[1] for o in outcomes)
-    _report(f"\n20 concurrent completions: receipts {numbers[0]} .. {numbers[-1]}, all distinct")
+    report(f"\n20 concurrent completions: receipts {numbers[0]} .. {numbers[-1]}, all distinct")
     assert numbers == [f"S-{n:06d}" for n in range(1, 21)]
     assert sorted(Sale.objects.values_list("receipt_sequence", flat=True)) == list(range(1, 21))
 
@@ -140,7 +108,7 @@ def test_stock_never_goes_below_zero(shop):
     StockFactory(medicine=medicine, storefront=storefront, quantity=5)
     drafts = [_draft(shop, medicine, quantity=2) for _ in range(10)]
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda sale=sale: sale_complete(
                 sale=sale, payments=[{"method": "CASH", "amount": "60.00"}], actor=actor
@@ -152,7 +120,7 @@ def test_stock_never_goes_below_zero(shop):
     succeeded = [o for o in outcomes if o[0] == "ok"]
     refused = {o[1] for o in outcomes if o[0] == "refused"}
     stock = Stock.objects.get(medicine=medicine).quantity
-    _report(f"\n10 sales of 2 against 5 on the shelf: {len(succeeded)} sold, stock left {stock}")
+    report(f"\n10 sales of 2 against 5 on the shelf: {len(succeeded)} sold, stock left {stock}")
     assert len(succeeded) == 2
     assert refused == {"insufficient_stock"}
     assert stock == 1
@@ -169,7 +137,7 @@ def test_update_customer_racing_complete_leaves_a_consistent_sale(shop):
     results = []
     for _round in range(8):
         sale = _draft(shop, medicine, customer=first)
-        outcomes = _race(
+        outcomes = race(
             [
                 lambda sale=sale: sale_complete(
                     sale=sale,
@@ -204,5 +172,5 @@ def test_update_customer_racing_complete_leaves_a_consistent_sale(shop):
             customer.sales_count
             == Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED).count()
         )
-    _report(f"\nupdate_customer vs complete, 8 rounds: {results}")
+    report(f"\nupdate_customer vs complete, 8 rounds: {results}")
     assert Customer.objects.filter(outstanding_balance__lt=0).count() == 0

@@ -22,7 +22,7 @@ from customers.models import Customer
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import customer_search_q
 from pos_project.actors import Actor
-from pos_project.admin_scoping import BusinessScopedAdmin, admin_business
+from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
 
@@ -247,10 +247,7 @@ class CustomerAdmin(CustomerBackOfficeViews, BusinessScopedAdmin):
             actor=actor,
             **{field: form.cleaned_data[field] for field in fields},
         )
-        # The admin goes on to log and redirect to `obj`: make it the row the service wrote.
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        adopt_created_row(obj, created)
 
     def get_deleted_objects(self, objs, request):
         # customer_delete never cascades: a customer with sales or a ledger is deactivated

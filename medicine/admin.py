@@ -16,7 +16,12 @@ from medicine import services
 from medicine.admin_views import BACK_OFFICE_CSS, MedicineBackOfficeViews
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
-from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
+from pos_project.admin_scoping import (
+    BackOfficeRights,
+    BusinessScopedAdmin,
+    admin_business,
+    adopt_created_row,
+)
 
 POSITIVE = MinValueValidator(Decimal("0.01"), message="The price must be greater than zero.")
 
@@ -170,10 +175,7 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
             actor=actor,
             **{field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
         )
-        # The admin goes on to log and redirect to `obj`: make it the row the service wrote.
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        adopt_created_row(obj, created)
 
     def delete_model(self, request, obj):
         services.medicine_delete(medicine=obj, actor=Actor.from_request(request))

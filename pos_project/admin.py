@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from pos_project.actors import Actor
+from pos_project.admin_scoping import adopt_created_row
 from pos_project.models import Business, StaffMember, Storefront
 from pos_project.services import (
     business_update,
@@ -86,10 +87,7 @@ class StorefrontAdmin(admin.ModelAdmin):
         created = storefront_create(
             business=obj.business, name=obj.name, address=obj.address, actor=actor
         )
-        # The admin goes on to log and redirect to `obj`, so it takes the saved row's identity.
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        adopt_created_row(obj, created)
 
     def delete_model(self, request, obj):
         storefront_delete(storefront=obj, actor=Actor.from_request(request))
@@ -122,9 +120,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
         created = staff_member_create(
             user=obj.user, business=obj.business, role=obj.role, actor=actor
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        adopt_created_row(obj, created)
 
     def delete_model(self, request, obj):
         staff_remove(staff=obj, actor=Actor.from_request(request))

@@ -82,3 +82,14 @@ class BusinessScopedAdmin(BackOfficeRights, admin.ModelAdmin):
         if business is None:
             return queryset.none()
         return queryset.filter(**{self.business_path: business})
+
+
+def adopt_created_row(obj, created) -> None:
+    """Make the admin's unsaved `obj` the row a create service wrote.
+
+    Admin add views go on to log the change and redirect to `obj`; when a service did the
+    saving, `obj` must take the saved row's identity and state.
+    """
+    obj.pk = created.pk
+    obj.refresh_from_db()
+    obj._state.adding = False

@@ -5,6 +5,8 @@ section 1 puts "debtors" among the managers' pages). Cashiers still record payme
 the customer's page, with `record_payment`.
 """
 
+from datetime import UTC
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -52,7 +54,9 @@ class DebtorSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField(allow_null=True)
     amount_owed = _money(help_text="The outstanding balance; negative is credit held for them.")
-    last_payment_date = serializers.DateTimeField(allow_null=True)
+    # In UTC whatever time zone is active, so the report reads the same from the API and
+    # from the back office (which shows the shop's local time).
+    last_payment_date = serializers.DateTimeField(allow_null=True, default_timezone=UTC)
     days_since_payment = serializers.SerializerMethodField(
         help_text="Days since the last payment; null if they never paid."
     )
@@ -61,7 +65,7 @@ class DebtorSerializer(serializers.Serializer):
     owed_61_90 = _money(help_text="Due on sales completed 61 to 90 days ago.")
     owed_over_90 = _money(help_text="Due on sales completed more than 90 days ago.")
     oldest_due_date = serializers.DateTimeField(
-        allow_null=True, help_text="Completion of the oldest sale still due."
+        allow_null=True, default_timezone=UTC, help_text="Completion of the oldest sale still due."
     )
 
     def get_days_since_payment(self, customer) -> int | None:

@@ -1,5 +1,7 @@
 """Fixtures every app's tests share: two businesses, a user of each role, API clients."""
 
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -16,6 +18,15 @@ requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="proves row locking or concurrency, which only PostgreSQL provides; set DATABASE_URL",
 )
+
+
+def pytest_terminal_summary(terminalreporter):
+    fuzz = sys.modules.get("tests.pos_project.test_schema_fuzz")
+    if fuzz is not None and fuzz.CASES_RUN:
+        terminalreporter.write_line(
+            f"Schema fuzz: {sum(fuzz.CASES_RUN.values())} cases over "
+            f"{len(fuzz.CASES_RUN)} operations"
+        )
 
 
 @pytest.fixture(autouse=True)

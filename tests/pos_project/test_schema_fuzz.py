@@ -4,6 +4,8 @@ Runs in-process over WSGI as an authenticated manager: no input may produce a 5x
 every documented response must match its schema.
 """
 
+from collections import Counter
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -30,6 +32,9 @@ def api_schema(db):
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
+# Cases run per operation, reported at the end of the session (tests/conftest.py).
+CASES_RUN: Counter = Counter()
+
 
 @pytest.fixture
 def manager_token(manager, storefront):
@@ -50,6 +55,7 @@ def manager_token(manager, storefront):
 def test_no_input_breaks_the_api(case, manager_token):
     # Every case runs in a block that is always rolled back: on PostgreSQL one failed
     # statement would otherwise abort the shared test transaction and fail every case after.
+    CASES_RUN[case.operation.label] += 1
     outcome = None
     try:
         with transaction.atomic():

@@ -120,7 +120,10 @@ def test_seed_demo_is_safe_to_run_twice_and_prints_working_tokens():
 
 
 def _manage(*args, **env_overrides) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    # A fresh process as a deployment would start it: none of the test run's own settings
+    # (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE among them).
+    inherited = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="pos_project.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True, check=False

@@ -82,6 +82,12 @@ class Customer(models.Model):
             models.Index(fields=["business", "search_name"], name="customer_business_name"),
             models.Index(fields=["business", "-outstanding_balance"], name="customer_balance"),
             models.Index(fields=["business", "-last_purchase_date"], name="customer_last_purchase"),
+            # The debtors report: only customers who owe or hold credit, a small share.
+            models.Index(
+                fields=["business", "outstanding_balance"],
+                condition=Q(outstanding_balance__gt=0) | Q(outstanding_balance__lt=0),
+                name="customer_debtor_balance",
+            ),
         ]
 
     def __str__(self):
@@ -176,7 +182,8 @@ class CustomerLedgerEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["customer", "sequence"]
+        # By the column, not the relation: "customer" would join and sort by customer name.
+        ordering = ["customer_id", "sequence"]
         verbose_name_plural = "customer ledger entries"
         constraints = [
             models.UniqueConstraint(

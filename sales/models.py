@@ -104,6 +104,13 @@ class Sale(models.Model):
                 condition=Q(status="COMPLETED", amount_due__gt=0),
                 name="sale_unpaid",
             ),
+            # A debtor's unpaid sales, oldest first: their ageing and what a payment settles.
+            models.Index(
+                fields=["customer", "completed_at"],
+                include=["amount_due"],
+                condition=Q(status="COMPLETED", amount_due__gt=0),
+                name="sale_unpaid_customer",
+            ),
         ]
 
     def __str__(self):

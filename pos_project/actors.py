@@ -40,8 +40,9 @@ class Actor:
 
     @property
     def is_manager(self) -> bool:
-        """Commands run by an administrator on the server carry manager rights."""
-        if self.user is None:
+        """Commands run on the server, and superusers (platform administrators), carry
+        manager rights."""
+        if self.user is None or self.user.is_superuser:
             return True
         staff = self.staff
         return bool(staff and staff.is_manager)

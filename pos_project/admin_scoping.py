@@ -10,8 +10,10 @@ Rights come from the staff role, not from Django's per-model permission table, s
 business's roles mean the same thing in the admin as in the API.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 
+from pos_project.exceptions import DomainError
 from pos_project.permissions import staff_of
 
 
@@ -73,6 +75,23 @@ class BusinessScopedAdmin(BackOfficeRights, admin.ModelAdmin):
     """
 
     business_path = "business"
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DomainError as error:
+            return self._refused(request, error)
+
+    def delete_view(self, request, *args, **kwargs):
+        try:
+            return super().delete_view(request, *args, **kwargs)
+        except DomainError as error:
+            return self._refused(request, error)
+
+    def _refused(self, request, error: DomainError):
+        # A business rule said no (the change was rolled back): say why on the same page.
+        self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

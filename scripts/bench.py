@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psycopg
 from bench_ceiling import run_ceiling
+from bench_support import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -75,17 +76,6 @@ def say(text: str = "") -> None:
     stamp = f"[{elapsed // 60:02d}:{elapsed % 60:02d}] " if text.strip() else ""
     sys.stdout.write(stamp + text + "\n")
     sys.stdout.flush()
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Linear interpolation between the closest ranks; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 @dataclass

@@ -25,6 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_support import percentile  # noqa: E402
+
 # The test settings are the real ones with a throwaway secret key; DEBUG stays off so that
 # Django does not keep every query in memory and skew the timings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_project.test_settings")
@@ -41,11 +44,6 @@ def _recreate_database(url: str) -> None:
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _percentile(ordered: list[float], fraction: float) -> float:
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))
-    return ordered[index]
 
 
 def main() -> None:
@@ -131,7 +129,7 @@ def main() -> None:
     out.write(
         f"{args.count} checkouts (create, 3 items, update_customer, complete on account), "
         "in-process through DRF's APIClient with token auth, on PostgreSQL:\n"
-        f"  p50 {_percentile(durations, 0.50):.1f} ms   p95 {_percentile(durations, 0.95):.1f} ms"
+        f"  p50 {percentile(durations, 0.50):.1f} ms   p95 {percentile(durations, 0.95):.1f} ms"
         f"   mean {statistics.fmean(durations):.1f} ms   max {durations[-1]:.1f} ms\n"
         f"  customer balance after: {customer.outstanding_balance} over {customer.sales_count} "
         "sales\n"

@@ -23,7 +23,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_project.test_settings")
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
+from bench_support import ensure_database, percentile, report  # noqa: E402
 
 FIRST_NAMES = [
     "Fatima Zahra",
@@ -165,23 +164,6 @@ SURNAMES = [
 ]
 
 
-def report(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def fill(business, target: int, rng: random.Random) -> None:
     from customers.models import Customer, CustomerType
     from customers.search import search_name_for
@@ -248,8 +230,8 @@ def queries(business, count: int, rng: random.Random) -> list[str]:
 
 
 def percentiles(samples: list[float]) -> str:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return f"p50 {cuts[49]:7.2f} ms   p95 {cuts[94]:7.2f} ms   max {max(samples):7.2f} ms"
+    p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
+    return f"p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   max {max(samples):7.2f} ms"
 
 
 def main() -> None:

@@ -30,7 +30,6 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_project.test_settings")
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
+from bench_support import ensure_database, percentile, report  # noqa: E402
 
 BATCH = 5_000
 # What the report's sums and lookups read: the few sales still due, by customer and age.
@@ -49,28 +48,6 @@ PROPOSED_INDEX = (
     "WHERE status = 'COMPLETED' AND amount_due > 0"
 )
 BUSINESS_NAME = "Pharmacie Bench Debtors"
-
-
-def report(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Writer:

@@ -34,8 +34,14 @@ def audit_record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")
-    AuditChainHead.objects.get_or_create(business=business, defaults={"last_hash": GENESIS_HASH})
-    head = AuditChainHead.objects.select_for_update().get(business=business)
+    try:
+        head = AuditChainHead.objects.select_for_update().get(business=business)
+    except AuditChainHead.DoesNotExist:
+        # The business's first entry: the head is created once, then locked like any other.
+        AuditChainHead.objects.get_or_create(
+            business=business, defaults={"last_hash": GENESIS_HASH}
+        )
+        head = AuditChainHead.objects.select_for_update().get(business=business)
     entry = AuditLog(
         business=business,
         sequence=head.last_sequence + 1,

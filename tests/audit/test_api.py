@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditLog
@@ -204,3 +205,17 @@ def test_the_list_costs_the_same_queries_at_any_size(
     assert_flat_queries(
         django_assert_max_num_queries, lambda: manager_client.get(LIST), grow, sizes=(3, 40)
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_first_page_is_read_off_the_index_in_list_order(business, manager_actor):
+    for number in range(200):
+        record(business, actor=manager_actor, description=f"entry {number}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditlog")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = AuditLog.objects.filter(business=business)[:51].explain()
+
+    # No sort: the index gives the entries in the list's order, so the first page costs
+    # the same however long the trail grows.
+    assert "audit_business_time" in plan and "Sort" not in plan, plan

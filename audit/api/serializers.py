@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from audit.models import AuditLog
+from pos_project.serializers import ReadModelSerializer
 
 
-class AuditLogSerializer(serializers.ModelSerializer):
+class AuditLogSerializer(ReadModelSerializer):
     """The seed 004 shape. Related rows are given by id only: they may since have been deleted."""
 
     user = serializers.IntegerField(

@@ -9,6 +9,7 @@ from rest_framework.reverse import reverse
 from customers.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
 from customers.receivables import AdjustmentType
 from pos_project.money import MAX_DIGITS
+from pos_project.serializers import ReadModelSerializer
 from sales.models import SaleStatus
 
 
@@ -96,7 +97,7 @@ class AllocationSerializer(serializers.Serializer):
     amount = _money()
 
 
-class CustomerPaymentSerializer(serializers.ModelSerializer):
+class CustomerPaymentSerializer(ReadModelSerializer):
     """A payment received, and the sales it settled (oldest first)."""
 
     allocations = serializers.SerializerMethodField()
@@ -139,7 +140,7 @@ class RecordPaymentResultSerializer(CustomerPaymentSerializer):
         read_only_fields = fields
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class LedgerEntrySerializer(ReadModelSerializer):
     """One line of a customer's statement."""
 
     sale = serializers.UUIDField(source="sale_id", allow_null=True)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from customers.models import Customer, CustomerType
 from customers.services import DeleteOutcome
 from pos_project.money import MAX_DIGITS
+from pos_project.serializers import ReadModelSerializer
 
 MANAGER_ONLY_HELP = (
     "Managers and owners only: a cashier who sends a value that differs from the current "
@@ -40,7 +41,7 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ReadModelSerializer):
     """A customer as every endpoint returns it."""
 
     # Not an email-format field: "" (no address) is a valid answer.

@@ -1,12 +1,79 @@
 """Page-number pagination for lists, cursor pagination for the long append-only ones."""
 
+from functools import partial
+
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Count, Window
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+# Page numbers up to 999,999,999: times the largest page size, far inside a 64-bit offset.
+MAX_PAGE_DIGITS = 9
 
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class CountedPaginator(Paginator):
+    """Django's paginator, told the number of rows when the caller already knows it.
+
+    For lists whose size is kept on a row or computed with their totals: the COUNT(*) it
+    saves is a scan of every row the list selects.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            # `count` is a cached property: a value on the instance is read instead.
+            self.count = count
+
+
+class KnownCountPagination(StandardPagination):
+    """`StandardPagination` for a view that sets `known_count` before paginating."""
+
+    known_count: int | None = None
+
+    @property
+    def django_paginator_class(self):
+        return partial(CountedPaginator, count=self.known_count)
+
+
+class SearchPagination(StandardPagination):
+    """`StandardPagination` that reads a search's page and its number of matches at once.
+
+    Most of a search's cost is finding its matches (a trigram index, then the rows); a
+    separate COUNT(*), as Django's paginator makes, would find them all a second time.
+    Without a search the list is counted as usual: over a whole table, a window count
+    would read every row instead of the one page an index gives.
+    """
+
+    search_param = "search"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw_number = request.query_params.get(self.page_query_param) or "1"
+        searching = request.query_params.get(self.search_param)
+        # `last`, malformed numbers, and numbers so large that their offset would overflow
+        # the database's integers take the usual path, which counts first and answers 404.
+        plain_number = raw_number.isdigit() and len(raw_number) <= MAX_PAGE_DIGITS
+        if not searching or not plain_number:
+            return super().paginate_queryset(queryset, request, view)
+        number, page_size = int(raw_number), self.get_page_size(request)
+        start = (max(number, 1) - 1) * page_size
+        rows = list(queryset.annotate(matches=Window(Count("pk")))[start : start + page_size])
+        # Past the last page there is no row to carry the number of matches.
+        count = rows[0].matches if rows else queryset.count()
+        paginator = CountedPaginator(queryset, page_size, count=count)
+        try:
+            paginator.validate_number(number)
+        except InvalidPage as error:
+            message = self.invalid_page_message.format(page_number=raw_number, message=error)
+            raise NotFound(message) from None
+        self.page = Page(rows, number, paginator)
+        self.request = request
+        return rows
 
 
 class NewestFirstCursorPagination(CursorPagination):

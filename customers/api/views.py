@@ -20,6 +20,7 @@ from customers.models import Customer
 from customers.selectors import customer_stats
 from customers.services import DeleteOutcome, customer_create, customer_delete, customer_update
 from pos_project.actors import Actor
+from pos_project.pagination import SearchPagination
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 
@@ -81,6 +82,7 @@ class CustomerViewSet(CustomerReceivablesMixin, BusinessScopedMixin, viewsets.Mo
         "last_purchase_date",
     ]
     ordering = ["name"]
+    pagination_class = SearchPagination
     manager_actions = ("destroy", *getattr(CustomerReceivablesMixin, "manager_actions", ()))
 
     def get_object(self):

@@ -294,3 +294,58 @@ def test_a_fragment_from_the_middle_of_a_number_uses_the_phone_trigrams(business
         plan = queryset.explain()
 
     assert "customer_phone_trgm" in plan
+
+
+@pytest.fixture
+def many_aminas(business):
+    actor = Actor.system("test")
+    return [
+        customer_create(business=business, actor=actor, name=f"Amina {surname}")
+        for surname in ("Alaoui", "Bennani", "Chraibi", "Daoudi", "El Fassi", "Filali", "Guessous")
+    ] + [customer_create(business=business, actor=actor, name="Youssef Tazi")]
+
+
+def test_a_search_is_paged_and_counted_like_the_list(cashier_client, many_aminas):
+    first = cashier_client.get(LIST, {"search": "amina", "page_size": 3}).json()
+    assert first["count"] == 7
+    assert [c["name"] for c in first["results"]] == [
+        "Amina Alaoui",
+        "Amina Bennani",
+        "Amina Chraibi",
+    ]
+    assert first["previous"] is None
+    assert "page=2" in first["next"] and "search=amina" in first["next"]
+
+    last = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": 3}).json()
+    assert last["count"] == 7
+    assert [c["name"] for c in last["results"]] == ["Amina Guessous"]
+    assert last["next"] is None and "page=2" in last["previous"]
+    assert "matches" not in last["results"][0]
+
+    named_last = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": "last"})
+    assert names(named_last) == ["Amina Guessous"]
+
+
+@pytest.mark.parametrize("page", ["4", "0", "x", "-1", "999999999"])
+def test_a_search_page_that_does_not_exist_is_a_404(cashier_client, many_aminas, page):
+    response = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": page})
+    assert_error(response, 404)
+
+
+def test_a_page_number_too_large_for_an_offset_is_a_404(cashier_client, many_aminas):
+    # Its offset at the largest page size overflows a 64-bit integer.
+    query = {"search": "amina", "page_size": 200, "page": "958545965735929212"}
+    assert_error(cashier_client.get(LIST, query), 404)
+
+
+def test_a_search_with_no_match_is_an_empty_first_page(cashier_client, many_aminas):
+    body = cashier_client.get(LIST, {"search": "nobody"}).json()
+    assert (body["count"], body["results"], body["next"]) == (0, [], None)
+
+
+def test_a_search_page_and_its_count_are_one_query(
+    cashier_client, many_aminas, django_assert_max_num_queries
+):
+    # Authentication, then the page with its count; the same for any number of matches.
+    with django_assert_max_num_queries(2):
+        assert cashier_client.get(LIST, {"search": "amina"}).json()["count"] == 7

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -47,6 +46,7 @@ from pos_project.admin_scoping import admin_business
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
 from pos_project.money import format_money
+from pos_project.pagination import CountedPaginator
 
 # The dashboard counts a customer as active over the same window as the stats endpoint.
 DASHBOARD_DAYS = CustomerStatsQuerySerializer().fields["days"].default
@@ -451,9 +451,10 @@ class CustomerBackOfficeViews:
             if bucket := filters.cleaned_data["bucket"]:
                 queryset = debtors_in_bucket(queryset, bucket=bucket)
                 filtered = True
-        paginator = Paginator(queryset, DEBTORS_PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
         totals = debtors_totals(queryset, clock=clock, unfiltered=not filtered)
+        # Counted with the totals (kept on the summary row when unfiltered), not again.
+        paginator = CountedPaginator(queryset, DEBTORS_PER_PAGE, count=totals["customers"])
+        page = paginator.get_page(request.GET.get("page"))
         here = request.get_full_path()
         rows = [
             {
@@ -490,7 +491,9 @@ class CustomerBackOfficeViews:
                 paginator=paginator,
                 page_query=_query(**query),
                 bucket_labels=[BUCKET_LABELS[name] for name in BUCKETS],
-                totals_text={name: money_text(value, business) for name, value in totals.items()},
+                totals_text={
+                    name: money_text(totals[name], business) for name in ("amount_owed", *BUCKETS)
+                },
                 totals_buckets=[money_text(totals[name], business) for name in BUCKETS],
                 chart=ageing_chart_svg(totals, business),
                 export_url=reverse("admin:customers_customer_debtors_export")

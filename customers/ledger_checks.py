@@ -19,6 +19,12 @@ from customers.models import (
     ReceivableAllocation,
 )
 from customers.receivables import CREDIT_TYPES
+from customers.receivables_summary import (
+    NOTHING,
+    receivables_summary_from_sources,
+    receivables_summary_kept,
+)
+from pos_project.models import Business
 from pos_project.money import ZERO, quantize
 from sales.models import Sale, SaleStatus
 
@@ -242,3 +248,52 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
                 f"latest completed sale is {last}."
             )
     return result
+
+
+REBUILD_HINT = (
+    "Recompute the summaries and slots from the customers and sales with "
+    "'manage.py rebuild_receivables_summaries' (--business ID for one business)."
+)
+
+
+def receivables_summary_check(*, businesses: QuerySet[Business] | None = None) -> list[str]:
+    """Each business's receivables summary and due slots against customers and sales.
+
+    Five grouped queries whatever the number of businesses; a business without a summary
+    row must have nothing to summarise.
+    """
+    if businesses is None:
+        businesses = Business.objects.all()
+    ids = businesses.values("id")
+    expected = receivables_summary_from_sources(business_ids=ids)
+    kept = receivables_summary_kept(business_ids=ids)
+    names = dict(
+        Business.objects.filter(pk__in=set(expected) | set(kept)).values_list("id", "name")
+    )
+    out = []
+    for business_id in sorted(set(expected) | set(kept), key=str):
+        want = expected.get(business_id, NOTHING)
+        have = kept.get(business_id, NOTHING)
+        who = f"Business {names.get(business_id)!r} ({business_id}): receivables summary"
+        if have.debtors != want.debtors:
+            out.append(
+                f"{who} counts {have.debtors} debtors but {want.debtors} customers have a "
+                "non-zero balance."
+            )
+        if have.amount_owed != want.amount_owed:
+            out.append(
+                f"{who} amount_owed {have.amount_owed} but the balances sum to {want.amount_owed}."
+            )
+        if have.amount_due != want.amount_due:
+            out.append(
+                f"{who} amount_due {have.amount_due} but {want.amount_due} is due on completed "
+                "sales."
+            )
+        for starts_at in sorted(set(want.slots) | set(have.slots)):
+            found, due = have.slots.get(starts_at, ZERO), want.slots.get(starts_at, ZERO)
+            if found != due:
+                out.append(
+                    f"{who} slot {starts_at:%Y-%m-%d %H:%M} UTC holds {found} but {due} is due "
+                    "on the sales completed in it."
+                )
+    return out

@@ -222,3 +222,63 @@ class ReceivableAllocation(models.Model):
 
     def __str__(self):
         return f"{self.amount} to {self.sale_id}"
+
+
+class ReceivablesSummary(models.Model):
+    """The unfiltered Debtors report's count and totals for one business, kept on one row.
+
+    Moved by the receivables services in the same transaction as every change to a balance
+    or to a completed sale's `amount_due` (`customers.receivables_summary`), so the report
+    reads them instead of scanning every debtor and unpaid sale. `check_ledgers` proves
+    them against their sources; `receivables_summary_rebuild`
+    recomputes them. A business without a row yet reads as zeros.
+    """
+
+    # Derived figures: they follow their business rather than holding it back.
+    business = models.OneToOneField(
+        "pos_project.Business",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="receivables_summary",
+    )
+    debtors = models.IntegerField(default=0, help_text="Customers with a non-zero balance.")
+    amount_owed = money_field(default=ZERO, help_text="Sum of every outstanding balance.")
+    amount_due = money_field(default=ZERO, help_text="Still due on the completed sales.")
+
+    class Meta:
+        ordering = ["business_id"]
+        verbose_name_plural = "receivables summaries"
+
+    def __str__(self):
+        return f"{self.debtors} debtors owing {self.amount_owed}"
+
+
+# Every real UTC offset is a whole number of quarter hours, so a local midnight always
+# starts a slot and the ageing buckets are exact sums of whole slots.
+DUE_SLOT_MINUTES = 15
+
+
+class ReceivablesDueSlot(models.Model):
+    """What is still due on a business's completed sales completed in one 15-minute UTC slot.
+
+    Kept with `ReceivablesSummary`. A slot whose sales are all paid stays at zero rather
+    than being deleted: removing it would cost the paying transaction a statement more,
+    and a business has at most 96 slots a day, of which the report reads the last 91 days.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(help_text="Completion time floored to 15 minutes, in UTC.")
+    amount_due = money_field(default=ZERO)
+
+    class Meta:
+        ordering = ["business_id", "starts_at"]
+        constraints = [
+            # Its index also serves the report's range sums over (business, starts_at).
+            models.UniqueConstraint(
+                fields=["business", "starts_at"], name="receivables_one_slot_per_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.amount_due} due from {self.starts_at:%Y-%m-%d %H:%M} UTC"

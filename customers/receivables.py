@@ -3,7 +3,10 @@
 Every function here changes money a customer owes, so each one expects the customer row
 to be locked by its caller (`customer_lock`) inside the caller's transaction: two tills
 and a back-office payment for one customer then queue up instead of interleaving. The
-lock order everywhere is customer, then sale, then stock, then the audit chain.
+lock order everywhere is customer, then sale, then stock, then the receipt sequence, then
+the business's receivables summary, then the audit chain. The summary (what the unfiltered
+Debtors report reads) is moved once per operation, after every sale it settles is locked
+and saved, and before the caller's audit entry.
 
 Rules kept here:
 - the balance always equals the sum of the customer's ledger entries, and each entry's
@@ -34,6 +37,7 @@ from customers.models import (
     LedgerEntryType,
     ReceivableAllocation,
 )
+from customers.receivables_summary import receivables_summary_move
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.money import MAX_DIGITS, ZERO, quantize
@@ -165,6 +169,11 @@ def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
     return made
 
 
+def _settled(made: list[ReceivableAllocation]) -> list[tuple]:
+    """What `allocations_settle` took off each sale's amount due, for the summary."""
+    return [(allocation.sale.completed_at, -allocation.amount) for allocation in made]
+
+
 def receivable_charge_sale(
     *, customer: Customer, sale, amount: Decimal, actor: Actor
 ) -> CustomerLedgerEntry:
@@ -172,6 +181,7 @@ def receivable_charge_sale(
 
     Credit already held for the customer settles it at once.
     """
+    balance_before = customer.outstanding_balance
     sale.on_account_amount = amount
     sale.amount_due = amount
     sale.save(update_fields=["on_account_amount", "amount_due", "updated_at"])
@@ -183,10 +193,21 @@ def receivable_charge_sale(
         actor=actor,
         sale=sale,
     )
-    allocations_settle(customer=customer)
-    # Settling saved its own copy of the sale; the caller's copy must not write the old
-    # amount due back if it saves the sale again.
-    sale.refresh_from_db(fields=["amount_due"])
+    made = []
+    # Free credit exists only while the balance is below zero: any credit held alongside a
+    # debt would already have settled it (check_ledgers proves it). Otherwise there is
+    # nothing to settle, and the till is spared the credit and allocation queries.
+    if balance_before < 0:
+        made = allocations_settle(customer=customer)
+        # Settling saved its own copy of the sale; the caller's copy must not write the old
+        # amount due back if it saves the sale again.
+        sale.refresh_from_db(fields=["amount_due"])
+    receivables_summary_move(
+        business_id=customer.business_id,
+        balance_before=balance_before,
+        balance_after=customer.outstanding_balance,
+        due=[(sale.completed_at, amount), *_settled(made)],
+    )
     return entry
 
 
@@ -200,6 +221,8 @@ def receivable_reverse_sale(
     """
     if sale.on_account_amount <= 0:
         return None
+    balance_before = customer.outstanding_balance
+    due_before = sale.amount_due
     released = sale.allocations.all()
     # Quantized: SQLite sums decimals as floats, without their scale.
     released_total = quantize(released.aggregate(total=Sum("amount"))["total"] or ZERO)
@@ -219,7 +242,13 @@ def receivable_reverse_sale(
         actor=actor,
         sale=sale,
     )
-    allocations_settle(customer=customer)
+    made = allocations_settle(customer=customer)
+    receivables_summary_move(
+        business_id=customer.business_id,
+        balance_before=balance_before,
+        balance_after=customer.outstanding_balance,
+        due=[(sale.completed_at, -due_before), *_settled(made)],
+    )
     return entry
 
 
@@ -374,7 +403,13 @@ def customer_record_payment(
             actor=actor,
             payment=payment,
         )
-        allocations_settle(customer=customer)
+        made = allocations_settle(customer=customer)
+        receivables_summary_move(
+            business_id=customer.business_id,
+            balance_before=balance_before,
+            balance_after=customer.outstanding_balance,
+            due=_settled(made),
+        )
         settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
         audit_record(
             business=customer.business,
@@ -455,10 +490,16 @@ def customer_adjust_credit(
             f"{reason}",
             actor=actor,
         )
-        settled = []
+        made, settled = [], []
         if type == AdjustmentType.ADD:
-            allocations_settle(customer=customer)
+            made = allocations_settle(customer=customer)
             settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
+        receivables_summary_move(
+            business_id=customer.business_id,
+            balance_before=balance_before,
+            balance_after=customer.outstanding_balance,
+            due=_settled(made),
+        )
         audit_record(
             business=customer.business,
             actor=actor,

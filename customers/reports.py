@@ -1,8 +1,10 @@
 """The Debtors report: who owes what, since when, and how old their unpaid sales are.
 
-A page of rows, its count and the totals take four queries whatever the number of
-customers or sales: the ageing buckets are sums over each customer's unpaid sales, and
-the last payment a lookup served by the payments' (customer, -created_at) index.
+A page of rows costs one query whatever the number of customers or sales: the ageing
+buckets are sums over each customer's unpaid sales, and the last payment a lookup served by
+the payments' (customer, -created_at) index. The unfiltered report's count and totals are
+read from the business's receivables summary and its due slots (`receivables_summary`),
+two small queries at any size; a filtered report counts and sums its own rows.
 
 Ages are counted in calendar days of the business's time zone: a sale completed at 23:30
 in Casablanca belongs to that local day even though it is the next day in UTC. A sale is
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    Count,
     DecimalField,
     F,
     OuterRef,
@@ -26,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.models import Customer, CustomerPayment
+from customers.models import Customer, CustomerPayment, ReceivablesDueSlot, ReceivablesSummary
 from pos_project.models import Business
 from pos_project.money import MAX_DIGITS, ZERO, quantize
 from sales.models import Sale, SaleStatus
@@ -82,24 +85,20 @@ def _unpaid_sales():
     ).order_by()
 
 
-def _bucket_condition(clock: ReportClock, oldest: int | None, newest: int | None) -> Q:
+def _bucket_condition(
+    clock: ReportClock, oldest: int | None, newest: int | None, *, field: str = "completed_at"
+) -> Q:
     # Younger than `oldest + 1` days: completed on or after the start of that local day.
     condition = Q()
     if oldest is not None:
-        condition &= Q(completed_at__gte=clock.day_start(oldest))
+        condition &= Q(**{f"{field}__gte": clock.day_start(oldest)})
     if newest is not None:
-        condition &= Q(completed_at__lt=clock.day_start(newest - 1))
+        condition &= Q(**{f"{field}__lt": clock.day_start(newest - 1)})
     return condition
 
 
-def _due_in(condition: Q):
-    due = (
-        _unpaid_sales()
-        .filter(condition)
-        .values("customer_id")
-        .annotate(total=Sum("amount_due"))
-        .values("total")
-    )
+def _due_in(due_by_customer: QuerySet, condition: Q):
+    due = due_by_customer.filter(condition)
     return Coalesce(Subquery(due, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
@@ -120,9 +119,13 @@ def debtors_report(*, business: Business, clock: ReportClock | None = None) -> Q
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    oldest_due = _unpaid_sales().order_by("completed_at").values("completed_at")[:1]
+    unpaid = _unpaid_sales()
+    oldest_due = unpaid.order_by("completed_at").values("completed_at")[:1]
+    # Built once and narrowed per bucket: building these querysets is a good part of the
+    # report's cost on a page of 50 rows.
+    due_by_customer = unpaid.values("customer_id").annotate(total=Sum("amount_due")).values("total")
     buckets = {
-        name: _due_in(_bucket_condition(clock, oldest, newest))
+        name: _due_in(due_by_customer, _bucket_condition(clock, oldest, newest))
         for name, (oldest, newest) in BUCKETS.items()
     }
     return (
@@ -153,19 +156,21 @@ def debtors_in_bucket(queryset: QuerySet[Customer], *, bucket: str):
 def debtors_totals(
     queryset: QuerySet[Customer], *, clock: ReportClock, unfiltered: bool = False
 ) -> dict:
-    """The sums of every money column of the report over `queryset`, in two queries.
+    """The number of customers in `queryset` and the sums of every money column over them.
 
-    The buckets are summed straight over the unpaid sales rather than per customer. When
-    the report is `unfiltered` (every debtor of the business), they are simply the
-    business's unpaid sales: only a customer who owes money has a sale with money due on
-    it (`check_ledgers` proves it), so no join with the customers is needed.
+    `unfiltered` (the queryset is every debtor of the business): read from the business's
+    receivables summary and due slots, two queries whatever the size. Otherwise two queries
+    over the selected customers and their unpaid sales.
     """
-    owed = queryset.order_by().aggregate(total=Sum("outstanding_balance"))["total"]
+    if unfiltered:
+        return _kept_totals(clock)
+    figures = queryset.order_by().aggregate(customers=Count("id"), total=Sum("outstanding_balance"))
     unpaid = Sale.objects.filter(
-        business=clock.business, status=SaleStatus.COMPLETED, amount_due__gt=0
+        business=clock.business,
+        status=SaleStatus.COMPLETED,
+        amount_due__gt=0,
+        customer__in=queryset.order_by().values("pk"),
     )
-    if not unfiltered:
-        unpaid = unpaid.filter(customer__in=queryset.order_by().values("pk"))
     sales = unpaid.aggregate(
         **{
             name: Sum("amount_due", filter=_bucket_condition(clock, oldest, newest))
@@ -173,6 +178,34 @@ def debtors_totals(
         }
     )
     # Quantized: SQLite adds decimals as floats.
-    totals = {"amount_owed": quantize(owed or ZERO)}
+    totals = {"customers": figures["customers"], "amount_owed": quantize(figures["total"] or ZERO)}
     totals.update({name: quantize(sales[name] or ZERO) for name in BUCKETS})
     return totals
+
+
+def _kept_totals(clock: ReportClock) -> dict:
+    """`debtors_totals` of every debtor, from the summary and the last 91 days of slots.
+
+    A local midnight is always a slot boundary (see `ReceivablesDueSlot`), so each bucket
+    younger than 91 days is an exact sum of whole slots; the over-90 bucket is the rest of
+    what is due.
+    """
+    summary = ReceivablesSummary.objects.filter(business=clock.business).first()
+    summary = summary or ReceivablesSummary(business=clock.business)
+    recent = {name: bounds for name, bounds in BUCKETS.items() if bounds[0] is not None}
+    since = clock.day_start(max(oldest for oldest, _ in recent.values()))
+    slots = ReceivablesDueSlot.objects.filter(
+        business=clock.business, starts_at__gte=since
+    ).aggregate(
+        **{
+            name: Sum("amount_due", filter=_bucket_condition(clock, *bounds, field="starts_at"))
+            for name, bounds in recent.items()
+        }
+    )
+    recent_due = {name: quantize(slots[name] or ZERO) for name in recent}
+    older_due = quantize(summary.amount_due - sum(recent_due.values(), ZERO))
+    return {
+        "customers": summary.debtors,
+        "amount_owed": quantize(summary.amount_owed),
+        **{name: recent_due.get(name, older_due) for name in BUCKETS},
+    }

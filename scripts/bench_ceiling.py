@@ -11,8 +11,9 @@ checkout (create, three items, update_customer, complete with cash and on accoun
 4. complete: the Idempotency-Key claimed in a transaction of its own; then customer and
    sale locked (in the application's lock order), the lines read, the stock rows locked and
    decremented, the next receipt number taken, the sale completed, both tenders inserted,
-   the ledger entry appended and the customer's balance and statistics updated, the audit
-   entry, the key's stored response.
+   the ledger entry appended and the customer's balance and statistics updated, the
+   business's receivables summary and the sale's 15-minute due slot moved (one UPDATE
+   each), the audit entry, the key's stored response.
 
 What it leaves out is what a hand-written client would not need: authentication, the
 re-reads of rows already held, savepoints, and the sale re-read to answer each request.
@@ -82,6 +83,17 @@ def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, 
         "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s WHERE business_id = %s",
         [entry.sequence, entry.entry_hash, ids["business"]],
     )
+
+
+# The 15-minute UTC slot the sale completed in (its completed_at is now()).
+SLOT_OF_NOW = "to_timestamp(floor(extract(epoch FROM now()) / 900) * 900)"
+
+
+def _add(db, update: str, params: list, create: str, key: list) -> None:
+    """An increment as the application makes it: an UPDATE, the row created first if missing."""
+    if not db.execute(update, params).rowcount:
+        db.execute(create, key)
+        db.execute(update, params)
 
 
 def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
@@ -228,6 +240,25 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
             "sales_count = %s, last_purchase_date = now(), updated_at = now() WHERE id = %s",
             [balance + on_account, purchases + total, count + 1, customer],
+        )
+        # What receivables_summary_move writes: after the sale rows, before the audit chain.
+        _add(
+            db,
+            "UPDATE customers_receivablessummary SET debtors = debtors + %s, "
+            "amount_owed = amount_owed + %s, amount_due = amount_due + %s WHERE business_id = %s",
+            [int(balance + on_account != 0) - int(balance != 0), on_account, on_account, business],
+            "INSERT INTO customers_receivablessummary (business_id, debtors, amount_owed, "
+            "amount_due) VALUES (%s, 0, 0, 0) ON CONFLICT DO NOTHING",
+            [business],
+        )
+        _add(
+            db,
+            "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
+            f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
+            [on_account, business],
+            "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
+            f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
+            [uuid.uuid4(), business],
         )
         _audit(
             db, ids, event_type="sale.completed", sale=sale, customer=customer,

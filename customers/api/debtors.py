@@ -39,7 +39,7 @@ from customers.reports import (
 )
 from customers.selectors import customer_search
 from pos_project.money import MAX_DIGITS
-from pos_project.pagination import StandardPagination
+from pos_project.pagination import KnownCountPagination
 from pos_project.tenancy import business_of
 
 
@@ -73,6 +73,7 @@ class DebtorSerializer(serializers.Serializer):
 
 
 CSV_COLUMNS = list(DebtorSerializer._declared_fields)
+MONEY_COLUMNS = ["amount_owed", *BUCKETS]
 
 
 class DebtorTotalsSerializer(serializers.Serializer):
@@ -185,7 +186,8 @@ class DebtorOrderingFilter(CustomerOrderingFilter):
 class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     manager_only = True
     serializer_class = DebtorSerializer
-    pagination_class = StandardPagination
+    # The count comes with the totals, so the page does not count the report again.
+    pagination_class = KnownCountPagination
     renderer_classes = CSV_RENDERERS
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, DebtorOrderingFilter]
     filterset_class = DebtorFilterSet
@@ -218,10 +220,11 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         queryset = self.filter_queryset(self.get_queryset())
         if wants_csv(request):
             return self._csv(queryset)
+        totals = self._totals(queryset)
+        self.paginator.known_count = totals["customers"]
         page = self.paginate_queryset(queryset)
         rows = self.get_serializer(page, many=True).data
         paginated = self.paginator.get_paginated_response(rows).data
-        totals = {"customers": paginated["count"], **self._totals(queryset)}
         # The rows are already serialized; the page serializer documents this shape.
         body = {
             "count": paginated["count"],
@@ -243,6 +246,6 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         totals = self._totals(queryset)
         total_row = dict.fromkeys(CSV_COLUMNS, "")
         total_row.update(id="TOTAL", name=f"{count} customers")
-        total_row.update({key: f"{value:.2f}" for key, value in totals.items()})
+        total_row.update({key: f"{totals[key]:.2f}" for key in MONEY_COLUMNS})
         rows.append([total_row[column] for column in CSV_COLUMNS])
         return csv_response(rows, filename=f"debtors-{self.clock.today.isoformat()}.csv")

@@ -12,7 +12,6 @@ from django.utils import timezone
 from customers.receivables import customer_record_payment
 from customers.reports import debtors_report, debtors_totals, report_clock
 from tests.contracts import assert_error, assert_flat_queries
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
 
 URL = "/customers/api/debtors/"
@@ -20,16 +19,6 @@ URL = "/customers/api/debtors/"
 
 def D(value) -> Decimal:
     return Decimal(value)
-
-
-@pytest.fixture
-def sell(storefront, cashier):
-    def _sell(customer, amount, **kwargs):
-        return sell_on_account(
-            storefront=storefront, user=cashier, customer=customer, amount=amount, **kwargs
-        )
-
-    return _sell
 
 
 def local(zone: str, day, hour: int, minute: int = 0, second: int = 0) -> datetime:
@@ -302,9 +291,12 @@ def test_the_query_count_stays_flat(
     assert_flat_queries(django_assert_max_num_queries, lambda: manager_client.get(URL), grow)
 
 
-def test_totals_are_zero_without_debtors(business):
+@pytest.mark.parametrize("unfiltered", [False, True])
+def test_totals_are_zero_without_debtors(business, unfiltered):
     clock = report_clock(business=business)
-    assert debtors_totals(debtors_report(business=business), clock=clock) == {
+    report = debtors_report(business=business)
+    assert debtors_totals(report, clock=clock, unfiltered=unfiltered) == {
+        "customers": 0,
         "amount_owed": D("0"),
         "owed_0_30": D("0"),
         "owed_31_60": D("0"),
@@ -313,7 +305,7 @@ def test_totals_are_zero_without_debtors(business):
     }
 
 
-def test_unfiltered_totals_read_the_sales_alone_and_agree(business, book):
+def test_unfiltered_totals_read_the_summary_and_agree_with_the_sources(business, book):
     clock = report_clock(business=business)
     report = debtors_report(business=business, clock=clock)
 

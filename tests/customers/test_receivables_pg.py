@@ -38,25 +38,35 @@ def _ledger_sum(customer) -> Decimal:
     return CustomerLedgerEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
 
 
-def test_concurrent_payments_and_on_account_sales_keep_the_ledger_true(shop):
-    business, storefront, cashier = shop
-    actor = Actor.for_user(cashier)
-    customer = CustomerFactory(business=business)
-    sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="500.00")
+def _drafts_of_30(business, storefront, actor, customers) -> list:
+    """One DRAFT of 30.00 per customer listed (a customer listed twice gets two)."""
     medicine = MedicineFactory(business=business, prix_br=Decimal("30.00"))
     Stock.objects.create(medicine=medicine, storefront=storefront, quantity=1000)
     drafts = []
-    for _ in range(10):
+    for customer in customers:
         sale = sale_create(business=business, storefront=storefront, customer=customer, actor=actor)
         sale_item_add(sale=sale, medicine=medicine, quantity=1)
         drafts.append(sale)
+    return drafts
 
-    completions = [
+
+def _on_account_completions(drafts, actor) -> list:
+    return [
         lambda sale=sale: sale_complete(
             sale=sale, payments=[{"method": "ON_ACCOUNT", "amount": "30.00"}], actor=actor
         ).receipt_number
         for sale in drafts
     ]
+
+
+def test_concurrent_payments_and_on_account_sales_keep_the_ledger_true(shop):
+    business, storefront, cashier = shop
+    actor = Actor.for_user(cashier)
+    customer = CustomerFactory(business=business)
+    sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="500.00")
+    drafts = _drafts_of_30(business, storefront, actor, [customer] * 10)
+
+    completions = _on_account_completions(drafts, actor)
     payments = [
         lambda: customer_record_payment(
             customer=customer, amount="25.00", method="CASH", actor=actor
@@ -131,4 +141,47 @@ def test_concurrent_replays_with_one_key_record_one_payment(shop):
     report(
         f"\n8 concurrent record_payment with one Idempotency-Key: statuses {sorted(statuses)}, "
         f"payments recorded {CustomerPayment.objects.filter(customer=customer).count()}"
+    )
+
+
+def test_concurrent_operations_across_customers_keep_the_receivables_summary_true(shop):
+    """Tills and back office on several customers of one business: the summary row queues
+    them, none deadlocks, and it ends equal to a recomputation from the sources."""
+    from customers.ledger_checks import receivables_summary_check
+    from customers.models import ReceivablesSummary
+    from pos_project.models import Business
+    from sales.services import sale_cancel
+
+    business, storefront, cashier = shop
+    actor = Actor.for_user(cashier)
+    manager = Actor.for_user(StaffMemberFactory(business=business, role=Role.MANAGER).user)
+    customers = [CustomerFactory(business=business) for _ in range(4)]
+    first_sales = [
+        sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="80.00")
+        for customer in customers
+    ]
+    drafts = _drafts_of_30(business, storefront, actor, customers * 2)
+
+    workers = _on_account_completions(drafts, actor)
+    workers += [
+        lambda customer=customer: customer_record_payment(
+            customer=customer, amount="50.00", method="CASH", actor=actor
+        ).pk
+        for customer in customers * 2
+    ]
+    workers += [
+        lambda sale=sale: sale_cancel(sale=sale, reason="race", actor=manager).status
+        for sale in first_sales[:2]
+    ]
+    outcomes = race(workers)
+
+    assert all(outcome[0] in ("ok", "refused") for outcome in outcomes), outcomes
+    assert {o[1] for o in outcomes if o[0] == "refused"} <= {"overpayment_not_allowed"}
+    assert receivables_summary_check(businesses=Business.objects.filter(pk=business.pk)) == []
+    assert ledger_check(customers=Customer.objects.filter(business=business)).differences == []
+    summary = ReceivablesSummary.objects.get(business=business)
+    report(
+        f"\n{len(workers)} completions, payments and cancellations raced on 4 customers of one "
+        f"business: summary {summary.debtors} debtors, {summary.amount_owed} owed, "
+        f"{summary.amount_due} due, agreeing with the sources"
     )

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers.ledger_checks import ledger_check
+from customers.ledger_checks import ledger_check, receivables_summary_check
 from customers.models import Customer
 from customers.receivables import credit_held, customer_adjust_credit, customer_record_payment
 from pos_project.exceptions import DomainError
+from pos_project.models import Business
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel
 from tests.customers.test_receivables_service import sell_on_account
@@ -98,6 +99,7 @@ def test_any_sequence_leaves_the_ledgers_consistent(
     assert customer.outstanding_balance == expected
     result = ledger_check(customers=Customer.objects.filter(pk=customer.pk))
     assert result.differences == []
+    assert receivables_summary_check(businesses=Business.objects.filter(pk=business.pk)) == []
     due = sum((s.amount_due for s in Sale.objects.filter(customer=customer)), Decimal(0))
     if customer.outstanding_balance > 0:
         # Every debt is a sale still due: nothing owed floats free of a sale.

@@ -1,16 +1,16 @@
-import uuid
-
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.ledger_checks import ledger_check
+from customers.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
 from customers.models import Customer
+from pos_project.commands import business_from_option
 from pos_project.models import Business
 
 
 class Command(BaseCommand):
     help = (
         "Check every customer's balance, statement, payment allocations and purchase "
-        "statistics against their sources. Exits non-zero naming each difference."
+        "statistics, and each business's receivables summary and due slots, against their "
+        "sources. Exits non-zero naming each difference."
     )
 
     def add_arguments(self, parser):
@@ -18,18 +18,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         customers = Customer.objects.all()
+        businesses = Business.objects.all()
         if options["business"]:
-            try:
-                business = Business.objects.get(pk=uuid.UUID(options["business"]))
-            except (ValueError, Business.DoesNotExist):
-                raise CommandError(f"No business with id {options['business']!r}.") from None
+            business = business_from_option(options["business"])
             customers = customers.filter(business=business)
+            businesses = businesses.filter(pk=business.pk)
         result = ledger_check(customers=customers)
         self.stdout.write(f"Checked {result.checked} customers.")
-        if result.differences:
+        differences = result.differences
+        summary_differences = receivables_summary_check(businesses=businesses)
+        count = businesses.count()
+        self.stdout.write(
+            f"Checked the receivables summaries of {count} business{'' if count == 1 else 'es'}."
+        )
+        if differences or summary_differences:
             # The message carries every difference: manage.py prints it and exits 1.
+            hint = [REBUILD_HINT] if summary_differences else []
             raise CommandError(
-                f"{len(result.differences)} difference(s) found in the customers' ledgers:\n"
-                + "\n".join(result.differences)
+                f"{len(differences) + len(summary_differences)} difference(s) found in the "
+                "customers' ledgers:\n" + "\n".join(differences + summary_differences + hint)
             )
-        self.stdout.write(self.style.SUCCESS("All ledgers, allocations and statistics agree."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "All ledgers, allocations, statistics and receivables summaries agree."
+            )
+        )

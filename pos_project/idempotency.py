@@ -50,33 +50,53 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _in_progress() -> DomainError:
+    return DomainError(
+        "Request already in progress",
+        "The first request with this Idempotency-Key is still running. Wait for it and "
+        "retry to get its result.",
+        code="idempotency_request_in_progress",
+        status_code=status.HTTP_409_CONFLICT,
+    )
+
+
 def _claim(request, key: str) -> IdempotencyKey | Response:
     business = business_of(request)
     fingerprint = _fingerprint(request)
     lookup = {"business": business, "user": request.user, "key": key}
-    now = timezone.now()
-    with transaction.atomic():
-        existing = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    return IdempotencyKey.objects.create(**lookup, fingerprint=fingerprint)
-            except IntegrityError:
-                # Another request claimed the key between our look and our insert.
-                existing = IdempotencyKey.objects.select_for_update().get(**lookup)
-        expired = existing.created_at < now - RETENTION
-        abandoned = (
-            existing.state == IdempotencyKey.State.IN_PROGRESS
-            and existing.updated_at < now - ABANDONED_AFTER
-        )
-        if expired or abandoned:
-            existing.fingerprint = fingerprint
-            existing.state = IdempotencyKey.State.IN_PROGRESS
-            existing.response_status = None
-            existing.response_body = None
-            existing.created_at = now
-            existing.save()
-            return existing
+    # A new key, the usual case, is claimed by its INSERT alone: the unique constraint
+    # turns a concurrent claim of the same key into an IntegrityError. A key found taken
+    # may be released (its request failed) before it is locked: then it is claimed again.
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(**lookup, fingerprint=fingerprint)
+        except IntegrityError:
+            pass
+        now = timezone.now()
+        with transaction.atomic():
+            existing = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
+            if existing is None:
+                continue
+            expired = existing.created_at < now - RETENTION
+            abandoned = (
+                existing.state == IdempotencyKey.State.IN_PROGRESS
+                and existing.updated_at < now - ABANDONED_AFTER
+            )
+            if expired or abandoned:
+                existing.fingerprint = fingerprint
+                existing.state = IdempotencyKey.State.IN_PROGRESS
+                existing.response_status = None
+                existing.response_body = None
+                existing.created_at = now
+                existing.save()
+                return existing
+        return _replay(existing, fingerprint)
+    raise _in_progress()
+
+
+def _replay(existing: IdempotencyKey, fingerprint: str) -> Response:
+    """The first request's answer, if this is the same request and it has finished."""
     if existing.fingerprint != fingerprint:
         raise DomainError(
             "Idempotency key reused with a different request",
@@ -86,13 +106,7 @@ def _claim(request, key: str) -> IdempotencyKey | Response:
             status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     if existing.state == IdempotencyKey.State.IN_PROGRESS:
-        raise DomainError(
-            "Request already in progress",
-            "The first request with this Idempotency-Key is still running. Wait for it and "
-            "retry to get its result.",
-            code="idempotency_request_in_progress",
-            status_code=status.HTTP_409_CONFLICT,
-        )
+        raise _in_progress()
     replay = Response(existing.response_body, status=existing.response_status)
     replay["Idempotent-Replayed"] = "true"
     return replay

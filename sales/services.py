@@ -3,7 +3,7 @@
 Each function runs in one transaction and locks before it decides. The lock order is the
 same everywhere, so two tills, a back-office payment and a cancellation queue up instead of
 deadlocking: customer, then sale, then stock rows (by pk), then the receipt sequence, then
-the audit chain.
+the business's receivables summary, then the audit chain.
 
 Pricing rules kept here:
 - a line's unit price is captured when it is added, from the medicine's public price
@@ -25,13 +25,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from rest_framework import status
 
 from audit.services import audit_record
 from customers.models import Customer
 from customers.receivables import (
-    customer_lock,
     customer_record_purchase,
     customer_remove_purchase,
     receivable_charge_sale,
@@ -171,18 +171,20 @@ def _price_line(item: SaleItem) -> None:
     item.line_total = quantize(item.unit_price * item.quantity - item.discount)
 
 
-def _recompute_totals(sale: Sale) -> Sale:
-    """Totals from the lines as stored, in the caller's transaction, after the lines changed.
+def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
+    """Totals from the lines, in the caller's transaction, after the lines changed.
 
-    Summed in Python from the stored Decimals: SQLite keeps decimals as REAL, so its SUM
-    could drift by a fraction of a cent.
+    `lines` are the sale's lines as just saved, when the caller holds them all (the sale
+    is locked, so nobody else can change them); otherwise they are read back.
+    Summed in Python from the Decimals: SQLite keeps decimals as REAL, so its SUM could
+    drift by a fraction of a cent.
     """
+    if lines is None:
+        lines = sale.items.only("unit_price", "quantity", "discount")
     subtotal = discount_total = ZERO
-    for unit_price, quantity, discount in sale.items.values_list(
-        "unit_price", "quantity", "discount"
-    ):
-        subtotal += unit_price * quantity
-        discount_total += discount
+    for line in lines:
+        subtotal += line.unit_price * line.quantity
+        discount_total += line.discount
     sale.subtotal = quantize(subtotal)
     sale.discount_total = quantize(discount_total)
     sale.total_amount = quantize(sale.subtotal - sale.discount_total)
@@ -190,10 +192,20 @@ def _recompute_totals(sale: Sale) -> Sale:
     return sale
 
 
-def _locked_sale(pk) -> Sale:
+def _locked_sale(sale: Sale) -> Sale:
+    """`sale` again, locked: found by its id within its business.
+
+    A reference made of an id and the caller's business finds nothing for another
+    business's sale (`Sale.DoesNotExist`), so callers need no lookup of their own.
+    """
     # FOR UPDATE OF the sale alone: over the join it would also lock the business row and
-    # queue every till of the shop behind this one sale.
-    return Sale.objects.select_for_update(of=("self",)).select_related("business").get(pk=pk)
+    # queue every till of the shop behind this one sale. The joined rows are what the
+    # services and the sale's API answer read, so neither reads them again.
+    return (
+        Sale.objects.select_for_update(of=("self",))
+        .select_related("business", "storefront", "customer", "created_by")
+        .get(pk=sale.pk, business_id=sale.business_id)
+    )
 
 
 def _business_customer(*, business: Business, customer_id) -> Customer:
@@ -264,7 +276,7 @@ def sale_update(
     if type is not None and type not in SaleType.values:
         raise _invalid("type", f"The type must be one of {SaleType.values}.", code="invalid_type")
     with transaction.atomic():
-        sale = _locked_sale(sale.pk)
+        sale = _locked_sale(sale)
         _require_draft(sale, action="change")
         fields = ["updated_at"]
         if notes is not None and notes != sale.notes:
@@ -311,10 +323,11 @@ def sale_item_add(
     quantity = _check_quantity(quantity)
     medicine_id = medicine.pk if isinstance(medicine, Medicine) else medicine
     with transaction.atomic():
-        sale = _locked_sale(sale.pk)
+        sale = _locked_sale(sale)
         _require_draft(sale, action="change")
         medicine = _sale_medicine(sale, medicine_id)
-        item = sale.items.filter(medicine=medicine).first()
+        lines = list(sale.items.all())
+        item = next((line for line in lines if line.medicine_id == medicine.pk), None)
         if item is None:
             item = SaleItem(
                 sale=sale,
@@ -331,12 +344,14 @@ def sale_item_add(
         item.discount = _check_discount(item.discount + added, gross=gross)
         _price_line(item)
         item.save()
-        _recompute_totals(sale)
+        if item not in lines:
+            lines.append(item)
+        _recompute_totals(sale, lines)
     return item
 
 
 def _locked_item(item: SaleItem) -> tuple[Sale, SaleItem]:
-    sale = _locked_sale(item.sale_id)
+    sale = _locked_sale(item.sale)
     _require_draft(sale, action="change")
     try:
         locked = sale.items.get(pk=item.pk)
@@ -425,7 +440,7 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
     waits for this one and then sees its result.
     """
     with transaction.atomic():
-        sale = _locked_sale(sale.pk)
+        sale = _locked_sale(sale)
         if sale.status != SaleStatus.DRAFT:
             # Seed 004, word for word.
             raise DomainError(
@@ -437,9 +452,7 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
                 allowed_status=SaleStatus.DRAFT,
             )
         customer = _business_customer(business=sale.business, customer_id=customer_id)
-        old_customer = (
-            Customer.objects.filter(pk=sale.customer_id).first() if sale.customer_id else None
-        )
+        old_customer = sale.customer
         old_name = old_customer.name if old_customer else WALK_IN_CUSTOMER
         sale.customer = customer
         if old_customer is None or old_customer.pk != customer.pk:
@@ -504,7 +517,7 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
     return tenders
 
 
-def _lock_customer_then_sale(sale_pk) -> tuple[Customer | None, Sale]:
+def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     """Lock the sale's customer, then the sale, in that order (the order of every path).
 
     The customer is read before the sale is locked, so a concurrent update_customer can
@@ -512,13 +525,19 @@ def _lock_customer_then_sale(sale_pk) -> tuple[Customer | None, Sale]:
     locks on PostgreSQL) and taken again for the new customer, once.
     """
     for _attempt in range(2):
-        customer_id = Sale.objects.filter(pk=sale_pk).values_list("customer_id", flat=True).get()
         savepoint = transaction.savepoint()
-        customer = customer_lock(customer=Customer(pk=customer_id)) if customer_id else None
-        sale = _locked_sale(sale_pk)
-        if sale.customer_id == customer_id:
+        # The customer as the sale names it now, locked in the same statement.
+        named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
+        customer = (
+            Customer.objects.select_for_update()
+            .filter(pk=Subquery(named.values("customer_id")))
+            .first()
+        )
+        customer_id = customer.pk if customer else None
+        locked = _locked_sale(sale)
+        if locked.customer_id == customer_id:
             transaction.savepoint_commit(savepoint)
-            return customer, sale
+            return customer, locked
         transaction.savepoint_rollback(savepoint)
     raise Conflict(
         "Sale is changing",
@@ -528,10 +547,14 @@ def _lock_customer_then_sale(sale_pk) -> tuple[Customer | None, Sale]:
 
 
 def _next_receipt_number(business: Business) -> tuple[int, str]:
-    ReceiptSequence.objects.get_or_create(business=business)
     # Locked, and incremented in the completing transaction: a completion that fails rolls
     # its number back, and two tills never get the same one, so numbers are gap-free.
-    sequence = ReceiptSequence.objects.select_for_update().get(business=business)
+    try:
+        sequence = ReceiptSequence.objects.select_for_update().get(business=business)
+    except ReceiptSequence.DoesNotExist:
+        # The business's first sale: created once, then locked like any other time.
+        ReceiptSequence.objects.get_or_create(business=business)
+        sequence = ReceiptSequence.objects.select_for_update().get(business=business)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number, f"S-{sequence.last_number:06d}"
@@ -586,7 +609,7 @@ def _sale_complete(
             status_code=status.HTTP_403_FORBIDDEN,
         )
     with transaction.atomic():
-        customer, sale = _lock_customer_then_sale(sale.pk)
+        customer, sale = _lock_customer_then_sale(sale)
         if sale.status != SaleStatus.DRAFT:
             raise _wrong_status(
                 sale,
@@ -594,7 +617,8 @@ def _sale_complete(
                 allowed=SaleStatus.DRAFT,
                 message="This sale is already completed or cancelled; it cannot be paid again.",
             )
-        if not sale.items.exists():
+        quantities = _quantities(sale)
+        if not quantities:
             raise DomainError(
                 "Sale is empty",
                 "Add at least one item before completing the sale.",
@@ -657,7 +681,7 @@ def _sale_complete(
                     )
                 override_used = True
 
-        stock_decrement_for_sale(storefront=sale.storefront, quantities=_quantities(sale))
+        stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
         sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
         sale.status = SaleStatus.COMPLETED
         sale.completed_at = completed_at or timezone.now()
@@ -731,7 +755,7 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
     """
     reason = (reason or "").strip()
     with transaction.atomic():
-        customer, sale = _lock_customer_then_sale(sale.pk)
+        customer, sale = _lock_customer_then_sale(sale)
         was = sale.status
         if was == SaleStatus.CANCELLED:
             raise _wrong_status(

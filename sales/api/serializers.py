@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from pos_project.actors import display_name
 from pos_project.models import Storefront
-from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleType
+from pos_project.serializers import ReadModelSerializer
+from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
 from sales.services import MAX_QUANTITY
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -119,7 +120,7 @@ class SaleCancelSerializer(StrictSerializer):
 # --- output --------------------------------------------------------------------------------
 
 
-class SaleItemSerializer(serializers.ModelSerializer):
+class SaleItemSerializer(ReadModelSerializer):
     class Meta:
         model = SaleItem
         fields = [
@@ -134,14 +135,14 @@ class SaleItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ReadModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "method", "amount", "reference", "created_at"]
         read_only_fields = fields
 
 
-class SaleSerializer(serializers.ModelSerializer):
+class SaleSerializer(ReadModelSerializer):
     """A sale in lists: its totals, without its lines."""
 
     customer_name = serializers.CharField(read_only=True, help_text='"Walk-in Customer" if none.')
@@ -188,11 +189,18 @@ class SaleDetailSerializer(SaleSerializer):
     """A sale with its lines and payments."""
 
     items = SaleItemSerializer(many=True, read_only=True)
-    payments = PaymentSerializer(many=True, read_only=True)
+    payments = serializers.SerializerMethodField()
 
     class Meta(SaleSerializer.Meta):
         fields = [*SaleSerializer.Meta.fields, "items", "payments"]
         read_only_fields = fields
+
+    @extend_schema_field(PaymentSerializer(many=True))
+    def get_payments(self, sale) -> list:
+        # Payments are taken only as a sale completes: a DRAFT's list is empty without a query.
+        if sale.status == SaleStatus.DRAFT:
+            return []
+        return PaymentSerializer(sale.payments.all(), many=True).data
 
 
 class UpdateCustomerResponseSerializer(serializers.Serializer):

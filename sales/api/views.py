@@ -1,13 +1,17 @@
 """The sales API: thin views over sales.services (validate, call the service, serialize)."""
 
+import uuid
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -32,7 +36,7 @@ from sales.api.serializers import (
     UpdateCustomerResponseSerializer,
     UpdateCustomerSerializer,
 )
-from sales.models import Payment, Sale, SaleItem
+from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_data, receipt_html
 
 READ_ERRORS = error_responses(401, 403, 404)
@@ -65,12 +69,20 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
-def _with_lines(queryset):
+def _lines():
     # Two queries for any number of lines and payments.
-    return queryset.prefetch_related(
+    return (
         Prefetch("items", queryset=SaleItem.objects.order_by("created_at", "id")),
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
     )
+
+
+def _with_lines(sale: Sale) -> Sale:
+    items, payments = _lines()
+    # A DRAFT has no payments yet: SaleDetailSerializer answers [] without asking.
+    lookups = [items] if sale.status == SaleStatus.DRAFT else [items, payments]
+    prefetch_related_objects([sale], *lookups)
+    return sale
 
 
 class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
@@ -86,7 +98,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = _with_lines(queryset)
+            queryset = queryset.prefetch_related(*_lines())
         return queryset
 
     def perform_content_negotiation(self, request, force=False):
@@ -112,9 +124,32 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     def _actor(self) -> Actor:
         return Actor.from_request(self.request)
 
+    @contextmanager
+    def _caller_sale(self, pk):
+        """The caller's sale `pk`, as a reference for a service that locks and reads it.
+
+        No query of its own: the reference carries the caller's business and the services
+        lock a sale by id and business, so a sale of another business (or none) is not
+        found there, a 404. Whether the sale exists is always the first answer: a request
+        refused before the lock (a bad body, say) looks the sale up, so it is refused only
+        about a sale the caller can see.
+        """
+        try:
+            sale = Sale(pk=uuid.UUID(str(pk)), business=self.business)
+        except ValueError:
+            raise Http404 from None
+        try:
+            yield sale
+        except Sale.DoesNotExist:
+            raise Http404 from None
+        except (APIException, DomainError):
+            if not Sale.objects.filter(pk=sale.pk, business=self.business).exists():
+                raise Http404 from None
+            raise
+
     def _detail(self, sale: Sale, *, status_code=status.HTTP_200_OK) -> Response:
-        sale = _with_lines(self.get_queryset()).get(pk=sale.pk)
-        return Response(SaleDetailSerializer(sale).data, status=status_code)
+        """The sale as a service left it (its joined rows loaded), with its lines."""
+        return Response(SaleDetailSerializer(_with_lines(sale)).data, status=status_code)
 
     def _valid(self, serializer_class, **context):
         serializer = serializer_class(
@@ -125,7 +160,9 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     def _item(self, sale: Sale, item_pk) -> SaleItem:
         try:
-            return SaleItem.objects.select_related("sale").get(sale=sale, pk=item_pk)
+            return SaleItem.objects.select_related("sale").get(
+                sale_id=sale.pk, sale__business=self.business, pk=item_pk
+            )
         except (SaleItem.DoesNotExist, DjangoValidationError, ValueError):
             raise Http404 from None
 
@@ -170,9 +207,9 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
         responses={200: SaleDetailSerializer, **WRITE_ERRORS},
     )
     def partial_update(self, request, pk=None):
-        sale = self.get_object()
-        data = self._valid(SaleUpdateSerializer)
-        services.sale_update(sale=sale, type=data.get("type"), notes=data.get("notes"))
+        with self._caller_sale(pk) as sale:
+            data = self._valid(SaleUpdateSerializer)
+            sale = services.sale_update(sale=sale, type=data.get("type"), notes=data.get("notes"))
         return self._detail(sale)
 
     # --- lines --------------------------------------------------------------------------
@@ -184,15 +221,15 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="items", url_name="items")
     def items(self, request, pk=None):
-        sale = self.get_object()
-        data = self._valid(SaleItemAddSerializer)
-        services.sale_item_add(
-            sale=sale,
-            medicine=data["medicine"],
-            quantity=data["quantity"],
-            discount=data.get("discount", ZERO),
-        )
-        return self._detail(sale, status_code=status.HTTP_201_CREATED)
+        with self._caller_sale(pk) as sale:
+            data = self._valid(SaleItemAddSerializer)
+            item = services.sale_item_add(
+                sale=sale,
+                medicine=data["medicine"],
+                quantity=data["quantity"],
+                discount=data.get("discount", ZERO),
+            )
+        return self._detail(item.sale, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["PATCH"],
@@ -215,15 +252,15 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
         url_name="item-detail",
     )
     def item_detail(self, request, pk=None, item_pk=None):
-        sale = self.get_object()
-        item = self._item(sale, item_pk)
-        if request.method == "DELETE":
-            services.sale_item_remove(item=item)
-        else:
-            data = self._valid(SaleItemUpdateSerializer)
-            services.sale_item_update(
-                item=item, quantity=data.get("quantity"), discount=data.get("discount")
-            )
+        with self._caller_sale(pk) as sale:
+            item = self._item(sale, item_pk)
+            if request.method == "DELETE":
+                sale = services.sale_item_remove(item=item)
+            else:
+                data = self._valid(SaleItemUpdateSerializer)
+                sale = services.sale_item_update(
+                    item=item, quantity=data.get("quantity"), discount=data.get("discount")
+                ).sale
         return self._detail(sale)
 
     # --- customer (seed 004) ------------------------------------------------------------
@@ -239,19 +276,18 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post", "patch"], url_path="update_customer")
     def update_customer(self, request, pk=None):
-        sale = self.get_object()
-        customer_id = services.parse_customer_id(request.data)
-        self._valid(UpdateCustomerSerializer)
-        change = services.sale_update_customer(
-            sale=sale, customer_id=customer_id, actor=self._actor()
-        )
-        sale = _with_lines(self.get_queryset()).get(pk=sale.pk)
+        with self._caller_sale(pk) as sale:
+            customer_id = services.parse_customer_id(request.data)
+            self._valid(UpdateCustomerSerializer)
+            change = services.sale_update_customer(
+                sale=sale, customer_id=customer_id, actor=self._actor()
+            )
         return Response(
             {
                 "message": f"Customer updated successfully to {change.new_customer}",
                 "previous_customer": change.previous_customer,
                 "new_customer": change.new_customer,
-                "sale": SaleDetailSerializer(sale).data,
+                "sale": SaleDetailSerializer(_with_lines(change.sale)).data,
             }
         )
 
@@ -272,14 +308,14 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def complete(self, request, pk=None):
-        sale = self.get_object()
-        data = self._valid(SaleCompleteSerializer)
-        services.sale_complete(
-            sale=sale,
-            payments=data["payments"],
-            override_credit_limit=data["override_credit_limit"],
-            actor=self._actor(),
-        )
+        with self._caller_sale(pk) as sale:
+            data = self._valid(SaleCompleteSerializer)
+            sale = services.sale_complete(
+                sale=sale,
+                payments=data["payments"],
+                override_credit_limit=data["override_credit_limit"],
+                actor=self._actor(),
+            )
         return self._detail(sale)
 
     @extend_schema(
@@ -291,9 +327,11 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def cancel(self, request, pk=None):
-        sale = self.get_object()
-        data = self._valid(SaleCancelSerializer)
-        services.sale_cancel(sale=sale, reason=data.get("reason", ""), actor=self._actor())
+        with self._caller_sale(pk) as sale:
+            data = self._valid(SaleCancelSerializer)
+            sale = services.sale_cancel(
+                sale=sale, reason=data.get("reason", ""), actor=self._actor()
+            )
         return self._detail(sale)
 
     @extend_schema(

@@ -4,9 +4,11 @@ Each thread runs the service as a till would, through its own connection, and cl
 the end. The figures printed (run with -s) are the ones quoted in the closing note.
 """
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from customers.models import Customer, CustomerLedgerEntry
@@ -174,3 +176,45 @@ def test_update_customer_racing_complete_leaves_a_consistent_sale(shop):
         )
     report(f"\nupdate_customer vs complete, 8 rounds: {results}")
     assert Customer.objects.filter(outstanding_balance__lt=0).count() == 0
+
+
+def test_a_completion_in_progress_leaves_the_business_row_free(shop):
+    """The receipt sequence and the audit head are locked without the business row.
+
+    Locking the business row would queue every new sale of the shop (its foreign key takes
+    a share lock on that row) behind each completion in progress.
+    """
+    business, storefront, actor = shop
+    medicine = MedicineFactory(business=business)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=10)
+    sale = _draft(shop, medicine)
+    held, release = threading.Event(), threading.Event()
+
+    def complete_and_hold():
+        try:
+            with transaction.atomic():
+                sale_complete(
+                    sale=sale, payments=[{"method": "CASH", "amount": "1000"}], actor=actor
+                )
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=complete_and_hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with connection.cursor() as cursor:
+            # NOWAIT: an error at once if the completion held the business row.
+            cursor.execute(
+                "SELECT 1 FROM pos_project_business WHERE id = %s FOR KEY SHARE NOWAIT",
+                [business.pk],
+            )
+            assert cursor.fetchone() == (1,)
+        other = sale_create(business=business, storefront=storefront, actor=actor)
+        assert other.status == SaleStatus.DRAFT
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        connection.close()

@@ -16,7 +16,7 @@ from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.exceptions import DomainError
 from pos_project.money import format_money
 from sales import services
-from sales.admin_views import BACK_OFFICE_CSS, SaleBackOfficeViews
+from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_html, receipt_queryset
 
@@ -86,18 +86,10 @@ class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
         "status",
         "type",
         "customer",
-        "subtotal",
-        "discount_total",
-        "total_amount",
-        "amount_paid",
-        "change_due",
-        "on_account_amount",
-        "amount_due",
+        *MONEY_FIELDS,
         "notes",
         "created_by",
-        "created_at",
-        "completed_at",
-        "cancelled_at",
+        *TIME_FIELDS,
         "cancel_reason",
         "receipt_link",
     ]

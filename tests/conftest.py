@@ -3,8 +3,10 @@
 import sys
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -88,6 +90,25 @@ def client_for(user) -> APIClient:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+def admin_client_for(user) -> Client:
+    """A back-office session for `user`. Rights follow the staff role
+    (pos_project.admin_scoping), not Django's permission table; the admin wants is_staff."""
+    user.is_staff = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_admin(manager):
+    return admin_client_for(manager)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +19,7 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
 from pos_project.services import staff_add, staff_change_role, staff_remove
-from tests.conftest import client_for
+from tests.conftest import client_for, messages_of
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import PASSWORD
 from tests.factories.sales import complete_sale
@@ -48,17 +47,6 @@ def admin_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def manager_admin(manager):
-    manager.is_staff = True
-    manager.save()
-    return admin_client(manager)
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditLog
 from customers import demo as customers_demo
 from customers.models import Customer
 from pos_project.demo import seed_demo_business
+from tests.conftest import admin_client_for
 from tests.contracts import assert_audited
 from tests.customers.history import give_ledger_entry
 from tests.factories.customers import CustomerFactory
@@ -26,19 +26,6 @@ def change_url(customer) -> str:
 
 def delete_url(customer) -> str:
     return reverse("admin:customers_customer_delete", args=[customer.pk])
-
-
-def admin_client(user) -> Client:
-    user.is_staff = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def manager_admin(manager):
-    return admin_client(manager)
 
 
 def form_data(**values) -> dict:
@@ -60,7 +47,7 @@ def test_the_list_shows_only_the_managers_business(manager_admin, business, othe
 def test_a_superuser_sees_every_business(db, business, other_business):
     CustomerFactory(business=business, name="Ours Ouafae")
     CustomerFactory(business=other_business, name="Theirs Taha")
-    root = admin_client(UserFactory(is_superuser=True))
+    root = admin_client_for(UserFactory(is_superuser=True))
 
     page = root.get(CHANGELIST).content.decode()
 
@@ -68,7 +55,7 @@ def test_a_superuser_sees_every_business(db, business, other_business):
 
 
 def test_cashiers_have_no_admin(cashier, business):
-    client = admin_client(cashier)
+    client = admin_client_for(cashier)
 
     assert client.get(CHANGELIST).status_code in (302, 403)
 

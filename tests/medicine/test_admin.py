@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Medicine
+from tests.conftest import admin_client_for
 from tests.contracts import assert_audited
 from tests.factories.kernel import UserFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
@@ -20,20 +21,6 @@ ADD = reverse("admin:medicine_medicine_add")
 
 def change_url(medicine) -> str:
     return reverse("admin:medicine_medicine_change", args=[medicine.pk])
-
-
-def admin_client(user) -> Client:
-    # Rights follow the staff role (pos_project.admin_scoping), not Django's permission table.
-    user.is_staff = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def manager_admin(manager):
-    return admin_client(manager)
 
 
 def form_data(medicine, **changes) -> dict:
@@ -157,7 +144,7 @@ def test_a_superuser_sees_every_business(business, other_business):
 
 def test_a_cashier_has_no_access_to_the_catalogue_admin(cashier, business):
     medicine = MedicineFactory(business=business, prix_br=Decimal("25.40"))
-    client = admin_client(cashier)
+    client = admin_client_for(cashier)
     assert client.get(CHANGELIST).status_code == 403
     response = client.post(change_url(medicine), form_data(medicine, prix_br="1.00"))
     assert response.status_code == 403

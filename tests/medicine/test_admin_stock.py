@@ -2,11 +2,11 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Stock
+from tests.conftest import admin_client_for
 from tests.factories.medicine import MedicineFactory, StockFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,19 +14,6 @@ pytestmark = pytest.mark.django_db
 
 def adjust_url(medicine):
     return reverse("admin:medicine_medicine_adjust_stock", args=[medicine.pk])
-
-
-def admin_client(user) -> Client:
-    user.is_staff = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def manager_admin(manager):
-    return admin_client(manager)
 
 
 @pytest.fixture
@@ -107,7 +94,7 @@ def test_another_business_storefront_cannot_be_picked(manager_admin, shelf, othe
 
 def test_another_business_and_cashiers_get_a_404(other_manager, cashier, shelf):
     for user in (other_manager, cashier):
-        client = admin_client(user)
+        client = admin_client_for(user)
         response = client.post(
             adjust_url(shelf.medicine),
             {"storefront": shelf.storefront.pk, "quantity_delta": "3", "reason": "x"},

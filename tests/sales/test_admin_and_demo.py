@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from customers.models import Customer, CustomerLedgerEntry, CustomerType
@@ -13,6 +12,7 @@ from medicine import demo as medicine_demo
 from pos_project.demo import seed_demo_business
 from sales import demo as sales_demo
 from sales.models import Sale, SaleStatus, SaleType
+from tests.conftest import admin_client_for
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import UserFactory
 from tests.factories.sales import SaleFactory, complete_sale
@@ -20,19 +20,6 @@ from tests.factories.sales import SaleFactory, complete_sale
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:sales_sale_changelist")
-
-
-def _admin(user) -> Client:
-    user.is_staff = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def manager_admin(manager):
-    return _admin(manager)
 
 
 @pytest.fixture
@@ -66,7 +53,7 @@ def test_a_superuser_sees_every_business(completed, other_storefront, other_mana
     complete_sale(storefront=other_storefront, actor_user=other_manager)
     root = UserFactory(is_superuser=True)
 
-    response = _admin(root).get(CHANGELIST)
+    response = admin_client_for(root).get(CHANGELIST)
 
     assert response.context["cl"].result_count == 2
 
@@ -121,7 +108,7 @@ def test_the_receipt_link_prints_the_same_page_scoped_to_the_business(
     url = reverse("admin:sales_sale_receipt", args=[completed.pk])
 
     page = manager_admin.get(url)
-    foreign = _admin(other_manager).get(url)
+    foreign = admin_client_for(other_manager).get(url)
 
     assert url in manager_admin.get(CHANGELIST).content.decode()
     assert page.status_code == 200
@@ -130,7 +117,7 @@ def test_the_receipt_link_prints_the_same_page_scoped_to_the_business(
 
 
 def test_cashiers_have_no_admin(cashier, completed):
-    response = _admin(cashier).get(CHANGELIST)
+    response = admin_client_for(cashier).get(CHANGELIST)
 
     assert response.status_code in (302, 403)
 

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Stock
 from sales.models import SaleStatus
+from tests.conftest import admin_client_for, messages_of
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory
 from tests.factories.sales import SaleFactory, complete_sale
@@ -24,23 +24,6 @@ def cancel_url(sale):
 
 def change_url(sale):
     return reverse("admin:sales_sale_change", args=[sale.pk])
-
-
-def admin_client(user) -> Client:
-    user.is_staff = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def manager_admin(manager):
-    return admin_client(manager)
 
 
 @pytest.fixture
@@ -114,7 +97,7 @@ def test_a_draft_is_cancelled_without_touching_stock(manager_admin, business, st
 
 
 def test_a_cashier_cannot_cancel(cashier, on_account):
-    client = admin_client(cashier)
+    client = admin_client_for(cashier)
 
     assert client.get(cancel_url(on_account)).status_code == 404
     assert client.post(cancel_url(on_account), {"reason": "x"}).status_code == 404
@@ -123,7 +106,7 @@ def test_a_cashier_cannot_cancel(cashier, on_account):
 
 
 def test_another_business_sale_is_a_404(other_manager, on_account):
-    client = admin_client(other_manager)
+    client = admin_client_for(other_manager)
 
     assert client.get(cancel_url(on_account)).status_code == 404
     assert client.post(cancel_url(on_account), {"reason": "x"}).status_code == 404

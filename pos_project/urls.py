@@ -12,7 +12,11 @@ urlpatterns = [
     path("api/storefronts/", StorefrontListView.as_view(), name="storefront-list"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     path("customers/api/", include("customers.api.urls")),
     path("medicine/api/", include("medicine.api.urls")),
     path("sales/api/", include("sales.api.urls")),

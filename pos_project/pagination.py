@@ -57,7 +57,10 @@ class SearchPagination(StandardPagination):
         searching = request.query_params.get(self.search_param)
         # `last`, malformed numbers, and numbers so large that their offset would overflow
         # the database's integers take the usual path, which counts first and answers 404.
-        plain_number = raw_number.isdigit() and len(raw_number) <= MAX_PAGE_DIGITS
+        # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+        plain_number = (
+            raw_number.isascii() and raw_number.isdigit() and len(raw_number) <= MAX_PAGE_DIGITS
+        )
         if not searching or not plain_number:
             return super().paginate_queryset(queryset, request, view)
         number, page_size = int(raw_number), self.get_page_size(request)

@@ -326,7 +326,7 @@ def test_a_search_is_paged_and_counted_like_the_list(cashier_client, many_aminas
     assert names(named_last) == ["Amina Guessous"]
 
 
-@pytest.mark.parametrize("page", ["4", "0", "x", "-1", "999999999"])
+@pytest.mark.parametrize("page", ["4", "0", "x", "-1", "999999999", "²", "1²"])
 def test_a_search_page_that_does_not_exist_is_a_404(cashier_client, many_aminas, page):
     response = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": page})
     assert_error(response, 404)

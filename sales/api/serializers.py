@@ -49,6 +49,16 @@ class BusinessStorefrontField(serializers.PrimaryKeyRelatedField):
 class SaleCreateSerializer(StrictSerializer):
     storefront = BusinessStorefrontField(help_text="A storefront of your business.")
     type = serializers.ChoiceField(choices=SaleType.choices, default=SaleType.RETAIL)
+    status = serializers.ChoiceField(
+        choices=[(SaleStatus.DRAFT, SaleStatus.DRAFT.label)],
+        required=False,
+        help_text="Optional: a sale is born a DRAFT; any other status is refused.",
+        error_messages={
+            "invalid_choice": (
+                "A sale starts as a DRAFT; complete or cancel it once it is open."
+            )
+        },
+    )
     customer = serializers.UUIDField(
         required=False, allow_null=True, help_text="Empty for a walk-in customer."
     )

@@ -54,7 +54,15 @@ class AdjustCreditSerializer(serializers.Serializer):
             (AdjustmentType.DEDUCT, "Take credit held for the customer back, up to what is held."),
         ]
     )
-    reason = serializers.CharField(max_length=200, help_text="Why; kept on the statement.")
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Why; kept on the statement and in the audit log. Optional: without one they say "
+            '"no reason given".'
+        ),
+    )
 
 
 class LedgerQuerySerializer(serializers.Serializer):

@@ -69,6 +69,9 @@ CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key"]
 CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Content-Disposition"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
+# How long a sale's receipt link (opened without a token, e.g. by window.open) stays valid.
+RECEIPT_LINK_MAX_AGE = int(os.environ.get("RECEIPT_LINK_MAX_AGE", str(24 * 60 * 60)))
+
 # Proxies whose X-Forwarded-For header is believed when recording a client's address.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 

@@ -11,6 +11,7 @@ from customers.receivables import AdjustmentType
 from pos_project.money import MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 from sales.models import SaleStatus
+from sales.receipts import receipt_link_url
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -222,7 +223,9 @@ class PurchaseHistorySerializer(serializers.Serializer):
         help_text="paid, partly_paid or unpaid; null for a cancelled sale."
     )
     url = serializers.SerializerMethodField(help_text="The sale's detail.")
-    receipt_url = serializers.SerializerMethodField(help_text="The sale's receipt.")
+    receipt_url = serializers.SerializerMethodField(
+        help_text="Opens the printable receipt without a token: a signed link, 24 h by default."
+    )
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(
@@ -238,4 +241,4 @@ class PurchaseHistorySerializer(serializers.Serializer):
         return self._link("sale-detail", sale)
 
     def get_receipt_url(self, sale) -> str:
-        return self._link("sale-receipt", sale)
+        return receipt_link_url(sale, self.context.get("request"))

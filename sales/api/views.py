@@ -149,7 +149,10 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     def _detail(self, sale: Sale, *, status_code=status.HTTP_200_OK) -> Response:
         """The sale as a service left it (its joined rows loaded), with its lines."""
-        return Response(SaleDetailSerializer(_with_lines(sale)).data, status=status_code)
+        return Response(self._shown(_with_lines(sale)), status=status_code)
+
+    def _shown(self, sale: Sale) -> dict:
+        return SaleDetailSerializer(sale, context={"request": self.request}).data
 
     def _valid(self, serializer_class, **context):
         serializer = serializer_class(
@@ -175,14 +178,15 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(SaleSerializer(page, many=True).data)
+        context = {"request": request}
+        return self.get_paginated_response(SaleSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary="One sale, with its items and payments",
         responses={200: SaleDetailSerializer, **READ_ERRORS},
     )
     def retrieve(self, request, pk=None):
-        return Response(SaleDetailSerializer(self.get_object()).data)
+        return Response(self._shown(self.get_object()))
 
     @extend_schema(
         summary="Open a DRAFT sale",
@@ -287,7 +291,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
                 "message": f"Customer updated successfully to {change.new_customer}",
                 "previous_customer": change.previous_customer,
                 "new_customer": change.new_customer,
-                "sale": SaleDetailSerializer(_with_lines(change.sale)).data,
+                "sale": self._shown(_with_lines(change.sale)),
             }
         )
 

@@ -2,10 +2,10 @@
 
 import django_filters
 from django.db.models import F
-from rest_framework.filters import OrderingFilter
 
 from customers.models import Customer, CustomerType
 from customers.selectors import customer_search
+from pos_project.filters import StrictOrderingFilter
 from pos_project.tenancy import business_of
 
 
@@ -79,7 +79,7 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class CustomerOrderingFilter(OrderingFilter):
+class CustomerOrderingFilter(StrictOrderingFilter):
     """`?ordering=` over the whitelist, with customers who never bought always last.
 
     Databases disagree on where NULL sorts (first on PostgreSQL when descending, first on

@@ -346,7 +346,8 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
             (200, "text/html"): OpenApiResponse(
                 OpenApiTypes.STR, description="Printable page, 80 mm wide."
             ),
-            **WRITE_ERRORS,
+            # Errors are JSON whatever format was asked for (see finalize_response).
+            **error_responses(400, 401, 403, 404, media_type="application/json"),
         },
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ReceiptHTMLRenderer])

@@ -247,7 +247,6 @@ def shoppers(business):
         # Never-bought customers sort last either way, on every database.
         ("-last_purchase_date", ["Anas", "Badr", "Chama"]),
         ("last_purchase_date", ["Badr", "Anas", "Chama"]),
-        ("-sales_count", ["Anas", "Badr", "Chama"]),  # not orderable: default order
     ],
 )
 def test_ordering(cashier_client, shoppers, ordering, expected):
@@ -326,10 +325,16 @@ def test_a_search_is_paged_and_counted_like_the_list(cashier_client, many_aminas
     assert names(named_last) == ["Amina Guessous"]
 
 
-@pytest.mark.parametrize("page", ["4", "0", "x", "-1", "999999999", "²", "1²"])
+@pytest.mark.parametrize("page", ["4", "999999999"])
 def test_a_search_page_that_does_not_exist_is_a_404(cashier_client, many_aminas, page):
     response = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": page})
     assert_error(response, 404)
+
+
+@pytest.mark.parametrize("page", ["0", "x", "-1", "²", "1²"])
+def test_a_malformed_search_page_is_a_400(cashier_client, many_aminas, page):
+    response = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": page})
+    assert "page" in assert_error(response, 400)["fields"]
 
 
 def test_a_page_number_too_large_for_an_offset_is_a_404(cashier_client, many_aminas):

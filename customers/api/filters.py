@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import F
+from drf_spectacular.utils import extend_schema_field
 
 from customers.models import Customer, CustomerType
 from customers.selectors import customer_search
@@ -21,6 +22,24 @@ class ActiveChoice:
     ]
 
 
+ACTIVE_DESCRIPTION = (
+    "Deactivated customers are hidden from the list and the search unless asked for: "
+    "'true' (default) active only, 'false' deactivated only, 'all' both. "
+    "Opening a customer by id works whatever its state."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [value for value, _ in ActiveChoice.CHOICES],
+        "description": ACTIVE_DESCRIPTION,
+    }
+)
+class ActiveChoiceFilter(django_filters.ChoiceFilter):
+    """Declared as the strings it takes: the model field is a boolean, `all` is not."""
+
+
 class CustomerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
@@ -29,15 +48,11 @@ class CustomerFilterSet(django_filters.FilterSet):
             "format: '0612', '06 12 34', '+212 612', '345678')."
         ),
     )
-    is_active = django_filters.ChoiceFilter(
+    is_active = ActiveChoiceFilter(
         choices=ActiveChoice.CHOICES,
         method="filter_is_active",
         empty_label=None,
-        label=(
-            "Deactivated customers are hidden from the list and the search unless asked for: "
-            "'true' (default) active only, 'false' deactivated only, 'all' both. "
-            "Opening a customer by id works whatever its state."
-        ),
+        label=ACTIVE_DESCRIPTION,
     )
     customer_type = django_filters.ChoiceFilter(
         choices=CustomerType.choices, label="RETAIL or WHOLESALE."

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from customers.api.serializers import StrictSerializer
 from customers.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
 from customers.receivables import AdjustmentType
 from pos_project.money import MAX_DIGITS
@@ -21,7 +22,7 @@ def _money(**kwargs) -> serializers.DecimalField:
 # --- bodies -----------------------------------------------------------------------------
 
 
-class RecordPaymentSerializer(serializers.Serializer):
+class RecordPaymentSerializer(StrictSerializer):
     """Body of `record_payment`. Amount rules (positive, two decimals) are the service's."""
 
     amount = _money(help_text='Amount paid, e.g. "120.50": more than 0, at most two decimals.')
@@ -45,7 +46,7 @@ class RecordPaymentSerializer(serializers.Serializer):
     )
 
 
-class AdjustCreditSerializer(serializers.Serializer):
+class AdjustCreditSerializer(StrictSerializer):
     """Body of `adjust_credit`."""
 
     amount = _money(help_text="More than 0, at most two decimals.")

@@ -164,6 +164,30 @@ def test_a_refused_payment_releases_its_idempotency_key(cashier_client, customer
     assert retry.status_code == 201
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [{"customer": "00000000-0000-4000-8000-000000000000"}, {"business": "x"}, {"received_by": 1}],
+)
+def test_record_payment_refuses_fields_it_does_not_take(cashier_client, customer, sell, extra):
+    sell("30.00")
+    body = {"amount": "10.00", "method": "CASH", **extra}
+
+    response = cashier_client.post(url("record-payment", customer), body)
+
+    error = assert_error(response, 400)
+    assert error["fields"] == {name: ["Unknown field."] for name in extra}
+    nothing_changed(customer, balance="30.00", entries=1)
+
+
+def test_adjust_credit_refuses_fields_it_does_not_take(manager_client, customer):
+    body = {"amount": "5.00", "type": "add", "reason": "x", "customer": str(customer.pk)}
+
+    error = assert_error(manager_client.post(url("adjust-credit", customer), body), 400)
+
+    assert error["fields"] == {"customer": ["Unknown field."]}
+    nothing_changed(customer)
+
+
 # --- adjust_credit -------------------------------------------------------------------------
 
 

@@ -88,6 +88,14 @@ def test_phone_search_finds_the_number_however_it_is_typed(
     assert sorted(names(cashier_client.get(LIST, {"search": query}))) == sorted(expected)
 
 
+@pytest.mark.parametrize("query", ["02235", "0223", "30 22 35", "2235"])
+def test_the_last_digits_find_a_number_even_when_they_start_with_0(cashier_client, business, query):
+    CustomerFactory(business=business, name="Khadija Berrada", phone="+212612302235")
+    CustomerFactory(business=business, name="Omar Tazi", phone="+212661000111")
+
+    assert names(cashier_client.get(LIST, {"search": query})) == ["Khadija Berrada"]
+
+
 def test_phone_search_reads_a_trunk_prefix_in_the_business_region(db):
     french = BusinessFactory(default_region="FR")
     customer = customer_create(

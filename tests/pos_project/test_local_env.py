@@ -1,9 +1,13 @@
 """The local .env of a development checkout: it fills in, never overrides."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management import call_command
 
 from pos_project.settings import load_env_file
 
@@ -57,3 +61,11 @@ def test_without_the_file_production_still_refuses_to_start_without_a_key(tmp_pa
     result = manage_check(str(tmp_path / "absent"))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_database_checks_raise_no_warning():
+    # migrate and seed_demo run them: on the default SQLite path they must stay quiet.
+    output = io.StringIO()
+    call_command("check", "--database", "default", "--fail-level", "WARNING", stdout=output)
+    assert "no issues" in output.getvalue()

@@ -99,11 +99,20 @@ class FrontEnd:
 
 
 @pytest.fixture
-def front_ends():
+def front_ends(settings):
+    """Two front ends; the API allows the first one's origin only."""
     allowed, other = FrontEnd(), FrontEnd()
+    settings.CORS_ALLOWED_ORIGINS = [allowed.origin]
     yield allowed, other
     allowed.close()
     other.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -126,14 +135,9 @@ def shop():
     }
 
 
-def test_the_till_on_another_origin_makes_every_call(
-    browser, live_server, front_ends, shop, settings
-):
-    allowed, _ = front_ends
-    settings.CORS_ALLOWED_ORIGINS = [allowed.origin]
-    context = browser.new_context()
+def test_the_till_on_another_origin_makes_every_call(context, live_server, front_ends, shop):
     page = context.new_page()
-    page.goto(allowed.origin)
+    page.goto(front_ends[0].origin)
 
     answers = page.evaluate(TILL_SCRIPT, {"api": live_server.url, **shop})
 
@@ -163,19 +167,14 @@ def test_the_till_on_another_origin_makes_every_call(
     receipt = opening.value
     receipt.wait_for_load_state()
     assert answers["completed"]["body"]["receipt_number"] in receipt.content()
-    context.close()
 
 
 def test_the_same_page_from_an_origin_not_allowed_is_refused_by_the_browser(
-    browser, live_server, front_ends, shop, settings
+    context, live_server, front_ends, shop
 ):
-    allowed, other = front_ends
-    settings.CORS_ALLOWED_ORIGINS = [allowed.origin]
-    context = browser.new_context()
     page = context.new_page()
-    page.goto(other.origin)
+    page.goto(front_ends[1].origin)
 
     outcome = page.evaluate(REFUSED_SCRIPT, {"api": live_server.url, "cashier": shop["cashier"]})
 
     assert outcome == "refused"
-    context.close()

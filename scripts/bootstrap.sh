@@ -31,7 +31,8 @@ requirements_digest() {
 
 install_requirements() {
     local file=$1
-    if [ ! -x .venv/bin/uv ]; then
+    if [ ! -x .venv/bin/uv ] && [ -x .venv/bin/pip ]; then
+        # A .venv made before uv was used: give it uv once.
         .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" ||
             true
     fi
@@ -42,10 +43,20 @@ install_requirements() {
     fi
 }
 
-if [ ! -x .venv/bin/python ]; then
-    python_bin=$(find_python)
+make_venv() {
+    local python_bin=$1
     echo "Creating .venv with $("$python_bin" --version)"
-    "$python_bin" -m venv .venv
+    # Without pip, the venv is made in a moment; uv is put into it by the outer pip.
+    "$python_bin" -m venv --without-pip .venv
+    if ! "$python_bin" -m pip --python .venv/bin/python install --quiet \
+        --disable-pip-version-check "uv==$UV_VERSION"; then
+        echo "uv could not be installed; installing with pip instead (slower)"
+        .venv/bin/python -m ensurepip --upgrade --default-pip >/dev/null
+    fi
+}
+
+if [ ! -x .venv/bin/python ]; then
+    make_venv "$(find_python)"
 fi
 
 requirements_file=$1

@@ -12,8 +12,9 @@ MAX_PAGE_DIGITS = 9
 
 
 def is_positive_number(raw: str) -> bool:
-    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
-    return raw.isascii() and raw.isdigit() and int(raw) > 0
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses. No int() here:
+    # Python refuses to convert thousands of digits.
+    return raw.isascii() and raw.isdigit() and raw.strip("0") != ""
 
 
 class StrictPageSize:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.selectors import customer_search
 from customers.services import customer_create
 from pos_project.actors import Actor
 from tests.contracts import assert_error
@@ -301,6 +302,21 @@ def test_a_fragment_from_the_middle_of_a_number_uses_the_phone_trigrams(business
         plan = queryset.explain()
 
     assert "customer_phone_trgm" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_last_digits_starting_with_0_are_searched_through_the_indexes(business):
+    CustomerFactory.create_batch(200, business=business)
+    queryset = customer_search(
+        queryset=Customer.objects.filter(business=business), query="02235", region="MA"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+
+    assert "customer_phone_trgm" in plan, plan
+    assert "Seq Scan" not in plan, plan
 
 
 @pytest.fixture

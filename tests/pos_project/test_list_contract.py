@@ -49,6 +49,7 @@ def test_every_paginated_list_refuses_malformed_paging(manager_client, url_of, p
             body = assert_error(manager_client.get(url, {"page": value}), 400)
             assert "page" in body["fields"], (path, value)
         assert_error(manager_client.get(url, {"page": "999"}), 404)
+        assert_error(manager_client.get(url, {"page": "9" * 5000}), 404)
 
 
 ORDERED = [(path, parameters) for path, parameters in LISTS if "ordering" in parameters]

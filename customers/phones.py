@@ -48,26 +48,35 @@ def is_phone_query(query: str) -> bool:
     return bool(_PHONE_QUERY.match(query.strip())) and any(char.isdigit() for char in query)
 
 
-def phone_search_pattern(query: str, *, region: str) -> tuple[str, bool] | None:
-    """How to find a typed phone fragment among E.164 numbers: `(text, is_prefix)`.
+# A run of this many digits is worth looking for anywhere in a number: a cashier types the
+# last digits the customer reads out.
+MIN_DIGITS_ANYWHERE = 4
+
+
+def phone_search_patterns(query: str, *, region: str) -> list[tuple[str, bool]]:
+    """How to find a typed phone fragment among E.164 numbers: `(text, is_prefix)` pairs,
+    any of which may match.
 
     - "+212 61" and "00212 61" carry the country code: stored numbers start "+21261".
-    - "0612" starts with the region's trunk prefix (0 in Morocco and France), so it is the
-      start of a national number: stored numbers start "+212612".
+    - "0612" starts with the region's trunk prefix (0 in Morocco and France), so it may be
+      the start of a national number: stored numbers start "+212612".
     - "612 34" or "5678" could be any part of the number: stored numbers contain "61234".
+    - A run of at least 4 digits that starts with 0 is read both ways: "02235" may be the
+      start of a national number or the last digits of +212612302235.
 
-    Returns None when the query is not a phone fragment at all.
+    Returns [] when the query is not a phone fragment at all.
     """
     if not is_phone_query(query):
-        return None
+        return []
     stripped = query.strip()
     digits = _NON_DIGITS.sub("", stripped)
     if stripped.startswith("+"):
-        return f"+{digits}", True
+        return [(f"+{digits}", True)]
+    anywhere = [(digits, False)] if len(digits) >= MIN_DIGITS_ANYWHERE else []
     if digits.startswith("00") and len(digits) > 2:
-        return f"+{digits[2:]}", True
+        return [(f"+{digits[2:]}", True), *anywhere]
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     trunk = metadata.national_prefix if metadata else None
     if trunk and digits.startswith(trunk) and len(digits) > len(trunk):
-        return f"+{metadata.country_code}{digits[len(trunk) :]}", True
-    return digits, False
+        return [(f"+{metadata.country_code}{digits[len(trunk) :]}", True), *anywhere]
+    return [(digits, False)]

@@ -436,13 +436,14 @@ def customer_record_payment(
 
 
 def customer_adjust_credit(
-    *, customer: Customer, amount, type: str, reason: str, actor: Actor
+    *, customer: Customer, amount, type: str, reason: str = "", actor: Actor
 ) -> CustomerLedgerEntry:
     """A manager's correction to what the customer owes.
 
     "add" gives credit: the balance goes down, and the credit settles unpaid sales oldest
     first like a payment. "deduct" takes back credit held for the customer, up to what is
-    held (see the module notes).
+    held (see the module notes). The reason is optional (a till may send none); the
+    statement and the audit entry then say that none was given.
     """
     if not actor.is_manager:
         raise DomainError(
@@ -460,14 +461,7 @@ def customer_adjust_credit(
             allowed_types=list(AdjustmentType.CHOICES),
         )
     reason = (reason or "").strip()
-    if not reason:
-        raise _invalid(
-            "reason",
-            "Reason required",
-            "Say why the credit is adjusted; the reason is kept on the statement and in the "
-            "audit trail.",
-            code="reason_required",
-        )
+    stated_reason = reason or "no reason given"
     with transaction.atomic():
         customer = customer_lock(customer=customer)
         balance_before = customer.outstanding_balance
@@ -487,7 +481,7 @@ def customer_adjust_credit(
             entry_type=LedgerEntryType.CREDIT_ADJUSTMENT,
             amount=signed,
             description=f"Credit {'given' if type == AdjustmentType.ADD else 'taken back'}: "
-            f"{reason}",
+            f"{stated_reason}",
             actor=actor,
         )
         made, settled = [], []
@@ -507,7 +501,7 @@ def customer_adjust_credit(
             description=(
                 f"{actor.name} {'gave' if type == AdjustmentType.ADD else 'took back'} "
                 f"{amount} of credit {'to' if type == AdjustmentType.ADD else 'from'} "
-                f"{customer.name}: {reason}"
+                f"{customer.name}: {stated_reason}"
             ),
             event_data={
                 "entry_id": str(entry.pk),

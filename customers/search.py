@@ -4,7 +4,7 @@ import unicodedata
 
 from django.db.models import Q
 
-from customers.phones import phone_search_pattern
+from customers.phones import phone_search_patterns
 
 # Longer than any name or number we store: the rest could never match.
 MAX_QUERY_LENGTH = 200
@@ -44,8 +44,6 @@ def customer_search_q(query: str, *, region: str) -> Q | None:
     if not folded:
         return None
     condition = Q(search_name__contains=folded)
-    phone = phone_search_pattern(query, region=region)
-    if phone is not None:
-        text, is_prefix = phone
+    for text, is_prefix in phone_search_patterns(query, region=region):
         condition |= Q(phone__startswith=text) if is_prefix else Q(phone__contains=text)
     return condition

@@ -9,6 +9,10 @@ from django.db.models import Q
 from pos_project.money import money_field
 
 
+def _compact(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
 class Medicine(models.Model):
     """A product on the shelf.
 
@@ -47,7 +51,12 @@ class Medicine(models.Model):
         indexes = [models.Index(fields=["business", "name"], name="medicine_business_name")]
 
     def __str__(self):
-        return f"{self.name} {self.strength}".strip()
+        """The name with its strength once: "Amlor 5 mg", and "Amlor 5mg" as it is when the
+        name already carries its strength, however spaced or cased."""
+        strength = self.strength.strip()
+        if not strength or _compact(strength) in _compact(self.name):
+            return self.name.strip()
+        return f"{self.name.strip()} {strength}"
 
     @property
     def ppv(self) -> Decimal:

@@ -4,17 +4,84 @@ from functools import partial
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, Window
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 # Page numbers up to 999,999,999: times the largest page size, far inside a 64-bit offset.
 MAX_PAGE_DIGITS = 9
 
 
-class StandardPagination(PageNumberPagination):
-    page_size = 50
+def is_positive_number(raw: str) -> bool:
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses. No int() here:
+    # Python refuses to convert thousands of digits.
+    return raw.isascii() and raw.isdigit() and raw.strip("0") != ""
+
+
+class StrictPageSize:
+    """`?page_size=` must be a whole number from 1; above the maximum it is the maximum.
+
+    DRF would quietly fall back to the default page size for 0, -1 or 'abc', so a client's
+    mistake would look like a short list instead of an error.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not is_positive_number(raw.strip()):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Use a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return super().get_page_size(request)
+
+    def _with_bounds(self, parameters: list[dict]) -> list[dict]:
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    **parameter["schema"],
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+                parameter["description"] = (
+                    f"Rows per page, 1 to {self.max_page_size} (a larger number gives "
+                    f"{self.max_page_size}); anything else is a 400."
+                )
+        return parameters
+
+    def get_schema_operation_parameters(self, view):
+        return self._with_bounds(super().get_schema_operation_parameters(view))
+
+
+class StandardPagination(StrictPageSize, PageNumberPagination):
+    """Numbered pages: `?page=` from 1 (or `last`); malformed is a 400, past the end a 404."""
+
+    page_size = 50
+
+    def check_page_number(self, request) -> None:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings or is_positive_number(raw):
+            return
+        raise ValidationError({self.page_query_param: ["Use a page number from 1, or 'last'."]})
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_page_number(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = (
+                    "Page number from 1. A malformed number (0, -1, 'abc') is a 400; a page "
+                    "past the last one is a 404."
+                )
+        return parameters
 
 
 class CountedPaginator(Paginator):
@@ -53,14 +120,12 @@ class SearchPagination(StandardPagination):
     search_param = "search"
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_page_number(request)
         raw_number = request.query_params.get(self.page_query_param) or "1"
         searching = request.query_params.get(self.search_param)
-        # `last`, malformed numbers, and numbers so large that their offset would overflow
-        # the database's integers take the usual path, which counts first and answers 404.
-        # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
-        plain_number = (
-            raw_number.isascii() and raw_number.isdigit() and len(raw_number) <= MAX_PAGE_DIGITS
-        )
+        # `last`, and numbers so large that their offset would overflow the database's
+        # integers, take the usual path, which counts first and answers 404.
+        plain_number = is_positive_number(raw_number) and len(raw_number) <= MAX_PAGE_DIGITS
         if not searching or not plain_number:
             return super().paginate_queryset(queryset, request, view)
         number, page_size = int(raw_number), self.get_page_size(request)
@@ -79,10 +144,8 @@ class SearchPagination(StandardPagination):
         return rows
 
 
-class NewestFirstCursorPagination(CursorPagination):
+class NewestFirstCursorPagination(StrictPageSize, CursorPagination):
     """For append-only logs: stable under inserts, and constant cost at any depth."""
 
     page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
     ordering = ("-created_at", "-id")

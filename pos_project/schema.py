@@ -1,6 +1,7 @@
 """OpenAPI pieces shared by every app: the error body and the token auth scheme."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -16,9 +17,15 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """Document error statuses as the shared error body, for `@extend_schema(responses=...)`."""
-    return {code: OpenApiResponse(ErrorSerializer) for code in statuses}
+def error_responses(*statuses: int, media_type: str | None = None) -> dict:
+    """Document error statuses as the shared error body, for `@extend_schema(responses=...)`.
+
+    `media_type` pins the errors to one type where an endpoint renders others too (a page
+    as HTML, say) but always answers errors in JSON.
+    """
+    if media_type is None:
+        return {code: OpenApiResponse(ErrorSerializer) for code in statuses}
+    return {(code, media_type): OpenApiResponse(ErrorSerializer) for code in statuses}
 
 
 COMMON_ERRORS = error_responses(400, 401, 403, 404)
@@ -35,3 +42,21 @@ class StaffTokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token <key>`, from POST /api/auth/token/.",
         }
+
+
+class PosAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus what every paginated list answers: a 400 for a
+    malformed `page`, `page_size` or `ordering`, and a 404 for a page past the end."""
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        paginated_list = (
+            self.method == "GET" and self._get_paginator() is not None and self._is_list_view()
+        )
+        if paginated_list:
+            for code in ("400", "404"):
+                if code not in bodies:
+                    bodies[code] = self._get_response_for_code(
+                        ErrorSerializer, code, ["application/json"], direction
+                    )
+        return bodies

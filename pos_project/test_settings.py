@@ -2,6 +2,8 @@
 
 import os
 
+# The suite runs the same on every checkout, whatever a developer's local .env holds.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-that-protects-nothing-0123456789")
 
 from pos_project.settings import *  # noqa: F403

@@ -19,8 +19,9 @@ class AuditLogPagination(NewestFirstCursorPagination):
     list=extend_schema(
         summary="The business's audit trail, newest first",
         description=(
-            "Managers and owners only. Cursor-paginated: follow `next` and `previous`; "
-            "`page_size` up to 200."
+            "Managers and owners read the whole trail. A cashier reads the history of one "
+            "sale at the till: with `?sale=<id>` (any `event_type`), and nothing else. "
+            "Cursor-paginated: follow `next` and `previous`; `page_size` up to 200."
         ),
         responses={200: AuditLogSerializer(many=True), **error_responses(400, 401, 403, 404)},
     ),
@@ -39,4 +40,9 @@ class AuditLogViewSet(BusinessScopedMixin, viewsets.ReadOnlyModelViewSet):
     # The cursor fixes the order; a client-chosen ?ordering= would break its positions.
     filter_backends = [DjangoFilterBackend]
     pagination_class = AuditLogPagination
-    manager_only = True
+
+    @property
+    def manager_only(self) -> bool:
+        # The till shows one sale's history (who changed its customer, when); the rest of the
+        # trail is the managers'. The sale is looked for within the caller's business only.
+        return not (self.action == "list" and self.request.query_params.get("sale"))

@@ -2,10 +2,11 @@
 
 import django_filters
 from django.db.models import F
-from rest_framework.filters import OrderingFilter
+from drf_spectacular.utils import extend_schema_field
 
 from customers.models import Customer, CustomerType
 from customers.selectors import customer_search
+from pos_project.filters import StrictOrderingFilter
 from pos_project.tenancy import business_of
 
 
@@ -21,6 +22,24 @@ class ActiveChoice:
     ]
 
 
+ACTIVE_DESCRIPTION = (
+    "Deactivated customers are hidden from the list and the search unless asked for: "
+    "'true' (default) active only, 'false' deactivated only, 'all' both. "
+    "Opening a customer by id works whatever its state."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [value for value, _ in ActiveChoice.CHOICES],
+        "description": ACTIVE_DESCRIPTION,
+    }
+)
+class ActiveChoiceFilter(django_filters.ChoiceFilter):
+    """Declared as the strings it takes: the model field is a boolean, `all` is not."""
+
+
 class CustomerFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
@@ -29,15 +48,11 @@ class CustomerFilterSet(django_filters.FilterSet):
             "format: '0612', '06 12 34', '+212 612', '345678')."
         ),
     )
-    is_active = django_filters.ChoiceFilter(
+    is_active = ActiveChoiceFilter(
         choices=ActiveChoice.CHOICES,
         method="filter_is_active",
         empty_label=None,
-        label=(
-            "Deactivated customers are hidden from the list and the search unless asked for: "
-            "'true' (default) active only, 'false' deactivated only, 'all' both. "
-            "Opening a customer by id works whatever its state."
-        ),
+        label=ACTIVE_DESCRIPTION,
     )
     customer_type = django_filters.ChoiceFilter(
         choices=CustomerType.choices, label="RETAIL or WHOLESALE."
@@ -79,7 +94,7 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class CustomerOrderingFilter(OrderingFilter):
+class CustomerOrderingFilter(StrictOrderingFilter):
     """`?ordering=` over the whitelist, with customers who never bought always last.
 
     Databases disagree on where NULL sorts (first on PostgreSQL when descending, first on

@@ -6,11 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from customers.api.serializers import StrictSerializer
 from customers.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
 from customers.receivables import AdjustmentType
 from pos_project.money import MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 from sales.models import SaleStatus
+from sales.receipts import receipt_link_url
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -20,7 +22,7 @@ def _money(**kwargs) -> serializers.DecimalField:
 # --- bodies -----------------------------------------------------------------------------
 
 
-class RecordPaymentSerializer(serializers.Serializer):
+class RecordPaymentSerializer(StrictSerializer):
     """Body of `record_payment`. Amount rules (positive, two decimals) are the service's."""
 
     amount = _money(help_text='Amount paid, e.g. "120.50": more than 0, at most two decimals.')
@@ -44,7 +46,7 @@ class RecordPaymentSerializer(serializers.Serializer):
     )
 
 
-class AdjustCreditSerializer(serializers.Serializer):
+class AdjustCreditSerializer(StrictSerializer):
     """Body of `adjust_credit`."""
 
     amount = _money(help_text="More than 0, at most two decimals.")
@@ -54,7 +56,15 @@ class AdjustCreditSerializer(serializers.Serializer):
             (AdjustmentType.DEDUCT, "Take credit held for the customer back, up to what is held."),
         ]
     )
-    reason = serializers.CharField(max_length=200, help_text="Why; kept on the statement.")
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Why; kept on the statement and in the audit log. Optional: without one they say "
+            '"no reason given".'
+        ),
+    )
 
 
 class LedgerQuerySerializer(serializers.Serializer):
@@ -214,7 +224,9 @@ class PurchaseHistorySerializer(serializers.Serializer):
         help_text="paid, partly_paid or unpaid; null for a cancelled sale."
     )
     url = serializers.SerializerMethodField(help_text="The sale's detail.")
-    receipt_url = serializers.SerializerMethodField(help_text="The sale's receipt.")
+    receipt_url = serializers.SerializerMethodField(
+        help_text="Opens the printable receipt without a token: a signed link, 24 h by default."
+    )
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(
@@ -230,4 +242,4 @@ class PurchaseHistorySerializer(serializers.Serializer):
         return self._link("sale-detail", sale)
 
     def get_receipt_url(self, sale) -> str:
-        return self._link("sale-receipt", sale)
+        return receipt_link_url(sale, self.context.get("request"))

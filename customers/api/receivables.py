@@ -218,8 +218,9 @@ class CustomerReceivablesMixin(CSVFormatMixin):
     @extend_schema(
         summary="The customer's purchase history",
         description=(
-            "Completed and cancelled sales, newest first, each with what is still due on it "
-            "and links to the sale and its receipt."
+            "Completed sales, and those cancelled after they were completed, newest first by "
+            "the date they were completed; each with what is still due on it, a link to the "
+            "sale and a signed link to its printable receipt. Drafts never appear."
         ),
         parameters=[PurchaseHistoryQuerySerializer],
         responses={
@@ -232,7 +233,9 @@ class CustomerReceivablesMixin(CSVFormatMixin):
         customer = self.get_object()
         query = PurchaseHistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        sales = Sale.objects.filter(customer=customer).exclude(status=SaleStatus.DRAFT)
+        # Sales that were completed (and kept their receipt if cancelled since); a draft, or
+        # a draft abandoned before payment, was never a purchase.
+        sales = Sale.objects.filter(customer=customer, receipt_number__isnull=False)
         if "status" in query.validated_data:
             sales = sales.filter(status=query.validated_data["status"])
         sales = sales.order_by(F("completed_at").desc(nulls_last=True), "-created_at", "-id")

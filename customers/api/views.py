@@ -38,20 +38,34 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
     ),
     retrieve=extend_schema(
         summary="One customer, active or not",
+        description=(
+            "The customer's details, balance and purchase statistics. Opens deactivated "
+            "customers too; another business's customer is a 404."
+        ),
         responses={200: CustomerSerializer, **error_responses(401, 403, 404)},
     ),
     create=extend_schema(
         summary="Create a customer (also the POS quick-create)",
+        description=(
+            "A name is enough for the till's quick-create; the phone is stored in E.164 form "
+            "and must be unique within the business (409 otherwise). Only managers may set a "
+            "credit limit."
+        ),
         request=CustomerWriteSerializer,
         responses={201: CustomerSerializer, **error_responses(400, 401, 403)},
     ),
     update=extend_schema(
         summary="Replace a customer's details",
+        description=(
+            "Send every field; use PATCH to change some. Only managers may change the credit "
+            "limit. Audited."
+        ),
         request=CustomerWriteSerializer,
         responses={200: CustomerSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change some of a customer's details",
+        description=("Send only what changes. Only managers may change the credit limit. Audited."),
         request=CustomerWriteSerializer,
         responses={200: CustomerSerializer, **WRITE_ERRORS},
     ),
@@ -130,6 +144,10 @@ class CustomerViewSet(CustomerReceivablesMixin, BusinessScopedMixin, viewsets.Mo
 
     @extend_schema(
         summary="Customer dashboard figures",
+        description=(
+            "Counts and money figures of the business's customers over the last `days` days, "
+            "for the back office's dashboard."
+        ),
         parameters=[CustomerStatsQuerySerializer],
         responses={200: CustomerStatsSerializer, **error_responses(400, 401, 403)},
     )

@@ -4,9 +4,9 @@ import uuid
 
 import django_filters
 from django.db.models import Q
-from rest_framework.filters import OrderingFilter
 
 from medicine.models import Medicine
+from pos_project.filters import StrictOrderingFilter
 from pos_project.models import Storefront
 from pos_project.tenancy import business_of
 
@@ -52,22 +52,20 @@ class MedicineFilter(django_filters.FilterSet):
         return queryset.filter(stocks__storefront=value, stocks__quantity__gt=0)
 
 
-class MedicineOrderingFilter(OrderingFilter):
+class MedicineOrderingFilter(StrictOrderingFilter):
     """`?ordering=` over a whitelist, accepting `ppv` for `prix_br` as the API does elsewhere.
 
     The id breaks ties so that pages never repeat or skip a medicine of equal name or price.
     """
 
     aliases = {"ppv": "prix_br", "-ppv": "-prix_br"}
-    ordering_description = (
-        "Comma-separated: `name`, `prix_br` (or its alias `ppv`); prefix `-` to reverse."
-    )
+
+    def allowed_terms(self, view) -> list[str]:
+        return [*super().allowed_terms(view), *self.aliases]
 
     def get_ordering(self, request, queryset, view):
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [self.aliases.get(term.strip(), term.strip()) for term in params.split(",")]
-            ordering = self.remove_invalid_fields(queryset, fields, view, request)
-            if ordering:
-                return [*ordering, "id"]
-        return self.get_default_ordering(view)
+        terms = super().get_ordering(request, queryset, view)
+        ordering = [self.aliases.get(term, term) for term in terms]
+        if any(term.lstrip("-") == "id" for term in ordering):
+            return ordering
+        return [*ordering, "id"]

@@ -26,23 +26,32 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
 @extend_schema_view(
     list=extend_schema(
         summary="List the catalogue",
+        description=(
+            "Medicines with their prices (`prix_br`, also shown as `ppv`) and stock at each "
+            "storefront; search by name or barcode, filter by what is in stock."
+        ),
         responses={200: MedicineSerializer(many=True), **error_responses(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="One medicine", responses={200: MedicineSerializer, **READ_ERRORS}
+        summary="One medicine",
+        description="Its details, prices and stock at each storefront.",
+        responses={200: MedicineSerializer, **READ_ERRORS},
     ),
     create=extend_schema(
         summary="Add a medicine (managers and owners)",
+        description="Prices are money strings with two decimals. Audited.",
         request=MedicineWriteSerializer,
         responses={201: MedicineSerializer, **error_responses(400, 401, 403)},
     ),
     update=extend_schema(
         summary="Replace a medicine's details and prices (managers and owners)",
+        description="Send every field; use PATCH to change some. Audited.",
         request=MedicineWriteSerializer,
         responses={200: MedicineSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change some of a medicine's details or prices (managers and owners)",
+        description="Send only what changes. Audited.",
         request=MedicineWriteSerializer,
         responses={200: MedicineSerializer, **WRITE_ERRORS},
     ),

@@ -40,6 +40,11 @@ class ObtainTokenView(APIView):
         responses={200: TokenResponseSerializer, **error_responses(400, 429)},
         auth=[],
         summary="Exchange a username and password for an API token",
+        description=(
+            "Send it on every other call as `Authorization: Token <token>`. The same user "
+            "always gets the same token. Repeated wrong passwords from one address are "
+            "throttled (429)."
+        ),
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -63,11 +68,23 @@ class ObtainTokenView(APIView):
 
 
 class MeView(APIView):
-    @extend_schema(responses={200: MeSerializer, **error_responses(401, 403)})
+    @extend_schema(
+        summary="Who the token belongs to",
+        description=(
+            "The caller's user, role, business (with its currency and time zone) and "
+            "storefronts: what a till needs to start."
+        ),
+        responses={200: MeSerializer, **error_responses(401, 403)},
+    )
     def get(self, request):
         return Response(MeSerializer(request.user.staff_member).data)
 
 
+@extend_schema(
+    summary="The business's storefronts",
+    description="Where sales are made: pick one to open a sale. `is_active` filters them.",
+    responses={200: StorefrontSerializer(many=True), **error_responses(401, 403)},
+)
 class StorefrontListView(BusinessScopedMixin, generics.ListAPIView):
     queryset = Storefront.objects.all()
     serializer_class = StorefrontSerializer

@@ -2,9 +2,8 @@
 
 import django_filters
 from django.db.models import Q
-from rest_framework.filters import OrderingFilter
 
-from pos_project.filters import UtcIsoDateTimeFromToRangeFilter
+from pos_project.filters import StrictOrderingFilter, UtcIsoDateTimeFromToRangeFilter
 from sales.models import Sale, SaleStatus, SaleType
 
 
@@ -58,7 +57,7 @@ class SaleFilter(django_filters.FilterSet):
         )
 
 
-class SaleOrderingFilter(OrderingFilter):
+class SaleOrderingFilter(StrictOrderingFilter):
     """`?ordering=` over a whitelist; the id breaks ties so pages never repeat or skip."""
 
     def get_ordering(self, request, queryset, view):

@@ -11,6 +11,7 @@ from pos_project.actors import display_name
 from pos_project.models import Storefront
 from pos_project.serializers import ReadModelSerializer
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
+from sales.receipts import receipt_link_url
 from sales.services import MAX_QUANTITY
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -49,6 +50,14 @@ class BusinessStorefrontField(serializers.PrimaryKeyRelatedField):
 class SaleCreateSerializer(StrictSerializer):
     storefront = BusinessStorefrontField(help_text="A storefront of your business.")
     type = serializers.ChoiceField(choices=SaleType.choices, default=SaleType.RETAIL)
+    status = serializers.ChoiceField(
+        choices=[(SaleStatus.DRAFT, SaleStatus.DRAFT.label)],
+        required=False,
+        help_text="Optional: a sale is born a DRAFT; any other status is refused.",
+        error_messages={
+            "invalid_choice": ("A sale starts as a DRAFT; complete or cancel it once it is open.")
+        },
+    )
     customer = serializers.UUIDField(
         required=False, allow_null=True, help_text="Empty for a walk-in customer."
     )
@@ -149,6 +158,12 @@ class SaleSerializer(ReadModelSerializer):
     storefront_name = serializers.CharField(source="storefront.name", read_only=True)
     created_by_name = serializers.SerializerMethodField()
     currency = serializers.CharField(source="business.currency_code", read_only=True)
+    receipt_url = serializers.SerializerMethodField(
+        help_text=(
+            "Opens the printable receipt without a token (for window.open): a signed link to "
+            "this receipt only, valid for 24 hours by default. Null for a draft."
+        )
+    )
 
     class Meta:
         model = Sale
@@ -178,11 +193,15 @@ class SaleSerializer(ReadModelSerializer):
             "completed_at",
             "cancelled_at",
             "cancel_reason",
+            "receipt_url",
         ]
         read_only_fields = fields
 
     def get_created_by_name(self, sale) -> str:
         return display_name(sale.created_by)
+
+    def get_receipt_url(self, sale) -> str | None:
+        return receipt_link_url(sale, self.context.get("request"))
 
 
 class SaleDetailSerializer(SaleSerializer):

@@ -1,8 +1,13 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from sales.api.receipt_links import receipt_by_link
 from sales.api.views import SaleViewSet
 
 router = SimpleRouter()
 router.register("sales", SaleViewSet, basename="sale")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("receipts/<str:token>/", receipt_by_link, name="sale-receipt-link"),
+    *router.urls,
+]

@@ -149,7 +149,10 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     def _detail(self, sale: Sale, *, status_code=status.HTTP_200_OK) -> Response:
         """The sale as a service left it (its joined rows loaded), with its lines."""
-        return Response(SaleDetailSerializer(_with_lines(sale)).data, status=status_code)
+        return Response(self._shown(_with_lines(sale)), status=status_code)
+
+    def _shown(self, sale: Sale) -> dict:
+        return SaleDetailSerializer(sale, context={"request": self.request}).data
 
     def _valid(self, serializer_class, **context):
         serializer = serializer_class(
@@ -170,22 +173,35 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="List sales",
+        description=(
+            "The business's sales, newest first unless `ordering` says otherwise; filter by "
+            "status, type, customer, storefront, dates, receipt number or a search."
+        ),
         responses={200: SaleSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(SaleSerializer(page, many=True).data)
+        context = {"request": request}
+        return self.get_paginated_response(SaleSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary="One sale, with its items and payments",
+        description=(
+            "Its lines, payments and totals. `receipt_url` opens the printable receipt "
+            "without a token once the sale is completed."
+        ),
         responses={200: SaleDetailSerializer, **READ_ERRORS},
     )
     def retrieve(self, request, pk=None):
-        return Response(SaleDetailSerializer(self.get_object()).data)
+        return Response(self._shown(self.get_object()))
 
     @extend_schema(
         summary="Open a DRAFT sale",
+        description=(
+            "A sale is born a DRAFT at one of your storefronts, for a walk-in customer or a "
+            "customer of your business. `status` may be sent as `DRAFT`; any other is a 400."
+        ),
         request=SaleCreateSerializer,
         responses={201: SaleDetailSerializer, **WRITE_ERRORS},
     )
@@ -203,6 +219,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Change a DRAFT's type (re-prices every line) or notes",
+        description="Only a DRAFT changes; any other field is refused (400).",
         request=SaleUpdateSerializer,
         responses={200: SaleDetailSerializer, **WRITE_ERRORS},
     )
@@ -216,6 +233,10 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Add a medicine to a DRAFT (the same medicine again adds to its line)",
+        description=(
+            "The unit price comes from the catalogue for the sale's type; the answer is the "
+            "whole sale with its new totals."
+        ),
         request=SaleItemAddSerializer,
         responses={201: SaleDetailSerializer, **WRITE_ERRORS},
     )
@@ -234,6 +255,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["PATCH"],
         summary="Change a DRAFT line's quantity or discount",
+        description="The answer is the whole sale with its new totals.",
         parameters=[ITEM_PARAMETER],
         request=SaleItemUpdateSerializer,
         responses={200: SaleDetailSerializer, **WRITE_ERRORS},
@@ -241,6 +263,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["DELETE"],
         summary="Remove a line from a DRAFT",
+        description="The answer is the whole sale with its new totals.",
         parameters=[ITEM_PARAMETER],
         request=None,
         responses={200: SaleDetailSerializer, **WRITE_ERRORS},
@@ -268,8 +291,9 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Assign a customer to a DRAFT sale",
         description=(
-            "Seed 004: DRAFT only; the customer must belong to the sale's business. Audited "
-            "as `sale.customer_updated`."
+            "DRAFT only; the customer must belong to the sale's business. POST and PATCH do "
+            "the same. Audited as `sale.customer_updated`, which a cashier can read back "
+            "with `GET /sales/api/audit-logs/?sale=<id>`."
         ),
         request=UpdateCustomerSerializer,
         responses={200: UpdateCustomerResponseSerializer, **WRITE_ERRORS},
@@ -287,7 +311,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
                 "message": f"Customer updated successfully to {change.new_customer}",
                 "previous_customer": change.previous_customer,
                 "new_customer": change.new_customer,
-                "sale": SaleDetailSerializer(_with_lines(change.sale)).data,
+                "sale": self._shown(_with_lines(change.sale)),
             }
         )
 
@@ -320,6 +344,11 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Cancel a DRAFT, or reverse a COMPLETED sale (managers, with a reason)",
+        description=(
+            "Cancelling a COMPLETED sale returns its stock, reverses what it charged to the "
+            "customer's account and keeps its receipt, marked cancelled. Send an "
+            "`Idempotency-Key` so a retry never cancels twice."
+        ),
         request=SaleCancelSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: SaleDetailSerializer, **MONEY_ERRORS},
@@ -336,13 +365,19 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="The receipt of a completed sale, as JSON or a printable page",
+        description=(
+            "JSON for a till that lays the receipt out itself, or `?format=html` for the "
+            "printable 80 mm page. Errors are JSON either way. A browser that opens the page "
+            "with window.open (no token) uses the sale's `receipt_url` instead."
+        ),
         parameters=[FORMAT_PARAMETER],
         responses={
             (200, "application/json"): ReceiptSerializer,
             (200, "text/html"): OpenApiResponse(
                 OpenApiTypes.STR, description="Printable page, 80 mm wide."
             ),
-            **WRITE_ERRORS,
+            # Errors are JSON whatever format was asked for (see finalize_response).
+            **error_responses(400, 401, 403, 404, media_type="application/json"),
         },
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ReceiptHTMLRenderer])

@@ -80,6 +80,36 @@ def test_a_cashier_may_not_read_the_trail(cashier_client, business):
     assert_error(cashier_client.get(detail(entry)), 403, "Permission denied")
 
 
+def test_a_cashier_reads_the_history_of_one_sale_at_the_till(cashier_client, business, sale):
+    changed = record(business, event_type="sale.customer_updated", sale=sale)
+    completed = record(business, event_type="sale.completed", sale=sale)
+    record(business, event_type="sale.completed")
+    record(business)
+
+    everything = cashier_client.get(LIST, {"sale": str(sale.id)})
+    assert ids(everything) == [str(completed.id), str(changed.id)]
+    one_kind = cashier_client.get(
+        LIST, {"sale": str(sale.id), "event_type": "sale.customer_updated"}
+    )
+    assert ids(one_kind) == [str(changed.id)]
+
+
+def test_a_cashier_reads_nothing_of_another_business_sale(
+    cashier_client, other_business, other_storefront, other_manager
+):
+    theirs = Sale.objects.create(
+        business=other_business, storefront=other_storefront, created_by=other_manager
+    )
+    record(other_business, sale=theirs)
+    assert ids(cashier_client.get(LIST, {"sale": str(theirs.id)})) == []
+
+
+@pytest.mark.parametrize("query", [{}, {"sale": ""}, {"event_type": "sale."}, {"customer": "x"}])
+def test_beyond_one_sale_the_trail_stays_managers_only(cashier_client, business, query):
+    record(business)
+    assert_error(cashier_client.get(LIST, query), 403, "Permission denied")
+
+
 def test_another_business_sees_none_of_it(other_client, business, other_business):
     entry = record(business)
     own = record(other_business)

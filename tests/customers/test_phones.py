@@ -6,7 +6,7 @@ from customers.phones import (
     InvalidPhoneNumber,
     is_phone_query,
     normalise_phone,
-    phone_search_pattern,
+    phone_search_patterns,
 )
 
 
@@ -73,25 +73,28 @@ def test_what_cannot_be_a_phone_number_is_refused_with_a_message(raw):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("0612", ("+212612", True)),  # trunk prefix: the start of a national number
-        ("06 12 34", ("+21261234", True)),
-        ("+212 61", ("+21261", True)),
-        ("00212 61", ("+21261", True)),
-        ("612 34", ("61234", False)),  # could be anywhere in the number
-        ("345678", ("345678", False)),
+        # Trunk prefix: the start of a national number, or 4+ digits anywhere.
+        ("0612", [("+212612", True), ("0612", False)]),
+        ("061", [("+21261", True)]),
+        ("06 12 34", [("+21261234", True), ("061234", False)]),
+        ("02235", [("+2122235", True), ("02235", False)]),
+        ("+212 61", [("+21261", True)]),
+        ("00212 61", [("+21261", True), ("0021261", False)]),
+        ("612 34", [("61234", False)]),  # could be anywhere in the number
+        ("345678", [("345678", False)]),
     ],
 )
-def test_a_typed_fragment_becomes_a_pattern_over_e164(query, expected):
-    assert phone_search_pattern(query, region="MA") == expected
+def test_a_typed_fragment_becomes_patterns_over_e164(query, expected):
+    assert phone_search_patterns(query, region="MA") == expected
 
 
 def test_a_fragment_follows_the_region_trunk_prefix():
-    assert phone_search_pattern("0612", region="FR") == ("+33612", True)
+    assert phone_search_patterns("0612", region="FR") == [("+33612", True), ("0612", False)]
     # The US has no trunk 0: the digits could be anywhere.
-    assert phone_search_pattern("0612", region="US") == ("0612", False)
+    assert phone_search_patterns("0612", region="US") == [("0612", False)]
 
 
 @pytest.mark.parametrize("query", ["Fatima", "Client 12", "", "  ", "+", "()"])
 def test_text_with_letters_or_without_digits_is_not_a_phone_query(query):
     assert not is_phone_query(query)
-    assert phone_search_pattern(query, region="MA") is None
+    assert phone_search_patterns(query, region="MA") == []

@@ -305,8 +305,6 @@ def test_a_deduction_beyond_the_credit_held_is_refused(customer, manager_actor, 
 @pytest.mark.parametrize(
     ("changes", "code"),
     [
-        ({"reason": ""}, "reason_required"),
-        ({"reason": "   "}, "reason_required"),
         ({"type": "gift"}, "adjustment_type_invalid"),
         ({"amount": "0"}, "amount_not_positive"),
         ({"amount": "2.999"}, "amount_too_precise"),

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from pos_project.wsgi import application
 from tests.conftest import client_for
 
+pytestmark = pytest.mark.fuzz
+
 
 @pytest.fixture
 def api_schema(db):

@@ -38,6 +38,30 @@ def test_cashier_opens_a_walk_in_draft(cashier_client, storefront, cashier):
     assert Sale.objects.get(pk=body["id"]).created_by == cashier
 
 
+def test_a_sale_opened_as_the_till_writes_it_with_status_draft_is_accepted(
+    cashier_client, storefront
+):
+    response = cashier_client.post(
+        LIST_URL, {"storefront": str(storefront.pk), "type": "RETAIL", "status": "DRAFT"}
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "DRAFT"
+
+
+@pytest.mark.parametrize("status", ["COMPLETED", "CANCELLED", "draft", ""])
+def test_a_sale_opened_with_another_status_is_told_it_starts_as_a_draft(
+    cashier_client, storefront, status
+):
+    response = cashier_client.post(
+        LIST_URL, {"storefront": str(storefront.pk), "status": status}, format="json"
+    )
+
+    body = assert_error(response, 400, "Invalid input")
+    assert "starts as a DRAFT" in body["fields"]["status"][0]
+    assert not Sale.objects.exists()
+
+
 def test_draft_may_start_with_a_customer_and_notes(cashier_client, storefront, customer):
     response = cashier_client.post(
         LIST_URL,

@@ -1,0 +1,44 @@
+"""The printable receipt behind a sale's signed `receipt_url`, opened without a token.
+
+A browser till prints with `window.open(receipt_url)`, which sends no Authorization
+header: the signature in the link is the right to see that one receipt. A tampered link,
+one naming no receipt, or an expired one is a plain page that shows nothing of any sale.
+"""
+
+from django.core import signing
+from django.http import HttpResponse
+from django.utils.html import escape
+from django.views.decorators.http import require_GET
+
+from sales.receipts import ReceiptLinkExpired, receipt_from_link, receipt_html
+
+
+def refusal_page(status: int, title: str, message: str) -> HttpResponse:
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
+    )
+    return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
+
+
+@require_GET
+def receipt_by_link(request, token: str) -> HttpResponse:
+    try:
+        sale = receipt_from_link(token)
+    except ReceiptLinkExpired:
+        return refusal_page(
+            410,
+            "This receipt link has expired",
+            "Open the receipt again from the till: the sale gives a fresh link each time.",
+        )
+    except signing.BadSignature:
+        return refusal_page(
+            404,
+            "This receipt link is not valid",
+            "Check that the whole link was copied, or open the receipt again from the till.",
+        )
+    response = HttpResponse(receipt_html(sale), content_type="text/html; charset=utf-8")
+    # Anyone holding the link may read it: keep it out of shared caches and referrers.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,68 @@
+"""What every paginated list answers, read from the schema so that a new list is covered.
+
+A malformed `page`, `page_size` or `ordering` is a 400 naming the parameter; a page past
+the end is a 404; every ordering the schema declares works.
+"""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from tests.contracts import assert_error
+from tests.factories.customers import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def paginated_lists():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if get is None:
+            continue
+        parameters = {p["name"]: p for p in get.get("parameters", []) if p["in"] == "query"}
+        if "page_size" in parameters:
+            yield path, parameters
+
+
+LISTS = sorted(paginated_lists(), key=lambda pair: pair[0])
+
+
+@pytest.fixture
+def url_of(business):
+    customer = CustomerFactory(business=business)
+
+    def url(path):
+        return path.replace("{id}", str(customer.pk))
+
+    return url
+
+
+@pytest.mark.parametrize(("path", "parameters"), LISTS, ids=[path for path, _ in LISTS])
+def test_every_paginated_list_refuses_malformed_paging(manager_client, url_of, path, parameters):
+    url = url_of(path)
+    assert manager_client.get(url).status_code == 200
+    for value in ("0", "-1", "abc", "1.5", ""):
+        body = assert_error(manager_client.get(url, {"page_size": value}), 400)
+        assert "page_size" in body["fields"], (path, value)
+    if "page" in parameters:
+        for value in ("0", "-3", "abc", "²"):
+            body = assert_error(manager_client.get(url, {"page": value}), 400)
+            assert "page" in body["fields"], (path, value)
+        assert_error(manager_client.get(url, {"page": "999"}), 404)
+        assert_error(manager_client.get(url, {"page": "9" * 5000}), 404)
+
+
+ORDERED = [(path, parameters) for path, parameters in LISTS if "ordering" in parameters]
+
+
+@pytest.mark.parametrize(("path", "parameters"), ORDERED, ids=[path for path, _ in ORDERED])
+def test_every_declared_ordering_works_and_no_other(manager_client, url_of, path, parameters):
+    url = url_of(path)
+    allowed = parameters["ordering"]["schema"]["enum"]
+    assert allowed and all(f"-{term}" in allowed for term in allowed if term[0] != "-")
+    for term in allowed:
+        assert manager_client.get(url, {"ordering": term}).status_code == 200, (path, term)
+    body = assert_error(manager_client.get(url, {"ordering": "id,-nonsense"}), 400)
+    message = body["fields"]["ordering"][0]
+    assert "-nonsense" in message
+    assert all(term in message for term in allowed)

@@ -40,7 +40,7 @@ from customers.models import (
 from customers.receivables_summary import receivables_summary_move
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
-from pos_project.money import MAX_DIGITS, ZERO, quantize
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_within_limit, quantize
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -71,6 +71,9 @@ def ledger_post(
 ) -> CustomerLedgerEntry:
     """Append one entry to a locked customer's statement and move their balance with it."""
     _require_transaction()
+    amount_within_limit(
+        customer.outstanding_balance + amount, field="amount", what="The customer's balance"
+    )
     last = customer.ledger_entries.aggregate(last=Max("sequence"))["last"] or 0
     customer.outstanding_balance += amount
     entry = CustomerLedgerEntry.objects.create(
@@ -255,7 +258,11 @@ def receivable_reverse_sale(
 def customer_record_purchase(*, customer: Customer, sale) -> None:
     """Add a completed sale to the locked customer's purchase statistics."""
     _require_transaction()
-    customer.total_purchases += sale.total_amount
+    customer.total_purchases = amount_within_limit(
+        customer.total_purchases + sale.total_amount,
+        field="payments",
+        what="The customer's total purchases",
+    )
     customer.sales_count += 1
     if customer.last_purchase_date is None or sale.completed_at > customer.last_purchase_date:
         customer.last_purchase_date = sale.completed_at
@@ -279,10 +286,6 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
-
-
-# Amounts fit `money_field`: MAX_DIGITS digits, two of them after the point.
-LARGEST_AMOUNT = Decimal(10) ** (MAX_DIGITS - 2) - Decimal("0.01")
 
 
 class AdjustmentType:

@@ -109,8 +109,16 @@ DATABASES = {
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not IS_POSTGRES:
-    # SQLite serialises writers; waiting briefly beats failing a till with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite serialises writers. A transaction that starts reading and only later writes
+    # cannot wait for another writer (SQLite answers "database is locked" at once), so every
+    # transaction takes the write lock when it opens; a second till then waits its turn, up
+    # to the busy timeout in seconds, and gets the same answer it would get on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

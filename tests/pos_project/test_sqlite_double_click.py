@@ -1,0 +1,33 @@
+"""The embedded database under a double click: on SQLite, two tills sending the same
+money-moving request at once get one success and one refusal, never a server error."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+# Both succeed: the second adds to the same line. Every other endpoint moves money once.
+BOTH_SUCCEED = {"items"}
+
+
+def test_attack_double_click_on_sqlite_is_never_a_500(tmp_path):
+    """Run in its own process on a file-based database: the suite's own is in memory."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.pos_project.sqlite_double_click", str(tmp_path / "pos.db")],
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    statuses = json.loads(result.stdout)
+
+    assert set(statuses) == {"items", "complete", "cancel", "record_payment", "adjust_credit"}
+    for endpoint, pair in statuses.items():
+        assert 500 not in pair, (endpoint, pair, result.stderr[-2000:])
+        if endpoint in BOTH_SUCCEED:
+            assert all(status < 300 for status in pair), (endpoint, pair)
+        else:
+            assert sorted(status // 100 for status in pair) == [2, 4], (endpoint, pair)

@@ -1,10 +1,13 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.db import transaction
 
 from pos_project.actors import Actor
-from pos_project.admin_scoping import adopt_created_row
+from pos_project.admin_scoping import BackOfficeRights, admin_business, adopt_created_row
+from pos_project.exceptions import DomainError
+from pos_project.lockouts import lockouts_lift, lockouts_visible_to
 from pos_project.models import Business, StaffMember, Storefront
 from pos_project.services import (
     business_update,
@@ -130,3 +133,44 @@ class StaffMemberAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for staff in queryset.select_related("user", "business"):
                 staff_remove(staff=staff, actor=actor)
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(BackOfficeRights, admin.ModelAdmin):
+    """Failed back-office logins of the business's staff, by username and address.
+
+    A pair at the failure limit is locked out; lifting it clears its count (audited).
+    """
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["lift_lockouts"]
+
+    def get_queryset(self, request):
+        return lockouts_visible_to(super().get_queryset(request), admin_business(request))
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Lifting is the audited way to remove a count; see the action.
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Lift the selected lock-outs")
+    def lift_lockouts(self, request, queryset):
+        try:
+            lifted = lockouts_lift(attempts=queryset, actor=Actor.from_request(request))
+        except DomainError as error:
+            self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+            return
+        self.message_user(request, f"Lifted {lifted} lock-out(s).", level=messages.SUCCESS)

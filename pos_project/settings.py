@@ -5,6 +5,7 @@ see the README. Without `DEBUG=1` the process refuses to start without a real se
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "pos_project",
     "audit",
     "customers",
@@ -76,7 +78,36 @@ MIDDLEWARE = [
     "pos_project.middleware.BusinessTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out admin login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address pair before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login lock-outs (django-axes). The API's token endpoint has its own throttles.
+AXES_ONLY_ADMIN_SITE = True
+# Nor counts the API's failed logins: they are throttled there (pos_project.throttles).
+AXES_WHITELIST_CALLABLE = "pos_project.lockouts.outside_the_admin"
+# Lock-outs are logged one line each; no start-up banner in every command's output.
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# One username from one address: a guesser locks only itself out, not the account's owner.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Minutes until a lock-out lifts by itself; 0 keeps it until a manager or axes_reset lifts it.
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "60")))
+    if int(os.environ.get("AXES_COOLOFF_MINUTES", "60"))
+    else None
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "pos_project.actors.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/login_locked_out.html"
+# Lock-outs are listed, scoped to the manager's business, by pos_project.admin instead.
+AXES_ENABLE_ADMIN = False
 
 # The largest request body accepted, in bytes: the POS sends small JSON documents.
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(1024 * 1024)))

@@ -349,6 +349,12 @@ def _allocation_rows(allocations) -> list[dict]:
     ]
 
 
+def _may_take_deposits(actor: Actor, customer: Customer) -> bool:
+    """Holding a customer's money as credit is for managers, and for cashiers when the
+    owner has allowed it."""
+    return actor.is_manager or customer.business.cashiers_take_deposits
+
+
 def customer_record_payment(
     *,
     customer: Customer,
@@ -379,6 +385,16 @@ def customer_record_payment(
         customer = customer_lock(customer=customer)
         balance_before = customer.outstanding_balance
         owed = max(balance_before, ZERO)
+        if amount > owed and allow_overpayment and not _may_take_deposits(actor, customer):
+            raise _invalid(
+                "allow_overpayment",
+                "Deposits need a manager",
+                f"The customer owes {owed}. A cashier may record at most that; holding the "
+                "extra as credit is a manager's decision, unless the owner lets cashiers take "
+                "deposits.",
+                code="deposit_not_allowed",
+                outstanding_balance=str(owed),
+            )
         if amount > owed and not allow_overpayment:
             raise _invalid(
                 "type",

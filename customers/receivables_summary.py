@@ -87,11 +87,10 @@ def _add(model, key: dict, **amounts) -> None:
     changes = {name: F(name) + value for name, value in amounts.items()}
     within = Q()
     for name, value in amounts.items():
-        if isinstance(value, Decimal) and value:
-            bound = (
-                {"lte": LARGEST_AMOUNT - value} if value > 0 else {"gte": -LARGEST_AMOUNT - value}
-            )
-            within &= Q(**{f"{name}__{lookup}": limit for lookup, limit in bound.items()})
+        if isinstance(value, Decimal) and value > 0:
+            within &= Q(**{f"{name}__lte": LARGEST_AMOUNT - value})
+        elif isinstance(value, Decimal) and value < 0:
+            within &= Q(**{f"{name}__gte": -LARGEST_AMOUNT - value})
     rows = model.objects.filter(**key)
     if rows.filter(within).update(**changes):
         return

@@ -21,10 +21,10 @@ def quantize(value) -> Decimal:
 
 def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> DomainError:
     """The 400 for a sum past `LARGEST_AMOUNT`, naming the limit."""
-    comes_to = f"would come to {quantize(value)}" if value is not None else "would grow"
+    comes_to = f"would come to {quantize(value)}, beyond" if value is not None else "would exceed"
     message = (
-        f"{what} {comes_to}, beyond the largest amount this system keeps "
-        f"({LARGEST_AMOUNT}). Send a smaller amount."
+        f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
+        "Send a smaller amount."
     )
     return DomainError(
         "Amount too large",

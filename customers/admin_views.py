@@ -27,7 +27,6 @@ from customers.api.serializers import CustomerStatsQuerySerializer
 from customers.models import Customer, DebtPaymentMethod
 from customers.profile import SECTION_ROWS, customer_profile
 from customers.receivables import (
-    LARGEST_AMOUNT,
     AdjustmentType,
     customer_adjust_credit,
     customer_record_payment,
@@ -45,7 +44,7 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
-from pos_project.money import format_money
+from pos_project.money import LARGEST_AMOUNT, format_money
 from pos_project.pagination import CountedPaginator
 
 # The dashboard counts a customer as active over the same window as the stats endpoint.

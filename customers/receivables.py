@@ -40,7 +40,7 @@ from customers.models import (
 from customers.receivables_summary import receivables_summary_move
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
-from pos_project.money import MAX_DIGITS, ZERO, quantize
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_within_limit, quantize
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -71,6 +71,9 @@ def ledger_post(
 ) -> CustomerLedgerEntry:
     """Append one entry to a locked customer's statement and move their balance with it."""
     _require_transaction()
+    amount_within_limit(
+        customer.outstanding_balance + amount, field="amount", what="The customer's balance"
+    )
     last = customer.ledger_entries.aggregate(last=Max("sequence"))["last"] or 0
     customer.outstanding_balance += amount
     entry = CustomerLedgerEntry.objects.create(
@@ -255,7 +258,11 @@ def receivable_reverse_sale(
 def customer_record_purchase(*, customer: Customer, sale) -> None:
     """Add a completed sale to the locked customer's purchase statistics."""
     _require_transaction()
-    customer.total_purchases += sale.total_amount
+    customer.total_purchases = amount_within_limit(
+        customer.total_purchases + sale.total_amount,
+        field="payments",
+        what="The customer's total purchases",
+    )
     customer.sales_count += 1
     if customer.last_purchase_date is None or sale.completed_at > customer.last_purchase_date:
         customer.last_purchase_date = sale.completed_at
@@ -279,10 +286,6 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
-
-
-# Amounts fit `money_field`: MAX_DIGITS digits, two of them after the point.
-LARGEST_AMOUNT = Decimal(10) ** (MAX_DIGITS - 2) - Decimal("0.01")
 
 
 class AdjustmentType:
@@ -346,6 +349,12 @@ def _allocation_rows(allocations) -> list[dict]:
     ]
 
 
+def _may_take_deposits(actor: Actor, customer: Customer) -> bool:
+    """Holding a customer's money as credit is for managers, and for cashiers when the
+    owner has allowed it."""
+    return actor.is_manager or customer.business.cashiers_take_deposits
+
+
 def customer_record_payment(
     *,
     customer: Customer,
@@ -376,6 +385,16 @@ def customer_record_payment(
         customer = customer_lock(customer=customer)
         balance_before = customer.outstanding_balance
         owed = max(balance_before, ZERO)
+        if amount > owed and allow_overpayment and not _may_take_deposits(actor, customer):
+            raise _invalid(
+                "allow_overpayment",
+                "Deposits need a manager",
+                f"The customer owes {owed}. A cashier may record at most that; holding the "
+                "extra as credit is a manager's decision, unless the owner lets cashiers take "
+                "deposits.",
+                code="deposit_not_allowed",
+                outstanding_balance=str(owed),
+            )
         if amount > owed and not allow_overpayment:
             raise _invalid(
                 "type",

@@ -31,7 +31,7 @@ from customers.models import (
     ReceivablesSummary,
 )
 from pos_project.models import Business
-from pos_project.money import ZERO, quantize
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, quantize
 from sales.models import Sale, SaleStatus
 
 SLOT_SECONDS = DUE_SLOT_MINUTES * 60
@@ -81,12 +81,22 @@ def _add(model, key: dict, **amounts) -> None:
     A row's first change creates it at zero first (`ON CONFLICT DO NOTHING`, so whichever
     writer gets there first wins and the other simply adds to it). Every later change is a
     plain UPDATE, which takes the row lock like any other, in the ORM on either database.
+    The UPDATE only matches while every money sum stays within its column, so a sum that
+    would overflow changes nothing and is refused with a 400 naming the limit.
     """
     changes = {name: F(name) + value for name, value in amounts.items()}
+    within = Q()
+    for name, value in amounts.items():
+        if isinstance(value, Decimal) and value > 0:
+            within &= Q(**{f"{name}__lte": LARGEST_AMOUNT - value})
+        elif isinstance(value, Decimal) and value < 0:
+            within &= Q(**{f"{name}__gte": -LARGEST_AMOUNT - value})
     rows = model.objects.filter(**key)
-    if not rows.update(**changes):
-        model.objects.bulk_create([model(**key)], ignore_conflicts=True)
-        rows.update(**changes)
+    if rows.filter(within).update(**changes):
+        return
+    model.objects.bulk_create([model(**key)], ignore_conflicts=True)
+    if not rows.filter(within).update(**changes):
+        raise amount_too_large(field="amount", what="The business's total receivables")
 
 
 def receivables_summary_move(

@@ -39,6 +39,14 @@ class Actor:
         return getattr(self.user, "staff_member", None) if self.user else None
 
     @property
+    def is_owner(self) -> bool:
+        """Commands run on the server, and superusers, carry the owner's rights too."""
+        if self.user is None or self.user.is_superuser:
+            return True
+        staff = self.staff
+        return bool(staff and staff.is_owner)
+
+    @property
     def is_manager(self) -> bool:
         """Commands run on the server, and superusers (platform administrators), carry
         manager rights."""

@@ -1,11 +1,20 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.db import transaction
 
 from pos_project.actors import Actor
-from pos_project.admin_scoping import adopt_created_row
+from pos_project.admin_scoping import (
+    BackOfficeRights,
+    admin_business,
+    adopt_created_row,
+    is_back_office_user,
+)
+from pos_project.exceptions import DomainError
+from pos_project.lockouts import lockouts_lift, lockouts_visible_to
 from pos_project.models import Business, StaffMember, Storefront
+from pos_project.permissions import staff_of
 from pos_project.services import (
     business_update,
     staff_change_role,
@@ -44,11 +53,44 @@ class StorefrontInline(admin.TabularInline):
         return False
 
 
+def _is_owner(request) -> bool:
+    """An owner (or a superuser) in the back office: the business's settings are theirs."""
+    if not is_back_office_user(request):
+        return False
+    staff = staff_of(request.user)
+    return request.user.is_superuser or bool(staff and staff.is_owner)
+
+
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ["name", "currency_code", "default_region", "time_zone", "created_at"]
+    """The business's settings: its owner changes them (audited); managers do not see them."""
+
+    list_display = [
+        "name",
+        "currency_code",
+        "default_region",
+        "time_zone",
+        "cashiers_take_deposits",
+        "created_at",
+    ]
     search_fields = ["name"]
     inlines = [StorefrontInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        business = admin_business(request)
+        return queryset.filter(pk=business.pk) if business else queryset.none()
+
+    def has_module_permission(self, request):
+        return _is_owner(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_owner(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_owner(request)
 
     def has_add_permission(self, request):
         # `manage.py create_business` onboards a business with its owner and first storefront
@@ -130,3 +172,44 @@ class StaffMemberAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for staff in queryset.select_related("user", "business"):
                 staff_remove(staff=staff, actor=actor)
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(BackOfficeRights, admin.ModelAdmin):
+    """Failed back-office logins of the business's staff, by username and address.
+
+    A pair at the failure limit is locked out; lifting it clears its count (audited).
+    """
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["lift_lockouts"]
+
+    def get_queryset(self, request):
+        return lockouts_visible_to(super().get_queryset(request), admin_business(request))
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Lifting is the audited way to remove a count; see the action.
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Lift the selected lock-outs")
+    def lift_lockouts(self, request, queryset):
+        try:
+            lifted = lockouts_lift(attempts=queryset, actor=Actor.from_request(request))
+        except DomainError as error:
+            self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+            return
+        self.message_user(request, f"Lifted {lifted} lock-out(s).", level=messages.SUCCESS)

@@ -8,6 +8,8 @@ details, so no view builds an error dict by hand.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -61,6 +63,18 @@ class NotFound(DomainError):
         )
 
 
+class RequestBodyTooLarge(RequestDataTooBig):
+    """A body grew past the configured limit while it was read.
+
+    A `RequestDataTooBig`, so that Django answers a page outside the API with a 400; the
+    API's handler answers 413.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__(f"Request body over {limit} bytes.")
+        self.limit = limit
+
+
 # What the client should do about each of DRF's own errors.
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: (
@@ -105,9 +119,31 @@ def error_body(error: str, message: str, **details) -> dict:
     return {"error": error, **details, "message": message}
 
 
+def body_too_large(limit: int) -> dict:
+    return error_body(
+        "Request body too large",
+        f"Send at most {limit} bytes in one request.",
+        limit_bytes=limit,
+    )
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(exc.body(), status=exc.status_code)
+    if isinstance(exc, RequestBodyTooLarge):
+        return Response(body_too_large(exc.limit), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, DataError):
+        # Input the validation let through but the database cannot store (a value past a
+        # column's size). The statement failed, so nothing was written.
+        logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
+        return Response(
+            error_body(
+                "Value out of range",
+                "A value in the request is too large for this system to store. Send smaller "
+                "amounts or quantities.",
+            ),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

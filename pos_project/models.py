@@ -45,6 +45,13 @@ class Business(models.Model):
     time_zone = models.CharField(
         max_length=64, default="Africa/Casablanca", validators=[validate_time_zone]
     )
+    cashiers_take_deposits = models.BooleanField(
+        default=False,
+        help_text=(
+            "Cashiers may take a payment above what a customer owes and hold the extra as "
+            "credit. Off: only managers and the owner may."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +111,10 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()}, {self.business})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
 
     @property
     def is_manager(self) -> bool:

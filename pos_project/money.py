@@ -4,13 +4,46 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
+from pos_project.exceptions import DomainError
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_DIGITS = 14
+# The largest amount a money column holds: MAX_DIGITS digits, two of them after the point.
+LARGEST_AMOUNT = Decimal(10) ** (MAX_DIGITS - 2) - CENT
+# Digits of a sum over many rows (a report's totals): a million rows at the largest amount.
+SUM_MAX_DIGITS = MAX_DIGITS + 6
 
 
 def quantize(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> DomainError:
+    """The 400 for a sum past `LARGEST_AMOUNT`, naming the limit."""
+    comes_to = f"would come to {quantize(value)}, beyond" if value is not None else "would exceed"
+    message = (
+        f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
+        "Send a smaller amount."
+    )
+    return DomainError(
+        "Amount too large",
+        message,
+        code="amount_too_large",
+        fields={field: [message]},
+        limit=str(LARGEST_AMOUNT),
+    )
+
+
+def amount_within_limit(value: Decimal, *, field: str, what: str) -> Decimal:
+    """`value` when a money column can hold it; otherwise a 400 naming the limit.
+
+    Every total, balance and summary is checked before it is written, so that no sum of
+    amounts that each passed validation overflows its column.
+    """
+    if abs(value) > LARGEST_AMOUNT:
+        raise amount_too_large(field=field, what=what, value=value)
+    return value
 
 
 def money_field(**kwargs) -> models.DecimalField:

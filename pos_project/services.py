@@ -156,12 +156,25 @@ def _changes(saved, edited, fields: list[str]) -> dict:
     }
 
 
-BUSINESS_EDITABLE_FIELDS = ["name", "currency_code", "default_region", "time_zone"]
+BUSINESS_EDITABLE_FIELDS = [
+    "name",
+    "currency_code",
+    "default_region",
+    "time_zone",
+    "cashiers_take_deposits",
+]
 STOREFRONT_EDITABLE_FIELDS = ["name", "address", "is_active"]
 
 
 def business_update(*, business: Business, actor: Actor) -> Business:
-    """Save the edited `business`, recording what changed."""
+    """Save the edited `business`, recording what changed. The owner's decision alone."""
+    if not actor.is_owner:
+        raise DomainError(
+            "Permission denied",
+            "Only the owner may change the business's settings.",
+            code="owner_required",
+            status_code=403,
+        )
     with transaction.atomic():
         saved = Business.objects.select_for_update().get(pk=business.pk)
         _validated(business)

@@ -7,6 +7,7 @@ A development checkout also has a local `.env` (written by `./scripts/serve`), w
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "pos_project",
     "audit",
     "customers",
@@ -98,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that no other middleware reads an oversized body.
+    "pos_project.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that could answer first: a preflight carries no token.
@@ -109,7 +113,39 @@ MIDDLEWARE = [
     "pos_project.middleware.BusinessTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out admin login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address pair before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login lock-outs (django-axes). The API's token endpoint has its own throttles.
+AXES_ONLY_ADMIN_SITE = True
+# Nor counts the API's failed logins: they are throttled there (pos_project.throttles).
+AXES_WHITELIST_CALLABLE = "pos_project.lockouts.outside_the_admin"
+# Lock-outs are logged one line each; no start-up banner in every command's output.
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# One username from one address: a guesser locks only itself out, not the account's owner.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Minutes until a lock-out lifts by itself; 0 keeps it until a manager or axes_reset lifts it.
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "60")))
+    if int(os.environ.get("AXES_COOLOFF_MINUTES", "60"))
+    else None
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "pos_project.actors.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/login_locked_out.html"
+# Lock-outs are listed, scoped to the manager's business, by pos_project.admin instead.
+AXES_ENABLE_ADMIN = False
+
+# The largest request body accepted, in bytes: the POS sends small JSON documents.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(1024 * 1024)))
 
 ROOT_URLCONF = "pos_project.urls"
 
@@ -139,8 +175,16 @@ DATABASES = {
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not IS_POSTGRES:
-    # SQLite serialises writers; waiting briefly beats failing a till with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite serialises writers. A transaction that starts reading and only later writes
+    # cannot wait for another writer (SQLite answers "database is locked" at once), so every
+    # transaction takes the write lock when it opens; a second till then waits its turn, up
+    # to the busy timeout in seconds, and gets the same answer it would get on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
     # Covering indexes (INCLUDE columns) serve PostgreSQL's reports; SQLite builds the same
     # index without them, which changes no result, so its warning is noise on every migrate.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -172,7 +216,17 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every worker process: login throttle counts must not be per process.
+# The database cache's table is created by a migration, so `migrate` alone sets it up.
+CACHE_TABLE = "pos_cache"
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    )
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pos_project.permissions.IsStaffMember"],
     # The POS speaks JSON; form encodings would only widen what malformed input can look like.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pos_project.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "pos_project.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -190,7 +244,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "pos_project.schema.PosAutoSchema",
     "EXCEPTION_HANDLER": "pos_project.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        # Per client address.
+        "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
+        # Per username tried, from any number of addresses.
+        "login_username": os.environ.get("LOGIN_USERNAME_THROTTLE_RATE", "20/hour"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

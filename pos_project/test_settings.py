@@ -7,7 +7,7 @@ os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-that-protects-nothing-0123456789")
 
 from pos_project.settings import *  # noqa: F403
-from pos_project.settings import STORAGES
+from pos_project.settings import CACHES, STORAGES
 
 # Hashing passwords slowly is a defence in production and pure waste in a test run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,4 +16,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False
+
+# What a server uses, for the tests that prove the shared login throttle counts.
+SHARED_CACHES = CACHES
+# Every test starts with no throttle counts. Clearing the database cache would need the
+# database in every test, even those that never touch it, and a transactional test's flush
+# leaves the cache table alone; so the suite counts in memory and only the throttle tests
+# (tests/pos_project/test_login_throttle.py) count in the database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -42,7 +42,7 @@ from medicine.services import stock_decrement_for_sale, stock_restore_for_sale
 from pos_project.actors import Actor
 from pos_project.exceptions import Conflict, DomainError, NotFound
 from pos_project.models import Business, Storefront
-from pos_project.money import ZERO, quantize
+from pos_project.money import ZERO, amount_within_limit, quantize
 from sales.models import (
     WALK_IN_CUSTOMER,
     Payment,
@@ -167,8 +167,15 @@ def unit_price_for(medicine: Medicine, sale_type: str) -> Decimal:
     return quantize(min(price, medicine.prix_br))
 
 
+def _line_value(unit_price: Decimal, quantity: int) -> Decimal:
+    """Price x quantity, refused when it would not fit the line's money columns."""
+    return amount_within_limit(
+        quantize(unit_price * quantity), field="quantity", what="The line's value"
+    )
+
+
 def _price_line(item: SaleItem) -> None:
-    item.line_total = quantize(item.unit_price * item.quantity - item.discount)
+    item.line_total = quantize(_line_value(item.unit_price, item.quantity) - item.discount)
 
 
 def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
@@ -185,7 +192,9 @@ def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sa
     for line in lines:
         subtotal += line.unit_price * line.quantity
         discount_total += line.discount
-    sale.subtotal = quantize(subtotal)
+    sale.subtotal = amount_within_limit(
+        quantize(subtotal), field="quantity", what="The sale's subtotal"
+    )
     sale.discount_total = quantize(discount_total)
     sale.total_amount = quantize(sale.subtotal - sale.discount_total)
     sale.save(update_fields=["subtotal", "discount_total", "total_amount", "updated_at"])
@@ -338,7 +347,7 @@ def sale_item_add(
                 discount=ZERO,
             )
         new_quantity = _check_quantity(item.quantity + quantity)
-        gross = quantize(item.unit_price * new_quantity)
+        gross = _line_value(item.unit_price, new_quantity)
         added = _check_discount(discount, gross=gross)
         item.quantity = new_quantity
         item.discount = _check_discount(item.discount + added, gross=gross)
@@ -374,7 +383,7 @@ def sale_item_update(
         sale, item = _locked_item(item)
         if quantity is not None:
             item.quantity = quantity
-        gross = quantize(item.unit_price * item.quantity)
+        gross = _line_value(item.unit_price, item.quantity)
         if discount is not None:
             item.discount = _check_discount(discount, gross=gross)
         elif item.discount > gross:
@@ -627,7 +636,11 @@ def _sale_complete(
         total = sale.total_amount
         if not tenders and total > 0:
             raise _invalid("payments", "Send at least one payment.", code="payment_required")
-        paid = quantize(sum((t.amount for t in tenders), ZERO))
+        paid = amount_within_limit(
+            quantize(sum((t.amount for t in tenders), ZERO)),
+            field="payments",
+            what="The payments",
+        )
         non_cash = quantize(
             sum((t.amount for t in tenders if t.method != PaymentMethod.CASH), ZERO)
         )

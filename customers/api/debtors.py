@@ -38,13 +38,14 @@ from customers.reports import (
     report_clock,
 )
 from customers.selectors import customer_search
-from pos_project.money import MAX_DIGITS
+from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
 from pos_project.pagination import KnownCountPagination
 from pos_project.tenancy import business_of
 
 
 def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
+    kwargs.setdefault("max_digits", MAX_DIGITS)
+    return serializers.DecimalField(decimal_places=2, **kwargs)
 
 
 class DebtorSerializer(serializers.Serializer):
@@ -80,11 +81,11 @@ class DebtorTotalsSerializer(serializers.Serializer):
     """Over every customer the filters select, not only the page."""
 
     customers = serializers.IntegerField()
-    amount_owed = _money()
-    owed_0_30 = _money()
-    owed_31_60 = _money()
-    owed_61_90 = _money()
-    owed_over_90 = _money()
+    amount_owed = _money(max_digits=SUM_MAX_DIGITS)
+    owed_0_30 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_31_60 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_61_90 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_over_90 = _money(max_digits=SUM_MAX_DIGITS)
 
 
 @extend_schema_serializer(many=False)

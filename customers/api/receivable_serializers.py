@@ -41,7 +41,8 @@ class RecordPaymentSerializer(StrictSerializer):
         help_text=(
             "A payment above what is owed is refused (400, with `outstanding_balance`) unless "
             "this is true; the extra is then held as credit for the customer's next "
-            "on-account sales."
+            "on-account sales. Managers may; cashiers only when the business lets cashiers "
+            "take deposits (`cashiers_take_deposits` in /api/me/)."
         ),
     )
 

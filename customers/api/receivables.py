@@ -168,7 +168,8 @@ class CustomerReceivablesMixin(CSVFormatMixin):
             "Lowers the outstanding balance and settles the customer's unpaid on-account sales, "
             "oldest first. A payment above what is owed is a 400 with `outstanding_balance` "
             "unless `allow_overpayment` is true; the extra is then held as credit. Cashiers "
-            "may record payments."
+            "may record payments; holding credit is a manager's decision unless the owner "
+            "lets cashiers take deposits (400 `deposit_not_allowed` otherwise)."
         ),
         request=RecordPaymentSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],

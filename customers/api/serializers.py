@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from customers.models import Customer, CustomerType
 from customers.services import DeleteOutcome
-from pos_project.money import MAX_DIGITS
+from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 
 MANAGER_ONLY_HELP = (
@@ -48,7 +48,8 @@ class CustomerSerializer(ReadModelSerializer):
     email = serializers.CharField(read_only=True, help_text="Empty when unknown.")
     has_credit_limit = serializers.BooleanField(read_only=True)
     available_credit = serializers.DecimalField(
-        max_digits=MAX_DIGITS,
+        # A limit less a balance of credit held: up to twice the largest amount.
+        max_digits=MAX_DIGITS + 1,
         decimal_places=2,
         read_only=True,
         allow_null=True,
@@ -140,7 +141,8 @@ class CustomerStatsQuerySerializer(serializers.Serializer):
 
 
 def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
+    kwargs.setdefault("max_digits", MAX_DIGITS)
+    return serializers.DecimalField(decimal_places=2, **kwargs)
 
 
 class CustomerStatsSerializer(serializers.Serializer):
@@ -152,9 +154,12 @@ class CustomerStatsSerializer(serializers.Serializer):
         help_text="Customers who bought in the last `days` days."
     )
     days = serializers.IntegerField()
-    total_outstanding = _money(help_text="What customers owe: the sum of positive balances.")
+    total_outstanding = _money(
+        max_digits=SUM_MAX_DIGITS, help_text="What customers owe: the sum of positive balances."
+    )
     total_credit_held = _money(
-        help_text="What the shop holds for customers: negative balances, as a positive amount."
+        max_digits=SUM_MAX_DIGITS,
+        help_text="What the shop holds for customers: negative balances, as a positive amount.",
     )
     average_purchase_value = _money(
         help_text="All customers' purchases divided by their number of sales; 0.00 before any."

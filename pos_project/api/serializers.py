@@ -19,7 +19,15 @@ class BusinessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Business
-        fields = ["id", "name", "currency_code", "currency_symbol", "default_region", "time_zone"]
+        fields = [
+            "id",
+            "name",
+            "currency_code",
+            "currency_symbol",
+            "default_region",
+            "time_zone",
+            "cashiers_take_deposits",
+        ]
 
 
 class MeSerializer(serializers.Serializer):

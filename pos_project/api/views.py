@@ -6,7 +6,6 @@ from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from pos_project.api.serializers import (
@@ -19,21 +18,13 @@ from pos_project.exceptions import DomainError
 from pos_project.models import Storefront
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
-
-
-class LoginThrottle(SimpleRateThrottle):
-    """Limits password attempts per client address, whatever username they try."""
-
-    scope = "login"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+from pos_project.throttles import LoginAddressThrottle, LoginUsernameThrottle
 
 
 class ObtainTokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle]
+    throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -110,7 +110,7 @@ def _actor(user):
 
 
 @pytest.fixture
-def book(business, sell, cashier):
+def book(business, sell, cashier, manager):
     """Three debtors of different ages, one customer holding credit, one owing nothing."""
     now = timezone.now()
     amina = CustomerFactory(business=business, name="Amina Alaoui", phone="+212600000001")
@@ -126,7 +126,7 @@ def book(business, sell, cashier):
         customer=credit,
         amount="15.00",
         method="CASH",
-        actor=_actor(cashier),
+        actor=_actor(manager),
         allow_overpayment=True,
     )
     CustomerFactory(business=business, name="Nobody Owes")

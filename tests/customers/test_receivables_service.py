@@ -160,10 +160,10 @@ def test_an_overpayment_is_refused_naming_what_is_owed(customer, sell, cashier_a
     assert customer.outstanding_balance == D("60.00")
 
 
-def test_an_allowed_overpayment_becomes_credit_the_next_sale_uses(customer, sell, cashier_actor):
+def test_an_allowed_overpayment_becomes_credit_the_next_sale_uses(customer, sell, manager_actor):
     old = sell("60.00")
 
-    pay(customer, "100.00", cashier_actor, allow_overpayment=True)
+    pay(customer, "100.00", manager_actor, allow_overpayment=True)
 
     customer.refresh_from_db()
     assert customer.outstanding_balance == D("-40.00")
@@ -179,12 +179,12 @@ def test_an_allowed_overpayment_becomes_credit_the_next_sale_uses(customer, sell
     assert_ledgers_agree()
 
 
-def test_a_payment_when_nothing_is_owed_needs_the_flag(customer, cashier_actor):
+def test_a_payment_when_nothing_is_owed_needs_the_flag(customer, cashier_actor, manager_actor):
     with pytest.raises(DomainError) as caught:
         pay(customer, "10.00", cashier_actor)
     assert caught.value.details["outstanding_balance"] == "0.00"
 
-    pay(customer, "10.00", cashier_actor, allow_overpayment=True)
+    pay(customer, "10.00", manager_actor, allow_overpayment=True)
     customer.refresh_from_db()
     assert customer.outstanding_balance == D("-10.00")
 
@@ -269,7 +269,7 @@ def test_added_credit_settles_unpaid_sales_and_is_audited(customer, sell, manage
 def test_deducted_credit_is_taken_back_and_no_longer_settles_sales(
     customer, sell, manager_actor, cashier_actor
 ):
-    pay(customer, "50.00", cashier_actor, allow_overpayment=True)
+    pay(customer, "50.00", manager_actor, allow_overpayment=True)
 
     customer_adjust_credit(
         customer=customer,
@@ -290,7 +290,7 @@ def test_deducted_credit_is_taken_back_and_no_longer_settles_sales(
 
 
 def test_a_deduction_beyond_the_credit_held_is_refused(customer, manager_actor, cashier_actor):
-    pay(customer, "10.00", cashier_actor, allow_overpayment=True)
+    pay(customer, "10.00", manager_actor, allow_overpayment=True)
 
     with pytest.raises(DomainError) as caught:
         customer_adjust_credit(
@@ -400,8 +400,10 @@ def test_a_part_cash_sale_owes_only_its_on_account_part(customer, sell, cashier_
     assert_ledgers_agree()
 
 
-def test_the_sales_copy_is_kept_in_step_when_credit_settles_it(customer, sell, cashier_actor):
-    pay(customer, "100.00", cashier_actor, allow_overpayment=True)
+def test_the_sales_copy_is_kept_in_step_when_credit_settles_it(
+    customer, sell, cashier_actor, manager_actor
+):
+    pay(customer, "100.00", manager_actor, allow_overpayment=True)
 
     sale = sell("30.00")
 

@@ -1,7 +1,7 @@
 """Property-based fuzzing of every operation in the app's own OpenAPI schema.
 
-Runs in-process over WSGI as an authenticated manager: no input may produce a 5xx, and
-every documented response must match its schema.
+Runs in-process over WSGI, once as a manager and once as a cashier (whose refusals differ):
+no input may produce a 5xx, and every documented response must match its schema.
 """
 
 from collections import Counter
@@ -34,18 +34,16 @@ def api_schema(db):
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
-# Cases run per operation, reported at the end of the session (tests/conftest.py).
+# Cases run per (role, operation), reported at the end of the session (tests/conftest.py).
 CASES_RUN: Counter = Counter()
 
 
-@pytest.fixture
-def manager_token(manager, storefront):
-    client_for(manager)
-    return manager.auth_token.key
+def _token(user) -> str:
+    client_for(user)
+    return user.auth_token.key
 
 
-@schema.parametrize()
-@settings(
+FUZZ_SETTINGS = settings(
     max_examples=20,
     deadline=None,
     suppress_health_check=[
@@ -54,16 +52,30 @@ def manager_token(manager, storefront):
         HealthCheck.data_too_large,
     ],
 )
-def test_no_input_breaks_the_api(case, manager_token):
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_no_input_breaks_the_api_as_a_manager(case, manager, storefront):
+    _run(case, "manager", _token(manager))
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_no_input_breaks_the_api_as_a_cashier(case, cashier, storefront):
+    _run(case, "cashier", _token(cashier))
+
+
+def _run(case, role: str, token: str) -> None:
     # Every case runs in a block that is always rolled back: on PostgreSQL one failed
     # statement would otherwise abort the shared test transaction and fail every case after.
-    CASES_RUN[case.operation.label] += 1
+    CASES_RUN[role, case.operation.label] += 1
     outcome = None
     try:
         with transaction.atomic():
             try:
                 case.call_and_validate(
-                    headers={"Authorization": f"Token {manager_token}"},
+                    headers={"Authorization": f"Token {token}"},
                     checks=[not_a_server_error, response_schema_conformance],
                 )
             except Exception as failure:  # re-raised once the block is undone

@@ -121,7 +121,7 @@ def _claim(*, business, user, key: str, fingerprint: str) -> IdempotencyKey | Re
             with transaction.atomic():
                 # NOWAIT: a claimant inside its work holds this row, so it is alive.
                 locked = (
-                    IdempotencyKey.objects.select_for_update(nowait=True)
+                    IdempotencyKey.objects.select_for_update(nowait=True, no_key=True)
                     .filter(pk=existing.pk)
                     .first()
                 )
@@ -165,7 +165,7 @@ def _still_ours(claim: IdempotencyKey) -> Replay | None:
     Otherwise the claim was taken over (see the module notes): the other request's outcome,
     or a 409 while it runs.
     """
-    current = IdempotencyKey.objects.select_for_update().filter(pk=claim.pk).first()
+    current = IdempotencyKey.objects.select_for_update(no_key=True).filter(pk=claim.pk).first()
     if (
         current is not None
         and current.claim_token == claim.claim_token

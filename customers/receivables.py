@@ -377,7 +377,7 @@ def customer_record_payment(
         owed = max(balance_before, ZERO)
         if amount > owed and not allow_overpayment:
             raise _invalid(
-                "type",
+                "amount",
                 "Payment exceeds the amount owed",
                 f"The customer owes {owed}. Record at most that, or send "
                 '"allow_overpayment": true to hold the extra as credit for them.',

@@ -557,6 +557,17 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     )
 
 
+def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
+    """Whether `tenders` are exactly the payments `sale` was completed with."""
+
+    def key(method, amount, reference):
+        return (method, quantize(amount), reference[:100])
+
+    sent = sorted(key(t.method, t.amount, t.reference) for t in tenders)
+    kept = sorted(key(*row) for row in sale.payments.values_list("method", "amount", "reference"))
+    return sent == kept
+
+
 def _next_receipt_number(business: Business) -> tuple[int, str]:
     # Locked, and incremented in the completing transaction: a completion that fails rolls
     # its number back, and two tills never get the same one, so numbers are gap-free.
@@ -621,6 +632,10 @@ def _sale_complete(
         )
     with transaction.atomic():
         customer, sale = _lock_customer_then_sale(sale)
+        if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):
+            # The same checkout again (a till's retry without an Idempotency-Key): the sale
+            # as it was completed, and nothing moves twice.
+            return sale
         if sale.status != SaleStatus.DRAFT:
             raise _wrong_status(
                 sale,

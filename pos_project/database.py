@@ -1,6 +1,9 @@
-"""What a database error means for the caller: busy (retry soon) or broken."""
+"""What a database error means for the caller (busy: retry soon), and consistent reads."""
 
-from django.db import OperationalError
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection, transaction
 
 # PostgreSQL's SQLSTATEs for a lock that could not be had (NOWAIT, lock_timeout) and for a
 # statement cancelled by statement_timeout.
@@ -25,3 +28,32 @@ def database_busy(error: Exception) -> bool:
     if not isinstance(error, OperationalError):
         return False
     return lock_unavailable(error) or _sqlstate(error) == QUERY_CANCELED
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """Every query inside reads the database as it was at the first one: a check that runs
+    many queries never sees half of a change committed meanwhile.
+
+    PostgreSQL: one REPEATABLE READ, READ ONLY transaction. SQLite: one deferred read
+    transaction, which in write-ahead-log mode keeps its snapshot while the tills go on
+    writing (begun by hand, so that a configured IMMEDIATE mode does not make it a writer).
+    Inside a transaction already open, the caller's transaction is the snapshot.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        # Read only: ending the transaction just lets go of the snapshot.
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")

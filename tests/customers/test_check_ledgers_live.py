@@ -1,97 +1,65 @@
-"""`check_ledgers` on a live shop, on PostgreSQL with real threads.
+"""`check_ledgers` on a live shop, with real threads, on PostgreSQL and on a SQLite file.
 
 One thread runs the check again and again while another records payments and completes
-on-account sales: every run must agree, since the check reads one snapshot. The figures
-printed (run with -s) are the ones quoted in the closing note.
+on-account sales (tests/customers/live_shop.py): every run must agree, since the check reads
+one snapshot. The figures printed (run with -s) are the ones quoted in the closing note.
 """
 
-import threading
-import time
-from decimal import Decimal
-from io import StringIO
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 
-from customers.receivables import customer_record_payment
-from medicine.models import Stock
-from pos_project.actors import Actor
-from pos_project.models import Role
-from sales.services import sale_complete, sale_create, sale_item_add
 from tests.concurrency import report
 from tests.conftest import requires_postgres
-from tests.customers.test_receivables_service import sell_on_account
-from tests.factories.customers import CustomerFactory
-from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
-from tests.factories.medicine import MedicineFactory
-
-pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+from tests.customers.live_shop import check_while_selling
 
 CHECK_RUNS = 40
-CUSTOMERS = 8
 
 
-def test_check_ledgers_agrees_while_the_shop_records_payments_and_sales():
-    business = BusinessFactory()
-    storefront = StorefrontFactory(business=business, name="Main")
-    cashier = StaffMemberFactory(business=business, role=Role.CASHIER).user
-    actor = Actor.for_user(cashier)
-    medicine = MedicineFactory(business=business, prix_br=Decimal("12.00"))
-    Stock.objects.create(medicine=medicine, storefront=storefront, quantity=100_000)
-    customers = [
-        CustomerFactory(business=business, credit_limit=Decimal("100000.00"))
-        for _ in range(CUSTOMERS)
-    ]
-    for customer in customers:
-        sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="500.00")
-    done, failures, changes = threading.Event(), [], [0]
-
-    def shop():
-        try:
-            while not done.is_set():
-                for customer in customers:
-                    customer_record_payment(
-                        customer=customer, amount="1.00", method="CASH", actor=actor
-                    )
-                    sale = sale_create(
-                        business=business, storefront=storefront, customer=customer, actor=actor
-                    )
-                    sale_item_add(sale=sale, medicine=medicine, quantity=1)
-                    sale_complete(
-                        sale=sale,
-                        payments=[{"method": "ON_ACCOUNT", "amount": "12.00"}],
-                        actor=actor,
-                    )
-                    changes[0] += 2
-        except Exception as error:
-            failures.append(f"shop: {error!r}")
-        finally:
-            connection.close()
-
-    def checks():
-        try:
-            for _ in range(CHECK_RUNS):
-                try:
-                    call_command("check_ledgers", stdout=StringIO())
-                except CommandError as error:
-                    failures.append(str(error))
-        finally:
-            done.set()
-            connection.close()
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=shop), threading.Thread(target=checks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    elapsed = time.monotonic() - started
-
-    assert failures == []
-    assert changes[0] > 0
-    call_command("check_ledgers", stdout=StringIO())
+def _report(database: str, figures: dict) -> None:
     report(
-        f"check_ledgers live: {CHECK_RUNS} runs, {len(failures)} failures, "
-        f"{changes[0]} payments and completions meanwhile, {elapsed:.1f}s"
+        f"check_ledgers live on {database}: {figures['runs']} runs, "
+        f"{len(figures['failures'])} failures, {figures['changes']} payments and completions "
+        f"meanwhile, {figures['seconds']}s"
     )
+
+
+@requires_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_check_ledgers_agrees_while_the_shop_records_payments_and_sales():
+    figures = check_while_selling(CHECK_RUNS)
+
+    assert figures["failures"] == []
+    assert figures["changes"] > 0
+    _report("PostgreSQL", figures)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the PostgreSQL test above covers PostgreSQL"
+)
+def test_check_ledgers_agrees_on_a_live_sqlite_file_database(tmp_path):
+    database = tmp_path / "live.sqlite3"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    finished = subprocess.run(
+        [sys.executable, "-m", "tests.customers.live_check_sqlite", str(CHECK_RUNS)],
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert finished.stdout, finished.stderr[-2000:]
+    figures = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert figures["failures"] == []
+    assert finished.returncode == 0
+    assert figures["journal_mode"] == "wal"
+    assert figures["changes"] > 0
+    _report("SQLite (WAL)", figures)

@@ -41,6 +41,7 @@ from customers.reports import (
 )
 from customers.selectors import customer_search, customer_stats
 from pos_project.actors import Actor
+from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import admin_business
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
@@ -70,7 +71,7 @@ def _amount_field(label: str) -> forms.DecimalField:
     )
 
 
-class RecordPaymentForm(forms.Form):
+class RecordPaymentForm(OneTimeForm):
     amount = _amount_field("Amount paid")
     method = forms.ChoiceField(
         label="Paid by", choices=DebtPaymentMethod.choices, initial=DebtPaymentMethod.CASH
@@ -84,7 +85,7 @@ class RecordPaymentForm(forms.Form):
     )
 
 
-class AdjustCreditForm(forms.Form):
+class AdjustCreditForm(OneTimeForm):
     type = forms.ChoiceField(
         label="Adjustment",
         choices=[
@@ -110,6 +111,11 @@ class DebtorsFilterForm(forms.Form):
         required=False,
         choices=[("", "Any age"), *BUCKET_LABELS.items()],
     )
+
+
+def _service_fields(form: OneTimeForm) -> dict:
+    """The form's fields as the service takes them: all but the form's one-time key."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
 
 
 def refusal_to_form(form: forms.Form, error: DomainError) -> None:
@@ -328,22 +334,28 @@ class CustomerBackOfficeViews:
         customer = self._scoped_customer(request, object_id)
         back = self._next_url(request, self._profile_url(customer))
         form = RecordPaymentForm(request.POST or None)
+        business = customer.business
+
+        def record() -> str:
+            payment = customer_record_payment(
+                customer=customer,
+                actor=Actor.from_request(request),
+                **_service_fields(form),
+            )
+            return (
+                f"Payment of {money_text(payment.amount, business)} recorded from "
+                f"{customer.name}. They now owe "
+                f"{money_text(payment.customer.outstanding_balance, business)}."
+            )
+
         if request.method == "POST" and form.is_valid():
             try:
-                payment = customer_record_payment(
-                    customer=customer, actor=Actor.from_request(request), **form.cleaned_data
-                )
+                recorded = form.submit_once(request, business=business, work=record)
             except DomainError as error:
                 refusal_to_form(form, error)
                 messages.error(request, f"{error.error}: {error.message}")
             else:
-                business = customer.business
-                messages.success(
-                    request,
-                    f"Payment of {money_text(payment.amount, business)} recorded from "
-                    f"{customer.name}. They now owe "
-                    f"{money_text(payment.customer.outstanding_balance, business)}.",
-                )
+                messages.success(request, recorded)
                 return HttpResponseRedirect(back)
         return self._receivable_form_page(
             request,
@@ -364,22 +376,26 @@ class CustomerBackOfficeViews:
             messages.error(request, "Only a manager or the owner may adjust a customer's credit.")
             return HttpResponseRedirect(back)
         form = AdjustCreditForm(request.POST or None)
+        business = customer.business
+
+        def adjust() -> str:
+            entry = customer_adjust_credit(customer=customer, actor=actor, **_service_fields(form))
+            given = form.cleaned_data["type"] == AdjustmentType.ADD
+            verb = "given to" if given else "taken from"
+            return (
+                f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
+                f"{customer.name}. They now owe "
+                f"{money_text(entry.customer.outstanding_balance, business)}."
+            )
+
         if request.method == "POST" and form.is_valid():
             try:
-                entry = customer_adjust_credit(customer=customer, actor=actor, **form.cleaned_data)
+                adjusted = form.submit_once(request, business=business, work=adjust)
             except DomainError as error:
                 refusal_to_form(form, error)
                 messages.error(request, f"{error.error}: {error.message}")
             else:
-                business = customer.business
-                given = form.cleaned_data["type"] == AdjustmentType.ADD
-                verb = "given to" if given else "taken from"
-                messages.success(
-                    request,
-                    f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
-                    f"{customer.name}. They now owe "
-                    f"{money_text(entry.customer.outstanding_balance, business)}.",
-                )
+                messages.success(request, adjusted)
                 return HttpResponseRedirect(back)
         return self._receivable_form_page(
             request,

@@ -2,11 +2,10 @@
 
 Every function here changes money a customer owes, so each one expects the customer row
 to be locked by its caller (`customer_lock`) inside the caller's transaction: two tills
-and a back-office payment for one customer then queue up instead of interleaving. The
-lock order everywhere is customer, then sale, then stock, then the receipt sequence, then
-the business's receivables summary, then the audit chain. The summary (what the unfiltered
-Debtors report reads) is moved once per operation, after every sale it settles is locked
-and saved, and before the caller's audit entry.
+and a back-office payment for one customer then queue up instead of interleaving, in the
+lock order of docs/locking.md. The summary (what the unfiltered Debtors report reads) is
+moved once per operation, after every sale it settles is locked and saved, and before the
+caller's audit entry.
 
 Rules kept here:
 - the balance always equals the sum of the customer's ledger entries, and each entry's
@@ -56,7 +55,7 @@ def _require_transaction() -> None:
 def customer_lock(*, customer: Customer) -> Customer:
     """The customer row again, locked until the end of the transaction."""
     _require_transaction()
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    return Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
 
 
 def ledger_post(
@@ -142,7 +141,7 @@ def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
     unpaid = list(
         Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED, amount_due__gt=0)
         .order_by("completed_at", "id")
-        .select_for_update()
+        .select_for_update(no_key=True)
     )
     made = []
     credit_index = 0
@@ -397,7 +396,7 @@ def customer_record_payment(
             )
         if amount > owed and not allow_overpayment:
             raise _invalid(
-                "type",
+                "amount",
                 "Payment exceeds the amount owed",
                 f"The customer owes {owed}. Record at most that, or send "
                 '"allow_overpayment": true to hold the extra as credit for them.',

@@ -225,7 +225,7 @@ def receivables_summary_rebuild(*, business: Business) -> None:
     """
     with transaction.atomic():
         ReceivablesSummary.objects.get_or_create(business=business)
-        summary = ReceivablesSummary.objects.select_for_update().get(business=business)
+        summary = ReceivablesSummary.objects.select_for_update(no_key=True).get(business=business)
         figures = receivables_summary_from_sources(business_ids=[business.pk])
         figures = figures.get(business.pk, NOTHING)
         summary.debtors = figures.debtors

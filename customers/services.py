@@ -213,7 +213,7 @@ def _set_active(customer: Customer, *, actor: Actor, is_active: bool) -> None:
 
 def _locked(customer: Customer) -> Customer:
     # Locked so that two edits (or an edit and a sale) cannot interleave on one customer.
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
     locked.business = customer.business
     return locked
 

@@ -16,13 +16,14 @@ from django.urls import path, reverse
 from medicine.models import Stock
 from medicine.services import stock_adjust
 from pos_project.actors import Actor
+from pos_project.admin_forms import OneTimeForm
 from pos_project.exceptions import DomainError
 from pos_project.models import Storefront
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
 
-class AdjustStockForm(forms.Form):
+class AdjustStockForm(OneTimeForm):
     storefront = forms.ModelChoiceField(
         label="Storefront", queryset=Storefront.objects.none(), empty_label=None
     )
@@ -80,16 +81,24 @@ class MedicineBackOfficeViews:
             raise Http404("No such medicine.")
         medicine_url = reverse("admin:medicine_medicine_change", args=[medicine.pk])
         form = AdjustStockForm(request.POST or None, business=medicine.business)
-        if request.method == "POST" and form.is_valid():
+
+        def adjust() -> str:
             storefront = form.cleaned_data["storefront"]
+            row = stock_adjust(
+                medicine=medicine,
+                storefront=storefront,
+                quantity_delta=form.cleaned_data["quantity_delta"],
+                reason=form.cleaned_data["reason"],
+                actor=Actor.from_request(request),
+            )
+            return (
+                f"Stock of {medicine} at {storefront.name} is now {row.quantity} "
+                f"({form.cleaned_data['quantity_delta']:+d})."
+            )
+
+        if request.method == "POST" and form.is_valid():
             try:
-                row = stock_adjust(
-                    medicine=medicine,
-                    storefront=storefront,
-                    quantity_delta=form.cleaned_data["quantity_delta"],
-                    reason=form.cleaned_data["reason"],
-                    actor=Actor.from_request(request),
-                )
+                adjusted = form.submit_once(request, business=medicine.business, work=adjust)
             except DomainError as error:
                 fields = error.details.get("fields") or {}
                 for name, problems in fields.items():
@@ -99,11 +108,7 @@ class MedicineBackOfficeViews:
                     form.add_error(None, error.message)
                 messages.error(request, f"{error.error}: {error.message}")
             else:
-                messages.success(
-                    request,
-                    f"Stock of {medicine} at {storefront.name} is now {row.quantity} "
-                    f"({form.cleaned_data['quantity_delta']:+d}).",
-                )
+                messages.success(request, adjusted)
                 return HttpResponseRedirect(medicine_url)
         stock = Stock.objects.filter(medicine=medicine).select_related("storefront")
         return TemplateResponse(

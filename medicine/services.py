@@ -163,7 +163,7 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
     with transaction.atomic():
         # Locked so that two managers editing prices at once are applied one after the
         # other and each audit entry's "old" value is the price that was really replaced.
-        locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
+        locked = Medicine.objects.select_for_update(no_key=True).get(pk=medicine.pk)
         old = {field: getattr(locked, field) for field in EDITABLE_FIELDS}
         new = {**old, **changes}
         changed = [field for field in EDITABLE_FIELDS if new[field] != old[field]]
@@ -219,7 +219,7 @@ def medicine_delete(*, medicine: Medicine, actor: Actor) -> bool:
     keeping its history. Returns True when the row was deleted, False when deactivated.
     """
     with transaction.atomic():
-        locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
+        locked = Medicine.objects.select_for_update(no_key=True).get(pk=medicine.pk)
         snapshot = {
             "medicine": locked.pk,
             "name": locked.name,
@@ -287,7 +287,7 @@ def stock_adjust(
         row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
         # Locked before reading the quantity, so that two adjustments (or a sale) at once
         # are applied one after the other: none is lost and none takes the shelf below zero.
-        row = Stock.objects.select_for_update().get(pk=row.pk)
+        row = Stock.objects.select_for_update(no_key=True).get(pk=row.pk)
         old_quantity = row.quantity
         new_quantity = old_quantity + quantity_delta
         if new_quantity < 0:
@@ -350,7 +350,7 @@ def _locked_stock(*, storefront: Storefront, medicine_ids) -> dict[uuid.UUID, St
     # Ordered by pk, after the caller's customer and sale rows: every code path takes stock
     # locks in the same order, so two sales sharing medicines cannot deadlock.
     rows = (
-        Stock.objects.select_for_update()
+        Stock.objects.select_for_update(no_key=True)
         .filter(storefront=storefront, medicine_id__in=medicine_ids)
         .order_by("pk")
     )

@@ -15,7 +15,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pos_project.database import database_busy
+
 logger = logging.getLogger(__name__)
+
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 class DomainError(Exception):
@@ -173,6 +177,20 @@ def api_exception_handler(exc, context):
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             message = f"Too many attempts. Try again in {int(exc.wait) + 1} seconds."
         response.data = error_body(error, message)
+        return response
+
+    if database_busy(exc):
+        # The transaction rolled back: nothing changed, and the same request can be retried.
+        logger.warning("Database busy in %s: %s", context.get("view"), exc)
+        response = Response(
+            error_body(
+                "Busy, try again",
+                "Another till or the back office is working on the same records. Nothing was "
+                "changed; send the same request again in a few seconds.",
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
 
     logger.exception("Unhandled error in %s", context.get("view"))

@@ -1,31 +1,50 @@
-"""`Idempotency-Key` for POST actions that move money or stock.
+"""Idempotency keys for actions that move money or stock: the API's `Idempotency-Key` header
+and the back office's one-time form keys go through the same `run_once`.
 
-A retry with the same key and body gets the first response and changes nothing; the same
-key with another body is a 422; a retry while the first is still running is a 409. The key
-is claimed in its own short transaction, so a concurrent retry sees it at once; the stored
-response is written in the same transaction as the change itself, so a crash can never
-leave a change without its key or a key claiming a change that rolled back.
+A retry with the same key and body gets the first outcome and changes nothing; the same key
+with another body is a 422; a retry while the first is still running is a 409.
+
+How one run stays one run, whatever the timing:
+- the key is claimed in its own short transaction (an INSERT, or a reclaim of a dead claim),
+  so a concurrent retry sees it at once. Every claim carries a fresh `claim_token`;
+- the work's own transaction first locks the key row and checks that the token is still
+  this request's. A request whose claim was taken over does nothing;
+- the key is marked completed, with the stored outcome, in that same transaction, so a
+  change never commits without its key, and a key never claims a change that rolled back;
+- a claim still in progress is reclaimed only when it is old (`IDEMPOTENCY_ABANDONED_AFTER`)
+  and its row can be locked at once (`FOR UPDATE NOWAIT`): a live claimant inside its work
+  holds that lock, however long it waits for its other locks (bounded by the database's
+  `lock_timeout`, see settings). Should a claimant that has not yet started its work lose
+  its claim that way, the token check above makes it stand down;
+- a failed run deletes its key only while the row is still its own claim in progress, never
+  a completed outcome or another request's claim.
 """
+
+from __future__ import annotations
 
 import functools
 import hashlib
 import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
+from pos_project.database import lock_unavailable
 from pos_project.exceptions import DomainError
 from pos_project.models import IdempotencyKey
 from pos_project.tenancy import business_of
 
 HEADER = "Idempotency-Key"
 RETENTION = timedelta(hours=24)
-# A claim older than this belongs to a request that died without finishing.
-ABANDONED_AFTER = timedelta(minutes=2)
 MAX_KEY_LENGTH = 255
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -40,13 +59,20 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     ),
 )
 
+Result = TypeVar("Result")
 
-def _fingerprint(request) -> str:
-    canonical = json.dumps(
-        {"method": request.method, "path": request.path, "body": request.data},
-        sort_keys=True,
-        default=str,
-    )
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored outcome of the first run with this key."""
+
+    status: int
+    body: Any
+
+
+def fingerprint_of(**parts) -> str:
+    """SHA-256 of what identifies the request: a retry must send the same parts."""
+    canonical = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -60,13 +86,25 @@ def _in_progress() -> DomainError:
     )
 
 
-def _claim(request, key: str) -> IdempotencyKey | Response:
-    business = business_of(request)
-    fingerprint = _fingerprint(request)
-    lookup = {"business": business, "user": request.user, "key": key}
+def _abandoned_after() -> timedelta:
+    return timedelta(seconds=settings.IDEMPOTENCY_ABANDONED_AFTER_SECONDS)
+
+
+def _reclaimable(record: IdempotencyKey, now) -> bool:
+    """Expired, or still in progress long after it was claimed (its request may be dead)."""
+    if record.created_at < now - RETENTION:
+        return True
+    return (
+        record.state == IdempotencyKey.State.IN_PROGRESS
+        and record.created_at < now - _abandoned_after()
+    )
+
+
+def _claim(*, business, user, key: str, fingerprint: str) -> IdempotencyKey | Replay:
+    lookup = {"business": business, "user": user, "key": key}
     # A new key, the usual case, is claimed by its INSERT alone: the unique constraint
     # turns a concurrent claim of the same key into an IntegrityError. A key found taken
-    # may be released (its request failed) before it is locked: then it is claimed again.
+    # may be released (its request failed) before it is read: then it is claimed again.
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -74,29 +112,40 @@ def _claim(request, key: str) -> IdempotencyKey | Response:
         except IntegrityError:
             pass
         now = timezone.now()
-        with transaction.atomic():
-            existing = IdempotencyKey.objects.select_for_update().filter(**lookup).first()
-            if existing is None:
-                continue
-            expired = existing.created_at < now - RETENTION
-            abandoned = (
-                existing.state == IdempotencyKey.State.IN_PROGRESS
-                and existing.updated_at < now - ABANDONED_AFTER
-            )
-            if expired or abandoned:
-                existing.fingerprint = fingerprint
-                existing.state = IdempotencyKey.State.IN_PROGRESS
-                existing.response_status = None
-                existing.response_body = None
-                existing.created_at = now
-                existing.save()
-                return existing
-        return _replay(existing, fingerprint)
+        existing = IdempotencyKey.objects.filter(**lookup).first()
+        if existing is None:
+            continue
+        if not _reclaimable(existing, now):
+            return _replay(existing, fingerprint)
+        try:
+            with transaction.atomic():
+                # NOWAIT: a claimant inside its work holds this row, so it is alive.
+                locked = (
+                    IdempotencyKey.objects.select_for_update(nowait=True, no_key=True)
+                    .filter(pk=existing.pk)
+                    .first()
+                )
+                if locked is None:
+                    continue
+                if not _reclaimable(locked, now):
+                    return _replay(locked, fingerprint)
+                locked.fingerprint = fingerprint
+                locked.state = IdempotencyKey.State.IN_PROGRESS
+                locked.claim_token = uuid.uuid4()
+                locked.response_status = None
+                locked.response_body = None
+                locked.created_at = now
+                locked.save()
+                return locked
+        except OperationalError as error:
+            if lock_unavailable(error):
+                raise _in_progress() from None
+            raise
     raise _in_progress()
 
 
-def _replay(existing: IdempotencyKey, fingerprint: str) -> Response:
-    """The first request's answer, if this is the same request and it has finished."""
+def _replay(existing: IdempotencyKey, fingerprint: str) -> Replay:
+    """The first request's outcome, if this is the same request and it has finished."""
     if existing.fingerprint != fingerprint:
         raise DomainError(
             "Idempotency key reused with a different request",
@@ -107,9 +156,90 @@ def _replay(existing: IdempotencyKey, fingerprint: str) -> Response:
         )
     if existing.state == IdempotencyKey.State.IN_PROGRESS:
         raise _in_progress()
-    replay = Response(existing.response_body, status=existing.response_status)
-    replay["Idempotent-Replayed"] = "true"
-    return replay
+    return Replay(status=existing.response_status, body=existing.response_body)
+
+
+def _still_ours(claim: IdempotencyKey) -> Replay | None:
+    """Lock the key row in the work's transaction; None while the claim is this request's.
+
+    Otherwise the claim was taken over (see the module notes): the other request's outcome,
+    or a 409 while it runs.
+    """
+    current = IdempotencyKey.objects.select_for_update(no_key=True).filter(pk=claim.pk).first()
+    if (
+        current is not None
+        and current.claim_token == claim.claim_token
+        and current.state == IdempotencyKey.State.IN_PROGRESS
+    ):
+        return None
+    if current is None:
+        raise _in_progress()
+    return _replay(current, claim.fingerprint)
+
+
+def _release(claim: IdempotencyKey) -> None:
+    # Only this request's own claim, still in progress: never a stored outcome.
+    IdempotencyKey.objects.filter(
+        pk=claim.pk, claim_token=claim.claim_token, state=IdempotencyKey.State.IN_PROGRESS
+    ).delete()
+
+
+def run_once(
+    *,
+    business,
+    user,
+    key: str,
+    fingerprint: str,
+    work: Callable[[], Result],
+    outcome: Callable[[Result], Replay | None],
+) -> Result | Replay:
+    """Run `work` once for `key`; a retry gets the stored `Replay` instead.
+
+    `outcome` turns the work's result into what is stored for replays, or None when the
+    result is a refusal: nothing is stored and the key is released for a corrected retry.
+    """
+    claim = _claim(business=business, user=user, key=key, fingerprint=fingerprint)
+    if isinstance(claim, Replay):
+        return claim
+    try:
+        with transaction.atomic():
+            taken_over = _still_ours(claim)
+            if taken_over is not None:
+                return taken_over
+            result = work()
+            stored = outcome(result)
+            if stored is not None:
+                claim.state = IdempotencyKey.State.COMPLETED
+                claim.response_status = stored.status
+                claim.response_body = json.loads(json.dumps(stored.body, default=str))
+                claim.save(
+                    update_fields=["state", "response_status", "response_body", "updated_at"]
+                )
+                return result
+    except BaseException:
+        _release(claim)
+        raise
+    _release(claim)
+    return result
+
+
+def _valid_key(key: str) -> str:
+    key = key.strip()
+    # Printable ASCII only: a control character such as NUL cannot even be stored.
+    if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
+        raise DomainError(
+            "Invalid Idempotency-Key",
+            f"Send an Idempotency-Key of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
+            "such as a UUID.",
+            code="idempotency_key_invalid",
+        )
+    return key
+
+
+def _api_outcome(response: Response) -> Replay | None:
+    if status.is_success(response.status_code):
+        return Replay(status=response.status_code, body=response.data)
+    return None
 
 
 def idempotent(view_method):
@@ -120,34 +250,18 @@ def idempotent(view_method):
         key = request.headers.get(HEADER)
         if key is None:
             return view_method(self, request, *args, **kwargs)
-        key = key.strip()
-        # Printable ASCII only: a control character such as NUL cannot even be stored.
-        if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
-            raise DomainError(
-                "Invalid Idempotency-Key",
-                f"Send an Idempotency-Key of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
-                "such as a UUID.",
-                code="idempotency_key_invalid",
-            )
-        claimed = _claim(request, key)
-        if isinstance(claimed, Response):
-            return claimed
-        try:
-            with transaction.atomic():
-                response = view_method(self, request, *args, **kwargs)
-                if status.is_success(response.status_code):
-                    claimed.state = IdempotencyKey.State.COMPLETED
-                    claimed.response_status = response.status_code
-                    claimed.response_body = json.loads(json.dumps(response.data, default=str))
-                    claimed.save(
-                        update_fields=["state", "response_status", "response_body", "updated_at"]
-                    )
-                    return response
-        except BaseException:
-            # Nothing was changed, so the key is released for a corrected retry.
-            IdempotencyKey.objects.filter(pk=claimed.pk).delete()
-            raise
-        IdempotencyKey.objects.filter(pk=claimed.pk).delete()
-        return response
+        result = run_once(
+            business=business_of(request),
+            user=request.user,
+            key=_valid_key(key),
+            fingerprint=fingerprint_of(method=request.method, path=request.path, body=request.data),
+            work=lambda: view_method(self, request, *args, **kwargs),
+            outcome=_api_outcome,
+        )
+        if isinstance(result, Replay):
+            replay = Response(result.body, status=result.status)
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        return result
 
     return wrapper

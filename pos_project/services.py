@@ -176,7 +176,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
             status_code=403,
         )
     with transaction.atomic():
-        saved = Business.objects.select_for_update().get(pk=business.pk)
+        saved = Business.objects.select_for_update(no_key=True).get(pk=business.pk)
         _validated(business)
         changes = _changes(saved, business, BUSINESS_EDITABLE_FIELDS)
         business.save()
@@ -194,7 +194,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
 def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
     """Save the edited `storefront` (name, address, open or closed), recording what changed."""
     with transaction.atomic():
-        saved = Storefront.objects.select_for_update().get(pk=storefront.pk)
+        saved = Storefront.objects.select_for_update(no_key=True).get(pk=storefront.pk)
         if saved.business_id != storefront.business_id:
             raise DomainError(
                 "Storefront cannot move",
@@ -262,7 +262,7 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
             "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
         )
     with transaction.atomic():
-        saved = StaffMember.objects.select_for_update().get(pk=staff.pk)
+        saved = StaffMember.objects.select_for_update(no_key=True).get(pk=staff.pk)
         old_role = saved.role
         staff.role = role
         # Before the early return too, so saving a role unchanged repairs an older account.

@@ -179,15 +179,41 @@ if not IS_POSTGRES:
     # cannot wait for another writer (SQLite answers "database is locked" at once), so every
     # transaction takes the write lock when it opens; a second till then waits its turn, up
     # to the busy timeout in seconds, and gets the same answer it would get on PostgreSQL.
+    # The write-ahead log lets a long read (check_ledgers' snapshot) and the tills' writes
+    # proceed side by side instead of blocking each other.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
             "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
         }
     )
     # Covering indexes (INCLUDE columns) serve PostgreSQL's reports; SQLite builds the same
     # index without them, which changes no result, so its warning is noise on every migrate.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# How long one PostgreSQL statement may wait for a row lock, and run at all, in milliseconds
+# (0: no bound). A request stuck behind a long lock answers 503 and changes nothing, instead
+# of holding a worker until a till gives up and retries.
+DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "10000"))
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "60000"))
+if IS_POSTGRES:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        part
+        for part in (
+            _options.get("options", ""),
+            f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        )
+        if part
+    )
+
+# An Idempotency-Key claimed this long ago and still in progress may be taken over by a
+# retry, provided its first request is provably gone (its key row is not locked).
+IDEMPOTENCY_ABANDONED_AFTER_SECONDS = int(
+    os.environ.get("IDEMPOTENCY_ABANDONED_AFTER_SECONDS", "120")
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from pos_project.actors import Actor
+from pos_project.admin_forms import OneTimeForm
 from pos_project.exceptions import DomainError
 from pos_project.money import format_money
 from sales.models import Sale, SaleStatus
@@ -58,7 +59,7 @@ def _time_display(name: str):
     return show
 
 
-class CancelSaleForm(forms.Form):
+class CancelSaleForm(OneTimeForm):
     reason = forms.CharField(
         label="Reason",
         max_length=255,
@@ -125,22 +126,33 @@ class SaleBackOfficeViews:
             raise Http404("No such sale.")
         sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
         actor = Actor.from_request(request)
+        form = CancelSaleForm(request.POST or None)
+
+        def cancel() -> str:
+            sale_cancel(sale=sale, reason=form.cleaned_data["reason"], actor=actor)
+            return f"Sale {sale} cancelled: {form.cleaned_data['reason']}"
+
+        # Explained below with a redirect, unless a submit of this very form did it.
+        refused_outright = sale.status == SaleStatus.CANCELLED or (
+            sale.status == SaleStatus.COMPLETED and not actor.is_manager
+        )
+        # A form submitted again goes to the service first: the first submit's result.
+        if request.method == "POST" and form.is_valid():
+            try:
+                cancelled = form.submit_once(request, business=sale.business, work=cancel)
+            except DomainError as error:
+                if not refused_outright:
+                    form.add_error(None, error.message)
+                    messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, cancelled)
+                return HttpResponseRedirect(sale_url)
         if sale.status == SaleStatus.CANCELLED:
             messages.error(request, f"Sale {sale} is already cancelled; it never changes again.")
             return HttpResponseRedirect(sale_url)
         if sale.status == SaleStatus.COMPLETED and not actor.is_manager:
             messages.error(request, "Only a manager or the owner may cancel a completed sale.")
             return HttpResponseRedirect(sale_url)
-        form = CancelSaleForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                sale_cancel(sale=sale, reason=form.cleaned_data["reason"], actor=actor)
-            except DomainError as error:
-                form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
-            else:
-                messages.success(request, f"Sale {sale} cancelled: {form.cleaned_data['reason']}")
-                return HttpResponseRedirect(sale_url)
         symbol = sale.business.currency_symbol
         return TemplateResponse(
             request,

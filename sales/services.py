@@ -1,9 +1,8 @@
 """Every change to a sale, from the first line of a DRAFT to its completion or cancellation.
 
-Each function runs in one transaction and locks before it decides. The lock order is the
-same everywhere, so two tills, a back-office payment and a cancellation queue up instead of
-deadlocking: customer, then sale, then stock rows (by pk), then the receipt sequence, then
-the business's receivables summary, then the audit chain.
+Each function runs in one transaction and locks before it decides, in the order of
+docs/locking.md, so two tills, a back-office payment and a cancellation queue up instead of
+deadlocking.
 
 Pricing rules kept here:
 - a line's unit price is captured when it is added, from the medicine's public price
@@ -211,7 +210,7 @@ def _locked_sale(sale: Sale) -> Sale:
     # queue every till of the shop behind this one sale. The joined rows are what the
     # services and the sale's API answer read, so neither reads them again.
     return (
-        Sale.objects.select_for_update(of=("self",))
+        Sale.objects.select_for_update(of=("self",), no_key=True)
         .select_related("business", "storefront", "customer", "created_by")
         .get(pk=sale.pk, business_id=sale.business_id)
     )
@@ -445,10 +444,18 @@ class CustomerChange:
 def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) -> CustomerChange:
     """Assign a customer of the sale's business to a DRAFT (seed 004), audited.
 
-    The sale row is locked, so a concurrent change of customer or a concurrent completion
-    waits for this one and then sees its result.
+    The new customer is locked before the sale, in the order of every path (docs/locking.md):
+    a payment or completion holding that customer queues this change behind it, instead of
+    the foreign-key check on the customer, deferred to the commit, waiting on it after the
+    audit chain's head is taken. A concurrent change of customer or completion of the sale
+    waits on the sale and then sees this one's result.
     """
     with transaction.atomic():
+        new_customer = (
+            Customer.objects.select_for_update(no_key=True)
+            .filter(pk=customer_id, business_id=sale.business_id)
+            .first()
+        )
         sale = _locked_sale(sale)
         if sale.status != SaleStatus.DRAFT:
             # Seed 004, word for word.
@@ -460,7 +467,11 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
                 current_status=sale.status,
                 allowed_status=SaleStatus.DRAFT,
             )
-        customer = _business_customer(business=sale.business, customer_id=customer_id)
+        if new_customer is None:
+            raise _customer_not_found(customer_id, sale.business)
+        if not new_customer.is_active:
+            raise _customer_inactive(new_customer)
+        customer = new_customer
         old_customer = sale.customer
         old_name = old_customer.name if old_customer else WALK_IN_CUSTOMER
         sale.customer = customer
@@ -538,7 +549,7 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
         # The customer as the sale names it now, locked in the same statement.
         named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
         customer = (
-            Customer.objects.select_for_update()
+            Customer.objects.select_for_update(no_key=True)
             .filter(pk=Subquery(named.values("customer_id")))
             .first()
         )
@@ -555,15 +566,26 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     )
 
 
+def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
+    """Whether `tenders` are exactly the payments `sale` was completed with."""
+
+    def key(method, amount, reference):
+        return (method, quantize(amount), reference[:100])
+
+    sent = sorted(key(t.method, t.amount, t.reference) for t in tenders)
+    kept = sorted(key(*row) for row in sale.payments.values_list("method", "amount", "reference"))
+    return sent == kept
+
+
 def _next_receipt_number(business: Business) -> tuple[int, str]:
     # Locked, and incremented in the completing transaction: a completion that fails rolls
     # its number back, and two tills never get the same one, so numbers are gap-free.
     try:
-        sequence = ReceiptSequence.objects.select_for_update().get(business=business)
+        sequence = ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
     except ReceiptSequence.DoesNotExist:
         # The business's first sale: created once, then locked like any other time.
         ReceiptSequence.objects.get_or_create(business=business)
-        sequence = ReceiptSequence.objects.select_for_update().get(business=business)
+        sequence = ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number, f"S-{sequence.last_number:06d}"
@@ -619,6 +641,10 @@ def _sale_complete(
         )
     with transaction.atomic():
         customer, sale = _lock_customer_then_sale(sale)
+        if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):
+            # The same checkout again (a till's retry without an Idempotency-Key): the sale
+            # as it was completed, and nothing moves twice.
+            return sale
         if sale.status != SaleStatus.DRAFT:
             raise _wrong_status(
                 sale,

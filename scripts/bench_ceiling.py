@@ -169,11 +169,16 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
     with db.transaction():
         key_id = db.execute(
             "INSERT INTO pos_project_idempotencykey (business_id, user_id, key, fingerprint, "
-            "state, created_at, updated_at) VALUES (%s, %s, %s, %s, 'IN_PROGRESS', now(), now()) "
+            "state, claim_token, created_at, updated_at) "
+            "VALUES (%s, %s, %s, %s, 'IN_PROGRESS', %s, now(), now()) "
             "ON CONFLICT DO NOTHING RETURNING id",
-            [business, user, str(uuid.uuid4()), "0" * 64],
+            [business, user, str(uuid.uuid4()), "0" * 64, uuid.uuid4()],
         ).fetchone()[0]
     with db.transaction():
+        db.execute(
+            "SELECT claim_token, state FROM pos_project_idempotencykey WHERE id = %s FOR UPDATE",
+            [key_id],
+        ).fetchone()
         db.execute("SELECT customer_id FROM sales_sale WHERE id = %s", [sale]).fetchone()
         balance, _limit, _active, name, purchases, count = db.execute(
             "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "

@@ -1,6 +1,8 @@
 """Fixtures every app's tests share: two businesses, a user of each role, API clients."""
 
+import re
 import sys
+import uuid
 
 import pytest
 from django.contrib.messages import get_messages
@@ -94,12 +96,38 @@ def client_for(user) -> APIClient:
     return client
 
 
+class BackOfficeClient(Client):
+    """A browser session in the back office: every form it posts carries the one-time key
+    its freshly rendered page would, unless the test sends one (to submit a page twice)."""
+
+    def post(self, path, data=None, *args, **kwargs):
+        if isinstance(data, dict) and "idempotency_key" not in data:
+            data = {**data, "idempotency_key": str(uuid.uuid4())}
+        return super().post(path, data, *args, **kwargs)
+
+
+ONE_TIME_KEY_FIELD = re.compile(r'<input type="hidden" name="idempotency_key" value="([^"]+)"')
+
+
+def rendered_form_key(client, url) -> str:
+    """The one-time key of the action form the page at `url` renders."""
+    page = client.get(url)
+    assert page.status_code == 200
+    return ONE_TIME_KEY_FIELD.search(page.content.decode()).group(1)
+
+
+def submit_form_twice(client, url, data) -> tuple:
+    """Render the form at `url`, then submit that same page twice, as a double click does."""
+    data = {**data, "idempotency_key": rendered_form_key(client, url)}
+    return client.post(url, data), client.post(url, data)
+
+
 def admin_client_for(user) -> Client:
     """A back-office session for `user`. Rights follow the staff role
     (pos_project.admin_scoping), not Django's permission table; the admin wants is_staff."""
     user.is_staff = True
     user.save()
-    client = Client()
+    client = BackOfficeClient()
     client.force_login(user)
     return client
 

@@ -323,7 +323,9 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
             "Split tender: cash may exceed the total (the change is `change_due`); card, "
             "mobile money and on account may not. ON_ACCOUNT needs an active customer on the "
             "sale and must fit their credit limit, unless a manager sends "
-            "`override_credit_limit: true`. Stock shortages are a 409 listing every one."
+            "`override_credit_limit: true`. Stock shortages are a 409 listing every one. "
+            "The same payments sent again for a sale already completed with them answer 200 "
+            "with the sale and change nothing."
         ),
         request=SaleCompleteSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,7 +18,7 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
 from pos_project.services import staff_add, staff_change_role, staff_remove
-from tests.conftest import client_for, messages_of
+from tests.conftest import BackOfficeClient, client_for, messages_of
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import PASSWORD
 from tests.factories.sales import complete_sale
@@ -43,8 +42,8 @@ def credit_url(customer):
     return reverse("admin:customers_customer_adjust_credit", args=[customer.pk])
 
 
-def admin_client(user) -> Client:
-    client = Client()
+def admin_client(user) -> BackOfficeClient:
+    client = BackOfficeClient()
     client.force_login(user)
     return client
 
@@ -116,7 +115,7 @@ def test_a_cashier_cannot_log_in_to_the_admin(business):
         role=Role.CASHIER,
         actor=Actor.system("test"),
     )
-    client = Client()
+    client = BackOfficeClient()
 
     response = client.post(
         reverse("admin:login"), {"username": "salma", "password": PASSWORD, "next": "/admin/"}
@@ -147,7 +146,7 @@ def test_the_demo_owner_and_manager_can_log_in(db):
 
     seed_demo_business()
     for username, password, role, _ in DEMO_ACCOUNTS:
-        client = Client()
+        client = BackOfficeClient()
         client.post(reverse("admin:login"), {"username": username, "password": password})
         page = client.get(reverse("admin:index"))
         assert (page.status_code == 200) == (role != Role.CASHIER), username

@@ -101,6 +101,8 @@ def test_an_overpayment_without_the_flag_is_a_400_saying_what_is_owed(
     error = assert_error(response, 400, "Payment exceeds the amount owed")
     assert error["code"] == "overpayment_not_allowed"
     assert error["outstanding_balance"] == "50.00"
+    # The field the caller sent: the amount.
+    assert list(error["fields"]) == ["amount"]
     nothing_changed(customer, balance="50.00", entries=1)
 
     # Holding the extra as credit is a manager's decision.

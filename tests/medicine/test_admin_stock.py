@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Stock
-from tests.conftest import admin_client_for
+from tests.conftest import admin_client_for, messages_of, submit_form_twice
 from tests.factories.medicine import MedicineFactory, StockFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,19 @@ def test_a_delivery_is_added_and_audited(manager_admin, shelf):
     assert shelf.quantity == 17
     entry = AuditLog.objects.get(event_type="medicine.stock_adjusted")
     assert entry.event_data["reason"] == "Delivery"
+
+
+def test_the_form_submitted_twice_moves_the_shelf_once(manager_admin, shelf):
+    first, second = submit_form_twice(
+        manager_admin,
+        adjust_url(shelf.medicine),
+        {"storefront": shelf.storefront.pk, "quantity_delta": "12", "reason": "Delivery"},
+    )
+
+    assert first.status_code == second.status_code == 302
+    assert messages_of(second)[-1] == messages_of(first)[-1]
+    shelf.refresh_from_db()
+    assert shelf.quantity == 17
 
 
 def test_taking_more_than_on_hand_is_a_form_error(manager_admin, shelf):

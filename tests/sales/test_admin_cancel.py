@@ -4,13 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Stock
 from sales.models import SaleStatus
-from tests.conftest import admin_client_for, messages_of
+from tests.conftest import BackOfficeClient, admin_client_for, messages_of, submit_form_twice
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory
 from tests.factories.sales import SaleFactory, complete_sale
@@ -75,6 +74,22 @@ def test_a_reason_is_required(manager_admin, on_account, reason):
     assert on_account.status == SaleStatus.COMPLETED
 
 
+def test_the_form_submitted_twice_cancels_once_and_shows_the_first_result(
+    manager_admin, on_account
+):
+    first, second = submit_form_twice(
+        manager_admin, cancel_url(on_account), {"reason": "Returned unopened"}
+    )
+
+    assert first.status_code == second.status_code == 302
+    assert messages_of(second)[-1] == messages_of(first)[-1]
+    assert "cancelled: Returned unopened" in messages_of(second)[-1]
+    on_account.refresh_from_db()
+    assert on_account.status == SaleStatus.CANCELLED
+    assert AuditLog.objects.filter(event_type="sale.cancelled").count() == 1
+    assert Stock.objects.get().quantity == 10
+
+
 def test_a_cancelled_sale_is_not_cancelled_again(manager_admin, on_account):
     manager_admin.post(cancel_url(on_account), {"reason": "Returned"})
 
@@ -117,7 +132,7 @@ def test_another_business_sale_is_a_404(other_manager, on_account):
 def test_a_superuser_may_reverse_a_completed_sale_as_a_manager_would(on_account):
     # Superusers administer the platform: they carry manager rights, like server commands.
     root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
-    client = Client()
+    client = BackOfficeClient()
     client.force_login(root)
 
     assert cancel_url(on_account) in client.get(change_url(on_account)).content.decode()

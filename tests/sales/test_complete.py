@@ -378,10 +378,30 @@ def test_only_a_draft_can_be_completed(cashier_client, business, storefront, sta
     assert body["allowed_status"] == "DRAFT"
 
 
-def test_completing_twice_without_a_key_is_refused(cashier_client, draft_with_items):
+def test_the_same_checkout_again_without_a_key_answers_the_completed_sale(
+    cashier_client, draft_with_items, customer
+):
+    _assign(cashier_client, draft_with_items, customer)
+    payments = (("CASH", "30.00"), ("ON_ACCOUNT", "30.80"))
+    first = _complete(cashier_client, draft_with_items, *payments)
+
+    # The same payments, in another order: the same checkout.
+    again = _complete(cashier_client, draft_with_items, *reversed(payments))
+
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert Payment.objects.count() == 2
+    assert CustomerLedgerEntry.objects.count() == 1
+    assert AuditLog.objects.filter(event_type="sale.completed").count() == 1
+    customer.refresh_from_db()
+    assert customer.outstanding_balance == Decimal("30.80")
+    assert customer.sales_count == 1
+
+
+def test_completing_again_with_other_payments_is_refused(cashier_client, draft_with_items):
     _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
 
-    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+    response = _complete(cashier_client, draft_with_items, ("CARD", "60.80"))
 
     assert assert_error(response, 400)["current_status"] == "COMPLETED"
     assert Payment.objects.count() == 1

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from customers.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
 from customers.models import Customer
 from pos_project.commands import business_from_option
+from pos_project.database import read_snapshot
 from pos_project.models import Business
 
 
@@ -23,11 +24,14 @@ class Command(BaseCommand):
             business = business_from_option(options["business"])
             customers = customers.filter(business=business)
             businesses = businesses.filter(pk=business.pk)
-        result = ledger_check(customers=customers)
+        # One snapshot for every query: a payment committed while the check runs is either
+        # wholly in it or wholly out, never half counted as a difference.
+        with read_snapshot():
+            result = ledger_check(customers=customers)
+            differences = result.differences
+            summary_differences = receivables_summary_check(businesses=businesses)
+            count = businesses.count()
         self.stdout.write(f"Checked {result.checked} customers.")
-        differences = result.differences
-        summary_differences = receivables_summary_check(businesses=businesses)
-        count = businesses.count()
         self.stdout.write(
             f"Checked the receivables summaries of {count} business{'' if count == 1 else 'es'}."
         )

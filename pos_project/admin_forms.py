@@ -1,0 +1,44 @@
+"""Back-office action forms that move money or stock run once per rendered form.
+
+Each form carries an idempotency key made when the page is rendered. Submitting it goes
+through the API's own `run_once`: a double click, or the browser sending the page again,
+gets the first submit's result instead of a second payment, credit or stock movement.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django import forms
+
+from pos_project.idempotency import MAX_KEY_LENGTH, Replay, fingerprint_of, run_once
+
+
+def _new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class OneTimeForm(forms.Form):
+    # Callable: a fresh key every time the empty form is rendered; a bound form (an error
+    # shown again) keeps the key it was submitted with.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=MAX_KEY_LENGTH, initial=_new_key
+    )
+
+    def submit_once(self, request, *, business, work: Callable[[], str]) -> str:
+        """Run `work` (the service call, returning its success message) once for this form.
+
+        A repeated submit returns the first run's message; a refusal (DomainError) stores
+        nothing, so the corrected form can be sent again.
+        """
+        fields = {
+            name: value for name, value in self.cleaned_data.items() if name != "idempotency_key"
+        }
+        result = run_once(
+            business=business,
+            user=request.user,
+            key=self.cleaned_data["idempotency_key"],
+            fingerprint=fingerprint_of(method=request.method, path=request.path, body=fields),
+            work=work,
+            outcome=lambda message: Replay(status=200, body={"message": message}),
+        )
+        return result.body["message"] if isinstance(result, Replay) else result

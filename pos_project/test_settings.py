@@ -1,8 +1,11 @@
-"""Settings for the test suite: the real settings with a throwaway key and fast hashing."""
+"""Settings for the test suite: the real settings with throwaway keys and fast hashing."""
 
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-that-protects-nothing-0123456789")
+os.environ.setdefault(
+    "AUDIT_HMAC_KEY", "test-suite-only-audit-key-that-protects-nothing-0123456789"
+)
 
 from pos_project.settings import *  # noqa: F403
 from pos_project.settings import STORAGES

@@ -1,5 +1,10 @@
-"""Writing audit entries in tests, and tampering with them as an intruder with SQL access would."""
+"""Writing audit entries in tests, tampering with them as an intruder with SQL access would,
+and running the audit commands."""
 
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from audit.models import AuditLog
@@ -36,3 +41,33 @@ def tamper(sql: str, params=()):
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def forge(entries, *, previous_hash: str, hash_of) -> str:
+    """Rewrite `entries` (consecutive, in order) as an intruder would: a new description, each
+    relinked to the one before and rehashed with `hash_of`. Returns the last new hash."""
+    for original in entries:
+        forged = AuditLog.objects.get(pk=original.pk)
+        forged.description = "Nothing happened"
+        forged.previous_hash = previous_hash
+        previous_hash = hash_of(forged)
+        tamper(
+            f"UPDATE {AuditLog._meta.db_table} SET description = %s, previous_hash = %s, "
+            "entry_hash = %s WHERE id = %s",
+            [forged.description, forged.previous_hash, previous_hash, db_id(forged)],
+        )
+    return previous_hash
+
+
+def command_output(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def verify_failing(*args) -> tuple[str, str]:
+    """verify_audit_log's output and error, when it fails as it must."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit_log", *args, stdout=out)
+    return out.getvalue(), str(failure.value)

@@ -3,34 +3,20 @@ when the chain no longer passes through one, even after a rewrite made with the 
 
 import json
 import uuid
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 
 from audit.hashing import head_seal, keyed_entry_hash
 from audit.models import AuditChainHead, AuditLog
-from tests.audit.entries import db_id, record, tamper
+from tests.audit.entries import command_output, forge, record, tamper, verify_failing
 
 pytestmark = pytest.mark.django_db
 
 TABLE = AuditLog._meta.db_table
 HEAD_TABLE = AuditChainHead._meta.db_table
-
-
-def _call(*args):
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
-def _verify_failing(*args):
-    out = StringIO()
-    with pytest.raises(CommandError) as failure:
-        call_command("verify_audit_log", *args, stdout=out)
-    return out.getvalue(), str(failure.value)
 
 
 @pytest.fixture
@@ -46,17 +32,11 @@ def anchor_file(tmp_path):
 def _rewrite_with_the_key(business, entries, *, from_index):
     """What an intruder holding AUDIT_HMAC_KEY can do: rewrite entries from `from_index` on,
     re-derive every hash and link, and reseal the head. The chain alone then verifies."""
-    previous = entries[from_index - 1].entry_hash
-    for original in entries[from_index:]:
-        forged = AuditLog.objects.get(pk=original.pk)
-        forged.description = "Nothing happened"
-        forged.previous_hash = previous
-        previous = keyed_entry_hash(forged, settings.AUDIT_HMAC_KEY)
-        tamper(
-            f"UPDATE {TABLE} SET description = %s, previous_hash = %s, entry_hash = %s "
-            "WHERE id = %s",
-            [forged.description, forged.previous_hash, previous, db_id(forged)],
-        )
+    previous = forge(
+        entries[from_index:],
+        previous_hash=entries[from_index - 1].entry_hash,
+        hash_of=lambda entry: keyed_entry_hash(entry, settings.AUDIT_HMAC_KEY),
+    )
     _set_head(business, entries[-1].sequence, previous)
 
 
@@ -78,9 +58,9 @@ def _set_head(business, sequence, last_hash):
 
 def test_each_business_head_is_printed_and_appended(chain, business, other_business, anchor_file):
     # when anchored twice, the second time after another entry
-    first = _call("audit_anchor", "--out", str(anchor_file))
+    first = command_output("audit_anchor", "--out", str(anchor_file))
     record(business)
-    _call("audit_anchor", "--out", str(anchor_file))
+    command_output("audit_anchor", "--out", str(anchor_file))
     # then each run printed one line per business, and the file holds both runs
     printed = [json.loads(line) for line in first.splitlines()]
     assert [(a["business"], a["sequence"], a["hash"]) for a in printed] == [
@@ -93,11 +73,11 @@ def test_each_business_head_is_printed_and_appended(chain, business, other_busin
 
 
 def test_a_chain_that_grew_past_its_anchors_passes(chain, business, anchor_file):
-    _call("audit_anchor", "--out", str(anchor_file))
+    command_output("audit_anchor", "--out", str(anchor_file))
     record(business)
-    _call("audit_anchor", "--out", str(anchor_file))
+    command_output("audit_anchor", "--out", str(anchor_file))
     record(business)
-    output = _call("verify_audit_log", "--anchors", str(anchor_file))
+    output = command_output("verify_audit_log", "--anchors", str(anchor_file))
     assert "7 entries and 2 anchors checked, chain intact" in output
     assert "every chain is intact" in output
 
@@ -107,13 +87,13 @@ def test_a_rewrite_made_with_the_key_is_caught_by_the_anchor(chain, business, an
     chain_so_far = chain[:3]
     tamper(f"DELETE FROM {TABLE} WHERE sequence > 3")
     _set_head(business, 3, chain_so_far[-1].entry_hash)
-    _call("audit_anchor", "--out", str(anchor_file))
+    command_output("audit_anchor", "--out", str(anchor_file))
     entries = [*chain_so_far, record(business), record(business)]
     # when an intruder with the key rewrites entries 2 to 5 consistently
     _rewrite_with_the_key(business, entries, from_index=1)
     # then the chain alone verifies, but not against its anchor
-    assert "every chain is intact" in _call("verify_audit_log")
-    output, error = _verify_failing("--anchors", str(anchor_file))
+    assert "every chain is intact" in command_output("verify_audit_log")
+    output, error = verify_failing("--anchors", str(anchor_file))
     assert "Anchor lost: the head anchored at" in output
     assert f"(sequence 3, hash {entries[2].entry_hash}) is no longer in the chain" in output
     assert "1 problem (1 anchor)" in output
@@ -122,12 +102,12 @@ def test_a_rewrite_made_with_the_key_is_caught_by_the_anchor(chain, business, an
 
 def test_an_end_cut_off_with_the_key_is_caught_by_the_anchor(chain, business, anchor_file):
     # given the head anchored at 5, then entries 4 and 5 removed and the head rewound
-    _call("audit_anchor", "--out", str(anchor_file))
+    command_output("audit_anchor", "--out", str(anchor_file))
     tamper(f"DELETE FROM {TABLE} WHERE sequence > 3")
     _set_head(business, 3, chain[2].entry_hash)
     # then only the anchor shows the chain is shorter than it was
-    assert "every chain is intact" in _call("verify_audit_log")
-    output, _ = _verify_failing("--anchors", str(anchor_file))
+    assert "every chain is intact" in command_output("verify_audit_log")
+    output, _ = verify_failing("--anchors", str(anchor_file))
     assert "is no longer in the chain, which now ends at sequence 3" in output
 
 
@@ -144,7 +124,7 @@ def test_an_anchor_for_a_business_the_database_lost_fails(chain, anchor_file):
         )
         + "\n"
     )
-    output, _ = _verify_failing("--anchors", str(anchor_file))
+    output, _ = verify_failing("--anchors", str(anchor_file))
     assert "names business Pharmacie Disparue" in output
 
 
@@ -159,9 +139,9 @@ def test_an_anchor_for_a_business_the_database_lost_fails(chain, anchor_file):
 def test_a_malformed_anchor_file_is_a_clear_error(db, anchor_file, content, message):
     anchor_file.write_text(content)
     with pytest.raises(CommandError, match=message):
-        _call("verify_audit_log", "--anchors", str(anchor_file))
+        command_output("verify_audit_log", "--anchors", str(anchor_file))
 
 
 def test_a_missing_anchor_file_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read the anchor file"):
-        _call("verify_audit_log", "--anchors", str(tmp_path / "absent.jsonl"))
+        command_output("verify_audit_log", "--anchors", str(tmp_path / "absent.jsonl"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.hashing import GENESIS_HASH, HashRule, unkeyed_entry_hash
 from audit.models import AuditChainHead, AuditLog
 from audit.verification import ProblemKind, RuleRange, verify_chain
-from tests.audit.entries import db_id, record, tamper
+from tests.audit.entries import command_output, forge, record, tamper, verify_failing
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +61,6 @@ def _head_where(business):
     return business.pk.hex if connection.vendor == "sqlite" else business.pk
 
 
-def _run(*args):
-    out = StringIO()
-    call_command("verify_audit_log", *args, stdout=out)
-    return out.getvalue()
-
-
 def _run_failing(*args):
     out = StringIO()
     with pytest.raises(CommandError):
@@ -85,7 +79,7 @@ def test_entries_from_before_the_key_still_verify_and_each_range_names_its_rule(
         RuleRange(HashRule.UNKEYED, 1, 3),
         RuleRange(HashRule.KEYED, 4, 5),
     ]
-    output = _run()
+    output = command_output("verify_audit_log")
     assert "5 entries checked, chain intact" in output
     assert "sequences 1-3 unkeyed (SHA-256, written before the chain was keyed)" in output
     assert "sequences 4-5 keyed (HMAC-SHA256)" in output
@@ -93,18 +87,12 @@ def test_entries_from_before_the_key_still_verify_and_each_range_names_its_rule(
 
 def test_a_keyed_entry_rewritten_with_a_plain_hash_is_altered(mixed_chain, business):
     # given an intruder without the key who edits entry 5 and recomputes its SHA-256
-    forged = AuditLog.objects.get(pk=mixed_chain[4].pk)
-    forged.description = "Nothing"
-    tamper(
-        f"UPDATE {TABLE} SET description = %s, entry_hash = %s WHERE id = %s",
-        ["Nothing", unkeyed_entry_hash(forged), db_id(forged)],
+    forged_hash = forge(
+        [mixed_chain[4]], previous_hash=mixed_chain[3].entry_hash, hash_of=unkeyed_entry_hash
     )
     tamper(
         f"UPDATE {HEAD_TABLE} SET last_hash = %s WHERE business_id = %s",
-        [
-            unkeyed_entry_hash(forged),
-            business.pk.hex if connection.vendor == "sqlite" else business.pk,
-        ],
+        [forged_hash, _head_where(business)],
     )
     # then the entry is altered under its keyed rule, and the head's seal no longer matches
     kinds = {problem.kind for problem in verify_chain(business).problems}
@@ -114,17 +102,9 @@ def test_a_keyed_entry_rewritten_with_a_plain_hash_is_altered(mixed_chain, busin
 def test_moving_the_keyed_boundary_to_downgrade_the_tail_breaks_the_seal(mixed_chain, business):
     # given an intruder who rewrites the keyed tail (4 and 5) under the plain rule and moves
     # the head's boundary past it, so that the whole chain claims to predate the key
-    previous = mixed_chain[2].entry_hash
-    for original in mixed_chain[3:]:
-        forged = AuditLog.objects.get(pk=original.pk)
-        forged.description = "Nothing"
-        forged.previous_hash = previous
-        previous = unkeyed_entry_hash(forged)
-        tamper(
-            f"UPDATE {TABLE} SET description = %s, previous_hash = %s, entry_hash = %s "
-            "WHERE id = %s",
-            ["Nothing", forged.previous_hash, previous, db_id(forged)],
-        )
+    previous = forge(
+        mixed_chain[3:], previous_hash=mixed_chain[2].entry_hash, hash_of=unkeyed_entry_hash
+    )
     tamper(
         f"UPDATE {HEAD_TABLE} SET last_hash = %s, keyed_from_sequence = 6 WHERE business_id = %s",
         [previous, _head_where(business)],
@@ -133,7 +113,7 @@ def test_moving_the_keyed_boundary_to_downgrade_the_tail_breaks_the_seal(mixed_c
     report = verify_chain(business)
     assert [problem.kind for problem in report.problems] == [ProblemKind.HEAD_SEAL]
     assert report.ranges == [RuleRange(HashRule.UNKEYED, 1, 5)]
-    assert "Chain head seal broken" in _run_failing()
+    assert "Chain head seal broken" in verify_failing()[0]
 
 
 def test_the_next_entry_does_not_reseal_a_forged_head(mixed_chain, business):

@@ -29,6 +29,11 @@ def db_id(entry):
     return AuditLog._meta.pk.get_db_prep_value(entry.id, connection)
 
 
+def db_business_id(business):
+    """The business's id as the database stores it, for raw SQL on the chain head."""
+    return business.pk.hex if connection.vendor == "sqlite" else business.pk
+
+
 def tamper(sql: str, params=()):
     """Run raw SQL on the audit table behind the application's back.
 

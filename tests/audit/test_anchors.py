@@ -7,11 +7,17 @@ import uuid
 import pytest
 from django.conf import settings
 from django.core.management import CommandError
-from django.db import connection
 
 from audit.hashing import head_seal, keyed_entry_hash
 from audit.models import AuditChainHead, AuditLog
-from tests.audit.entries import command_output, forge, record, tamper, verify_failing
+from tests.audit.entries import (
+    command_output,
+    db_business_id,
+    forge,
+    record,
+    tamper,
+    verify_failing,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +54,10 @@ def _set_head(business, sequence, last_hash):
         keyed_from_sequence=1,
         key=settings.AUDIT_HMAC_KEY,
     )
-    where = business.pk.hex if connection.vendor == "sqlite" else business.pk
     tamper(
         f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s, seal = %s "
         "WHERE business_id = %s",
-        [sequence, last_hash, seal, where],
+        [sequence, last_hash, seal, db_business_id(business)],
     )
 
 

@@ -16,11 +16,17 @@ from django.utils import timezone
 from audit.hashing import GENESIS_HASH, HashRule, unkeyed_entry_hash
 from audit.models import AuditChainHead, AuditLog
 from audit.verification import ProblemKind, RuleRange, verify_chain
-from tests.audit.entries import command_output, forge, record, tamper, verify_failing
+from tests.audit.entries import (
+    command_output,
+    db_business_id,
+    forge,
+    record,
+    tamper,
+    verify_failing,
+)
 
 pytestmark = pytest.mark.django_db
 
-TABLE = AuditLog._meta.db_table
 HEAD_TABLE = AuditChainHead._meta.db_table
 keyed_chain_migration = importlib.import_module("audit.migrations.0005_keyed_chain")
 
@@ -57,10 +63,6 @@ def mixed_chain(business):
     ]
 
 
-def _head_where(business):
-    return business.pk.hex if connection.vendor == "sqlite" else business.pk
-
-
 def _run_failing(*args):
     out = StringIO()
     with pytest.raises(CommandError):
@@ -92,7 +94,7 @@ def test_a_keyed_entry_rewritten_with_a_plain_hash_is_altered(mixed_chain, busin
     )
     tamper(
         f"UPDATE {HEAD_TABLE} SET last_hash = %s WHERE business_id = %s",
-        [forged_hash, _head_where(business)],
+        [forged_hash, db_business_id(business)],
     )
     # then the entry is altered under its keyed rule, and the head's seal no longer matches
     kinds = {problem.kind for problem in verify_chain(business).problems}
@@ -107,7 +109,7 @@ def test_moving_the_keyed_boundary_to_downgrade_the_tail_breaks_the_seal(mixed_c
     )
     tamper(
         f"UPDATE {HEAD_TABLE} SET last_hash = %s, keyed_from_sequence = 6 WHERE business_id = %s",
-        [previous, _head_where(business)],
+        [previous, db_business_id(business)],
     )
     # then every entry verifies under the plain rule, but the head's seal gives it away
     report = verify_chain(business)
@@ -120,7 +122,7 @@ def test_the_next_entry_does_not_reseal_a_forged_head(mixed_chain, business):
     # given a head whose boundary was moved without the key
     tamper(
         f"UPDATE {HEAD_TABLE} SET keyed_from_sequence = 6 WHERE business_id = %s",
-        [_head_where(business)],
+        [db_business_id(business)],
     )
     # when the shop writes its next entry
     record(business)

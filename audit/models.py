@@ -65,6 +65,10 @@ class AuditLog(models.Model):
 
     objects = AuditLogQuerySet.as_manager()
 
+    # The application's database role may read and append, never change or remove
+    # (pos_project/database_roles.py).
+    database_privileges = ("SELECT", "INSERT")
+
     class Meta:
         ordering = ["-timestamp", "-sequence"]
         constraints = [
@@ -113,6 +117,9 @@ class AuditChainHead(models.Model):
         default=1, help_text="The first entry hashed with the audit key."
     )
     seal = models.CharField(max_length=64)
+
+    # Moved on by every entry; never removed.
+    database_privileges = ("SELECT", "INSERT", "UPDATE")
 
     class Meta:
         ordering = ["business"]

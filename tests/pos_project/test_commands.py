@@ -161,3 +161,20 @@ def test_deploy_check_is_clean_with_real_settings():
         ALLOWED_HOSTS="pos.example.com",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_migrate_runs_as_the_owner_and_everything_else_as_the_app(tmp_path):
+    # given an application database URL that cannot even be opened, and an owner's that can
+    owner_db = tmp_path / "owner.sqlite3"
+    urls = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/app.sqlite3",
+        "MIGRATE_DATABASE_URL": f"sqlite:///{owner_db}",
+        "DEBUG": "1",
+    }
+    # then migrate uses the owner's, and any other command the application's
+    migrated = _manage("migrate", "--no-input", **urls)
+    assert migrated.returncode == 0, migrated.stderr
+    assert owner_db.stat().st_size > 0
+    shown = _manage("showmigrations", "audit", **urls)
+    assert shown.returncode != 0
+    assert "unable to open database file" in shown.stderr

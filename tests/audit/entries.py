@@ -6,7 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
+from audit.hashing import GENESIS_HASH, unkeyed_entry_hash
 from audit.models import AuditLog
 from audit.services import audit_record
 from pos_project.actors import Actor
@@ -22,6 +24,27 @@ def record(business, *, actor=None, event_type="test.event", description="Test e
             description=description,
             **kwargs,
         )
+
+
+def write_unkeyed_entries(business, count: int) -> str:
+    """Entries 1 to `count` as they were written before the chain was keyed (plain SHA-256),
+    with no chain head. Returns the last entry's hash."""
+    previous = GENESIS_HASH
+    for sequence in range(1, count + 1):
+        entry = AuditLog(
+            business=business,
+            sequence=sequence,
+            event_type="test.event",
+            timestamp=timezone.now(),
+            user_name="Test suite",
+            description=f"Before the key {sequence}",
+            ip_address="10.0.0.5",
+            previous_hash=previous,
+        )
+        entry.entry_hash = unkeyed_entry_hash(entry)
+        entry.save(force_insert=True)
+        previous = entry.entry_hash
+    return previous
 
 
 def db_id(entry):

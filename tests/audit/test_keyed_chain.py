@@ -11,9 +11,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
-from audit.hashing import GENESIS_HASH, HashRule, unkeyed_entry_hash
+from audit.hashing import HashRule, unkeyed_entry_hash
 from audit.models import AuditChainHead, AuditLog
 from audit.verification import ProblemKind, RuleRange, verify_chain
 from tests.audit.entries import (
@@ -23,6 +22,7 @@ from tests.audit.entries import (
     record,
     tamper,
     verify_failing,
+    write_unkeyed_entries,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,7 @@ keyed_chain_migration = importlib.import_module("audit.migrations.0005_keyed_cha
 
 def _unkeyed_chain(business, length):
     """Entries as they were written before the chain was keyed, then the keying migration."""
-    previous = GENESIS_HASH
-    for sequence in range(1, length + 1):
-        entry = AuditLog(
-            business=business,
-            sequence=sequence,
-            event_type="test.event",
-            timestamp=timezone.now(),
-            user_name="Test suite",
-            description=f"Before the key {sequence}",
-            ip_address="10.0.0.5",
-            previous_hash=previous,
-        )
-        entry.entry_hash = unkeyed_entry_hash(entry)
-        entry.save(force_insert=True)
-        previous = entry.entry_hash
+    previous = write_unkeyed_entries(business, length)
     AuditChainHead.objects.create(business=business, last_sequence=length, last_hash=previous)
     keyed_chain_migration.seal_existing_heads(apps, SimpleNamespace(connection=connection))
 

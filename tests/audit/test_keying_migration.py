@@ -4,12 +4,10 @@ written afterwards is keyed."""
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 
-from audit.hashing import GENESIS_HASH, HashRule, unkeyed_entry_hash
-from audit.models import AuditLog
+from audit.hashing import HashRule
 from audit.verification import RuleRange, verify_chain
-from tests.audit.entries import record
+from tests.audit.entries import record, write_unkeyed_entries
 
 BEFORE_THE_KEY = [("audit", "0004_audit_index_in_list_order")]
 
@@ -27,21 +25,7 @@ def _migrate(targets=None):
 def test_chains_written_before_the_key_are_sealed_by_the_migration(business):
     # given a chain of three entries written, as before the key, with plain SHA-256
     old_apps = _migrate(BEFORE_THE_KEY)
-    previous = GENESIS_HASH
-    for sequence in (1, 2, 3):
-        entry = AuditLog(
-            business=business,
-            sequence=sequence,
-            event_type="test.event",
-            timestamp=timezone.now(),
-            user_name="Before the key",
-            description=f"Entry {sequence}",
-            ip_address="10.0.0.5",
-            previous_hash=previous,
-        )
-        entry.entry_hash = unkeyed_entry_hash(entry)
-        entry.save(force_insert=True)
-        previous = entry.entry_hash
+    previous = write_unkeyed_entries(business, 3)
     old_apps.get_model("audit", "AuditChainHead").objects.create(
         business_id=business.pk, last_sequence=3, last_hash=previous
     )

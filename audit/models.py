@@ -65,6 +65,10 @@ class AuditLog(models.Model):
 
     objects = AuditLogQuerySet.as_manager()
 
+    # The application's database role may read and append, never change or remove
+    # (pos_project/database_roles.py).
+    database_privileges = ("SELECT", "INSERT")
+
     class Meta:
         ordering = ["-timestamp", "-sequence"]
         constraints = [
@@ -98,7 +102,10 @@ class AuditLog(models.Model):
 class AuditChainHead(models.Model):
     """The last link of a business's chain, locked by every writer.
 
-    Locking this one row is what keeps concurrent writers from forking the chain.
+    Locking this one row is what keeps concurrent writers from forking the chain. Entries
+    from `keyed_from_sequence` on are hashed with the audit key, those before it (written
+    before the chain was keyed) without; `seal` is the key's HMAC over the last link and
+    that boundary (audit/hashing.py).
     """
 
     business = models.OneToOneField(
@@ -106,6 +113,13 @@ class AuditChainHead(models.Model):
     )
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    keyed_from_sequence = models.PositiveBigIntegerField(
+        default=1, help_text="The first entry hashed with the audit key."
+    )
+    seal = models.CharField(max_length=64)
+
+    # Moved on by every entry; never removed.
+    database_privileges = ("SELECT", "INSERT", "UPDATE")
 
     class Meta:
         ordering = ["business"]

@@ -1,14 +1,18 @@
 """Recording audit events: the one way every app writes to the trail."""
 
 import json
+import logging
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from audit.hashing import GENESIS_HASH, entry_hash
+from audit.hashing import GENESIS_HASH, head_seal, keyed_entry_hash, seals_match, stored_ip_address
 from audit.models import AuditChainHead, AuditLog
 from pos_project.actors import Actor
+
+logger = logging.getLogger(__name__)
 
 
 def _json_safe(data: dict) -> dict:
@@ -39,7 +43,17 @@ def audit_record(
     except AuditChainHead.DoesNotExist:
         # The business's first entry: the head is created once, then locked like any other.
         AuditChainHead.objects.get_or_create(
-            business=business, defaults={"last_hash": GENESIS_HASH}
+            business=business,
+            defaults={
+                "last_hash": GENESIS_HASH,
+                "seal": head_seal(
+                    business_id=business.pk,
+                    last_sequence=0,
+                    last_hash=GENESIS_HASH,
+                    keyed_from_sequence=1,
+                    key=settings.AUDIT_HMAC_KEY,
+                ),
+            },
         )
         head = AuditChainHead.objects.select_for_update().get(business=business)
     entry = AuditLog(
@@ -53,12 +67,36 @@ def audit_record(
         customer=customer,
         event_data=_json_safe(event_data or {}),
         description=description,
-        ip_address=actor.ip_address,
+        ip_address=stored_ip_address(actor.ip_address),
         previous_hash=head.last_hash,
     )
-    entry.entry_hash = entry_hash(entry)
+    entry.entry_hash = keyed_entry_hash(entry, settings.AUDIT_HMAC_KEY)
     entry.save(force_insert=True)
+    _advance(head, entry)
+    return entry
+
+
+def _head_seal(head: AuditChainHead) -> str:
+    return head_seal(
+        business_id=head.business_id,
+        last_sequence=head.last_sequence,
+        last_hash=head.last_hash,
+        keyed_from_sequence=head.keyed_from_sequence,
+        key=settings.AUDIT_HMAC_KEY,
+    )
+
+
+def _advance(head: AuditChainHead, entry: AuditLog) -> None:
+    # Re-sealing a head that was changed behind the key's back would make the change
+    # verify; such a head is left unsealed instead, so verify_audit_log keeps reporting it.
+    intact = seals_match(_head_seal(head), head.seal)
+    if not intact:
+        logger.error(
+            "Audit chain head of business %s does not match its seal; left unsealed. "
+            "Run manage.py verify_audit_log.",
+            head.business_id,
+        )
     head.last_sequence = entry.sequence
     head.last_hash = entry.entry_hash
-    head.save(update_fields=["last_sequence", "last_hash"])
-    return entry
+    head.seal = _head_seal(head) if intact else ""
+    head.save(update_fields=["last_sequence", "last_hash", "seal"])

@@ -1,7 +1,8 @@
 """Settings, read from the environment.
 
-`DEBUG`, `SECRET_KEY`, `ALLOWED_HOSTS` and `DATABASE_URL` are the ones a deployment sets;
-see the README. Without `DEBUG=1` the process refuses to start without a real secret key.
+`DEBUG`, `SECRET_KEY`, `AUDIT_HMAC_KEY`, `ALLOWED_HOSTS` and `DATABASE_URL` are the ones a
+deployment sets; see the README. Without `DEBUG=1` the process refuses to start without a real
+secret key and a real audit key.
 A development checkout also has a local `.env` (written by `./scripts/serve`), whose
 `NAME=value` lines fill in what the environment does not set.
 """
@@ -56,6 +57,23 @@ if not SECRET_KEY:
         )
     # Only ever used with DEBUG on, so a leaked development key protects nothing real.
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
+
+# Keys the audit trail's hashes (audit/hashing.py). It lives outside the database, so that
+# whoever can rewrite the audit rows still cannot recompute their hashes.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_MIN_LENGTH = 32
+if len(AUDIT_HMAC_KEY) < AUDIT_HMAC_KEY_MIN_LENGTH:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"AUDIT_HMAC_KEY is {'too short' if AUDIT_HMAC_KEY else 'not set'}. Set it to a "
+            f"random string of at least {AUDIT_HMAC_KEY_MIN_LENGTH} characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), keep it off the "
+            "database host and never change it: the audit trail verifies only with the key "
+            "it was written with. Or set DEBUG=1 for local development."
+        )
+    if not AUDIT_HMAC_KEY:
+        # Only ever used with DEBUG on, so a development audit trail proves nothing real.
+        AUDIT_HMAC_KEY = "development-only-audit-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

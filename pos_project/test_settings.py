@@ -1,10 +1,13 @@
-"""Settings for the test suite: the real settings with a throwaway key and fast hashing."""
+"""Settings for the test suite: the real settings with throwaway keys and fast hashing."""
 
 import os
 
 # The suite runs the same on every checkout, whatever a developer's local .env holds.
 os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-that-protects-nothing-0123456789")
+os.environ.setdefault(
+    "AUDIT_HMAC_KEY", "test-suite-only-audit-key-that-protects-nothing-0123456789"
+)
 
 from pos_project.settings import *  # noqa: F403
 from pos_project.settings import CACHES, STORAGES

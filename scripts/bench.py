@@ -37,6 +37,8 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 SERVER = "postgres://postgres@127.0.0.1:5432"
 # Any UUID: only used to ask the URL resolver whether a route exists.
+# One audit key for the whole run: every size's chain, and the ceiling's entries, use it.
+AUDIT_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"bench-{secrets.token_urlsafe(40)}"
 PROBE_ID = "00000000-0000-4000-8000-000000000000"
 
 # name, label, path template, account, whether the 15 ms target applies.
@@ -116,6 +118,7 @@ def app_env(database_url: str, args) -> dict[str, str]:
         DATABASE_URL=database_url,
         DEBUG="0",
         SECRET_KEY=f"bench-{secrets.token_urlsafe(40)}",
+        AUDIT_HMAC_KEY=AUDIT_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         CONN_MAX_AGE=str(args.conn_max_age),
@@ -666,7 +669,9 @@ def run_size(customers: int, args, profile: Profile, run_dir: Path) -> dict:
 
     say("  ceiling (raw SQL through psycopg, one loop):")
     try:
-        result["ceiling"] = run_ceiling(database_url, seconds=profile.ceiling_seconds)
+        result["ceiling"] = run_ceiling(
+            database_url, seconds=profile.ceiling_seconds, audit_key=AUDIT_KEY
+        )
         say(f"    {result['ceiling']['per_second']:6.1f} checkouts/s")
     except psycopg.Error as exc:
         result["ceiling"] = {"error": str(exc).strip()}

@@ -22,6 +22,7 @@ trips cost, not the database work itself.
 """
 
 import json
+import os
 import random
 import sys
 import time
@@ -35,24 +36,24 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The application's own hashing, so the ceiling's audit entries keep the chain verifiable.
-from audit.hashing import GENESIS_HASH, entry_hash
+from audit.hashing import GENESIS_HASH, head_seal, keyed_entry_hash
 
 
 def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, data) -> None:
     head = db.execute(
-        "SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE business_id = %s "
-        "FOR UPDATE",
+        "SELECT last_sequence, last_hash, keyed_from_sequence FROM audit_auditchainhead "
+        "WHERE business_id = %s FOR UPDATE",
         [ids["business"]],
     ).fetchone()
     if head is None:
         db.execute(
-            "INSERT INTO audit_auditchainhead (business_id, last_sequence, last_hash) "
-            "VALUES (%s, 0, %s) ON CONFLICT DO NOTHING",
+            "INSERT INTO audit_auditchainhead (business_id, last_sequence, last_hash, "
+            "keyed_from_sequence, seal) VALUES (%s, 0, %s, 1, '') ON CONFLICT DO NOTHING",
             [ids["business"], GENESIS_HASH],
         )
         head = db.execute(
-            "SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE business_id = %s "
-            "FOR UPDATE",
+            "SELECT last_sequence, last_hash, keyed_from_sequence FROM audit_auditchainhead "
+            "WHERE business_id = %s FOR UPDATE",
             [ids["business"]],
         ).fetchone()
     entry = SimpleNamespace(
@@ -70,7 +71,7 @@ def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, 
         ip_address="127.0.0.1",
         previous_hash=head[1],
     )
-    entry.entry_hash = entry_hash(entry)
+    entry.entry_hash = keyed_entry_hash(entry, ids["audit_key"])
     db.execute(
         "INSERT INTO audit_auditlog (id, business_id, sequence, event_type, timestamp, user_id, "
         "user_name, sale_id, customer_id, event_data, description, ip_address, previous_hash, "
@@ -80,8 +81,20 @@ def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, 
          entry.previous_hash, entry.entry_hash],
     )  # fmt: skip
     db.execute(
-        "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s WHERE business_id = %s",
-        [entry.sequence, entry.entry_hash, ids["business"]],
+        "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s, seal = %s "
+        "WHERE business_id = %s",
+        [
+            entry.sequence,
+            entry.entry_hash,
+            head_seal(
+                business_id=ids["business"],
+                last_sequence=entry.sequence,
+                last_hash=entry.entry_hash,
+                keyed_from_sequence=head[2],
+                key=ids["audit_key"],
+            ),
+            ids["business"],
+        ],
     )
 
 
@@ -322,11 +335,14 @@ def context(db) -> dict:
     }
 
 
-def run_ceiling(database_url: str, *, seconds: float, warmup: int = 20) -> dict:
-    """Checkouts per second of the raw-SQL checkout, one connection, for `seconds`."""
+def run_ceiling(database_url: str, *, seconds: float, audit_key: str, warmup: int = 20) -> dict:
+    """Checkouts per second of the raw-SQL checkout, one connection, for `seconds`.
+
+    `audit_key` is the application's AUDIT_HMAC_KEY, so that the entries keep the chain
+    verifiable."""
     rng = random.Random(7)
     with psycopg.connect(database_url, autocommit=True) as db:
-        ids = context(db)
+        ids = {**context(db), "audit_key": audit_key}
         customers = ids["customers"]
         for turn in range(warmup):
             checkout(db, ids, customers[turn % len(customers)], rng)
@@ -348,7 +364,8 @@ def run_ceiling(database_url: str, *, seconds: float, warmup: int = 20) -> dict:
 
 
 if __name__ == "__main__":
-    # Alone, for experiments: bench_ceiling.py DATABASE_URL [SECONDS]
+    # Alone, for experiments: AUDIT_HMAC_KEY=... bench_ceiling.py DATABASE_URL [SECONDS]
     url = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/pos_bench_10k"
     duration = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
-    sys.stdout.write(json.dumps(run_ceiling(url, seconds=duration)) + "\n")
+    key = os.environ["AUDIT_HMAC_KEY"]
+    sys.stdout.write(json.dumps(run_ceiling(url, seconds=duration, audit_key=key)) + "\n")

@@ -53,5 +53,5 @@ def test_twenty_concurrent_writers_leave_one_unbroken_chain():
     assert [entry.sequence for entry in entries] == list(range(1, WRITERS + 1))
     assert sorted(entry.event_data["writer"] for entry in entries) == list(range(WRITERS))
     report = verify_chain(business)
-    assert report.intact, report.problem
+    assert report.intact, report.problems
     assert report.checked == WRITERS

@@ -1,9 +1,10 @@
 """Entries are written with their change, and the model refuses to change or remove them."""
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
-from audit.hashing import GENESIS_HASH, entry_hash
+from audit.hashing import GENESIS_HASH, keyed_entry_hash, unkeyed_entry_hash
 from audit.models import AuditLog, AuditLogImmutable
 from audit.services import audit_record
 from pos_project.actors import Actor
@@ -57,7 +58,9 @@ def test_an_entry_captures_the_actor_and_links_to_the_previous_one(business, man
     assert (first.sequence, second.sequence) == (1, 2)
     assert first.previous_hash == GENESIS_HASH
     assert second.previous_hash == first.entry_hash
-    assert entry_hash(first) == first.entry_hash and entry_hash(second) == second.entry_hash
+    key = settings.AUDIT_HMAC_KEY
+    assert keyed_entry_hash(first, key) == first.entry_hash
+    assert keyed_entry_hash(second, key) == second.entry_hash
     assert (first.user_id, first.user_name, first.ip_address) == (
         manager.id,
         "Nadia Manager",
@@ -90,3 +93,10 @@ def test_the_model_refuses_to_delete_an_entry(business):
     with pytest.raises(AuditLogImmutable):
         AuditLog.objects.filter(pk=entry.pk).delete()
     assert AuditLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_an_entry_is_keyed_so_its_plain_hash_does_not_reproduce_it(business):
+    entry = record(business)
+    entry.refresh_from_db()
+    assert unkeyed_entry_hash(entry) != entry.entry_hash
+    assert keyed_entry_hash(entry, "another-key-" + "x" * 40) != entry.entry_hash

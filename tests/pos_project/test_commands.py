@@ -122,7 +122,7 @@ def test_seed_demo_is_safe_to_run_twice_and_prints_working_tokens():
 def _manage(*args, **env_overrides) -> subprocess.CompletedProcess:
     # A fresh process as a deployment would start it: none of the test run's own settings
     # (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE among them).
-    inherited = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    inherited = ("SECRET_KEY", "AUDIT_HMAC_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="pos_project.settings")
     return subprocess.run(
@@ -136,6 +136,19 @@ def test_a_non_debug_start_without_secret_key_refuses_and_says_why():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("audit_key", "message"),
+    [(None, "AUDIT_HMAC_KEY is not set"), ("short", "AUDIT_HMAC_KEY is too short")],
+)
+def test_a_non_debug_start_without_a_real_audit_key_refuses_and_says_why(audit_key, message):
+    keys = {"AUDIT_HMAC_KEY": audit_key} if audit_key else {}
+    result = _manage(
+        "check", DEBUG="0", SECRET_KEY="a-long-random-production-key-" + "x" * 30, **keys
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_deploy_check_is_clean_with_real_settings():
     result = _manage(
         "check",
@@ -144,6 +157,24 @@ def test_deploy_check_is_clean_with_real_settings():
         "WARNING",
         DEBUG="0",
         SECRET_KEY="a-long-random-production-key-" + "x" * 30,
+        AUDIT_HMAC_KEY="a-long-random-audit-key-" + "y" * 30,
         ALLOWED_HOSTS="pos.example.com",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_migrate_runs_as_the_owner_and_everything_else_as_the_app(tmp_path):
+    # given an application database URL that cannot even be opened, and an owner's that can
+    owner_db = tmp_path / "owner.sqlite3"
+    urls = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/app.sqlite3",
+        "MIGRATE_DATABASE_URL": f"sqlite:///{owner_db}",
+        "DEBUG": "1",
+    }
+    # then migrate uses the owner's, and any other command the application's
+    migrated = _manage("migrate", "--no-input", **urls)
+    assert migrated.returncode == 0, migrated.stderr
+    assert owner_db.stat().st_size > 0
+    shown = _manage("showmigrations", "audit", **urls)
+    assert shown.returncode != 0
+    assert "unable to open database file" in shown.stderr

@@ -1,59 +1,83 @@
-import uuid
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.anchors import AnchorFileError, read_anchors
 from audit.verification import verify_audit_log
-from pos_project.models import Business
+from pos_project.commands import business_from_option
 
 
 class Command(BaseCommand):
     help = (
-        "Walk every business's audit chain (or one with --business), recompute each entry's "
-        "hash and report the first entry altered, removed or inserted. Exits non-zero on any."
+        "Walk every business's audit chain (or one with --business) in one snapshot, recompute "
+        "each entry's hash and report every entry altered, removed or inserted, and which hash "
+        "rule each range of the chain uses. With --anchors, also fail if the chain no longer "
+        "passes through every head recorded by audit_anchor. Exits non-zero on any problem."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--business", metavar="ID", help="Only this business (its UUID).")
+        parser.add_argument(
+            "--anchors",
+            metavar="FILE",
+            type=Path,
+            help="A file written by audit_anchor --out: every head in it must still be in "
+            "its chain.",
+        )
 
     def handle(self, *args, **options):
         businesses = None
         if options["business"] is not None:
-            businesses = [self._business(options["business"])]
-        result = verify_audit_log(businesses)
+            businesses = [business_from_option(options["business"])]
+        anchors = []
+        if options["anchors"] is not None:
+            try:
+                anchors = read_anchors(options["anchors"])
+            except AnchorFileError as error:
+                raise CommandError(str(error)) from None
+        result = verify_audit_log(businesses, anchors=anchors)
 
         for report in result.reports:
             label = f"{report.business_name} ({report.business_id})"
+            checked = _count(report.checked, "entry", "entries")
+            if report.anchors_checked:
+                checked += f" and {_count(report.anchors_checked, 'anchor', 'anchors')}"
             if report.intact:
-                self.stdout.write(f"{label}: {_count(report.checked)} checked, chain intact")
+                self.stdout.write(f"{label}: {checked} checked, chain intact")
             else:
-                self.stdout.write(
-                    f"{label}: chain broken after {report.checked} good entries: "
-                    f"{report.problem.message}"
-                )
+                problems = _count(len(report.problems), "problem", "problems")
+                self.stdout.write(f"{label}: {checked} checked, {problems}:")
+                for problem in report.problems:
+                    self.stdout.write(f"  - {problem.message}")
+            for rule_range in report.ranges:
+                self.stdout.write(f"  {rule_range.describe()}")
+        for anchor in result.orphan_anchors:
+            self.stdout.write(
+                f"Anchor lost: the anchor file names business {anchor.business_name} "
+                f"({anchor.business_id}), which the database no longer has."
+            )
+
+        businesses_checked = _count(len(result.reports), "business", "businesses")
+        totals = f"{_count(result.checked, 'entry', 'entries')} checked in {businesses_checked}"
         if not result.intact:
-            raise CommandError(
-                f"Audit log tampered with in {len(result.broken)} of {len(result.reports)} "
-                f"business{'' if len(result.reports) == 1 else 'es'}; see above."
+            kinds = ", ".join(
+                f"{count} {kind.value.replace('_', ' ')}"
+                for kind, count in sorted(result.problems_by_kind.items())
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Total: {_count(result.checked)} checked in {len(result.reports)} "
-                f"business{'' if len(result.reports) == 1 else 'es'}; every chain is intact."
+            problems = sum(result.problems_by_kind.values()) + len(result.orphan_anchors)
+            if result.orphan_anchors:
+                kinds = ", ".join(
+                    filter(None, [kinds, f"{len(result.orphan_anchors)} orphan anchor"])
+                )
+            self.stdout.write(
+                f"Summary: {totals}; {_count(problems, 'problem', 'problems')} ({kinds})."
             )
-        )
-
-    def _business(self, value: str) -> Business:
-        try:
-            business_id = uuid.UUID(value)
-        except ValueError:
             raise CommandError(
-                f"{value!r} is not a business id; pass the business's UUID."
-            ) from None
-        business = Business.objects.filter(pk=business_id).first()
-        if business is None:
-            raise CommandError(f"No business with id {business_id}.")
-        return business
+                f"Audit log tampered with in {len(result.broken)} of {businesses_checked}; "
+                "see above."
+            )
+        self.stdout.write(self.style.SUCCESS(f"Summary: {totals}; every chain is intact."))
 
 
-def _count(entries: int) -> str:
-    return f"{entries} {'entry' if entries == 1 else 'entries'}"
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

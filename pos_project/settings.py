@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "customers",
     "medicine",
     "sales",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Backups (manage.py backup): where they go, how many are kept, and the age past which the
+# back-office home shows the last one in red.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+BACKUP_MAX_AGE_HOURS = float(os.environ.get("BACKUP_MAX_AGE_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

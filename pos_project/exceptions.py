@@ -7,13 +7,18 @@ details, so no view builds an error dict by hand.
 
 import logging
 
+import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pos_project.permissions import staff_of
+
 logger = logging.getLogger(__name__)
+refusals = structlog.get_logger("pos.refusals")
 
 
 class DomainError(Exception):
@@ -105,8 +110,38 @@ def error_body(error: str, message: str, **details) -> dict:
     return {"error": error, **details, "message": message}
 
 
+# Database errors that mean "busy, try again", by SQLSTATE: the change was rolled back whole.
+_BUSY_SQLSTATES = {"55P03": "lock_timeout", "40P01": "deadlock", "40001": "serialization_failure"}
+
+
+def busy_refusal(exc) -> DomainError | None:
+    """A lock timeout or deadlock as the 503 a till can retry; None for any other error."""
+    if not isinstance(exc, OperationalError):
+        return None
+    code = _BUSY_SQLSTATES.get(getattr(exc.__cause__, "sqlstate", None))
+    if code is None and "database is locked" in str(exc):
+        code = "lock_timeout"
+    if code is None:
+        return None
+    return DomainError(
+        "Busy",
+        "Another till is changing the same records; nothing was changed. Try again.",
+        code=code,
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
 def api_exception_handler(exc, context):
+    exc = busy_refusal(exc) or exc
     if isinstance(exc, DomainError):
+        staff = staff_of(getattr(context.get("request"), "user", None))
+        refusals.info(
+            "refused",
+            code=exc.code or "contract_error",
+            error=exc.error,
+            status=exc.status_code,
+            business=str(staff.business_id) if staff else None,
+        )
         return Response(exc.body(), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -140,7 +175,7 @@ def api_exception_handler(exc, context):
         return response
 
     logger.exception("Unhandled error in %s", context.get("view"))
-    return Response(
+    response = Response(
         error_body(
             "Internal error",
             "Something went wrong on our side and nothing was changed. Try again; if it keeps "
@@ -148,6 +183,9 @@ def api_exception_handler(exc, context):
         ),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+    # Logged above with its traceback; Django's own line would say it again without one.
+    response._has_been_logged = True
+    return response
 
 
 def json_not_found(request, exception=None):

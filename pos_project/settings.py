@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from pos_project.logs import logging_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pos_project.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +110,11 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not IS_POSTGRES:
     # SQLite serialises writers; waiting briefly beats failing a till with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # A till waiting on a row lock gives up (a 503 it may retry) rather than hang.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={os.environ.get('DB_LOCK_TIMEOUT', '10s')}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -191,17 +199,19 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 BACKUP_MAX_AGE_HOURS = float(os.environ.get("BACKUP_MAX_AGE_HOURS", "24"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+LOGGING = logging_settings(
+    json=os.environ.get("LOG_FORMAT", "text") == "json", level=os.environ.get("LOG_LEVEL", "INFO")
+)
+# Requests slower than this are logged at warning, with their number of statements.
+SLOW_REQUEST_MS = float(os.environ.get("SLOW_REQUEST_MS", "1000"))
+# /metrics (Prometheus) answers only when enabled, and only to these addresses or networks.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", "127.0.0.1,::1")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    # /healthz is probed over plain HTTP by load balancers and process managers.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /metrics are probed over plain HTTP by load balancers and process managers.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -109,7 +109,9 @@ DATABASES = {
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not IS_POSTGRES:
     # SQLite serialises writers; waiting briefly beats failing a till with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Transactions take the write lock when they begin: one that read first and then found
+    # another writer (a second till, a backup being recorded) would fail at once, not wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 else:
     # A till waiting on a row lock gives up (a 503 it may retry) rather than hang.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (

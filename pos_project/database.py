@@ -23,11 +23,20 @@ def lock_unavailable(error: OperationalError) -> bool:
     return "database is locked" in str(error)
 
 
-def database_busy(error: Exception) -> bool:
-    """A lock wait or a statement ran past its bound: the same request may succeed later."""
+DEADLOCK_DETECTED = "40P01"
+
+
+def busy_reason(error: Exception) -> str | None:
+    """Why the database gave up on a statement that may succeed if sent again ("lock_timeout",
+    "statement_timeout", "deadlock"), or None for any other error. The transaction rolled back
+    whole, so nothing changed."""
     if not isinstance(error, OperationalError):
-        return False
-    return lock_unavailable(error) or _sqlstate(error) == QUERY_CANCELED
+        return None
+    if lock_unavailable(error):
+        return "lock_timeout"
+    return {QUERY_CANCELED: "statement_timeout", DEADLOCK_DETECTED: "deadlock"}.get(
+        _sqlstate(error)
+    )
 
 
 @contextmanager

@@ -7,6 +7,7 @@ details, so no view builds an error dict by hand.
 
 import logging
 
+import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
@@ -15,9 +16,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pos_project.database import database_busy
+from pos_project.database import busy_reason
+from pos_project.permissions import staff_of
 
 logger = logging.getLogger(__name__)
+refusals = structlog.get_logger("pos.refusals")
 
 BUSY_RETRY_AFTER_SECONDS = 2
 
@@ -131,9 +134,36 @@ def body_too_large(limit: int) -> dict:
     )
 
 
+def busy_refusal(exc) -> DomainError | None:
+    """A lock wait, deadlock or statement past its bound as the 503 a till can retry; None for
+    any other error."""
+    reason = busy_reason(exc)
+    if reason is None:
+        return None
+    return DomainError(
+        "Busy, try again",
+        "Another till or the back office is working on the same records. Nothing was changed; "
+        "send the same request again in a few seconds.",
+        code=reason,
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
 def api_exception_handler(exc, context):
+    exc = busy_refusal(exc) or exc
     if isinstance(exc, DomainError):
-        return Response(exc.body(), status=exc.status_code)
+        staff = staff_of(getattr(context.get("request"), "user", None))
+        refusals.info(
+            "refused",
+            code=exc.code or "contract_error",
+            error=exc.error,
+            status=exc.status_code,
+            business=str(staff.business_id) if staff else None,
+        )
+        response = Response(exc.body(), status=exc.status_code)
+        if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, RequestBodyTooLarge):
         return Response(body_too_large(exc.limit), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DataError):
@@ -179,22 +209,8 @@ def api_exception_handler(exc, context):
         response.data = error_body(error, message)
         return response
 
-    if database_busy(exc):
-        # The transaction rolled back: nothing changed, and the same request can be retried.
-        logger.warning("Database busy in %s: %s", context.get("view"), exc)
-        response = Response(
-            error_body(
-                "Busy, try again",
-                "Another till or the back office is working on the same records. Nothing was "
-                "changed; send the same request again in a few seconds.",
-            ),
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
-        return response
-
     logger.exception("Unhandled error in %s", context.get("view"))
-    return Response(
+    response = Response(
         error_body(
             "Internal error",
             "Something went wrong on our side and nothing was changed. Try again; if it keeps "
@@ -202,6 +218,9 @@ def api_exception_handler(exc, context):
         ),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+    # Logged above with its traceback; Django's own line would say it again without one.
+    response._has_been_logged = True
+    return response
 
 
 def json_not_found(request, exception=None):

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from pos_project.logs import logging_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -115,10 +117,12 @@ INSTALLED_APPS = [
     "customers",
     "medicine",
     "sales",
+    "operations",
 ]
 
 MIDDLEWARE = [
-    # First, so that no other middleware reads an oversized body.
+    "pos_project.request_log.RequestLogMiddleware",
+    # Before any middleware that reads the body, so that none reads an oversized one.
     "pos_project.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -325,17 +329,25 @@ SPECTACULAR_SETTINGS = {
 
 LOGIN_URL = "admin:login"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# Backups (manage.py backup): where they go, how many are kept, and the age past which the
+# back-office home shows the last one in red.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+BACKUP_MAX_AGE_HOURS = float(os.environ.get("BACKUP_MAX_AGE_HOURS", "24"))
+
+LOGGING = logging_settings(
+    json=os.environ.get("LOG_FORMAT", "text") == "json", level=os.environ.get("LOG_LEVEL", "INFO")
+)
+# Requests slower than this are logged at warning, with their number of statements.
+SLOW_REQUEST_MS = float(os.environ.get("SLOW_REQUEST_MS", "1000"))
+# /metrics (Prometheus) answers only when enabled, and only to these addresses or networks.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", "127.0.0.1,::1")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    # /healthz is probed over plain HTTP by load balancers and process managers.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /metrics are probed over plain HTTP by load balancers and process managers.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -3,10 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from pos_project.api.views import MeView, ObtainTokenView, StorefrontListView, healthz
+from pos_project.metrics import metrics_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("api/me/", MeView.as_view(), name="me"),
     path("api/storefronts/", StorefrontListView.as_view(), name="storefront-list"),

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.money import ZERO
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
@@ -334,7 +335,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def complete(self, request, pk=None):
-        with self._caller_sale(pk) as sale:
+        with counting_outcome(CHECKOUTS), self._caller_sale(pk) as sale:
             data = self._valid(SaleCompleteSerializer)
             sale = services.sale_complete(
                 sale=sale,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pos_project', '0001_initial'),
+        ('pos_project', '0003_business_cashiers_take_deposits'),
     ]
 
     operations = [

@@ -307,9 +307,7 @@ def test_a_fragment_from_the_middle_of_a_number_uses_the_phone_trigrams(business
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
 def test_last_digits_starting_with_0_are_searched_through_the_indexes(business):
     CustomerFactory.create_batch(200, business=business)
-    queryset = customer_search(
-        queryset=Customer.objects.filter(business=business), query="02235", region="MA"
-    )
+    queryset = customer_search(queryset=Customer.objects.all(), query="02235", region="MA")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE customers_customer")
         cursor.execute("SET LOCAL enable_seqscan = off")

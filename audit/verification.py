@@ -11,8 +11,8 @@ link and where the keyed range starts, under a seal only the key can make, so re
 entries from the end, or passing a rewritten tail off as unkeyed, shows too.
 
 The walk goes on past a problem and reports every one. It reads the head first and then the
-entries, in one snapshot (pos_project/snapshot.py), so that entries written meanwhile by a
-shop still selling are neither half-seen nor mistaken for tampering.
+entries, in one snapshot (`pos_project.database.read_snapshot`), so that entries written
+meanwhile by a shop still selling are neither half-seen nor mistaken for tampering.
 
 Anchors (audit/anchors.py), copies of past heads kept off the database host, catch what the
 chain alone cannot: a rewrite by someone holding the key, or the end cut off.
@@ -30,8 +30,8 @@ from django.conf import settings
 from audit.anchors import Anchor
 from audit.hashing import GENESIS_HASH, HashRule, entry_hash, head_seal, seals_match
 from audit.models import AuditChainHead, AuditLog
+from pos_project.database import read_snapshot
 from pos_project.models import Business
-from pos_project.snapshot import read_snapshot
 
 
 class ProblemKind(StrEnum):

@@ -46,8 +46,9 @@ def read_snapshot() -> Iterator[None]:
 
     PostgreSQL: one REPEATABLE READ, READ ONLY transaction. SQLite: one deferred read
     transaction, which in write-ahead-log mode keeps its snapshot while the tills go on
-    writing (begun by hand, so that a configured IMMEDIATE mode does not make it a writer).
-    Inside a transaction already open, the caller's transaction is the snapshot.
+    writing. It is begun by hand rather than with `atomic`, because `atomic` follows the
+    connection's transaction mode, and an IMMEDIATE one would lock every till out for the
+    whole check. Inside a transaction already open, the caller's transaction is the snapshot.
     """
     if connection.in_atomic_block:
         yield

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.anchors import current_anchors
-from pos_project.snapshot import read_snapshot
+from pos_project.database import read_snapshot
 
 
 class Command(BaseCommand):

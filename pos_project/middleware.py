@@ -37,6 +37,10 @@ class BoundedBody:
             self._stream.readline(room if size is None or size < 0 else min(size, room))
         )
 
+    def close(self) -> None:
+        # Django closes the stream once it has read a form body (`request.body`).
+        self._stream.close()
+
 
 class RequestBodyLimitMiddleware:
     """Answers 413 to a body over `MAX_REQUEST_BODY_BYTES`, before authentication or parsing.

@@ -89,3 +89,14 @@ def test_attack_a_value_the_database_cannot_store_is_a_400_and_logged(
         body = assert_error(cashier_client.get("/api/me/"), 400, "Value out of range")
     assert "numeric field overflow" not in str(body)
     assert "numeric field overflow" in caplog.text
+
+
+def test_a_form_body_is_read_through_the_limit(client, manager):
+    """The admin's login form arrives URL-encoded: Django reads it whole, then closes it."""
+    response = client.post(
+        "/admin/login/",
+        data=f"username={manager.username}&password=wrong",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()

@@ -44,10 +44,11 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from customers.mock_detection import mock_reasons
-from customers.models import Customer, CustomerLedgerEntry, CustomerPayment
+from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import ZERO, format_money
+from receivables.models import CustomerLedgerEntry, CustomerPayment
 from sales.models import Sale, SaleStatus
 
 EVENT_TYPE = "customer.mock_cleanup"

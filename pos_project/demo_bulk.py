@@ -34,16 +34,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from customers.models import (
-    Customer,
+from customers.models import Customer
+from customers.search import search_name_for
+from medicine.models import Medicine
+from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
     DebtPaymentMethod,
     ReceivableAllocation,
 )
-from customers.receivables_summary import receivables_summary_rebuild
-from customers.search import search_name_for
-from medicine.models import Medicine
+from receivables.summary import receivables_summary_rebuild
 from sales.models import Payment, ReceiptSequence, Sale, SaleItem
 
 FIRST_NAMES = [

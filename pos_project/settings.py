@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "pos_project",
     "audit",
     "customers",
+    "receivables",
     "medicine",
     "sales",
     "operations",
@@ -319,7 +320,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "sales.models.PaymentMethod",
-        "DebtPaymentMethodEnum": "customers.models.DebtPaymentMethod",
+        "DebtPaymentMethodEnum": "receivables.models.DebtPaymentMethod",
         # Customers and sales share the RETAIL / WHOLESALE choice set.
         "RetailWholesaleEnum": "sales.models.SaleType",
         "SaleStatusEnum": "sales.models.SaleStatus",

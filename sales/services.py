@@ -30,18 +30,18 @@ from rest_framework import status
 
 from audit.services import audit_record
 from customers.models import Customer
-from customers.receivables import (
-    customer_record_purchase,
-    customer_remove_purchase,
-    receivable_charge_sale,
-    receivable_reverse_sale,
-)
 from medicine.models import Medicine
 from medicine.services import stock_decrement_for_sale, stock_restore_for_sale
 from pos_project.actors import Actor
 from pos_project.exceptions import Conflict, DomainError, NotFound
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO, amount_within_limit, quantize
+from receivables.services import (
+    customer_record_purchase,
+    customer_remove_purchase,
+    receivable_charge_sale,
+    receivable_reverse_sale,
+)
 from sales.models import (
     WALK_IN_CUSTOMER,
     Payment,

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from customers.models import Customer, CustomerLedgerEntry, CustomerType
+from customers.models import Customer, CustomerType
 from medicine import demo as medicine_demo
 from pos_project.demo import seed_demo_business
+from receivables.models import CustomerLedgerEntry
 from sales import demo as sales_demo
 from sales.models import Sale, SaleStatus, SaleType
 from tests.conftest import admin_client_for

@@ -7,12 +7,12 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from customers.api.serializers import StrictSerializer
-from customers.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
-from customers.receivables import AdjustmentType
 from pos_project.money import MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
+from receivables.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
+from receivables.services import AdjustmentType
 from sales.models import SaleStatus
-from sales.receipts import receipt_link_url
+from sales.receipt_links import receipt_link_url
 
 
 def _money(**kwargs) -> serializers.DecimalField:

@@ -24,14 +24,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, DateTimeField, F, Func, Q, Sum
 
-from customers.models import (
-    DUE_SLOT_MINUTES,
-    Customer,
-    ReceivablesDueSlot,
-    ReceivablesSummary,
-)
+from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, quantize
+from receivables.models import DUE_SLOT_MINUTES, ReceivablesDueSlot, ReceivablesSummary
 from sales.models import Sale, SaleStatus
 
 SLOT_SECONDS = DUE_SLOT_MINUTES * 60

@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from customers.models import CustomerLedgerEntry, CustomerPayment
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.models import Role
 from pos_project.services import business_update
+from receivables.models import CustomerLedgerEntry, CustomerPayment
 from tests.conftest import admin_client_for
 from tests.contracts import assert_audited, assert_error
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import StaffMemberFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from customers.receivables import customer_record_payment
 from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.models import Role
+from receivables.services import customer_record_payment
 from sales.services import sale_complete, sale_create, sale_item_add
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory

@@ -28,18 +28,19 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from audit.services import audit_record
-from customers.models import (
-    Customer,
+from customers.models import Customer
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_within_limit, quantize
+from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
     DebtPaymentMethod,
     LedgerEntryType,
     ReceivableAllocation,
 )
-from customers.receivables_summary import receivables_summary_move
-from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
-from pos_project.money import LARGEST_AMOUNT, ZERO, amount_within_limit, quantize
+from receivables.summary import receivables_summary_move
+from sales.models import Sale, SaleStatus
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -132,8 +133,6 @@ def credit_held(*, customer: Customer) -> Decimal:
 
 def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
     """Match unallocated credits to unpaid on-account sales, both oldest first."""
-    from sales.models import Sale, SaleStatus
-
     _require_transaction()
     credits = _unallocated_credits(customer)
     if not credits:
@@ -272,8 +271,6 @@ def customer_record_purchase(*, customer: Customer, sale) -> None:
 
 def customer_remove_purchase(*, customer: Customer, sale) -> None:
     """Take a cancelled sale back out of the locked customer's purchase statistics."""
-    from sales.models import SaleStatus
-
     _require_transaction()
     customer.total_purchases -= sale.total_amount
     customer.sales_count -= 1

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch
 
-from customers.models import Customer, CustomerLedgerEntry, CustomerPayment, ReceivableAllocation
+from customers.models import Customer
+from receivables.models import CustomerLedgerEntry, CustomerPayment, ReceivableAllocation
 from sales.models import Sale, SaleStatus
 
 SECTION_ROWS = 25

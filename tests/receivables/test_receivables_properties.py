@@ -6,15 +6,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers.ledger_checks import ledger_check, receivables_summary_check
 from customers.models import Customer
-from customers.receivables import credit_held, customer_adjust_credit, customer_record_payment
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
+from receivables.ledger_checks import ledger_check, receivables_summary_check
+from receivables.services import credit_held, customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 cents = st.integers(min_value=1, max_value=30_000).map(lambda n: Decimal(n) / 100)
 

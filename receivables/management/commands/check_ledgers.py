@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
 from customers.models import Customer
 from pos_project.commands import business_from_option
 from pos_project.database import read_snapshot
 from pos_project.models import Business
+from receivables.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
 
 
 class Command(BaseCommand):

@@ -19,7 +19,12 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from customers.api.filters import CustomerOrderingFilter
-from customers.api.receivables import (
+from customers.models import Customer
+from customers.selectors import customer_search
+from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
+from pos_project.pagination import KnownCountPagination
+from pos_project.tenancy import business_of
+from receivables.api.views import (
     CSV_RENDERERS,
     FORMAT_PARAMETER,
     CSVFormatMixin,
@@ -27,8 +32,7 @@ from customers.api.receivables import (
     json_errors,
     wants_csv,
 )
-from customers.models import Customer
-from customers.reports import (
+from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
     debtors_in_bucket,
@@ -37,10 +41,6 @@ from customers.reports import (
     debtors_totals,
     report_clock,
 )
-from customers.selectors import customer_search
-from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
-from pos_project.pagination import KnownCountPagination
-from pos_project.tenancy import business_of
 
 
 def _money(**kwargs) -> serializers.DecimalField:

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from customers.receivables_summary import receivables_summary_rebuild
 from pos_project.commands import business_from_option
 from pos_project.models import Business
+from receivables.summary import receivables_summary_rebuild
 
 
 class Command(BaseCommand):

@@ -15,24 +15,24 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers.ledger_checks import receivables_summary_check
-from customers.models import ReceivablesDueSlot, ReceivablesSummary
-from customers.receivables import customer_adjust_credit, customer_record_payment
-from customers.receivables_summary import (
+from pos_project.exceptions import DomainError
+from pos_project.models import Business
+from receivables.ledger_checks import receivables_summary_check
+from receivables.models import ReceivablesDueSlot, ReceivablesSummary
+from receivables.reports import debtors_report, debtors_totals, report_clock
+from receivables.services import customer_adjust_credit, customer_record_payment
+from receivables.summary import (
     NOTHING,
     receivables_summary_from_sources,
     receivables_summary_kept,
     receivables_summary_rebuild,
     slot_start,
 )
-from customers.reports import debtors_report, debtors_totals, report_clock
-from pos_project.exceptions import DomainError
-from pos_project.models import Business
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StorefrontFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 URL = "/customers/api/debtors/"
 

@@ -7,12 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from customers.models import Customer, CustomerLedgerEntry, ReceivableAllocation
-from customers.receivables import customer_adjust_credit, customer_record_payment
+from customers.models import Customer
+from receivables.models import CustomerLedgerEntry, ReceivableAllocation
+from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale
 from sales.services import sale_cancel
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 
 @pytest.fixture

@@ -29,9 +29,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.models import Customer, CustomerPayment, ReceivablesDueSlot, ReceivablesSummary
+from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import MAX_DIGITS, ZERO, quantize
+from receivables.models import CustomerPayment, ReceivablesDueSlot, ReceivablesSummary
 from sales.models import Sale, SaleStatus
 
 MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)

@@ -9,19 +9,20 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from customers.ledger_checks import ledger_check
-from customers.models import Customer, CustomerLedgerEntry, CustomerPayment
-from customers.receivables import customer_record_payment
+from customers.models import Customer
 from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.models import Role
+from receivables.ledger_checks import ledger_check
+from receivables.models import CustomerLedgerEntry, CustomerPayment
+from receivables.services import customer_record_payment
 from sales.services import sale_complete, sale_create, sale_item_add
 from tests.concurrency import race, report
 from tests.conftest import client_for, requires_postgres
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 from tests.factories.medicine import MedicineFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -147,9 +148,9 @@ def test_concurrent_replays_with_one_key_record_one_payment(shop):
 def test_concurrent_operations_across_customers_keep_the_receivables_summary_true(shop):
     """Tills and back office on several customers of one business: the summary row queues
     them, none deadlocks, and it ends equal to a recomputation from the sources."""
-    from customers.ledger_checks import receivables_summary_check
-    from customers.models import ReceivablesSummary
     from pos_project.models import Business
+    from receivables.ledger_checks import receivables_summary_check
+    from receivables.models import ReceivablesSummary
     from sales.services import sale_cancel
 
     business, storefront, cashier = shop

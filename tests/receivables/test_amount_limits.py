@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from customers.models import CustomerLedgerEntry, ReceivablesSummary
 from pos_project.money import LARGEST_AMOUNT
+from receivables.models import CustomerLedgerEntry, ReceivablesSummary
 from tests.contracts import assert_error
 from tests.factories.customers import CustomerFactory
 

@@ -1,8 +1,8 @@
-"""Fixtures shared by the customers tests."""
+"""Fixtures shared by the receivables tests."""
 
 import pytest
 
-from tests.customers.test_receivables_service import sell_on_account
+from tests.receivables.test_receivables_service import sell_on_account
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from customers.receivables import customer_record_payment
-from customers.reports import debtors_report, debtors_totals, report_clock
+from receivables.reports import debtors_report, debtors_totals, report_clock
+from receivables.services import customer_record_payment
 from tests.contracts import assert_error, assert_flat_queries
 from tests.factories.customers import CustomerFactory
 

@@ -1,7 +1,7 @@
 """`check_ledgers` on a live shop, with real threads, on PostgreSQL and on a SQLite file.
 
 One thread runs the check again and again while another records payments and completes
-on-account sales (tests/customers/live_shop.py): every run must agree, since the check reads
+on-account sales (tests/receivables/live_shop.py): every run must agree, since the check reads
 one snapshot. The figures printed (run with -s) are the ones quoted in the closing note.
 """
 
@@ -16,7 +16,7 @@ from django.db import connection
 
 from tests.concurrency import report
 from tests.conftest import requires_postgres
-from tests.customers.live_shop import check_while_selling
+from tests.receivables.live_shop import check_while_selling
 
 CHECK_RUNS = 40
 
@@ -47,7 +47,7 @@ def test_check_ledgers_agrees_on_a_live_sqlite_file_database(tmp_path):
     database = tmp_path / "live.sqlite3"
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     finished = subprocess.run(
-        [sys.executable, "-m", "tests.customers.live_check_sqlite", str(CHECK_RUNS)],
+        [sys.executable, "-m", "tests.receivables.live_check_sqlite", str(CHECK_RUNS)],
         env=environment,
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,

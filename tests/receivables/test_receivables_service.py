@@ -10,18 +10,18 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditLog
-from customers.ledger_checks import ledger_check
-from customers.models import (
-    Customer,
+from customers.models import Customer
+from medicine.models import Stock
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from receivables.ledger_checks import ledger_check
+from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
     LedgerEntryType,
     ReceivableAllocation,
 )
-from customers.receivables import credit_held, customer_adjust_credit, customer_record_payment
-from medicine.models import Stock
-from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from receivables.services import credit_held, customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import _sale_complete, sale_cancel, sale_create, sale_item_add
 from tests.contracts import assert_audited

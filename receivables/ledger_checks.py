@@ -11,21 +11,21 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from customers.models import (
-    Customer,
+from customers.models import Customer
+from pos_project.models import Business
+from pos_project.money import ZERO, quantize
+from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
     LedgerEntryType,
     ReceivableAllocation,
 )
-from customers.receivables import CREDIT_TYPES
-from customers.receivables_summary import (
+from receivables.services import CREDIT_TYPES
+from receivables.summary import (
     NOTHING,
     receivables_summary_from_sources,
     receivables_summary_kept,
 )
-from pos_project.models import Business
-from pos_project.money import ZERO, quantize
 from sales.models import Sale, SaleStatus
 
 

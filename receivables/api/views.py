@@ -15,7 +15,12 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from customers.api.receivable_serializers import (
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from pos_project.pagination import StandardPagination
+from pos_project.schema import error_responses
+from receivables.api.serializers import (
     AdjustCreditSerializer,
     CreditAdjustmentResultSerializer,
     CustomerPaymentSerializer,
@@ -25,13 +30,8 @@ from customers.api.receivable_serializers import (
     RecordPaymentResultSerializer,
     RecordPaymentSerializer,
 )
-from customers.models import CustomerPayment, ReceivableAllocation
-from customers.receivables import customer_adjust_credit, customer_record_payment
-from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
-from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from pos_project.pagination import StandardPagination
-from pos_project.schema import error_responses
+from receivables.models import CustomerPayment, ReceivableAllocation
+from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
 
 # A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)"); phone

@@ -2,7 +2,7 @@
 
 Run by test_check_ledgers_live.py: the test suite's SQLite database lives in memory, where
 real threads cannot each hold a connection of their own. Usage:
-    DATABASE_URL=sqlite:////tmp/live.sqlite3 python -m tests.customers.live_check_sqlite RUNS
+    DATABASE_URL=sqlite:////tmp/live.sqlite3 python -m tests.receivables.live_check_sqlite RUNS
 Prints one JSON line with the figures; exits 1 if any run of the check disagreed.
 """
 
@@ -18,7 +18,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tests.customers.live_shop import check_while_selling  # noqa: E402
+from tests.receivables.live_shop import check_while_selling  # noqa: E402
 
 
 def main(runs: int) -> int:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.models import Role
-from pos_project.services import business_update
 from receivables.models import CustomerLedgerEntry, CustomerPayment
+from staff.services import business_update
 from tests.conftest import admin_client_for
 from tests.contracts import assert_audited, assert_error
 from tests.factories.customers import CustomerFactory

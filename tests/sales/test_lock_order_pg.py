@@ -13,11 +13,11 @@ import pytest
 
 from pos_project.actors import Actor
 from pos_project.models import Business
-from pos_project.services import business_update
 from receivables.models import CustomerPayment
 from receivables.services import customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import sale_complete, sale_create, sale_item_add, sale_update_customer
+from staff.services import business_update
 from tests.concurrency import race, report
 from tests.conftest import requires_postgres
 from tests.factories.customers import CustomerFactory

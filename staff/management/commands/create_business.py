@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
-from pos_project.services import business_create
+from staff.services import business_create
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.models import Business, Role
-from pos_project.services import staff_add
+from staff.services import staff_add
 
 
 class Command(BaseCommand):

@@ -12,10 +12,10 @@ from pos_project.admin_scoping import (
     is_back_office_user,
 )
 from pos_project.exceptions import DomainError
-from pos_project.lockouts import lockouts_lift, lockouts_visible_to
 from pos_project.models import Business, StaffMember, Storefront
 from pos_project.permissions import staff_of
-from pos_project.services import (
+from staff.lockouts import lockouts_lift, lockouts_visible_to
+from staff.services import (
     business_update,
     staff_change_role,
     staff_member_create,
@@ -27,7 +27,7 @@ from pos_project.services import (
 
 # The back office: managers and owners run their shop here; cashiers work at the till
 # through the API and have no admin access (the login refuses accounts without is_staff,
-# which pos_project.services keeps in step with the role).
+# which staff.services keeps in step with the role).
 admin.site.site_header = "Pharmacy back office"
 admin.site.site_title = "Pharmacy back office"
 admin.site.index_title = "Back office"

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from pos_project.actors import Actor
 from pos_project.models import Business, Role, StaffMember, Storefront
-from pos_project.services import business_create, staff_add, staff_admin_access_sync
+from staff.services import business_create, staff_add, staff_admin_access_sync
 
 DEMO_BUSINESS = "Pharmacie Atlas"
 DEMO_ACCOUNTS = [

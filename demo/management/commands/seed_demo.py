@@ -3,11 +3,11 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from customers import demo as customers_demo
-from medicine import demo as medicine_demo
-from pos_project.demo import DEMO_ACCOUNTS, seed_demo_business
-from pos_project.demo_bulk import seed_bulk
-from sales import demo as sales_demo
+from demo import customers as customers_demo
+from demo import medicine as medicine_demo
+from demo import sales as sales_demo
+from demo.bulk import seed_bulk
+from demo.kernel import DEMO_ACCOUNTS, seed_demo_business
 
 
 class Command(BaseCommand):

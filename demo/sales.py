@@ -20,7 +20,8 @@ from pos_project.exceptions import DomainError
 from pos_project.models import Role, StaffMember
 from pos_project.money import quantize
 from sales.models import PaymentMethod, Sale, SaleStatus, SaleType
-from sales.services import _sale_complete, sale_cancel, sale_create, sale_item_add
+from sales.services import sale_cancel, sale_create, sale_item_add
+from sales.services.checkout import _sale_complete
 
 SALES = 40
 DAYS = 120

@@ -14,13 +14,13 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import ZERO, quantize
+from receivables.ledger import CREDIT_TYPES
 from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
     LedgerEntryType,
     ReceivableAllocation,
 )
-from receivables.services import CREDIT_TYPES
 from receivables.summary import (
     NOTHING,
     receivables_summary_from_sources,

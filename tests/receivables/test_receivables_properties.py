@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from customers.models import Customer
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
+from receivables.ledger import credit_held
 from receivables.ledger_checks import ledger_check, receivables_summary_check
-from receivables.services import credit_held, customer_adjust_credit, customer_record_payment
+from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel
 from tests.factories.customers import CustomerFactory

@@ -14,6 +14,7 @@ from customers.models import Customer
 from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
+from receivables.ledger import credit_held
 from receivables.ledger_checks import ledger_check
 from receivables.models import (
     CustomerLedgerEntry,
@@ -21,9 +22,10 @@ from receivables.models import (
     LedgerEntryType,
     ReceivableAllocation,
 )
-from receivables.services import credit_held, customer_adjust_credit, customer_record_payment
+from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
-from sales.services import _sale_complete, sale_cancel, sale_create, sale_item_add
+from sales.services import sale_cancel, sale_create, sale_item_add
+from sales.services.checkout import _sale_complete
 from tests.contracts import assert_audited
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory

@@ -143,7 +143,7 @@ def test_paid_part_is_released_as_credit_when_cancelled(
     from django.db import transaction
 
     from pos_project.actors import Actor
-    from receivables.services import allocations_settle, customer_lock, ledger_post
+    from receivables.ledger import allocations_settle, customer_lock, ledger_post
 
     with transaction.atomic():
         locked = customer_lock(customer=customer)

@@ -1,11 +1,11 @@
 """Accounts receivable: the customer's ledger, what settles which sale, and purchase statistics.
 
 Every function here changes money a customer owes, so each one expects the customer row
-to be locked by its caller (`customer_lock`) inside the caller's transaction: two tills
-and a back-office payment for one customer then queue up instead of interleaving, in the
-lock order of docs/locking.md. The summary (what the unfiltered Debtors report reads) is
-moved once per operation, after every sale it settles is locked and saved, and before the
-caller's audit entry.
+to be locked by its caller (`customers.locks.customer_lock`) inside the caller's
+transaction: two tills and a back-office payment for one customer then queue up instead of
+interleaving, in the lock order of docs/locking.md. The summary (what the unfiltered
+Debtors report reads) is moved once per operation, after every sale it settles is locked
+and saved, and before the caller's audit entry.
 
 Rules kept here:
 - the balance always equals the sum of the customer's ledger entries, and each entry's
@@ -34,7 +34,8 @@ from receivables.models import (
     ReceivableAllocation,
 )
 from receivables.summary import receivables_summary_move
-from sales.models import Sale, SaleStatus
+from sales.locks import unpaid_sales_lock
+from sales.models import SaleStatus
 
 # Entry types whose negative amounts are credits that can settle sales.
 CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
@@ -45,12 +46,6 @@ def _require_transaction() -> None:
         raise RuntimeError(
             "Receivables change only inside the transaction that locked the customer."
         )
-
-
-def customer_lock(*, customer: Customer) -> Customer:
-    """The customer row again, locked until the end of the transaction."""
-    _require_transaction()
-    return Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
 
 
 def ledger_post(
@@ -131,11 +126,7 @@ def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
     credits = _unallocated_credits(customer)
     if not credits:
         return []
-    unpaid = list(
-        Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED, amount_due__gt=0)
-        .order_by("completed_at", "id")
-        .select_for_update(no_key=True)
-    )
+    unpaid = unpaid_sales_lock(customer=customer)
     made = []
     credit_index = 0
     for sale in unpaid:

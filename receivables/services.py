@@ -17,11 +17,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from audit.services import audit_record
+from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.money import LARGEST_AMOUNT, ZERO
-from receivables.ledger import _settled, allocations_settle, credit_held, customer_lock, ledger_post
+from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
 from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,

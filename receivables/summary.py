@@ -27,6 +27,7 @@ from django.db.models import Count, DateTimeField, F, Func, Q, Sum
 from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, quantize
+from receivables.locks import receivables_summary_lock
 from receivables.models import DUE_SLOT_MINUTES, ReceivablesDueSlot, ReceivablesSummary
 from sales.models import Sale, SaleStatus
 
@@ -220,8 +221,7 @@ def receivables_summary_rebuild(*, business: Business) -> None:
     then add their own changes to what it computed.
     """
     with transaction.atomic():
-        ReceivablesSummary.objects.get_or_create(business=business)
-        summary = ReceivablesSummary.objects.select_for_update(no_key=True).get(business=business)
+        summary = receivables_summary_lock(business=business)
         figures = receivables_summary_from_sources(business_ids=[business.pk])
         figures = figures.get(business.pk, NOTHING)
         summary.debtors = figures.debtors

@@ -24,11 +24,11 @@ from pos_project.exceptions import Conflict, DomainError
 from pos_project.models import Business
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.ledger import customer_record_purchase, receivable_charge_sale
+from sales.locks import receipt_sequence_lock, sale_lock
 from sales.models import (
     WALK_IN_CUSTOMER,
     Payment,
     PaymentMethod,
-    ReceiptSequence,
     Sale,
     SaleStatus,
 )
@@ -36,7 +36,6 @@ from sales.services.checks import (
     _check_amount,
     _customer_inactive,
     _invalid,
-    _locked_sale,
     _wrong_status,
 )
 
@@ -96,7 +95,7 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
             .first()
         )
         customer_id = customer.pk if customer else None
-        locked = _locked_sale(sale)
+        locked = sale_lock(sale)
         if locked.customer_id == customer_id:
             transaction.savepoint_commit(savepoint)
             return customer, locked
@@ -122,12 +121,7 @@ def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
 def _next_receipt_number(business: Business) -> tuple[int, str]:
     # Locked, and incremented in the completing transaction: a completion that fails rolls
     # its number back, and two tills never get the same one, so numbers are gap-free.
-    try:
-        sequence = ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
-    except ReceiptSequence.DoesNotExist:
-        # The business's first sale: created once, then locked like any other time.
-        ReceiptSequence.objects.get_or_create(business=business)
-        sequence = ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
+    sequence = receipt_sequence_lock(business=business)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number, f"S-{sequence.last_number:06d}"

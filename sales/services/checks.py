@@ -120,22 +120,6 @@ def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
     return discount
 
 
-def _locked_sale(sale: Sale) -> Sale:
-    """`sale` again, locked: found by its id within its business.
-
-    A reference made of an id and the caller's business finds nothing for another
-    business's sale (`Sale.DoesNotExist`), so callers need no lookup of their own.
-    """
-    # FOR UPDATE OF the sale alone: over the join it would also lock the business row and
-    # queue every till of the shop behind this one sale. The joined rows are what the
-    # services and the sale's API answer read, so neither reads them again.
-    return (
-        Sale.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("business", "storefront", "customer", "created_by")
-        .get(pk=sale.pk, business_id=sale.business_id)
-    )
-
-
 def _business_customer(*, business: Business, customer_id) -> Customer:
     try:
         customer = Customer.objects.get(pk=customer_id, business=business)

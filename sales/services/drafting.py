@@ -15,12 +15,14 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import audit_record
+from customers.locks import customer_lock_in_business
 from customers.models import Customer
 from medicine.models import Medicine
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError, NotFound
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO, quantize
+from sales.locks import sale_lock
 from sales.models import (
     WALK_IN_CUSTOMER,
     Sale,
@@ -35,7 +37,6 @@ from sales.services.checks import (
     _customer_inactive,
     _customer_not_found,
     _invalid,
-    _locked_sale,
     _require_draft,
 )
 from sales.services.pricing import _line_value, _price_line, _recompute_totals, unit_price_for
@@ -98,7 +99,7 @@ def sale_update(
     if type is not None and type not in SaleType.values:
         raise _invalid("type", f"The type must be one of {SaleType.values}.", code="invalid_type")
     with transaction.atomic():
-        sale = _locked_sale(sale)
+        sale = sale_lock(sale)
         _require_draft(sale, action="change")
         fields = ["updated_at"]
         if notes is not None and notes != sale.notes:
@@ -145,7 +146,7 @@ def sale_item_add(
     quantity = _check_quantity(quantity)
     medicine_id = medicine.pk if isinstance(medicine, Medicine) else medicine
     with transaction.atomic():
-        sale = _locked_sale(sale)
+        sale = sale_lock(sale)
         _require_draft(sale, action="change")
         medicine = _sale_medicine(sale, medicine_id)
         lines = list(sale.items.all())
@@ -173,7 +174,7 @@ def sale_item_add(
 
 
 def _locked_item(item: SaleItem) -> tuple[Sale, SaleItem]:
-    sale = _locked_sale(item.sale)
+    sale = sale_lock(item.sale)
     _require_draft(sale, action="change")
     try:
         locked = sale.items.get(pk=item.pk)
@@ -265,12 +266,10 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
     waits on the sale and then sees this one's result.
     """
     with transaction.atomic():
-        new_customer = (
-            Customer.objects.select_for_update(no_key=True)
-            .filter(pk=customer_id, business_id=sale.business_id)
-            .first()
+        new_customer = customer_lock_in_business(
+            business_id=sale.business_id, customer_id=customer_id
         )
-        sale = _locked_sale(sale)
+        sale = sale_lock(sale)
         if sale.status != SaleStatus.DRAFT:
             # Seed 004, word for word.
             raise DomainError(

@@ -142,8 +142,9 @@ def test_paid_part_is_released_as_credit_when_cancelled(
 ):
     from django.db import transaction
 
+    from customers.locks import customer_lock
     from pos_project.actors import Actor
-    from receivables.ledger import allocations_settle, customer_lock, ledger_post
+    from receivables.ledger import allocations_settle, ledger_post
 
     with transaction.atomic():
         locked = customer_lock(customer=customer)

@@ -262,8 +262,9 @@ def test_credit_held_for_the_customer_settles_the_new_charge(
 ):
     from django.db import transaction
 
+    from customers.locks import customer_lock
     from pos_project.actors import Actor
-    from receivables.ledger import customer_lock, ledger_post
+    from receivables.ledger import ledger_post
 
     with transaction.atomic():
         locked = customer_lock(customer=customer)

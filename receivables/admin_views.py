@@ -29,7 +29,7 @@ from pos_project.models import Business
 from pos_project.money import LARGEST_AMOUNT, format_money
 from pos_project.pagination import CountedPaginator
 from receivables.api.debtors import DebtorViewSet
-from receivables.models import DebtPaymentMethod
+from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
@@ -39,7 +39,6 @@ from receivables.reports import (
     report_clock,
 )
 from receivables.services import (
-    AdjustmentType,
     customer_adjust_credit,
     customer_record_payment,
 )

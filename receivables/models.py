@@ -20,6 +20,15 @@ class DebtPaymentMethod(models.TextChoices):
     MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
 
 
+class AdjustmentType(models.TextChoices):
+    """What a manager's credit adjustment does; the API and the back office send the value."""
+
+    # Gives the customer credit: their balance goes down.
+    ADD = "add", "Give credit"
+    # Takes credit held for the customer back: their balance goes up.
+    DEDUCT = "deduct", "Take back credit"
+
+
 class LedgerEntryType(models.TextChoices):
     # An on-account sale: the customer owes more (+).
     SALE_CHARGE = "SALE_CHARGE", "Sale charge"

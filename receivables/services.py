@@ -24,20 +24,13 @@ from pos_project.exceptions import DomainError
 from pos_project.money import LARGEST_AMOUNT, ZERO
 from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
 from receivables.models import (
+    AdjustmentType,
     CustomerLedgerEntry,
     CustomerPayment,
     DebtPaymentMethod,
     LedgerEntryType,
 )
 from receivables.summary import receivables_summary_move
-
-
-class AdjustmentType:
-    # Gives the customer credit: their balance goes down.
-    ADD = "add"
-    # Takes credit held for the customer back: their balance goes up.
-    DEDUCT = "deduct"
-    CHOICES = (ADD, DEDUCT)
 
 
 def _invalid(field: str, error: str, message: str, *, code: str, **details) -> DomainError:
@@ -216,12 +209,12 @@ def customer_adjust_credit(
             status_code=403,
         )
     amount = _money_amount(amount)
-    if type not in AdjustmentType.CHOICES:
+    if type not in AdjustmentType.values:
         raise DomainError(
             "Unknown adjustment type",
             'Use "add" to give the customer credit or "deduct" to take credit back.',
             code="adjustment_type_invalid",
-            allowed_types=list(AdjustmentType.CHOICES),
+            allowed_types=list(AdjustmentType.values),
         )
     reason = (reason or "").strip()
     stated_reason = reason or "no reason given"

@@ -5,13 +5,28 @@ its customer, then the sales a payment settles, oldest first; the receipt sequen
 the stock). Keys never change, so every lock here is `FOR NO KEY UPDATE`.
 """
 
+import uuid
+from dataclasses import dataclass
+
 from sales.models import ReceiptSequence, Sale, SaleStatus
 
 
-def sale_lock(sale: Sale) -> Sale:
+@dataclass(frozen=True)
+class SaleRef:
+    """A sale named by its id within the caller's business, for a service that locks it.
+
+    Not a row: it has no status or totals that could pass for the sale's own, and
+    `sale_lock` finds nothing (`Sale.DoesNotExist`) for another business's sale.
+    """
+
+    pk: uuid.UUID
+    business_id: uuid.UUID
+
+
+def sale_lock(sale: Sale | SaleRef) -> Sale:
     """`sale` again, locked: found by its id within its business.
 
-    A reference made of an id and the caller's business finds nothing for another
+    A `SaleRef` made of an id and the caller's business finds nothing for another
     business's sale (`Sale.DoesNotExist`), so callers need no lookup of their own.
     """
     # FOR UPDATE OF the sale alone: over the join it would also lock the business row and

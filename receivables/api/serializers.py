@@ -9,8 +9,12 @@ from rest_framework.reverse import reverse
 from customers.api.serializers import StrictSerializer
 from pos_project.money import MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
-from receivables.models import CustomerLedgerEntry, CustomerPayment, DebtPaymentMethod
-from receivables.services import AdjustmentType
+from receivables.models import (
+    AdjustmentType,
+    CustomerLedgerEntry,
+    CustomerPayment,
+    DebtPaymentMethod,
+)
 from sales.models import SaleStatus
 from sales.receipt_links import receipt_link_url
 

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from customers import services
-from customers.admin_views import CustomerBackOfficeViews, money_text
+from customers.admin_views import CustomerBackOfficeViews
 from customers.models import Customer
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import customer_search_q
@@ -25,6 +25,7 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.exceptions import DomainError
 from pos_project.models import Business
+from receivables.admin_views import ReceivablesBackOfficeViews, money_text
 
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
@@ -129,7 +130,7 @@ class OwesMoneyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CustomerBackOfficeViews, BusinessScopedAdmin):
+class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, BusinessScopedAdmin):
     form = CustomerAdminForm
     change_list_template = "admin/customers/customer/change_list.html"
     change_form_template = "admin/customers/customer/change_form.html"

@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 from rest_framework import status
 
 from audit.services import audit_record
+from customers.locks import customer_lock
 from customers.models import Customer, CustomerType
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import search_name_for
@@ -211,13 +212,6 @@ def _set_active(customer: Customer, *, actor: Actor, is_active: bool) -> None:
     )
 
 
-def _locked(customer: Customer) -> Customer:
-    # Locked so that two edits (or an edit and a sale) cannot interleave on one customer.
-    locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
-    locked.business = customer.business
-    return locked
-
-
 def customer_update(*, customer: Customer, actor: Actor, data: Mapping[str, Any]) -> Customer:
     """Apply `data` (any of `EDITABLE_FIELDS`) and return the customer as saved.
 
@@ -231,7 +225,7 @@ def customer_update(*, customer: Customer, actor: Actor, data: Mapping[str, Any]
         raise _invalid({field: ["This field cannot be changed."] for field in unknown})
     business = customer.business
     with transaction.atomic():
-        customer = _locked(customer)
+        customer = customer_lock(customer=customer)
         changes: dict[str, dict[str, Any]] = {}
         for field, value in data.items():
             if field == "is_active":
@@ -285,7 +279,7 @@ def customer_set_active(*, customer: Customer, actor: Actor, is_active: bool) ->
     """
     _require_manager(actor, ["is_active"])
     with transaction.atomic():
-        customer = _locked(customer)
+        customer = customer_lock(customer=customer)
         _set_active(customer, actor=actor, is_active=is_active)
     return customer
 
@@ -309,7 +303,7 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
             status_code=status.HTTP_403_FORBIDDEN,
         )
     with transaction.atomic():
-        customer = _locked(customer)
+        customer = customer_lock(customer=customer)
         if customer.outstanding_balance > ZERO:
             raise Conflict(
                 "Customer owes money",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from audit.services import audit_record
+from medicine.locks import medicine_lock, stock_lock, stocks_lock
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
@@ -163,7 +164,7 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
     with transaction.atomic():
         # Locked so that two managers editing prices at once are applied one after the
         # other and each audit entry's "old" value is the price that was really replaced.
-        locked = Medicine.objects.select_for_update(no_key=True).get(pk=medicine.pk)
+        locked = medicine_lock(medicine=medicine)
         old = {field: getattr(locked, field) for field in EDITABLE_FIELDS}
         new = {**old, **changes}
         changed = [field for field in EDITABLE_FIELDS if new[field] != old[field]]
@@ -219,7 +220,7 @@ def medicine_delete(*, medicine: Medicine, actor: Actor) -> bool:
     keeping its history. Returns True when the row was deleted, False when deactivated.
     """
     with transaction.atomic():
-        locked = Medicine.objects.select_for_update(no_key=True).get(pk=medicine.pk)
+        locked = medicine_lock(medicine=medicine)
         snapshot = {
             "medicine": locked.pk,
             "name": locked.name,
@@ -287,7 +288,7 @@ def stock_adjust(
         row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
         # Locked before reading the quantity, so that two adjustments (or a sale) at once
         # are applied one after the other: none is lost and none takes the shelf below zero.
-        row = Stock.objects.select_for_update(no_key=True).get(pk=row.pk)
+        row = stock_lock(stock=row)
         old_quantity = row.quantity
         new_quantity = old_quantity + quantity_delta
         if new_quantity < 0:
@@ -346,17 +347,6 @@ def _require_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must run inside the transaction of the sale it serves.")
 
 
-def _locked_stock(*, storefront: Storefront, medicine_ids) -> dict[uuid.UUID, Stock]:
-    # Ordered by pk, after the caller's customer and sale rows: every code path takes stock
-    # locks in the same order, so two sales sharing medicines cannot deadlock.
-    rows = (
-        Stock.objects.select_for_update(no_key=True)
-        .filter(storefront=storefront, medicine_id__in=medicine_ids)
-        .order_by("pk")
-    )
-    return {row.medicine_id: row for row in rows}
-
-
 def _shift_stock(rows: Mapping[Any, Stock], changes: Mapping[Any, int]) -> None:
     """Move each locked row by its own number of units, in one UPDATE for the whole sale."""
     pks = {medicine_id: rows[medicine_id].pk for medicine_id in changes}
@@ -390,7 +380,7 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
     wanted = _normalise_quantities(quantities)
     if not wanted:
         return
-    rows = _locked_stock(storefront=storefront, medicine_ids=wanted)
+    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
     short = {
         medicine_id: (requested, rows[medicine_id].quantity if medicine_id in rows else 0)
         for medicine_id, requested in wanted.items()
@@ -446,5 +436,5 @@ def stock_restore_for_sale(*, storefront: Storefront, quantities: Mapping[Any, i
     for medicine_id in sorted(missing, key=str):
         # A row deleted or never created since the sale: recreate it at zero first.
         Stock.objects.get_or_create(medicine_id=medicine_id, storefront=storefront)
-    rows = _locked_stock(storefront=storefront, medicine_ids=wanted)
+    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
     _shift_stock(rows, wanted)

@@ -114,10 +114,13 @@ INSTALLED_APPS = [
     "axes",
     "pos_project",
     "audit",
+    "staff",
     "customers",
+    "receivables",
     "medicine",
     "sales",
     "operations",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -148,7 +151,7 @@ AUTHENTICATION_BACKENDS = [
 # Admin login lock-outs (django-axes). The API's token endpoint has its own throttles.
 AXES_ONLY_ADMIN_SITE = True
 # Nor counts the API's failed logins: they are throttled there (pos_project.throttles).
-AXES_WHITELIST_CALLABLE = "pos_project.lockouts.outside_the_admin"
+AXES_WHITELIST_CALLABLE = "staff.lockouts.outside_the_admin"
 # Lock-outs are logged one line each; no start-up banner in every command's output.
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -163,7 +166,7 @@ AXES_COOLOFF_TIME = (
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "pos_project.actors.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/login_locked_out.html"
-# Lock-outs are listed, scoped to the manager's business, by pos_project.admin instead.
+# Lock-outs are listed, scoped to the manager's business, by staff.admin instead.
 AXES_ENABLE_ADMIN = False
 
 # The largest request body accepted, in bytes: the POS sends small JSON documents.
@@ -319,7 +322,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "sales.models.PaymentMethod",
-        "DebtPaymentMethodEnum": "customers.models.DebtPaymentMethod",
+        "DebtPaymentMethodEnum": "receivables.models.DebtPaymentMethod",
         # Customers and sales share the RETAIL / WHOLESALE choice set.
         "RetailWholesaleEnum": "sales.models.SaleType",
         "SaleStatusEnum": "sales.models.SaleStatus",

@@ -18,7 +18,8 @@ from pos_project.money import format_money
 from sales import services
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, Sale, SaleItem, SaleStatus
-from sales.receipts import receipt_html, receipt_queryset
+from sales.receipt_links import receipt_queryset
+from sales.receipts import receipt_html
 
 
 class ReadOnlyInline(BackOfficeRights, admin.TabularInline):

@@ -366,10 +366,10 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
 
 
 def demo_passwords() -> dict[str, str]:
-    """The demo accounts' passwords, from pos_project/demo.py without importing Django."""
+    """The demo accounts' passwords, from demo/kernel.py without importing Django."""
     import ast
 
-    tree = ast.parse((ROOT / "pos_project" / "demo.py").read_text())
+    tree = ast.parse((ROOT / "demo" / "kernel.py").read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEMO_ACCOUNTS":
             return {entry.elts[0].value: entry.elts[1].value for entry in node.value.elts}

@@ -256,7 +256,7 @@ def main() -> None:
     from customers.selectors import customer_list
     from pos_project.actors import Actor
     from pos_project.models import Business, Role, StaffMember
-    from pos_project.services import business_create, staff_add
+    from staff.services import business_create, staff_add
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)

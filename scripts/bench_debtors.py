@@ -66,12 +66,8 @@ class Writer:
             self.flush(type(row))
 
     def flush(self, model=None) -> None:
-        from customers.models import (
-            Customer,
-            CustomerLedgerEntry,
-            CustomerPayment,
-            ReceivableAllocation,
-        )
+        from customers.models import Customer
+        from receivables.models import CustomerLedgerEntry, CustomerPayment, ReceivableAllocation
         from sales.models import Sale
 
         # Parents before children, so foreign keys always find their row.
@@ -86,16 +82,16 @@ def fill(*, business, storefront, user, customers: int, owing: int, rng: random.
     from django.db import transaction
     from django.utils import timezone
 
-    from customers.models import (
-        Customer,
+    from customers.models import Customer
+    from customers.search import search_name_for
+    from receivables.models import (
         CustomerLedgerEntry,
         CustomerPayment,
         DebtPaymentMethod,
         LedgerEntryType,
         ReceivableAllocation,
     )
-    from customers.receivables_summary import receivables_summary_rebuild
-    from customers.search import search_name_for
+    from receivables.summary import receivables_summary_rebuild
     from sales.models import ReceiptSequence, Sale, SaleStatus
 
     have = Customer.objects.filter(business=business).count()
@@ -274,8 +270,8 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from customers.reports import debtors_report, debtors_totals, report_clock
     from pos_project.models import Business, Role, StaffMember, Storefront
+    from receivables.reports import debtors_report, debtors_totals, report_clock
 
     call_command("migrate", verbosity=0)
     business, _ = Business.objects.get_or_create(name=BUSINESS_NAME)

@@ -1,7 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from customers.api.debtors import DebtorViewSet
 from customers.api.views import CustomerViewSet
+from receivables.api.debtors import DebtorViewSet
 
 router = SimpleRouter()
 router.register("customers", CustomerViewSet, basename="customer")

@@ -8,7 +8,6 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from customers.api.filters import CustomerFilterSet, CustomerOrderingFilter
-from customers.api.receivables import CustomerReceivablesMixin
 from customers.api.serializers import (
     CustomerDeletedSerializer,
     CustomerSerializer,
@@ -23,6 +22,7 @@ from pos_project.actors import Actor
 from pos_project.pagination import SearchPagination
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
+from receivables.api.views import CustomerReceivablesMixin
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 

@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from sales.receipts import ReceiptLinkExpired, receipt_from_link, receipt_html
+from sales.receipt_links import ReceiptLinkExpired, receipt_from_link
+from sales.receipts import receipt_html
 
 
 def refusal_page(status: int, title: str, message: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from pos_project.actors import display_name
 from pos_project.models import Storefront
 from pos_project.serializers import ReadModelSerializer
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
-from sales.receipts import receipt_link_url
+from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
 
 MONEY = {"max_digits": 14, "decimal_places": 2}

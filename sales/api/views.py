@@ -37,6 +37,7 @@ from sales.api.serializers import (
     UpdateCustomerResponseSerializer,
     UpdateCustomerSerializer,
 )
+from sales.locks import SaleRef
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_data, receipt_html
 
@@ -136,7 +137,7 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
         about a sale the caller can see.
         """
         try:
-            sale = Sale(pk=uuid.UUID(str(pk)), business=self.business)
+            sale = SaleRef(pk=uuid.UUID(str(pk)), business_id=self.business.pk)
         except ValueError:
             raise Http404 from None
         try:

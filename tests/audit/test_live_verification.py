@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.models import AuditLog
-from customers.receivables import customer_record_payment
 from pos_project.actors import Actor
+from receivables.services import customer_record_payment
 from sales.services import sale_complete, sale_create, sale_item_add
 from tests.concurrency import report
 from tests.factories.customers import CustomerFactory

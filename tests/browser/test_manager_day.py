@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role
-from pos_project.services import staff_add
 from sales.models import Sale, SaleStatus
+from staff.services import staff_add
 from tests.browser.conftest import admin_login
 from tests.conftest import client_for
 from tests.factories.customers import CustomerFactory

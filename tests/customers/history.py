@@ -7,7 +7,8 @@ such a customer, not about how sales and payments produce one.
 from datetime import datetime
 from decimal import Decimal
 
-from customers.models import Customer, CustomerLedgerEntry, LedgerEntryType
+from customers.models import Customer
+from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.models import Sale
 
 

@@ -17,7 +17,7 @@ from audit.models import AuditLog
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
-from pos_project.services import staff_add, staff_change_role, staff_remove
+from staff.services import staff_add, staff_change_role, staff_remove
 from tests.conftest import BackOfficeClient, client_for, messages_of
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import PASSWORD
@@ -142,7 +142,7 @@ def test_a_cashier_with_is_staff_still_reaches_nothing(cashier, debtor):
 
 
 def test_the_demo_owner_and_manager_can_log_in(db):
-    from pos_project.demo import DEMO_ACCOUNTS, seed_demo_business
+    from demo.kernel import DEMO_ACCOUNTS, seed_demo_business
 
     seed_demo_business()
     for username, password, role, _ in DEMO_ACCOUNTS:

@@ -16,10 +16,11 @@ from django.db.models import Sum
 
 from audit.models import AuditLog
 from customers import mock_cleanup
-from customers.ledger_checks import ledger_check
 from customers.mock_detection import mock_reasons, mock_words_in, placeholder_phone
-from customers.models import Customer, CustomerLedgerEntry
+from customers.models import Customer
 from pos_project.actors import Actor
+from receivables.ledger_checks import ledger_check
+from receivables.models import CustomerLedgerEntry
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.services import sale_cancel
 from tests.conftest import requires_postgres

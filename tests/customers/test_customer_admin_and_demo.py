@@ -7,9 +7,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from audit.models import AuditLog
-from customers import demo as customers_demo
 from customers.models import Customer
-from pos_project.demo import seed_demo_business
+from demo import customers as customers_demo
+from demo.kernel import seed_demo_business
 from tests.conftest import admin_client_for
 from tests.contracts import assert_audited
 from tests.customers.history import give_ledger_entry

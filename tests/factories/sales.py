@@ -57,7 +57,7 @@ def recompute(sale: Sale) -> Sale:
     """Bring a factory-built sale's totals in line with its lines, as the services do."""
     from django.db import transaction
 
-    from sales.services import _recompute_totals
+    from sales.services.pricing import _recompute_totals
 
     with transaction.atomic():
         return _recompute_totals(sale)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from medicine import demo as medicine_demo
+from demo import medicine as medicine_demo
+from demo.kernel import seed_demo_business
 from medicine.models import Medicine, Stock
-from pos_project.demo import seed_demo_business
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from customers.receivables import customer_record_payment
 from pos_project.actors import Actor
 from pos_project.models import Role
-from tests.customers.test_receivables_service import sell_on_account
+from receivables.services import customer_record_payment
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 POSTGRES_TOOLS = ("pg_dump", "pg_restore", "psql")
 

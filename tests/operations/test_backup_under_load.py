@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from customers.models import CustomerPayment
-from customers.receivables import customer_record_payment
 from pos_project.actors import Actor
+from receivables.models import CustomerPayment
+from receivables.services import customer_record_payment
 from tests.concurrency import report
 from tests.conftest import requires_postgres
 from tests.operations.conftest import requires_backup_tools
@@ -70,7 +70,7 @@ def test_a_backup_taken_during_payments_restores_with_ledgers_and_audit_proven(
 # A till on its own process recording payments on an SQLite file, as a single pharmacy runs.
 SQLITE_TILL = """
 from customers.models import Customer
-from customers.receivables import customer_record_payment
+from receivables.services import customer_record_payment
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
 

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from customers.models import Customer, CustomerPayment
+from customers.models import Customer
 from operations.backups import checksum_path, file_sha256
 from operations.models import BackupRecord
+from receivables.models import CustomerPayment
 from tests.factories.customers import CustomerFactory
 from tests.operations.conftest import requires_backup_tools
 

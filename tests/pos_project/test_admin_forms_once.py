@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from customers.models import CustomerLedgerEntry, CustomerPayment, LedgerEntryType
 from pos_project.models import IdempotencyKey
+from receivables.models import CustomerLedgerEntry, CustomerPayment, LedgerEntryType
 from tests.conftest import messages_of, rendered_form_key, submit_form_twice
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 pytestmark = pytest.mark.django_db
 

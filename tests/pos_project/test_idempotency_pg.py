@@ -12,13 +12,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from customers.models import Customer, CustomerPayment
+from customers.models import Customer
 from pos_project.models import IdempotencyKey
+from receivables.models import CustomerPayment
 from tests.concurrency import report
 from tests.conftest import client_for, requires_postgres
 from tests.contracts import assert_error
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

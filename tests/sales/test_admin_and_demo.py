@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from customers.models import Customer, CustomerLedgerEntry, CustomerType
-from medicine import demo as medicine_demo
-from pos_project.demo import seed_demo_business
-from sales import demo as sales_demo
+from customers.models import Customer, CustomerType
+from demo import medicine as medicine_demo
+from demo import sales as sales_demo
+from demo.kernel import seed_demo_business
+from receivables.models import CustomerLedgerEntry
 from sales.models import Sale, SaleStatus, SaleType
 from tests.conftest import admin_client_for
 from tests.factories.customers import CustomerFactory

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import CustomerLedgerEntry, LedgerEntryType
 from medicine.models import Stock
+from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.models import SaleStatus
 from tests.contracts import assert_audited, assert_error
 from tests.factories.customers import CustomerFactory
@@ -142,8 +142,9 @@ def test_paid_part_is_released_as_credit_when_cancelled(
 ):
     from django.db import transaction
 
-    from customers.receivables import allocations_settle, customer_lock, ledger_post
+    from customers.locks import customer_lock
     from pos_project.actors import Actor
+    from receivables.ledger import allocations_settle, ledger_post
 
     with transaction.atomic():
         locked = customer_lock(customer=customer)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditLog
-from customers.models import CustomerLedgerEntry, LedgerEntryType
 from medicine.models import Stock
+from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.models import Payment, ReceiptSequence, Sale, SaleStatus
 from tests.contracts import assert_audited, assert_error
 from tests.factories.customers import CustomerFactory
@@ -262,8 +262,9 @@ def test_credit_held_for_the_customer_settles_the_new_charge(
 ):
     from django.db import transaction
 
-    from customers.receivables import customer_lock, ledger_post
+    from customers.locks import customer_lock
     from pos_project.actors import Actor
+    from receivables.ledger import ledger_post
 
     with transaction.atomic():
         locked = customer_lock(customer=customer)

@@ -11,9 +11,10 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from customers.models import Customer, CustomerLedgerEntry
+from customers.models import Customer
 from medicine.models import Stock
 from pos_project.actors import Actor
+from receivables.models import CustomerLedgerEntry
 from sales.models import Sale, SaleStatus
 from sales.services import (
     sale_complete,

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditLog
-from customers.models import CustomerLedgerEntry
 from medicine.models import Stock
 from pos_project.models import IdempotencyKey
+from receivables.models import CustomerLedgerEntry
 from sales.models import Payment, Sale, SaleStatus, SaleType
 from tests.contracts import assert_error, assert_flat_queries
 from tests.factories.customers import CustomerFactory

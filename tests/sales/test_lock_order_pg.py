@@ -11,19 +11,19 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import CustomerPayment
-from customers.receivables import customer_record_payment
 from pos_project.actors import Actor
 from pos_project.models import Business
-from pos_project.services import business_update
+from receivables.models import CustomerPayment
+from receivables.services import customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import sale_complete, sale_create, sale_item_add, sale_update_customer
+from staff.services import business_update
 from tests.concurrency import race, report
 from tests.conftest import requires_postgres
-from tests.customers.test_receivables_service import sell_on_account
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.receivables.test_receivables_service import sell_on_account
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

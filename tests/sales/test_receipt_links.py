@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import signing
 
-from sales.receipts import RECEIPT_LINK_SALT
+from sales.receipt_links import RECEIPT_LINK_SALT
 from tests.factories.medicine import MedicineFactory
 from tests.factories.sales import complete_sale
 from tests.sales.conftest import sale_url

@@ -19,18 +19,20 @@ from tqdm import tqdm
 
 from customers.mock_cleanup import (
     ACTOR_NAME,
-    DEACTIVATE,
-    DELETE,
-    SKIP,
     CleanupResult,
     MockCleanupError,
-    ReviewRow,
     backup_path_check,
-    customers_to_scan,
-    mock_customer_review,
     mock_customers_cleanup,
 )
 from customers.mock_detection import MOCK_WORDS, PLACEHOLDER_PHONES
+from customers.mock_review import (
+    DEACTIVATE,
+    DELETE,
+    SKIP,
+    ReviewRow,
+    customers_to_scan,
+    mock_customer_review,
+)
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import format_money

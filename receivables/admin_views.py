@@ -1,0 +1,415 @@
+"""The receivables' back-office pages, mixed into the customers' admin.
+
+- "Record payment" and "Adjust credit": small forms calling the same services as the API;
+- the Debtors report with its ageing chart and CSV export.
+
+Every page opens the customer through the admin's business-scoped queryset, so another
+business's customer is a 404, exactly as in the API. Business rules stay in the services:
+a refusal comes back as a DomainError and is shown on the form and as a message.
+"""
+
+import uuid
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from customers.selectors import customer_search
+from pos_project.actors import Actor
+from pos_project.admin_forms import OneTimeForm
+from pos_project.admin_scoping import admin_business
+from pos_project.exceptions import DomainError
+from pos_project.models import Business
+from pos_project.money import LARGEST_AMOUNT, format_money
+from pos_project.pagination import CountedPaginator
+from receivables.api.debtors import DebtorViewSet
+from receivables.models import AdjustmentType, DebtPaymentMethod
+from receivables.reports import (
+    BUCKET_LABELS,
+    BUCKETS,
+    debtors_in_bucket,
+    debtors_report,
+    debtors_totals,
+    report_clock,
+)
+from receivables.services import (
+    customer_adjust_credit,
+    customer_record_payment,
+)
+
+DEBTORS_PER_PAGE = 50
+
+
+def money_text(amount, business) -> str:
+    return "-" if amount is None else format_money(amount, business.currency_symbol)
+
+
+# --- forms ------------------------------------------------------------------------------
+
+
+def _amount_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=LARGEST_AMOUNT,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "money-input"}),
+    )
+
+
+class RecordPaymentForm(OneTimeForm):
+    amount = _amount_field("Amount paid")
+    method = forms.ChoiceField(
+        label="Paid by", choices=DebtPaymentMethod.choices, initial=DebtPaymentMethod.CASH
+    )
+    reference = forms.CharField(
+        label="Reference", max_length=100, required=False, help_text="Card slip or transfer id."
+    )
+    note = forms.CharField(label="Note", max_length=255, required=False)
+    allow_overpayment = forms.BooleanField(
+        label="Keep any amount above the debt as credit for the customer", required=False
+    )
+
+
+class AdjustCreditForm(OneTimeForm):
+    type = forms.ChoiceField(
+        label="Adjustment",
+        choices=[
+            (AdjustmentType.ADD, "Give credit (lowers what the customer owes)"),
+            (AdjustmentType.DEDUCT, "Take back credit held for the customer"),
+        ],
+        initial=AdjustmentType.ADD,
+        widget=forms.RadioSelect,
+    )
+    amount = _amount_field("Amount")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+        help_text="Kept on the customer's statement and in the audit log.",
+    )
+
+
+class DebtorsFilterForm(forms.Form):
+    search = forms.CharField(label="Name or phone", required=False, max_length=100)
+    bucket = forms.ChoiceField(
+        label="Money due",
+        required=False,
+        choices=[("", "Any age"), *BUCKET_LABELS.items()],
+    )
+
+
+def _service_fields(form: OneTimeForm) -> dict:
+    """The form's fields as the service takes them: all but the form's one-time key."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
+
+
+def refusal_to_form(form: forms.Form, error: DomainError) -> None:
+    """Put a service's refusal on the fields it names, or on the form as a whole."""
+    fields = error.details.get("fields") or {}
+    placed = False
+    for name, problems in fields.items():
+        if name in form.fields:
+            for problem in problems:
+                form.add_error(name, problem)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+# --- the chart --------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT, BAR_AREA = 460, 190, 130
+BAR_COLOURS = {
+    "owed_0_30": "#5b9bd5",
+    "owed_31_60": "#f0ad4e",
+    "owed_61_90": "#e8743b",
+    "owed_over_90": "#c9302c",
+}
+
+
+def ageing_chart_svg(totals: dict, business: Business) -> str:
+    """The ageing buckets as a bar chart: plain SVG drawn here, no script, no library."""
+    largest = max((totals[name] for name in BUCKETS), default=Decimal(0))
+    slot = CHART_WIDTH // len(BUCKETS)
+    bars = []
+    for index, name in enumerate(BUCKETS):
+        value = totals[name]
+        height = int(BAR_AREA * value / largest) if largest > 0 else 0
+        x = index * slot + 20
+        y = 20 + BAR_AREA - height
+        bars.append(
+            format_html(
+                "<g><title>{label}: {amount}</title>"
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
+                '<text x="{cx}" y="{ty}" text-anchor="middle" class="chart-amount">{amount}</text>'
+                '<text x="{cx}" y="{ly}" text-anchor="middle" class="chart-label">{label}</text>'
+                "</g>",
+                label=BUCKET_LABELS[name],
+                amount=money_text(value, business),
+                x=x,
+                y=y,
+                w=slot - 40,
+                h=max(height, 1),
+                colour=BAR_COLOURS[name],
+                cx=x + (slot - 40) // 2,
+                ty=y - 5,
+                ly=20 + BAR_AREA + 18,
+            )
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="ageing-chart" role="img" '
+        'aria-label="Amount due by age of the unpaid sales" width="{w}" height="{h}" '
+        'viewBox="0 0 {w} {h}">'
+        '<line x1="10" y1="{base}" x2="{end}" y2="{base}" stroke="#999"></line>{bars}</svg>',
+        w=CHART_WIDTH,
+        h=CHART_HEIGHT,
+        base=20 + BAR_AREA,
+        end=CHART_WIDTH - 10,
+        # Each bar was escaped by format_html above.
+        bars=mark_safe("".join(bars)),
+    )
+
+
+# --- the views --------------------------------------------------------------------------
+
+
+class ReceivablesBackOfficeViews:
+    """Mixed into CustomerAdmin after CustomerBackOfficeViews, whose helpers open the
+    customer in the admin's scope (`_scoped_customer`, `_page_context`, `_profile_url`,
+    `_next_url`)."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("debtors/", view(self.debtors_view), name="customers_customer_debtors"),
+            path(
+                "debtors/export/",
+                view(self.debtors_export_view),
+                name="customers_customer_debtors_export",
+            ),
+            path(
+                "<uuid:object_id>/record-payment/",
+                view(self.record_payment_view),
+                name="customers_customer_record_payment",
+            ),
+            path(
+                "<uuid:object_id>/adjust-credit/",
+                view(self.adjust_credit_view),
+                name="customers_customer_adjust_credit",
+            ),
+            *super().get_urls(),
+        ]
+
+    # -- record a payment
+
+    def record_payment_view(self, request, object_id):
+        customer = self._scoped_customer(request, object_id)
+        back = self._next_url(request, self._profile_url(customer))
+        form = RecordPaymentForm(request.POST or None)
+        business = customer.business
+
+        def record() -> str:
+            payment = customer_record_payment(
+                customer=customer,
+                actor=Actor.from_request(request),
+                **_service_fields(form),
+            )
+            return (
+                f"Payment of {money_text(payment.amount, business)} recorded from "
+                f"{customer.name}. They now owe "
+                f"{money_text(payment.customer.outstanding_balance, business)}."
+            )
+
+        if request.method == "POST" and form.is_valid():
+            try:
+                recorded = form.submit_once(request, business=business, work=record)
+            except DomainError as error:
+                refusal_to_form(form, error)
+                messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, recorded)
+                return HttpResponseRedirect(back)
+        return self._receivable_form_page(
+            request,
+            customer,
+            form,
+            title=f"Record a payment from {customer.name}",
+            submit_label="Record payment",
+            back=back,
+        )
+
+    # -- adjust credit
+
+    def adjust_credit_view(self, request, object_id):
+        customer = self._scoped_customer(request, object_id)
+        back = self._next_url(request, self._profile_url(customer))
+        actor = Actor.from_request(request)
+        if not actor.is_manager:
+            messages.error(request, "Only a manager or the owner may adjust a customer's credit.")
+            return HttpResponseRedirect(back)
+        form = AdjustCreditForm(request.POST or None)
+        business = customer.business
+
+        def adjust() -> str:
+            entry = customer_adjust_credit(customer=customer, actor=actor, **_service_fields(form))
+            given = form.cleaned_data["type"] == AdjustmentType.ADD
+            verb = "given to" if given else "taken from"
+            return (
+                f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
+                f"{customer.name}. They now owe "
+                f"{money_text(entry.customer.outstanding_balance, business)}."
+            )
+
+        if request.method == "POST" and form.is_valid():
+            try:
+                adjusted = form.submit_once(request, business=business, work=adjust)
+            except DomainError as error:
+                refusal_to_form(form, error)
+                messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, adjusted)
+                return HttpResponseRedirect(back)
+        return self._receivable_form_page(
+            request,
+            customer,
+            form,
+            title=f"Adjust the credit of {customer.name}",
+            submit_label="Adjust credit",
+            back=back,
+        )
+
+    def _receivable_form_page(self, request, customer, form, *, title, submit_label, back):
+        business = customer.business
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/receivable_form.html",
+            self._page_context(
+                request,
+                title,
+                customer=customer,
+                form=form,
+                submit_label=submit_label,
+                back_url=back,
+                profile_url=self._profile_url(customer),
+                balance_text=money_text(customer.outstanding_balance, business),
+                available_text=(
+                    "No limit"
+                    if customer.available_credit is None
+                    else money_text(customer.available_credit, business)
+                ),
+            ),
+        )
+
+    # -- the debtors report
+
+    def _report_business(self, request) -> Business | None:
+        """The staff member's business; a superuser picks one with `?business=`."""
+        business = admin_business(request)
+        if business is not None or not request.user.is_superuser:
+            return business
+        try:
+            chosen = uuid.UUID(request.GET.get("business", ""))
+        except ValueError:
+            return None
+        return Business.objects.filter(pk=chosen).first()
+
+    def debtors_view(self, request):
+        if not self.has_view_permission(request):
+            raise Http404
+        business = self._report_business(request)
+        if business is None:
+            return TemplateResponse(
+                request,
+                "admin/customers/customer/debtors.html",
+                self._page_context(
+                    request, "Debtors", businesses=Business.objects.order_by("name")
+                ),
+            )
+        clock = report_clock(business=business)
+        queryset = debtors_report(business=business, clock=clock)
+        filters = DebtorsFilterForm(request.GET or None)
+        filtered = False
+        if filters.is_valid():
+            if search := filters.cleaned_data["search"].strip():
+                queryset = customer_search(
+                    queryset=queryset, query=search, region=business.default_region
+                )
+                filtered = True
+            if bucket := filters.cleaned_data["bucket"]:
+                queryset = debtors_in_bucket(queryset, bucket=bucket)
+                filtered = True
+        totals = debtors_totals(queryset, clock=clock, unfiltered=not filtered)
+        # Counted with the totals (kept on the summary row when unfiltered), not again.
+        paginator = CountedPaginator(queryset, DEBTORS_PER_PAGE, count=totals["customers"])
+        page = paginator.get_page(request.GET.get("page"))
+        here = request.get_full_path()
+        rows = [
+            {
+                "customer": debtor,
+                "profile_url": self._profile_url(debtor),
+                "record_payment_url": reverse(
+                    "admin:customers_customer_record_payment", args=[debtor.pk]
+                )
+                + "?"
+                + _query(next=here),
+                "owed_text": money_text(debtor.amount_owed, business),
+                "owes": debtor.amount_owed > 0,
+                "days_since_payment": clock.days_since(debtor.last_payment_date),
+                "buckets": [money_text(getattr(debtor, name), business) for name in BUCKETS],
+            }
+            for debtor in page.object_list
+        ]
+        query = {
+            key: value
+            for key, value in request.GET.items()
+            if key in ("search", "bucket", "business") and value
+        }
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/debtors.html",
+            self._page_context(
+                request,
+                "Debtors",
+                business=business,
+                as_of=clock.today,
+                filters=filters,
+                rows=rows,
+                page=page,
+                paginator=paginator,
+                page_query=_query(**query),
+                bucket_labels=[BUCKET_LABELS[name] for name in BUCKETS],
+                totals_text={
+                    name: money_text(totals[name], business) for name in ("amount_owed", *BUCKETS)
+                },
+                totals_buckets=[money_text(totals[name], business) for name in BUCKETS],
+                chart=ageing_chart_svg(totals, business),
+                export_url=reverse("admin:customers_customer_debtors_export")
+                + ("?" + _query(**query) if query else ""),
+                # The export is the API's own CSV, answered for a staff member's business.
+                can_export=admin_business(request) is not None,
+            ),
+        )
+
+    def debtors_export_view(self, request):
+        """The API's `GET /customers/api/debtors/?format=csv`, byte for byte.
+
+        The admin session authenticates the API call, and the API scopes it to the staff
+        member's business, so the file is the one the API would give this user.
+        """
+        if not self.has_view_permission(request) or admin_business(request) is None:
+            raise Http404
+        request.GET = request.GET.copy()
+        request.GET["format"] = "csv"
+        return DebtorViewSet.as_view({"get": "list"})(request)
+
+
+def _query(**params) -> str:
+    return urlencode(params)

@@ -1,0 +1,252 @@
+"""`/customers/api/debtors/`: the Debtors (accounts receivable) report.
+
+Managers and owners only: it is the back-office view of the whole book of debts (DESIGN
+section 1 puts "debtors" among the managers' pages). Cashiers still record payments, from
+the customer's page, with `record_payment`.
+"""
+
+from datetime import UTC
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from customers.api.filters import CustomerOrderingFilter
+from customers.models import Customer
+from customers.selectors import customer_search
+from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
+from pos_project.pagination import KnownCountPagination
+from pos_project.tenancy import business_of
+from receivables.api.views import (
+    CSV_RENDERERS,
+    FORMAT_PARAMETER,
+    CSVFormatMixin,
+    csv_response,
+    json_errors,
+    wants_csv,
+)
+from receivables.reports import (
+    BUCKET_LABELS,
+    BUCKETS,
+    debtors_in_bucket,
+    debtors_overdue,
+    debtors_report,
+    debtors_totals,
+    report_clock,
+)
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    kwargs.setdefault("max_digits", MAX_DIGITS)
+    return serializers.DecimalField(decimal_places=2, **kwargs)
+
+
+class DebtorSerializer(serializers.Serializer):
+    """One customer of the report. Ages are calendar days in the business's time zone."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True)
+    amount_owed = _money(help_text="The outstanding balance; negative is credit held for them.")
+    # In UTC whatever time zone is active, so the report reads the same from the API and
+    # from the back office (which shows the shop's local time).
+    last_payment_date = serializers.DateTimeField(allow_null=True, default_timezone=UTC)
+    days_since_payment = serializers.SerializerMethodField(
+        help_text="Days since the last payment; null if they never paid."
+    )
+    owed_0_30 = _money(help_text="Due on sales completed 0 to 30 days ago.")
+    owed_31_60 = _money(help_text="Due on sales completed 31 to 60 days ago.")
+    owed_61_90 = _money(help_text="Due on sales completed 61 to 90 days ago.")
+    owed_over_90 = _money(help_text="Due on sales completed more than 90 days ago.")
+    oldest_due_date = serializers.DateTimeField(
+        allow_null=True, default_timezone=UTC, help_text="Completion of the oldest sale still due."
+    )
+
+    def get_days_since_payment(self, customer) -> int | None:
+        return self.context["clock"].days_since(customer.last_payment_date)
+
+
+CSV_COLUMNS = list(DebtorSerializer._declared_fields)
+MONEY_COLUMNS = ["amount_owed", *BUCKETS]
+
+
+class DebtorTotalsSerializer(serializers.Serializer):
+    """Over every customer the filters select, not only the page."""
+
+    customers = serializers.IntegerField()
+    amount_owed = _money(max_digits=SUM_MAX_DIGITS)
+    owed_0_30 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_31_60 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_61_90 = _money(max_digits=SUM_MAX_DIGITS)
+    owed_over_90 = _money(max_digits=SUM_MAX_DIGITS)
+
+
+@extend_schema_serializer(many=False)
+class DebtorsPageSerializer(serializers.Serializer):
+    """A page of the report, with the totals of the whole report beside it."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    as_of = serializers.DateField(help_text="Today in the business's time zone: ages count to it.")
+    totals = DebtorTotalsSerializer()
+    results = DebtorSerializer(many=True)
+
+
+# Bounds a filter value to what a money column can hold, so no input reaches the database
+# as a number it cannot compare.
+LIMIT = 10 ** (MAX_DIGITS - 2)
+
+
+class DebtorFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", label="Name (any part; case and accents ignored) or phone."
+    )
+    min_amount = django_filters.NumberFilter(
+        field_name="outstanding_balance",
+        lookup_expr="gte",
+        min_value=-LIMIT,
+        max_value=LIMIT,
+        label="Only customers owing at least this much.",
+    )
+    balance = django_filters.ChoiceFilter(
+        choices=[("owing", "Customers who owe money"), ("credit", "Customers holding credit")],
+        method="filter_balance",
+        label="owing: balance above 0; credit: balance below 0. Both by default.",
+    )
+    overdue_days = django_filters.NumberFilter(
+        method="filter_overdue_days",
+        min_value=0,
+        max_value=36500,
+        label="Only customers with money due on a sale older than this many days.",
+    )
+    bucket = django_filters.ChoiceFilter(
+        choices=list(BUCKET_LABELS.items()),
+        method="filter_bucket",
+        label="Only customers with money due in this ageing bucket.",
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["search", "min_amount", "balance", "overdue_days", "bucket"]
+
+    def filter_search(self, queryset, name, value):
+        region = business_of(self.request).default_region
+        return customer_search(queryset=queryset, query=value, region=region)
+
+    def filter_balance(self, queryset, name, value):
+        if value == "owing":
+            return queryset.filter(outstanding_balance__gt=0)
+        return queryset.filter(outstanding_balance__lt=0)
+
+    def filter_overdue_days(self, queryset, name, value):
+        return debtors_overdue(queryset, clock=self.request.report_clock, days=int(value))
+
+    def filter_bucket(self, queryset, name, value):
+        return debtors_in_bucket(queryset, bucket=value)
+
+
+class DebtorOrderingFilter(CustomerOrderingFilter):
+    """`?ordering=`, then the largest debt and the name, so ties read as the default does."""
+
+    nullable_fields = frozenset({"last_payment_date", "oldest_due_date"})
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        chosen = {term.lstrip("-") for term in ordering}
+        return ordering + [term for term in view.ordering if term.lstrip("-") not in chosen]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Debtors: customers with a non-zero balance, with ageing",
+        description=(
+            "Largest debt first by default. Ageing buckets sum what is still due on completed "
+            "on-account sales by their age in calendar days of the business's time zone. "
+            "`totals` covers every customer the filters select. `?format=csv` returns the "
+            "whole report (unpaginated) with a TOTAL row last. Managers and owners only."
+        ),
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): DebtorsPageSerializer,
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description=f"Columns {', '.join(CSV_COLUMNS)}; the last row is the totals.",
+            ),
+            **json_errors(400, 401, 403, 404),
+        },
+    )
+)
+class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    manager_only = True
+    serializer_class = DebtorSerializer
+    # The count comes with the totals, so the page does not count the report again.
+    pagination_class = KnownCountPagination
+    renderer_classes = CSV_RENDERERS
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, DebtorOrderingFilter]
+    filterset_class = DebtorFilterSet
+    ordering_fields = [
+        "amount_owed",
+        "name",
+        "last_payment_date",
+        "oldest_due_date",
+        *BUCKETS,
+    ]
+    ordering = ["-amount_owed", "name"]
+    queryset = Customer.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Customer.objects.none()
+        # One clock for the whole request, so filters, rows and totals agree on "today".
+        self.request.report_clock = self.clock = report_clock(business=business_of(self.request))
+        return debtors_report(business=self.clock.business, clock=self.clock)
+
+    def _totals(self, queryset) -> dict:
+        filters = DebtorFilterSet.base_filters
+        unfiltered = not any(self.request.query_params.get(name) for name in filters)
+        return debtors_totals(queryset, clock=self.clock, unfiltered=unfiltered)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "clock": getattr(self, "clock", None)}
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if wants_csv(request):
+            return self._csv(queryset)
+        totals = self._totals(queryset)
+        self.paginator.known_count = totals["customers"]
+        page = self.paginate_queryset(queryset)
+        rows = self.get_serializer(page, many=True).data
+        paginated = self.paginator.get_paginated_response(rows).data
+        # The rows are already serialized; the page serializer documents this shape.
+        body = {
+            "count": paginated["count"],
+            "next": paginated["next"],
+            "previous": paginated["previous"],
+            "as_of": self.clock.today.isoformat(),
+            "totals": DebtorTotalsSerializer(totals).data,
+            "results": rows,
+        }
+        return Response(body)
+
+    def _csv(self, queryset):
+        rows = [CSV_COLUMNS]
+        count = 0
+        for customer in queryset.iterator(chunk_size=2000):
+            data = DebtorSerializer(customer, context=self.get_serializer_context()).data
+            rows.append([data[column] for column in CSV_COLUMNS])
+            count += 1
+        totals = self._totals(queryset)
+        total_row = dict.fromkeys(CSV_COLUMNS, "")
+        total_row.update(id="TOTAL", name=f"{count} customers")
+        total_row.update({key: f"{totals[key]:.2f}" for key in MONEY_COLUMNS})
+        rows.append([total_row[column] for column in CSV_COLUMNS])
+        return csv_response(rows, filename=f"debtors-{self.clock.today.isoformat()}.csv")

@@ -1,0 +1,325 @@
+"""Accounts-receivable actions on a customer: payments, credit adjustments, statements."""
+
+import csv
+import io
+import re
+from datetime import datetime, time, timedelta
+
+from django.db.models import F, Prefetch
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from pos_project.pagination import StandardPagination
+from pos_project.schema import error_responses
+from receivables.api.serializers import (
+    AdjustCreditSerializer,
+    CreditAdjustmentResultSerializer,
+    CustomerPaymentSerializer,
+    LedgerEntrySerializer,
+    LedgerQuerySerializer,
+    PurchaseHistorySerializer,
+    RecordPaymentResultSerializer,
+    RecordPaymentSerializer,
+)
+from receivables.models import CustomerPayment, ReceivableAllocation
+from receivables.services import customer_adjust_credit, customer_record_payment
+from sales.models import Sale, SaleStatus
+
+# A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)"); phone
+# numbers and signed amounts are plain numbers and stay as they are.
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s.]*$")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that a spreadsheet shows as text instead of evaluating."""
+    if value is None:
+        return ""
+    text = str(value)
+    if _FORMULA_START.match(text) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+class CSVRenderer(BaseRenderer):
+    """`?format=csv` (or `Accept: text/csv`): the view hands over the rows, header first."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in data)
+        return buffer.getvalue().encode(self.charset)
+
+
+CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+FORMAT_PARAMETER = OpenApiParameter(
+    name="format",
+    type=str,
+    enum=["json", "csv"],
+    required=False,
+    description="json (default), or csv for a spreadsheet; any other value is a 400.",
+)
+
+
+def json_errors(*statuses: int) -> dict:
+    """Error responses of a view that also speaks CSV: errors are always JSON."""
+    return {
+        (code, JSONRenderer.media_type): response
+        for code, response in error_responses(*statuses).items()
+    }
+
+
+def wants_csv(request) -> bool:
+    return isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+
+
+def csv_response(rows: list[list], *, filename: str) -> Response:
+    return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class CSVFormatMixin:
+    """For views with a CSV variant: a clear 400 for an unknown `?format=`, errors in JSON."""
+
+    csv_actions: tuple[str, ...] = ()
+
+    def _offers_csv(self) -> bool:
+        return getattr(self, "action", None) in self.csv_actions or not self.csv_actions
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # DRF answers an unknown `?format=` with a bare 404, as if the page were missing.
+            if not self._offers_csv():
+                raise
+            raise DomainError(
+                "Unknown format",
+                "Use ?format=json (the default) or ?format=csv.",
+                code="format_unsupported",
+                fields={"format": ["Use json or csv."]},
+            ) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error body is JSON even when the client asked for CSV, so it can be read.
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class PurchaseHistoryQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[
+            (SaleStatus.COMPLETED, "Completed sales only"),
+            (SaleStatus.CANCELLED, "Cancelled sales only"),
+        ],
+        required=False,
+        help_text="Completed and cancelled sales are listed unless one is asked for.",
+    )
+
+
+def _local_midnight(day, zone) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+LEDGER_CSV_HEADER = [
+    "sequence",
+    "date",
+    "entry_type",
+    "description",
+    "receipt_number",
+    "amount",
+    "balance_after",
+    "recorded_by",
+]
+
+
+class CustomerReceivablesMixin(CSVFormatMixin):
+    """Adds the receivables actions to the customer viewset.
+
+    Each action opens the customer through the viewset's business-scoped `get_object()`
+    before anything else, so another business's customer is a 404 whatever the body says.
+    """
+
+    # The viewset adds these to its own `manager_actions`; the service checks the role too.
+    manager_actions = ("adjust_credit",)
+    csv_actions = ("ledger",)
+
+    @extend_schema(
+        summary="Record a payment against the customer's debt",
+        description=(
+            "Lowers the outstanding balance and settles the customer's unpaid on-account sales, "
+            "oldest first. A payment above what is owed is a 400 with `outstanding_balance` "
+            "unless `allow_overpayment` is true; the extra is then held as credit. Cashiers "
+            "may record payments; holding credit is a manager's decision unless the owner "
+            "lets cashiers take deposits (400 `deposit_not_allowed` otherwise)."
+        ),
+        request=RecordPaymentSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: RecordPaymentResultSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    @idempotent
+    def record_payment(self, request, pk=None):
+        customer = self.get_object()
+        body = RecordPaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = customer_record_payment(
+            customer=customer, actor=Actor.from_request(request), **body.validated_data
+        )
+        return Response(RecordPaymentResultSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Give the customer credit, or take credit back",
+        description=(
+            '"add" lowers the balance and settles unpaid sales oldest first; "deduct" takes '
+            "back credit held for the customer, never more than is held (400 with "
+            "`credit_held`). Managers and owners only."
+        ),
+        request=AdjustCreditSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: CreditAdjustmentResultSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    @idempotent
+    def adjust_credit(self, request, pk=None):
+        customer = self.get_object()
+        body = AdjustCreditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = customer_adjust_credit(
+            customer=customer, actor=Actor.from_request(request), **body.validated_data
+        )
+        return Response(
+            CreditAdjustmentResultSerializer(entry).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="The customer's purchase history",
+        description=(
+            "Completed sales, and those cancelled after they were completed, newest first by "
+            "the date they were completed; each with what is still due on it, a link to the "
+            "sale and a signed link to its printable receipt. Drafts never appear."
+        ),
+        parameters=[PurchaseHistoryQuerySerializer],
+        responses={
+            200: PurchaseHistorySerializer(many=True),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=StandardPagination)
+    def sales(self, request, pk=None):
+        customer = self.get_object()
+        query = PurchaseHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        # Sales that were completed (and kept their receipt if cancelled since); a draft, or
+        # a draft abandoned before payment, was never a purchase.
+        sales = Sale.objects.filter(customer=customer, receipt_number__isnull=False)
+        if "status" in query.validated_data:
+            sales = sales.filter(status=query.validated_data["status"])
+        sales = sales.order_by(F("completed_at").desc(nulls_last=True), "-created_at", "-id")
+        page = self.paginate_queryset(sales)
+        context = {"request": request}
+        return self.get_paginated_response(
+            PurchaseHistorySerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(
+        summary="Payments received from the customer",
+        description="Newest first, each with the sales it settled.",
+        responses={
+            200: CustomerPaymentSerializer(many=True),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=StandardPagination)
+    def payments(self, request, pk=None):
+        customer = self.get_object()
+        payments = (
+            CustomerPayment.objects.filter(customer=customer)
+            .select_related("ledger_entry")
+            .prefetch_related(
+                Prefetch(
+                    "ledger_entry__allocations",
+                    queryset=ReceivableAllocation.objects.select_related("sale"),
+                )
+            )
+            .order_by("-created_at", "-id")
+        )
+        page = self.paginate_queryset(payments)
+        return self.get_paginated_response(CustomerPaymentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="The customer's statement",
+        description=(
+            "Every ledger entry in order, with the running balance after it. `since` and "
+            "`until` are calendar days in the business's time zone, both included. "
+            "`?format=csv` returns the whole range as a spreadsheet, unpaginated."
+        ),
+        parameters=[LedgerQuerySerializer, FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): LedgerEntrySerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="Header row, then one row per entry."
+            ),
+            **json_errors(400, 401, 403, 404),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=StandardPagination,
+        renderer_classes=CSV_RENDERERS,
+    )
+    def ledger(self, request, pk=None):
+        customer = self.get_object()
+        query = LedgerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zone = customer.business.zone
+        entries = customer.ledger_entries.select_related("sale").order_by("sequence")
+        if since := query.validated_data.get("since"):
+            entries = entries.filter(created_at__gte=_local_midnight(since, zone))
+        if until := query.validated_data.get("until"):
+            next_day = _local_midnight(until + timedelta(days=1), zone)
+            entries = entries.filter(created_at__lt=next_day)
+        if wants_csv(request):
+            rows = [LEDGER_CSV_HEADER]
+            rows.extend(
+                [
+                    entry.sequence,
+                    entry.created_at.astimezone(zone).isoformat(timespec="seconds"),
+                    entry.entry_type,
+                    entry.description,
+                    entry.sale.receipt_number if entry.sale_id else "",
+                    entry.amount,
+                    entry.balance_after,
+                    entry.created_by_name,
+                ]
+                for entry in entries.iterator(chunk_size=2000)
+            )
+            return csv_response(rows, filename=f"statement-{customer.pk}.csv")
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)

@@ -1,0 +1,274 @@
+"""Money a customer brings or is given: recording a debt payment and a manager's credit
+adjustment, each in one transaction with the customer locked first (docs/locking.md).
+
+Rules kept here:
+- a payment larger than what is owed is refused unless the caller allows the overpayment,
+  which is then held as credit; a cashier may take it only where the owner allows deposits;
+- a manager's "deduct" adjustment takes back credit held for the customer, never more: a
+  debt only ever arises from an on-account sale, so every debt ages from a sale date and
+  every payment settles a known sale. Deducted credit is no longer free to settle sales.
+
+The ledger operations they post through (`receivables.ledger`) keep the balance, the
+statement and the allocations in step.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from audit.services import audit_record
+from customers.locks import customer_lock
+from customers.models import Customer
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.money import LARGEST_AMOUNT, ZERO
+from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
+from receivables.models import (
+    AdjustmentType,
+    CustomerLedgerEntry,
+    CustomerPayment,
+    DebtPaymentMethod,
+    LedgerEntryType,
+)
+from receivables.summary import receivables_summary_move
+
+
+def _invalid(field: str, error: str, message: str, *, code: str, **details) -> DomainError:
+    """A 400 naming the field at fault, shaped like the API's own validation errors."""
+    return DomainError(error, message, code=code, fields={field: [message]}, **details)
+
+
+def _money_amount(value) -> Decimal:
+    """`value` as a positive amount of money with at most two decimals, or a DomainError."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise _invalid(
+            "amount",
+            "Invalid amount",
+            'Send the amount as a number with at most two decimals, e.g. "120.50".',
+            code="amount_invalid",
+        )
+    if amount <= 0:
+        raise _invalid(
+            "amount",
+            "Amount must be positive",
+            "Send an amount greater than zero.",
+            code="amount_not_positive",
+        )
+    if amount > LARGEST_AMOUNT:
+        raise _invalid(
+            "amount",
+            "Amount too large",
+            f"Amounts may not exceed {LARGEST_AMOUNT}.",
+            code="amount_too_large",
+        )
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise _invalid(
+            "amount",
+            "Too many decimals",
+            "Amounts have at most two decimals (cents). Round the amount and send it again.",
+            code="amount_too_precise",
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _allocation_rows(allocations) -> list[dict]:
+    return [
+        {
+            "sale_id": str(allocation.sale_id),
+            "receipt_number": allocation.sale.receipt_number,
+            "amount": allocation.amount,
+        }
+        for allocation in allocations
+    ]
+
+
+def _may_take_deposits(actor: Actor, customer: Customer) -> bool:
+    """Holding a customer's money as credit is for managers, and for cashiers when the
+    owner has allowed it."""
+    return actor.is_manager or customer.business.cashiers_take_deposits
+
+
+def customer_record_payment(
+    *,
+    customer: Customer,
+    amount,
+    method: str,
+    actor: Actor,
+    reference: str = "",
+    note: str = "",
+    allow_overpayment: bool = False,
+) -> CustomerPayment:
+    """Record money a customer paid against their debt, and settle their oldest sales with it.
+
+    A payment above what is owed is refused unless `allow_overpayment`: the extra is then
+    held as credit (a negative balance) for the customer's next on-account sales.
+    """
+    amount = _money_amount(amount)
+    if method not in DebtPaymentMethod.values:
+        raise _invalid(
+            "method",
+            "Unknown payment method",
+            f"Use one of: {', '.join(DebtPaymentMethod.values)}.",
+            code="payment_method_invalid",
+            allowed_methods=list(DebtPaymentMethod.values),
+        )
+    with transaction.atomic():
+        # Locked so that a till charging the account and this payment cannot interleave:
+        # the overpayment check below must see the balance the payment is applied to.
+        customer = customer_lock(customer=customer)
+        balance_before = customer.outstanding_balance
+        owed = max(balance_before, ZERO)
+        if amount > owed and allow_overpayment and not _may_take_deposits(actor, customer):
+            raise _invalid(
+                "allow_overpayment",
+                "Deposits need a manager",
+                f"The customer owes {owed}. A cashier may record at most that; holding the "
+                "extra as credit is a manager's decision, unless the owner lets cashiers take "
+                "deposits.",
+                code="deposit_not_allowed",
+                outstanding_balance=str(owed),
+            )
+        if amount > owed and not allow_overpayment:
+            raise _invalid(
+                "amount",
+                "Payment exceeds the amount owed",
+                f"The customer owes {owed}. Record at most that, or send "
+                '"allow_overpayment": true to hold the extra as credit for them.',
+                code="overpayment_not_allowed",
+                outstanding_balance=str(owed),
+            )
+        payment = CustomerPayment.objects.create(
+            business_id=customer.business_id,
+            customer=customer,
+            amount=amount,
+            method=method,
+            reference=(reference or "")[:100],
+            note=(note or "")[:255],
+            received_by=actor.user,
+            received_by_name=actor.name,
+        )
+        entry = ledger_post(
+            customer=customer,
+            entry_type=LedgerEntryType.PAYMENT,
+            amount=-amount,
+            description=f"Payment ({DebtPaymentMethod(method).label})",
+            actor=actor,
+            payment=payment,
+        )
+        made = allocations_settle(customer=customer)
+        receivables_summary_move(
+            business_id=customer.business_id,
+            balance_before=balance_before,
+            balance_after=customer.outstanding_balance,
+            due=_settled(made),
+        )
+        settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type="customer.payment_recorded",
+            description=(
+                f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
+                f"{amount} from {customer.name}."
+            ),
+            event_data={
+                "payment_id": str(payment.pk),
+                "amount": amount,
+                "method": method,
+                "reference": payment.reference,
+                "balance_before": balance_before,
+                "balance_after": customer.outstanding_balance,
+                "overpayment": max(amount - owed, ZERO),
+                "allocations": _allocation_rows(settled),
+            },
+            customer=customer,
+        )
+    payment.customer = customer
+    return payment
+
+
+def customer_adjust_credit(
+    *, customer: Customer, amount, type: str, reason: str = "", actor: Actor
+) -> CustomerLedgerEntry:
+    """A manager's correction to what the customer owes.
+
+    "add" gives credit: the balance goes down, and the credit settles unpaid sales oldest
+    first like a payment. "deduct" takes back credit held for the customer, up to what is
+    held (see the module notes). The reason is optional (a till may send none); the
+    statement and the audit entry then say that none was given.
+    """
+    if not actor.is_manager:
+        raise DomainError(
+            "Permission denied",
+            "Only a manager or the owner may adjust a customer's credit.",
+            code="manager_required",
+            status_code=403,
+        )
+    amount = _money_amount(amount)
+    if type not in AdjustmentType.values:
+        raise DomainError(
+            "Unknown adjustment type",
+            'Use "add" to give the customer credit or "deduct" to take credit back.',
+            code="adjustment_type_invalid",
+            allowed_types=list(AdjustmentType.values),
+        )
+    reason = (reason or "").strip()
+    stated_reason = reason or "no reason given"
+    with transaction.atomic():
+        customer = customer_lock(customer=customer)
+        balance_before = customer.outstanding_balance
+        if type == AdjustmentType.DEDUCT:
+            held = credit_held(customer=customer)
+            if amount > held:
+                raise DomainError(
+                    "Deduction exceeds the credit held",
+                    f"The customer has {held} of credit held; at most that can be taken back. "
+                    "To charge the customer for goods, sell on account.",
+                    code="deduction_exceeds_credit",
+                    credit_held=str(held),
+                )
+        signed = -amount if type == AdjustmentType.ADD else amount
+        entry = ledger_post(
+            customer=customer,
+            entry_type=LedgerEntryType.CREDIT_ADJUSTMENT,
+            amount=signed,
+            description=f"Credit {'given' if type == AdjustmentType.ADD else 'taken back'}: "
+            f"{stated_reason}",
+            actor=actor,
+        )
+        made, settled = [], []
+        if type == AdjustmentType.ADD:
+            made = allocations_settle(customer=customer)
+            settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
+        receivables_summary_move(
+            business_id=customer.business_id,
+            balance_before=balance_before,
+            balance_after=customer.outstanding_balance,
+            due=_settled(made),
+        )
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type="customer.credit_adjusted",
+            description=(
+                f"{actor.name} {'gave' if type == AdjustmentType.ADD else 'took back'} "
+                f"{amount} of credit {'to' if type == AdjustmentType.ADD else 'from'} "
+                f"{customer.name}: {stated_reason}"
+            ),
+            event_data={
+                "entry_id": str(entry.pk),
+                "type": type,
+                "amount": amount,
+                "reason": reason,
+                "balance_before": balance_before,
+                "balance_after": customer.outstanding_balance,
+                "allocations": _allocation_rows(settled),
+            },
+            customer=customer,
+        )
+    entry.customer = customer
+    return entry

@@ -1,0 +1,235 @@
+"""The Debtors report's unfiltered count and totals, kept per business as they change.
+
+Counting the debtors and summing every balance and unpaid sale costs a scan that grows with
+the customers; these rows cost the same at any size. `ReceivablesSummary` holds, per
+business, the number of customers with a non-zero balance, the sum of the balances and what
+is still due on completed sales; `ReceivablesDueSlot` splits that amount due by the
+15-minute UTC slot its sales were completed in, so the ageing buckets are sums of slots.
+
+Kept like the balance itself: the receivables services move them in the transaction that
+changes a balance or an amount due, by atomic increments, once per operation, after the
+sale rows are locked and before the audit entry (the lock order is customer, sale, stock,
+receipt sequence, this summary, audit chain). The summary row is per business, so it
+serialises a business's writers exactly as the audit chain head already does.
+`check_ledgers` proves them against their sources, and
+`receivables_summary_rebuild` recomputes them from those sources.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, DateTimeField, F, Func, Q, Sum
+
+from customers.models import Customer
+from pos_project.models import Business
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, quantize
+from receivables.locks import receivables_summary_lock
+from receivables.models import DUE_SLOT_MINUTES, ReceivablesDueSlot, ReceivablesSummary
+from sales.models import Sale, SaleStatus
+
+SLOT_SECONDS = DUE_SLOT_MINUTES * 60
+
+
+def slot_start(moment: datetime) -> datetime:
+    """The start of the 15-minute UTC slot `moment` falls in."""
+    moment = moment.astimezone(UTC)
+    return moment.replace(
+        minute=moment.minute - moment.minute % DUE_SLOT_MINUTES, second=0, microsecond=0
+    )
+
+
+class SlotStart(Func):
+    """`slot_start` in SQL, so slots are summed by the database."""
+
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                f"to_timestamp(floor(extract(epoch FROM %(expressions)s) / {SLOT_SECONDS}) "
+                f"* {SLOT_SECONDS})"
+            ),
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Integer division floors: completion times are after 1970. '%%%%s' reaches SQLite
+        # as strftime's '%s': the template and the backend's placeholder pass each halve it.
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                f"datetime(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {SLOT_SECONDS} "
+                f"* {SLOT_SECONDS}, 'unixepoch')"
+            ),
+            **extra_context,
+        )
+
+
+def _add(model, key: dict, **amounts) -> None:
+    """Add `amounts` to the row `key` names, with one atomic UPDATE.
+
+    A row's first change creates it at zero first (`ON CONFLICT DO NOTHING`, so whichever
+    writer gets there first wins and the other simply adds to it). Every later change is a
+    plain UPDATE, which takes the row lock like any other, in the ORM on either database.
+    The UPDATE only matches while every money sum stays within its column, so a sum that
+    would overflow changes nothing and is refused with a 400 naming the limit.
+    """
+    changes = {name: F(name) + value for name, value in amounts.items()}
+    within = Q()
+    for name, value in amounts.items():
+        if isinstance(value, Decimal) and value > 0:
+            within &= Q(**{f"{name}__lte": LARGEST_AMOUNT - value})
+        elif isinstance(value, Decimal) and value < 0:
+            within &= Q(**{f"{name}__gte": -LARGEST_AMOUNT - value})
+    rows = model.objects.filter(**key)
+    if rows.filter(within).update(**changes):
+        return
+    model.objects.bulk_create([model(**key)], ignore_conflicts=True)
+    if not rows.filter(within).update(**changes):
+        raise amount_too_large(field="amount", what="The business's total receivables")
+
+
+def receivables_summary_move(
+    *,
+    business_id,
+    balance_before: Decimal,
+    balance_after: Decimal,
+    due: Iterable[tuple[datetime, Decimal]] = (),
+) -> None:
+    """Add one operation's changes to its business's summary and slots.
+
+    `balance_before`/`balance_after` are one customer's balance around the operation (equal
+    when it moved none); `due` is each change to a completed sale's `amount_due`, as
+    (the sale's completion time, the change).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The receivables summary moves only inside the changing transaction.")
+    by_slot: dict[datetime, Decimal] = defaultdict(lambda: ZERO)
+    for completed_at, change in due:
+        by_slot[slot_start(completed_at)] += change
+    by_slot = {start: change for start, change in by_slot.items() if change}
+    debtors = int(balance_after != 0) - int(balance_before != 0)
+    owed = balance_after - balance_before
+    if not (debtors or owed or by_slot):
+        return
+    # The summary first: its row lock queues the business's writers, so no two of them
+    # ever race on a slot.
+    _add(
+        ReceivablesSummary,
+        {"business_id": business_id},
+        debtors=debtors,
+        amount_owed=owed,
+        amount_due=sum(by_slot.values(), ZERO),
+    )
+    for starts_at, change in sorted(by_slot.items()):
+        _add(
+            ReceivablesDueSlot,
+            {"business_id": business_id, "starts_at": starts_at},
+            amount_due=change,
+        )
+
+
+def _unpaid_sales(business_ids):
+    return Sale.objects.filter(
+        business__in=business_ids, status=SaleStatus.COMPLETED, amount_due__gt=0
+    ).order_by()
+
+
+@dataclass(frozen=True)
+class SummaryFigures:
+    """A business's summary and non-zero slots, as kept or as recomputed from the sources."""
+
+    debtors: int
+    amount_owed: Decimal
+    amount_due: Decimal
+    slots: dict[datetime, Decimal]
+
+
+# What a business with no debtors and nothing due holds, kept or recomputed.
+NOTHING = SummaryFigures(debtors=0, amount_owed=ZERO, amount_due=ZERO, slots={})
+
+
+def receivables_summary_from_sources(*, business_ids) -> dict:
+    """What each business's summary and slots should hold, from customers and sales.
+
+    Three grouped queries whatever the number of businesses: the check reads it for all.
+    """
+    customers = {
+        row["business_id"]: row
+        for row in Customer.objects.filter(business__in=business_ids)
+        .filter(Q(outstanding_balance__gt=0) | Q(outstanding_balance__lt=0))
+        .order_by()
+        .values("business_id")
+        .annotate(debtors=Count("id"), owed=Sum("outstanding_balance"))
+    }
+    slots: dict = defaultdict(dict)
+    for row in (
+        _unpaid_sales(business_ids)
+        .annotate(starts_at=SlotStart("completed_at"))
+        .values("business_id", "starts_at")
+        .annotate(due=Sum("amount_due"))
+    ):
+        slots[row["business_id"]][row["starts_at"].astimezone(UTC)] = quantize(row["due"])
+    # Totalled from the unpaid sales themselves, not from the rounded slot sums.
+    due = {
+        row["business_id"]: quantize(row["due"])
+        for row in _unpaid_sales(business_ids).values("business_id").annotate(due=Sum("amount_due"))
+    }
+    figures = {}
+    for business_id in set(customers) | set(due):
+        row = customers.get(business_id, {})
+        figures[business_id] = SummaryFigures(
+            debtors=row.get("debtors", 0),
+            amount_owed=quantize(row.get("owed") or ZERO),
+            amount_due=due.get(business_id, ZERO),
+            slots=slots.get(business_id, {}),
+        )
+    return figures
+
+
+def receivables_summary_kept(*, business_ids) -> dict:
+    """What each business's summary and slots hold now; zero slots left out."""
+    kept = {
+        summary.business_id: SummaryFigures(
+            summary.debtors, summary.amount_owed, summary.amount_due, {}
+        )
+        for summary in ReceivablesSummary.objects.filter(business__in=business_ids)
+    }
+    for business_id, starts_at, amount in ReceivablesDueSlot.objects.filter(
+        business__in=business_ids
+    ).values_list("business_id", "starts_at", "amount_due"):
+        # Compared once read as Decimal: SQLite's float sums leave a paid slot at 1e-14.
+        if not amount:
+            continue
+        figures = kept.setdefault(business_id, SummaryFigures(0, ZERO, ZERO, {}))
+        figures.slots[starts_at.astimezone(UTC)] = amount
+    return kept
+
+
+def receivables_summary_rebuild(*, business: Business) -> None:
+    """Recompute `business`'s summary and slots from its customers and sales.
+
+    For the bulk loaders, and for an administrator after `check_ledgers` found
+    a difference. The summary row is locked first, so writers queue behind the rebuild and
+    then add their own changes to what it computed.
+    """
+    with transaction.atomic():
+        summary = receivables_summary_lock(business=business)
+        figures = receivables_summary_from_sources(business_ids=[business.pk])
+        figures = figures.get(business.pk, NOTHING)
+        summary.debtors = figures.debtors
+        summary.amount_owed = figures.amount_owed
+        summary.amount_due = figures.amount_due
+        summary.save()
+        ReceivablesDueSlot.objects.filter(business=business).delete()
+        ReceivablesDueSlot.objects.bulk_create(
+            ReceivablesDueSlot(business=business, starts_at=starts_at, amount_due=amount)
+            for starts_at, amount in figures.slots.items()
+        )

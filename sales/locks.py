@@ -1,0 +1,59 @@
+"""Row locks on sales and the receipt sequence: the one place each is locked for a change.
+
+Where these sit in the order every change takes its locks: docs/locking.md (the sale after
+its customer, then the sales a payment settles, oldest first; the receipt sequence after
+the stock). Keys never change, so every lock here is `FOR NO KEY UPDATE`.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sales.models import ReceiptSequence, Sale, SaleStatus
+
+
+@dataclass(frozen=True)
+class SaleRef:
+    """A sale named by its id within the caller's business, for a service that locks it.
+
+    Not a row: it has no status or totals that could pass for the sale's own, and
+    `sale_lock` finds nothing (`Sale.DoesNotExist`) for another business's sale.
+    """
+
+    pk: uuid.UUID
+    business_id: uuid.UUID
+
+
+def sale_lock(sale: Sale | SaleRef) -> Sale:
+    """`sale` again, locked: found by its id within its business.
+
+    A `SaleRef` made of an id and the caller's business finds nothing for another
+    business's sale (`Sale.DoesNotExist`), so callers need no lookup of their own.
+    """
+    # FOR UPDATE OF the sale alone: over the join it would also lock the business row and
+    # queue every till of the shop behind this one sale. The joined rows are what the
+    # services and the sale's API answer read, so neither reads them again.
+    return (
+        Sale.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("business", "storefront", "customer", "created_by")
+        .get(pk=sale.pk, business_id=sale.business_id)
+    )
+
+
+def unpaid_sales_lock(*, customer) -> list[Sale]:
+    """The customer's completed sales with money still due, locked, oldest first: the order
+    credits settle them in."""
+    return list(
+        Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED, amount_due__gt=0)
+        .order_by("completed_at", "id")
+        .select_for_update(no_key=True)
+    )
+
+
+def receipt_sequence_lock(*, business) -> ReceiptSequence:
+    """The business's receipt sequence, locked; made on the business's first sale."""
+    try:
+        return ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
+    except ReceiptSequence.DoesNotExist:
+        # The business's first sale: created once, then locked like any other time.
+        ReceiptSequence.objects.get_or_create(business=business)
+        return ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)

@@ -1,0 +1,89 @@
+"""Cancelling a sale: a DRAFT is dropped; a COMPLETED sale gives back its stock, its charge
+on the customer's account and its place in the customer's statistics."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from audit.services import audit_record
+from medicine.services import stock_restore_for_sale
+from pos_project.actors import Actor
+from pos_project.exceptions import DomainError
+from pos_project.money import ZERO
+from receivables.ledger import customer_remove_purchase, receivable_reverse_sale
+from sales.models import (
+    Sale,
+    SaleStatus,
+)
+from sales.services.checkout import _lock_customer_then_sale, _quantities
+from sales.services.checks import _invalid, _wrong_status
+
+# --- cancellation -------------------------------------------------------------------------
+
+
+def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
+    """Cancel a DRAFT (anyone), or reverse a COMPLETED sale (a manager, with a reason).
+
+    Reversing returns the stock, reverses the on-account charge on the ledger (payments
+    already made against it become credit or settle other debts) and takes the sale out of
+    the customer's statistics. The receipt number stays with the cancelled sale, so the
+    sequence keeps no gaps. A CANCELLED sale never changes again.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        customer, sale = _lock_customer_then_sale(sale)
+        was = sale.status
+        if was == SaleStatus.CANCELLED:
+            raise _wrong_status(
+                sale,
+                action="cancel",
+                allowed=f"{SaleStatus.DRAFT} or {SaleStatus.COMPLETED}",
+                message="This sale is already cancelled; a cancelled sale never changes again.",
+            )
+        if was == SaleStatus.COMPLETED:
+            if not actor.is_manager:
+                raise DomainError(
+                    "Permission denied",
+                    "Only a manager or the owner may cancel a completed sale.",
+                    code="manager_required",
+                    status_code=status.HTTP_403_FORBIDDEN,
+                )
+            if not reason:
+                raise _invalid(
+                    "reason",
+                    "Say why the completed sale is cancelled; the reason goes on the audit trail.",
+                    code="reason_required",
+                )
+        reversed_on_account = ZERO
+        if was == SaleStatus.COMPLETED:
+            stock_restore_for_sale(storefront=sale.storefront, quantities=_quantities(sale))
+            if customer is not None:
+                if sale.on_account_amount > 0:
+                    reversed_on_account = sale.on_account_amount
+                    receivable_reverse_sale(customer=customer, sale=sale, actor=actor)
+                customer_remove_purchase(customer=customer, sale=sale)
+        sale.status = SaleStatus.CANCELLED
+        sale.cancelled_at = timezone.now()
+        sale.cancel_reason = reason
+        sale.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        label = sale.receipt_number or f"draft {str(sale.pk)[:8]}"
+        audit_record(
+            business=sale.business,
+            actor=actor,
+            event_type="sale.cancelled",
+            sale=sale,
+            customer=customer,
+            description=f"Sale {label} cancelled (was {was})" + (f": {reason}" if reason else ""),
+            event_data={
+                "previous_status": was,
+                "reason": reason,
+                "receipt_number": sale.receipt_number,
+                "total_amount": sale.total_amount,
+                "on_account_reversed": reversed_on_account,
+                "stock_restored": was == SaleStatus.COMPLETED,
+                "balance_after": customer.outstanding_balance if customer else None,
+            },
+        )
+    return sale

@@ -1,0 +1,317 @@
+"""Completing a sale: the tenders, the customer's credit, the stock, the receipt number and
+the charge on the customer's account, in one transaction and in the lock order of
+docs/locking.md."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+from rest_framework import status
+
+from audit.services import audit_record
+from customers.models import Customer
+from medicine.services import stock_decrement_for_sale
+from pos_project.actors import Actor
+from pos_project.exceptions import Conflict, DomainError
+from pos_project.models import Business
+from pos_project.money import ZERO, amount_within_limit, quantize
+from receivables.ledger import customer_record_purchase, receivable_charge_sale
+from sales.locks import receipt_sequence_lock, sale_lock
+from sales.models import (
+    WALK_IN_CUSTOMER,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleStatus,
+)
+from sales.services.checks import (
+    _check_amount,
+    _customer_inactive,
+    _invalid,
+    _wrong_status,
+)
+
+# --- completion ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tender:
+    method: str
+    amount: Decimal
+    reference: str = ""
+
+
+def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
+    tenders = []
+    for index, payment in enumerate(payments):
+        if isinstance(payment, Tender):
+            payment = {
+                "method": payment.method,
+                "amount": payment.amount,
+                "reference": payment.reference,
+            }
+        method = payment.get("method")
+        if method not in PaymentMethod.values:
+            raise _invalid(
+                "payments",
+                f"Payment {index + 1}: the method must be one of {PaymentMethod.values}.",
+                code="invalid_payment_method",
+            )
+        amount = _check_amount(payment.get("amount"), field="payments", code="invalid_payment")
+        if amount <= 0:
+            raise _invalid(
+                "payments",
+                f"Payment {index + 1}: the amount must be greater than zero.",
+                code="invalid_payment",
+            )
+        tenders.append(
+            Tender(method=method, amount=amount, reference=str(payment.get("reference") or ""))
+        )
+    return tenders
+
+
+def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
+    """Lock the sale's customer, then the sale, in that order (the order of every path).
+
+    The customer is read before the sale is locked, so a concurrent update_customer can
+    change it in between; then the locks are released (savepoint rollback releases row
+    locks on PostgreSQL) and taken again for the new customer, once.
+    """
+    for _attempt in range(2):
+        savepoint = transaction.savepoint()
+        # The customer as the sale names it now, locked in the same statement.
+        named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
+        customer = (
+            Customer.objects.select_for_update(no_key=True)
+            .filter(pk=Subquery(named.values("customer_id")))
+            .first()
+        )
+        customer_id = customer.pk if customer else None
+        locked = sale_lock(sale)
+        if locked.customer_id == customer_id:
+            transaction.savepoint_commit(savepoint)
+            return customer, locked
+        transaction.savepoint_rollback(savepoint)
+    raise Conflict(
+        "Sale is changing",
+        "The sale's customer changed while it was being completed. Reload the sale and try again.",
+        code="sale_changed",
+    )
+
+
+def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
+    """Whether `tenders` are exactly the payments `sale` was completed with."""
+
+    def key(method, amount, reference):
+        return (method, quantize(amount), reference[:100])
+
+    sent = sorted(key(t.method, t.amount, t.reference) for t in tenders)
+    kept = sorted(key(*row) for row in sale.payments.values_list("method", "amount", "reference"))
+    return sent == kept
+
+
+def _next_receipt_number(business: Business) -> tuple[int, str]:
+    # Locked, and incremented in the completing transaction: a completion that fails rolls
+    # its number back, and two tills never get the same one, so numbers are gap-free.
+    sequence = receipt_sequence_lock(business=business)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number, f"S-{sequence.last_number:06d}"
+
+
+def _quantities(sale: Sale) -> dict[uuid.UUID, int]:
+    quantities: dict[uuid.UUID, int] = {}
+    for medicine_id, quantity in sale.items.values_list("medicine_id", "quantity"):
+        quantities[medicine_id] = quantities.get(medicine_id, 0) + quantity
+    return quantities
+
+
+def sale_complete(
+    *,
+    sale: Sale,
+    payments: Iterable[Mapping[str, Any] | Tender],
+    override_credit_limit: bool = False,
+    actor: Actor,
+) -> Sale:
+    """Take payment for a DRAFT: stock, receipt number, ledger, statistics, audit, at once.
+
+    - Cash may exceed the total (the difference is `change_due`); card, mobile money and
+      on account together may not.
+    - The ON_ACCOUNT part needs an active customer on the sale and must fit their credit
+      limit, counting what they already owe; a manager may override the limit, audited.
+    - Insufficient stock is a 409 naming every short medicine; nothing changes.
+    """
+    return _sale_complete(
+        sale=sale,
+        payments=payments,
+        override_credit_limit=override_credit_limit,
+        actor=actor,
+        completed_at=None,
+    )
+
+
+def _sale_complete(
+    *,
+    sale: Sale,
+    payments: Iterable[Mapping[str, Any] | Tender],
+    override_credit_limit: bool,
+    actor: Actor,
+    completed_at: datetime | None,
+) -> Sale:
+    """`sale_complete`, with the completion time given: only the demo history backdates."""
+    tenders = _tenders(payments)
+    if override_credit_limit and not actor.is_manager:
+        raise DomainError(
+            "Permission denied",
+            "Only a manager or the owner may override a customer's credit limit.",
+            code="override_not_allowed",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    with transaction.atomic():
+        customer, sale = _lock_customer_then_sale(sale)
+        if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):
+            # The same checkout again (a till's retry without an Idempotency-Key): the sale
+            # as it was completed, and nothing moves twice.
+            return sale
+        if sale.status != SaleStatus.DRAFT:
+            raise _wrong_status(
+                sale,
+                action="complete",
+                allowed=SaleStatus.DRAFT,
+                message="This sale is already completed or cancelled; it cannot be paid again.",
+            )
+        quantities = _quantities(sale)
+        if not quantities:
+            raise DomainError(
+                "Sale is empty",
+                "Add at least one item before completing the sale.",
+                code="empty_sale",
+            )
+        total = sale.total_amount
+        if not tenders and total > 0:
+            raise _invalid("payments", "Send at least one payment.", code="payment_required")
+        paid = amount_within_limit(
+            quantize(sum((t.amount for t in tenders), ZERO)),
+            field="payments",
+            what="The payments",
+        )
+        non_cash = quantize(
+            sum((t.amount for t in tenders if t.method != PaymentMethod.CASH), ZERO)
+        )
+        on_account = quantize(
+            sum((t.amount for t in tenders if t.method == PaymentMethod.ON_ACCOUNT), ZERO)
+        )
+        if non_cash > total:
+            raise DomainError(
+                "Non-cash payments exceed the total",
+                f"Card, mobile money and on-account payments add up to {non_cash}, more than "
+                f"the total of {total}. Only cash can be given back as change.",
+                code="non_cash_overpayment",
+                total_amount=str(total),
+                non_cash_amount=str(non_cash),
+            )
+        if paid < total:
+            raise DomainError(
+                "Payments do not cover the total",
+                f"The payments add up to {paid} but the total is {total}; "
+                f"{quantize(total - paid)} is missing.",
+                code="insufficient_payment",
+                total_amount=str(total),
+                amount_paid=str(paid),
+                remaining=str(quantize(total - paid)),
+            )
+        override_used = False
+        if on_account > 0:
+            if customer is None:
+                raise DomainError(
+                    "Customer required for on-account payment",
+                    "Assign a customer to the sale (update_customer) before charging it to "
+                    "an account.",
+                    code="on_account_requires_customer",
+                )
+            if not customer.is_active:
+                raise _customer_inactive(customer)
+            if not customer.can_make_purchase(on_account):
+                if not override_credit_limit:
+                    available = quantize(customer.available_credit)
+                    raise DomainError(
+                        "Credit limit exceeded",
+                        f"{customer.name} can take {max(available, ZERO)} more on account "
+                        f"(limit {customer.credit_limit}, owing {customer.outstanding_balance}); "
+                        f"this sale asks for {on_account}. Take the rest in another method, or "
+                        "ask a manager to override the limit.",
+                        code="credit_limit_exceeded",
+                        available_credit=str(available),
+                        credit_limit=str(customer.credit_limit),
+                        outstanding_balance=str(customer.outstanding_balance),
+                        requested=str(on_account),
+                    )
+                override_used = True
+
+        stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
+        sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
+        sale.status = SaleStatus.COMPLETED
+        sale.completed_at = completed_at or timezone.now()
+        sale.amount_paid = paid
+        sale.change_due = quantize(paid - total)
+        sale.save(
+            update_fields=[
+                "receipt_sequence",
+                "receipt_number",
+                "status",
+                "completed_at",
+                "amount_paid",
+                "change_due",
+                "updated_at",
+            ]
+        )
+        Payment.objects.bulk_create(
+            Payment(sale=sale, method=t.method, amount=t.amount, reference=t.reference[:100])
+            for t in tenders
+        )
+        balance_before = customer.outstanding_balance if customer else None
+        if on_account > 0:
+            receivable_charge_sale(customer=customer, sale=sale, amount=on_account, actor=actor)
+        if customer is not None:
+            customer_record_purchase(customer=customer, sale=sale)
+        event_data = {
+            "receipt_number": sale.receipt_number,
+            "total_amount": total,
+            "amount_paid": paid,
+            "change_due": sale.change_due,
+            "on_account_amount": on_account,
+            "payments": [{"method": t.method, "amount": t.amount} for t in tenders],
+            "customer_id": customer.pk if customer else None,
+            "customer_name": customer.name if customer else WALK_IN_CUSTOMER,
+        }
+        if on_account > 0:
+            event_data["balance_before"] = balance_before
+            event_data["balance_after"] = customer.outstanding_balance
+            event_data["credit_limit"] = customer.credit_limit
+        if override_used:
+            event_data["credit_limit_overridden"] = True
+            event_data["over_limit_by"] = quantize(
+                customer.outstanding_balance - customer.credit_limit
+            )
+        audit_record(
+            business=sale.business,
+            actor=actor,
+            event_type="sale.completed",
+            sale=sale,
+            customer=customer,
+            description=(
+                f"Sale {sale.receipt_number} completed: {total} to {event_data['customer_name']}"
+                + (f", {on_account} on account" if on_account > 0 else "")
+                + (" (credit limit overridden)" if override_used else "")
+            ),
+            event_data=event_data,
+        )
+    return sale

@@ -1,0 +1,130 @@
+"""The checks every change to a sale runs first: plain values, the DRAFT status, the
+customer; and the locked sale and the business's customer they run on. Each refusal is a
+DomainError the API answers with its status."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from customers.models import Customer
+from pos_project.exceptions import DomainError, NotFound
+from pos_project.models import Business
+from pos_project.money import quantize
+from sales.models import (
+    Sale,
+    SaleStatus,
+)
+
+# Large enough for any shelf, small enough that unit price x quantity stays far inside the
+# money columns.
+MAX_QUANTITY = 100_000
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def _invalid(field: str, message: str, *, code: str, **details) -> DomainError:
+    """A 400 shaped like a validation error, so clients find the culprit under `fields`."""
+    return DomainError("Invalid input", message, code=code, fields={field: [message]}, **details)
+
+
+def _wrong_status(sale: Sale, *, action: str, allowed: str, message: str) -> DomainError:
+    # The shape of seed 004's non-DRAFT error, for every transition that is not allowed.
+    return DomainError(
+        f"Cannot {action} a sale that is not in {allowed} status",
+        message,
+        code="invalid_sale_status",
+        current_status=sale.status,
+        allowed_status=allowed,
+    )
+
+
+def _require_draft(sale: Sale, *, action: str) -> None:
+    if sale.status != SaleStatus.DRAFT:
+        raise _wrong_status(
+            sale,
+            action=action,
+            allowed=SaleStatus.DRAFT,
+            message=(
+                "Only a DRAFT sale can change. A completed sale is final: cancel it (a "
+                "manager, with a reason) and ring it up again."
+            ),
+        )
+
+
+def _customer_not_found(customer_id, business: Business) -> NotFound:
+    # Seed 004, word for word.
+    return NotFound(
+        "Customer not found or does not belong to this business",
+        "The customer must exist and belong to the same business as the sale",
+        code=None,
+        customer_id=str(customer_id),
+        business_id=str(business.pk),
+    )
+
+
+def _customer_inactive(customer: Customer) -> DomainError:
+    return DomainError(
+        "Customer is deactivated",
+        f"{customer.name} has been deactivated and cannot be assigned to a sale. Reactivate "
+        "the customer or choose another one.",
+        code="customer_inactive",
+        customer_id=str(customer.pk),
+    )
+
+
+# --- checks on plain values ---------------------------------------------------------------
+
+
+def _check_quantity(quantity: Any) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise _invalid("quantity", "The quantity must be a whole number.", code="invalid_quantity")
+    if quantity <= 0:
+        raise _invalid("quantity", "The quantity must be at least 1.", code="invalid_quantity")
+    if quantity > MAX_QUANTITY:
+        raise _invalid(
+            "quantity",
+            f"The quantity may not exceed {MAX_QUANTITY}.",
+            code="invalid_quantity",
+        )
+    return quantity
+
+
+def _check_amount(value: Any, *, field: str, code: str) -> Decimal:
+    """A finite Decimal with at most two places; never a float (it cannot hold cents)."""
+    if isinstance(value, (bool, float)):
+        raise _invalid(field, 'Send the amount as a string such as "12.50".', code=code)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise _invalid(field, "The amount is not a number.", code=code) from None
+    if not amount.is_finite():
+        raise _invalid(field, "The amount is not a number.", code=code)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _invalid(field, "The amount may have at most two decimal places.", code=code)
+    return quantize(amount)
+
+
+def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
+    discount = _check_amount(discount, field="discount", code="invalid_discount")
+    if discount < 0:
+        raise _invalid("discount", "The discount may not be negative.", code="invalid_discount")
+    if discount > gross:
+        raise _invalid(
+            "discount",
+            f"The discount ({discount}) may not exceed the line's value ({gross}).",
+            code="discount_exceeds_line",
+            line_value=str(gross),
+        )
+    return discount
+
+
+def _business_customer(*, business: Business, customer_id) -> Customer:
+    try:
+        customer = Customer.objects.get(pk=customer_id, business=business)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise _customer_not_found(customer_id, business) from None
+    if not customer.is_active:
+        raise _customer_inactive(customer)
+    return customer

@@ -1,0 +1,215 @@
+"""The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
+
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
+from django.db import transaction
+
+from pos_project.actors import Actor
+from pos_project.admin_scoping import (
+    BackOfficeRights,
+    admin_business,
+    adopt_created_row,
+    is_back_office_user,
+)
+from pos_project.exceptions import DomainError
+from pos_project.models import Business, StaffMember, Storefront
+from pos_project.permissions import staff_of
+from staff.lockouts import lockouts_lift, lockouts_visible_to
+from staff.services import (
+    business_update,
+    staff_change_role,
+    staff_member_create,
+    staff_remove,
+    storefront_create,
+    storefront_delete,
+    storefront_update,
+)
+
+# The back office: managers and owners run their shop here; cashiers work at the till
+# through the API and have no admin access (the login refuses accounts without is_staff,
+# which staff.services keeps in step with the role).
+admin.site.site_header = "Pharmacy back office"
+admin.site.site_title = "Pharmacy back office"
+admin.site.index_title = "Back office"
+admin.site.index_template = "admin/back_office_index.html"
+
+
+class StorefrontInline(admin.TabularInline):
+    """Shown for reference; storefronts are added and edited on their own page, audited there."""
+
+    model = Storefront
+    extra = 0
+    fields = ["name", "address", "is_active"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _is_owner(request) -> bool:
+    """An owner (or a superuser) in the back office: the business's settings are theirs."""
+    if not is_back_office_user(request):
+        return False
+    staff = staff_of(request.user)
+    return request.user.is_superuser or bool(staff and staff.is_owner)
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    """The business's settings: its owner changes them (audited); managers do not see them."""
+
+    list_display = [
+        "name",
+        "currency_code",
+        "default_region",
+        "time_zone",
+        "cashiers_take_deposits",
+        "created_at",
+    ]
+    search_fields = ["name"]
+    inlines = [StorefrontInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        business = admin_business(request)
+        return queryset.filter(pk=business.pk) if business else queryset.none()
+
+    def has_module_permission(self, request):
+        return _is_owner(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_owner(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_owner(request)
+
+    def has_add_permission(self, request):
+        # `manage.py create_business` onboards a business with its owner and first storefront
+        # in one transaction; a business made here would have neither.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Its audit trail protects a business from deletion, whatever else it holds.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        business_update(business=obj, actor=Actor.from_request(request))
+
+
+@admin.register(Storefront)
+class StorefrontAdmin(admin.ModelAdmin):
+    list_display = ["name", "business", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["business"]
+    search_fields = ["name", "business__name"]
+
+    def get_fields(self, request, obj=None):
+        # A new storefront opens active; closing it later is an audited change of its own.
+        if obj is None:
+            return ["business", "name", "address"]
+        return ["business", "name", "address", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.from_request(request)
+        if change:
+            storefront_update(storefront=obj, actor=actor)
+            return
+        created = storefront_create(
+            business=obj.business, name=obj.name, address=obj.address, actor=actor
+        )
+        adopt_created_row(obj, created)
+
+    def delete_model(self, request, obj):
+        storefront_delete(storefront=obj, actor=Actor.from_request(request))
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.from_request(request)
+        with transaction.atomic():
+            for storefront in queryset.select_related("business"):
+                storefront_delete(storefront=storefront, actor=actor)
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "business", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "business"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "business__name"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving someone to another business is a removal and an addition, each audited in
+        # its own business's trail; only the role changes in place.
+        return ["user", "business"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.from_request(request)
+        if change:
+            staff_change_role(staff=obj, role=obj.role, actor=actor)
+            return
+        created = staff_member_create(
+            user=obj.user, business=obj.business, role=obj.role, actor=actor
+        )
+        adopt_created_row(obj, created)
+
+    def delete_model(self, request, obj):
+        staff_remove(staff=obj, actor=Actor.from_request(request))
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.from_request(request)
+        with transaction.atomic():
+            for staff in queryset.select_related("user", "business"):
+                staff_remove(staff=staff, actor=actor)
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(BackOfficeRights, admin.ModelAdmin):
+    """Failed back-office logins of the business's staff, by username and address.
+
+    A pair at the failure limit is locked out; lifting it clears its count (audited).
+    """
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["lift_lockouts"]
+
+    def get_queryset(self, request):
+        return lockouts_visible_to(super().get_queryset(request), admin_business(request))
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Lifting is the audited way to remove a count; see the action.
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Lift the selected lock-outs")
+    def lift_lockouts(self, request, queryset):
+        try:
+            lifted = lockouts_lift(attempts=queryset, actor=Actor.from_request(request))
+        except DomainError as error:
+            self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+            return
+        self.message_user(request, f"Lifted {lifted} lock-out(s).", level=messages.SUCCESS)

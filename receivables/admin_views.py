@@ -228,19 +228,11 @@ class ReceivablesBackOfficeViews:
                 f"{money_text(payment.customer.outstanding_balance, business)}."
             )
 
-        if request.method == "POST" and form.is_valid():
-            try:
-                recorded = form.submit_once(request, business=business, work=record)
-            except DomainError as error:
-                refusal_to_form(form, error)
-                messages.error(request, f"{error.error}: {error.message}")
-            else:
-                messages.success(request, recorded)
-                return HttpResponseRedirect(back)
-        return self._receivable_form_page(
+        return self._receivable_form(
             request,
             customer,
             form,
+            work=record,
             title=f"Record a payment from {customer.name}",
             submit_label="Record payment",
             back=back,
@@ -268,26 +260,29 @@ class ReceivablesBackOfficeViews:
                 f"{money_text(entry.customer.outstanding_balance, business)}."
             )
 
-        if request.method == "POST" and form.is_valid():
-            try:
-                adjusted = form.submit_once(request, business=business, work=adjust)
-            except DomainError as error:
-                refusal_to_form(form, error)
-                messages.error(request, f"{error.error}: {error.message}")
-            else:
-                messages.success(request, adjusted)
-                return HttpResponseRedirect(back)
-        return self._receivable_form_page(
+        return self._receivable_form(
             request,
             customer,
             form,
+            work=adjust,
             title=f"Adjust the credit of {customer.name}",
             submit_label="Adjust credit",
             back=back,
         )
 
-    def _receivable_form_page(self, request, customer, form, *, title, submit_label, back):
+    def _receivable_form(self, request, customer, form, *, work, title, submit_label, back):
+        """Run a posted form's `work` once (a second submit shows the first result) and go
+        back; otherwise, or when refused, show the form with what went wrong."""
         business = customer.business
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = form.submit_once(request, business=business, work=work)
+            except DomainError as error:
+                refusal_to_form(form, error)
+                messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(back)
         return TemplateResponse(
             request,
             "admin/customers/customer/receivable_form.html",

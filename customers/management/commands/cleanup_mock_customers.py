@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 import uuid
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from customers.mock_review import (
     customers_to_scan,
     mock_customer_review,
 )
+from customers.mock_review_text import clip, counted, display_width, pad, plan_text
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import format_money
@@ -42,48 +42,6 @@ PROGRESS_THRESHOLD = 200
 DEFAULT_BACKUP_FOLDER = Path("mock-cleanup-backups")
 NAME_WIDTH = 40
 YES_ANSWERS = {"y", "yes"}
-
-
-def _display_width(text: str) -> int:
-    # Chinese and other wide characters take two columns, combining marks none.
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
-
-
-def _clip(text: str, width: int) -> str:
-    if _display_width(text) <= width:
-        return text
-    clipped = ""
-    for char in text:
-        if _display_width(clipped + char) > width - 1:
-            break
-        clipped += char
-    return clipped + "…"
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    gap = " " * max(width - _display_width(text), 0)
-    return gap + text if right else text + gap
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _plan_text(row: ReviewRow) -> str:
-    if row.action == SKIP:
-        return f"skip: {row.why}"
-    drafts = row.history.removable_sales if row.history else 0
-    extra = f", with {drafts} draft/cancelled sale{'s' if drafts != 1 else ''}" if drafts else ""
-    if row.action == DELETE:
-        return f"delete{extra}"
-    if row.action == DEACTIVATE:
-        return f"deactivate ({row.why}){extra}"
-    return ""
 
 
 class Command(BaseCommand):
@@ -319,7 +277,7 @@ class Command(BaseCommand):
         title = "All customers" if options["list_all"] else "Mock customer candidates"
         self.stdout.write(self.style.MIGRATE_HEADING(f"{title} in {scope}"))
         if not rows:
-            self.stdout.write(f"No mock customers found among {_count(total, 'customer')}.")
+            self.stdout.write(f"No mock customers found among {counted(total, 'customer')}.")
             return
         several_businesses = business is None and len({r.customer.business_id for r in rows}) > 1
         headers = []
@@ -344,26 +302,26 @@ class Command(BaseCommand):
                 cells.append("*" if row.is_candidate else "")
             cells.append(str(customer.pk))
             if several_businesses:
-                cells.append(_clip(customer.business.name, 24))
+                cells.append(clip(customer.business.name, 24))
             name = customer.name + ("" if customer.is_active else " (inactive)")
             cells += [
-                _clip(name, NAME_WIDTH),
+                clip(name, NAME_WIDTH),
                 customer.phone or "-",
                 "; ".join(row.reasons) or "-",
                 str(row.sales_count),
                 format_money(customer.outstanding_balance, customer.business.currency_symbol),
-                _plan_text(row) or "-",
+                plan_text(row) or "-",
             ]
             table.append(cells)
         widths = [
-            max(_display_width(header), *(_display_width(cells[i]) for cells in table))
+            max(display_width(header), *(display_width(cells[i]) for cells in table))
             for i, (header, _) in enumerate(headers)
         ]
         last = len(headers) - 1
 
         def line(cells):
             padded = [
-                cell if i == last else _pad(cell, widths[i], right=headers[i][1])
+                cell if i == last else pad(cell, widths[i], right=headers[i][1])
                 for i, cell in enumerate(cells)
             ]
             return "  ".join(padded).rstrip()
@@ -393,7 +351,7 @@ class Command(BaseCommand):
             return
         plan = self._planned(candidates)
         self.stdout.write(
-            f"Found {_count(plan['found'], 'candidate')}: {plan['to_delete']} to delete, "
+            f"Found {counted(plan['found'], 'candidate')}: {plan['to_delete']} to delete, "
             f"{plan['to_deactivate']} to deactivate, {len(plan['to_skip'])} to skip."
         )
         self.stdout.write("Dry run: nothing was changed.")
@@ -455,7 +413,7 @@ class Command(BaseCommand):
     def _print_summary(self, summary: dict) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup: {summary['backup']} ({_count(summary['backup_rows'], 'row')}). "
+                f"Backup: {summary['backup']} ({counted(summary['backup_rows'], 'row')}). "
                 "To put every removed or changed row back: "
                 f"python manage.py loaddata {summary['backup']}"
             )

@@ -23,7 +23,7 @@ from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import customer_search_q
 from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business
 from receivables.admin_views import ReceivablesBackOfficeViews, money_text
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from customers.models import Customer
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Role, StaffMember
 from pos_project.money import quantize
 from sales.models import PaymentMethod, Sale, SaleStatus, SaleType

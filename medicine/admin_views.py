@@ -17,7 +17,7 @@ from medicine.models import Stock
 from medicine.services import stock_adjust
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Storefront
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"

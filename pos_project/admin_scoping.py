@@ -13,7 +13,7 @@ business's roles mean the same thing in the admin as in the API.
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.permissions import staff_of
 
 

@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pos_project import errors
 from pos_project.database import busy_reason
 from pos_project.permissions import staff_of
 
@@ -25,37 +26,13 @@ refusals = structlog.get_logger("pos.refusals")
 BUSY_RETRY_AFTER_SECONDS = 2
 
 
-class DomainError(Exception):
-    """A business rule refused a change.
+class DomainError(errors.DomainError):
+    """A refusal that still carries its own HTTP status: the older form of `errors.DomainError`,
+    replaced by the kinds in `pos_project.errors`."""
 
-    `code` is a stable, machine-readable identifier (`credit_limit_exceeded`); `error` and
-    `message` are for people. `details` are merged into the body. Bodies fixed word for word
-    by a contract (seed 004) are raised with `code=None`, so the body is exactly theirs.
-    """
-
-    def __init__(
-        self,
-        error: str,
-        message: str,
-        *,
-        code: str | None,
-        status_code: int = status.HTTP_400_BAD_REQUEST,
-        **details,
-    ):
-        super().__init__(error)
-        self.error = error
-        self.message = message
-        self.code = code
+    def __init__(self, error, message, *, code, status_code=status.HTTP_400_BAD_REQUEST, **details):
+        super().__init__(error, message, code=code, **details)
         self.status_code = status_code
-        self.details = details
-
-    def body(self) -> dict:
-        body = {"error": self.error}
-        if self.code:
-            body["code"] = self.code
-        body.update(self.details)
-        body["message"] = self.message
-        return body
 
 
 class Conflict(DomainError):
@@ -68,6 +45,26 @@ class NotFound(DomainError):
         super().__init__(
             error, message, code=code, status_code=status.HTTP_404_NOT_FOUND, **details
         )
+
+
+# The status of each kind of refusal: the one place where the domain meets HTTP.
+STATUS_OF_KIND = {
+    errors.Invalid: status.HTTP_400_BAD_REQUEST,
+    errors.Forbidden: status.HTTP_403_FORBIDDEN,
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.KeyReused: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    errors.Busy: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+def status_of(exc: errors.DomainError) -> int:
+    if isinstance(exc, DomainError):
+        return exc.status_code
+    return next(
+        (code for kind, code in STATUS_OF_KIND.items() if isinstance(exc, kind)),
+        status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class RequestBodyTooLarge(RequestDataTooBig):
@@ -134,34 +131,34 @@ def body_too_large(limit: int) -> dict:
     )
 
 
-def busy_refusal(exc) -> DomainError | None:
+def busy_refusal(exc) -> errors.Busy | None:
     """A lock wait, deadlock or statement past its bound as the 503 a till can retry; None for
     any other error."""
     reason = busy_reason(exc)
     if reason is None:
         return None
-    return DomainError(
+    return errors.Busy(
         "Busy, try again",
         "Another till or the back office is working on the same records. Nothing was changed; "
         "send the same request again in a few seconds.",
         code=reason,
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
     )
 
 
 def api_exception_handler(exc, context):
     exc = busy_refusal(exc) or exc
-    if isinstance(exc, DomainError):
+    if isinstance(exc, errors.DomainError):
+        status_code = status_of(exc)
         staff = staff_of(getattr(context.get("request"), "user", None))
         refusals.info(
             "refused",
-            code=exc.code or "contract_error",
+            code=str(exc.code or "contract_error"),
             error=exc.error,
-            status=exc.status_code,
+            status=status_code,
             business=str(staff.business_id) if staff else None,
         )
-        response = Response(exc.body(), status=exc.status_code)
-        if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response = Response(exc.body(), status=status_code)
+        if isinstance(exc, errors.Busy):
             response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, RequestBodyTooLarge):

@@ -21,7 +21,8 @@ from prometheus_client import (
 )
 from rest_framework.exceptions import ValidationError
 
-from pos_project.exceptions import DomainError, busy_refusal, json_not_found
+from pos_project.errors import DomainError
+from pos_project.exceptions import busy_refusal, json_not_found
 
 REQUESTS = Counter(
     "pos_http_requests",
@@ -56,7 +57,7 @@ def counting_outcome(counter: Counter):
     try:
         yield
     except DomainError as refusal:
-        counter.labels("refused", refusal.code or "invalid_input").inc()
+        counter.labels("refused", str(refusal.code or "invalid_input")).inc()
         raise
     except ValidationError:
         counter.labels("refused", "invalid_input").inc()
@@ -64,7 +65,7 @@ def counting_outcome(counter: Counter):
     except Exception as error:
         busy = busy_refusal(error)
         if busy is not None:
-            counter.labels("refused", busy.code).inc()
+            counter.labels("refused", str(busy.code)).inc()
         raise
     counter.labels("completed", "").inc()
 

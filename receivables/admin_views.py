@@ -24,7 +24,7 @@ from customers.selectors import customer_search
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import admin_business
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business
 from pos_project.money import LARGEST_AMOUNT, format_money
 from pos_project.pagination import CountedPaginator

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.money import format_money
 from sales import services
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews

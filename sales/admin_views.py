@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.money import format_money
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel

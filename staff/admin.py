@@ -11,7 +11,7 @@ from pos_project.admin_scoping import (
     adopt_created_row,
     is_back_office_user,
 )
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business, StaffMember, Storefront
 from pos_project.permissions import staff_of
 from staff.lockouts import lockouts_lift, lockouts_visible_to

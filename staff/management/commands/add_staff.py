@@ -3,7 +3,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business, Role
 from staff.services import staff_add
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from staff.services import business_create
 
 

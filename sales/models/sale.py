@@ -1,4 +1,4 @@
-"""Sales: a cart that becomes a receipt, its lines and how it was paid."""
+"""A sale: a cart that becomes a receipt, its lines and how it was paid."""
 
 import uuid
 

@@ -1,0 +1,19 @@
+"""The codes of the `staff` app's refusals: stable strings that clients match on.
+
+Businesses, storefronts and the people who work there.
+"""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    ALREADY_STAFF = "already_staff"
+    INVALID_CURRENCY = "invalid_currency"
+    INVALID_INPUT = "invalid_input"
+    MANAGER_REQUIRED = "manager_required"
+    OWNER_REQUIRED = "owner_required"
+    STOREFRONT_BUSINESS_FIXED = "storefront_business_fixed"
+    STOREFRONT_EXISTS = "storefront_exists"
+    UNKNOWN_ROLE = "unknown_role"
+    USERNAME_TAKEN = "username_taken"
+    WEAK_PASSWORD = "weak_password"

@@ -41,6 +41,7 @@ from django.db import router, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from customers.mock_detection import mock_reasons
 from customers.mock_review import (
@@ -60,7 +61,6 @@ from pos_project.models import Business
 from pos_project.money import ZERO
 from sales.models import Sale, SaleStatus
 
-EVENT_TYPE = "customer.mock_cleanup"
 ACTOR_NAME = "manage.py cleanup_mock_customers"
 
 
@@ -315,7 +315,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         audit_record(
             business=customer.business,
             actor=actor,
-            event_type=EVENT_TYPE,
+            event_type=AuditEvent.CUSTOMER_MOCK_CLEANUP,
             description=_description(customer, "deleted", item.reasons, removed, []),
             event_data=event_data,
             customer=customer,
@@ -325,6 +325,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
     outcome.result = "deactivated"
     event_data["action"] = "deactivated"
     update_fields = ["is_active", "updated_at"]
+    before = {**_statistics(customer), "is_active": customer.is_active}
     moved = []
     if item.to_walk_in:
         moved = [
@@ -339,7 +340,6 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         Sale.objects.filter(pk__in=[sale.pk for sale in item.to_walk_in]).update(
             customer=None, updated_at=timezone.now()
         )
-        old_statistics = _statistics(customer)
         # Statistics follow the sales still attached, so `check_ledgers` agrees; the
         # balance is left alone: it is the sum of the ledger, which stays.
         remaining = Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED).aggregate(
@@ -349,17 +349,16 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         customer.sales_count = remaining["count"]
         customer.last_purchase_date = remaining["last"]
         update_fields += ["total_purchases", "sales_count", "last_purchase_date"]
-        event_data["statistics"] = {"old": old_statistics, "new": _statistics(customer)}
     event_data["reassigned_sales"] = moved
-    event_data["is_active"] = {"old": customer.is_active, "new": False}
     event_data["why"] = item.why
     customer.is_active = False
+    event_data["changes"] = audit_changes(before, {**_statistics(customer), "is_active": False})
     customer.save(update_fields=update_fields)
     outcome.reassigned_sales = len(moved)
     audit_record(
         business=customer.business,
         actor=actor,
-        event_type=EVENT_TYPE,
+        event_type=AuditEvent.CUSTOMER_MOCK_CLEANUP,
         description=_description(customer, "deactivated", item.reasons, removed, moved),
         event_data=event_data,
         customer=customer,

@@ -17,13 +17,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, ProtectedError, Value, When
 from django.utils import timezone
-from rest_framework import status
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from medicine.errors import ErrorCode
 from medicine.locks import medicine_lock, stock_lock, stocks_lock
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import Conflict, DomainError, invalid_field
 from pos_project.models import Business, Storefront
 
 PRICE_FIELDS = ("prix_br", "wholesale_price")
@@ -33,14 +34,14 @@ EDITABLE_FIELDS = DETAIL_FIELDS + PRICE_FIELDS
 MAX_ON_HAND = 2_147_483_647
 
 
-def _invalid(field: str, message: str, *, code: str, **details) -> DomainError:
-    """A 400 shaped like a validation error, so clients find the culprit under `fields`."""
-    return DomainError(
-        "Invalid input",
-        message,
-        code=code,
-        fields={field: [message]},
-        **details,
+_PRICE_LABELS = {"prix_br": "public price", "wholesale_price": "wholesale price"}
+
+
+def _price_changes_text(price_changes: dict) -> str:
+    """ "public price 12.00 to 13.50", and "none" for a wholesale price left empty."""
+    return ", ".join(
+        f"{_PRICE_LABELS[field]} {change['old'] or 'none'} to {change['new'] or 'none'}"
+        for field, change in price_changes.items()
     )
 
 
@@ -48,29 +49,31 @@ def _check_prices(*, prix_br: Decimal, wholesale_price: Decimal | None) -> None:
     # The serializer and the admin form refuse these first; this guards every other caller
     # (commands, the demo, the sales app) with a clear error instead of an IntegrityError.
     if prix_br is None or prix_br <= 0:
-        raise _invalid("prix_br", "The price must be greater than zero.", code="invalid_price")
+        raise invalid_field(
+            "prix_br", "The price must be greater than zero.", code=ErrorCode.INVALID_PRICE
+        )
     if wholesale_price is not None and wholesale_price <= 0:
-        raise _invalid(
+        raise invalid_field(
             "wholesale_price",
             "The wholesale price must be greater than zero, or empty to use the public price.",
-            code="invalid_price",
+            code=ErrorCode.INVALID_PRICE,
         )
     # A line never sells above the public price, so a higher wholesale price could not be
     # charged anyway; refusing it here keeps the two prices coherent.
     if wholesale_price is not None and wholesale_price > prix_br:
-        raise _invalid(
+        raise invalid_field(
             "wholesale_price",
             f"The wholesale price ({wholesale_price}) may not exceed the public price "
             f"({prix_br}). Lower the wholesale price, or leave it empty to use the public price.",
-            code="wholesale_above_public_price",
+            code=ErrorCode.WHOLESALE_ABOVE_PUBLIC_PRICE,
         )
 
 
 def _barcode_taken(barcode: str | None) -> DomainError:
-    return _invalid(
+    return invalid_field(
         "barcode",
         f"Another medicine of this business already has the barcode {barcode}.",
-        code="barcode_taken",
+        code=ErrorCode.BARCODE_TAKEN,
     )
 
 
@@ -134,7 +137,7 @@ def medicine_create(
         audit_record(
             business=business,
             actor=actor,
-            event_type="medicine.created",
+            event_type=AuditEvent.MEDICINE_CREATED,
             description=f"Medicine {medicine} added at {prix_br}",
             event_data={
                 "medicine": medicine.pk,
@@ -179,33 +182,32 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
             setattr(locked, field, new[field])
         _save_checked(locked, update_fields=[*changed, "updated_at"])
 
-        if any(field in PRICE_FIELDS for field in changed):
+        price_changes = audit_changes(
+            {field: old[field] for field in PRICE_FIELDS},
+            {field: new[field] for field in PRICE_FIELDS},
+        )
+        if price_changes:
             audit_record(
                 business=locked.business,
                 actor=actor,
-                event_type="medicine.price_changed",
-                description=(
-                    f"Price of {locked} changed from {old['prix_br']} to {new['prix_br']}"
-                    f" (wholesale {old['wholesale_price']} to {new['wholesale_price']})"
-                ),
-                event_data={
-                    "medicine": locked.pk,
-                    "name": locked.name,
-                    "old": {field: old[field] for field in PRICE_FIELDS},
-                    "new": {field: new[field] for field in PRICE_FIELDS},
-                },
+                event_type=AuditEvent.MEDICINE_PRICE_CHANGED,
+                description=f"Price of {locked} changed: {_price_changes_text(price_changes)}",
+                event_data={"medicine": locked.pk, "name": locked.name, "changes": price_changes},
             )
         details = [field for field in changed if field in DETAIL_FIELDS]
         if details:
             audit_record(
                 business=locked.business,
                 actor=actor,
-                event_type="medicine.updated",
+                event_type=AuditEvent.MEDICINE_UPDATED,
                 description=f"Medicine {locked} updated: {', '.join(details)}",
                 event_data={
                     "medicine": locked.pk,
-                    "old": {field: old[field] for field in details},
-                    "new": {field: new[field] for field in details},
+                    "name": locked.name,
+                    "changes": audit_changes(
+                        {field: old[field] for field in details},
+                        {field: new[field] for field in details},
+                    ),
                 },
             )
     medicine.refresh_from_db()
@@ -242,7 +244,7 @@ def medicine_delete(*, medicine: Medicine, actor: Actor) -> bool:
             audit_record(
                 business=locked.business,
                 actor=actor,
-                event_type="medicine.deactivated",
+                event_type=AuditEvent.MEDICINE_DEACTIVATED,
                 description=f"Medicine {locked} deactivated instead of deleted: it has sales",
                 event_data=snapshot,
             )
@@ -251,7 +253,7 @@ def medicine_delete(*, medicine: Medicine, actor: Actor) -> bool:
         audit_record(
             business=medicine.business,
             actor=actor,
-            event_type="medicine.deleted",
+            event_type=AuditEvent.MEDICINE_DELETED,
             description=f"Medicine {snapshot['name']} deleted",
             event_data=snapshot,
         )
@@ -272,18 +274,20 @@ def stock_adjust(
     than zero. Audited as `medicine.stock_adjusted`.
     """
     if storefront.business_id != medicine.business_id:
-        raise _invalid(
+        raise invalid_field(
             "storefront",
             "This storefront does not belong to the medicine's business.",
-            code="unknown_storefront",
+            code=ErrorCode.UNKNOWN_STOREFRONT,
         )
     if type(quantity_delta) is not int or quantity_delta == 0:
-        raise _invalid(
-            "quantity_delta", "The change must be a non-zero whole number.", code="invalid_delta"
+        raise invalid_field(
+            "quantity_delta",
+            "The change must be a non-zero whole number.",
+            code=ErrorCode.INVALID_DELTA,
         )
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "Say why the stock changes.", code="reason_required")
+        raise invalid_field("reason", "Say why the stock changes.", code=ErrorCode.REASON_REQUIRED)
     with transaction.atomic():
         row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
         # Locked before reading the quantity, so that two adjustments (or a sale) at once
@@ -292,19 +296,19 @@ def stock_adjust(
         old_quantity = row.quantity
         new_quantity = old_quantity + quantity_delta
         if new_quantity < 0:
-            raise _invalid(
+            raise invalid_field(
                 "quantity_delta",
                 f"Only {old_quantity} on hand at {storefront.name}: cannot remove "
                 f"{-quantity_delta}.",
-                code="insufficient_stock",
+                code=ErrorCode.INSUFFICIENT_STOCK,
                 on_hand=old_quantity,
             )
         if new_quantity > MAX_ON_HAND:
-            raise _invalid(
+            raise invalid_field(
                 "quantity_delta",
                 f"{old_quantity} on hand at {storefront.name}: adding {quantity_delta} would "
                 f"exceed the most a shelf can record ({MAX_ON_HAND}).",
-                code="stock_too_large",
+                code=ErrorCode.STOCK_TOO_LARGE,
                 on_hand=old_quantity,
             )
         Stock.objects.filter(pk=row.pk).update(
@@ -314,7 +318,7 @@ def stock_adjust(
         audit_record(
             business=medicine.business,
             actor=actor,
-            event_type="medicine.stock_adjusted",
+            event_type=AuditEvent.MEDICINE_STOCK_ADJUSTED,
             description=(
                 f"Stock of {medicine} at {storefront.name}: {old_quantity} -> {row.quantity} "
                 f"({quantity_delta:+d}, {reason})"
@@ -323,8 +327,7 @@ def stock_adjust(
                 "medicine": medicine.pk,
                 "storefront": storefront.pk,
                 "storefront_name": storefront.name,
-                "old_quantity": old_quantity,
-                "new_quantity": row.quantity,
+                "changes": audit_changes({"quantity": old_quantity}, {"quantity": row.quantity}),
                 "quantity_delta": quantity_delta,
                 "reason": reason,
             },
@@ -407,12 +410,11 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
             f"{item['name']} (requested {item['requested']}, available {item['available']})"
             for item in shortages
         )
-        raise DomainError(
+        raise Conflict(
             "Insufficient stock",
             f"Not enough stock at {storefront.name}: {listed}. Lower the quantities or "
             "restock, then try again.",
-            code="insufficient_stock",
-            status_code=status.HTTP_409_CONFLICT,
+            code=ErrorCode.INSUFFICIENT_STOCK,
             shortages=shortages,
         )
     _shift_stock(rows, {medicine_id: -requested for medicine_id, requested in wanted.items()})

@@ -3,10 +3,10 @@
 A sale: drafting, checkout, cancellation and receipts.
 """
 
-from enum import StrEnum
+from pos_project.errors import ErrorCodes
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
     CUSTOMER_INACTIVE = "customer_inactive"
     DISCOUNT_EXCEEDS_LINE = "discount_exceeds_line"
@@ -27,7 +27,6 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     SALE_CHANGED = "sale_changed"
     STOREFRONT_INACTIVE = "storefront_inactive"
-    UNKNOWN_FORMAT = "unknown_format"
     UNKNOWN_MEDICINE = "unknown_medicine"
     UNKNOWN_SALE_ITEM = "unknown_sale_item"
     UNKNOWN_STOREFRONT = "unknown_storefront"

@@ -431,7 +431,7 @@ def test_completed_sales_and_ledger_survive(shop, storefront, manager, tmp_path)
     assert Sale.objects.get(pk=sale.pk).customer_id == refunded.pk
     entry = AuditLog.objects.get(event_type=EVENT, customer_id=refunded.pk)
     assert entry.event_data["action"] == "deactivated"
-    assert entry.event_data["is_active"] == {"old": True, "new": False}
+    assert entry.event_data["changes"]["is_active"] == {"old": True, "new": False}
     # nothing completed, and no ledger entry, is gone
     assert set(Sale.objects.filter(status=SaleStatus.COMPLETED).values_list("pk", flat=True)) == (
         completed
@@ -477,8 +477,7 @@ def test_include_with_history_moves_paid_sales_to_walk_in_and_keeps_the_debt(
     assert [sale["receipt_number"] for sale in entry.event_data["reassigned_sales"]] == [
         cash_sale.receipt_number
     ]
-    assert entry.event_data["statistics"]["old"]["sales_count"] == 2
-    assert entry.event_data["statistics"]["new"]["sales_count"] == 1
+    assert entry.event_data["changes"]["sales_count"] == {"old": 2, "new": 1}
     assert "Deactivated: 1" in out and "completed sales moved to walk-in: 1" in out
     # the real customer's sale is untouched
     assert Sale.objects.get(pk=shop["real_sale"].pk).customer_id == shop["real"].pk

@@ -91,7 +91,7 @@ def _check_quantity(quantity: Any) -> int:
     return quantity
 
 
-def _check_amount(value: Any, *, field: str, code: str) -> Decimal:
+def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
     """A finite Decimal with at most two places; never a float (it cannot hold cents)."""
     if isinstance(value, (bool, float)):
         raise invalid_field(field, 'Send the amount as a string such as "12.50".', code=code)

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from customers.locks import customers_lock_for_removal
 from customers.mock_detection import mock_reasons
 from customers.mock_review import (
     DEACTIVATE,
@@ -59,6 +60,7 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import ZERO
+from sales.locks import sales_of_customers_lock
 from sales.models import Sale, SaleStatus
 
 ACTOR_NAME = "manage.py cleanup_mock_customers"
@@ -217,7 +219,7 @@ def _plan_locked(
     # Locked after the customers and in primary-key order, as the sales services lock them.
     sales = []
     for chunk in _chunks([customer.pk for customer in customers]):
-        sales.extend(Sale.objects.select_for_update().filter(customer_id__in=chunk).order_by("pk"))
+        sales.extend(sales_of_customers_lock(chunk))
     for sale in sorted(sales, key=lambda sale: sale.pk):
         sales_by_customer.setdefault(sale.customer_id, []).append(sale)
     work = []
@@ -396,9 +398,7 @@ def mock_customers_cleanup(
         # the customer rows: the business rows are read without a lock.
         customers = []
         for chunk in _chunks(sorted(ids)):
-            customers.extend(
-                Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
-            )
+            customers.extend(customers_lock_for_removal(chunk))
         businesses = Business.objects.in_bulk({customer.business_id for customer in customers})
         for customer in customers:
             customer.business = businesses[customer.business_id]

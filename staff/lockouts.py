@@ -19,6 +19,7 @@ from pos_project.actors import Actor
 from pos_project.errors import Forbidden
 from pos_project.models import StaffMember
 from staff.errors import ErrorCode
+from staff.locks import access_attempts_lock
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def lockouts_lift(*, attempts: QuerySet, actor: Actor) -> int:
         )
     lifted = 0
     with transaction.atomic():
-        for attempt in attempts.select_for_update().order_by("pk"):
+        for attempt in access_attempts_lock(attempts):
             staff = _staff_named(attempt.username)
             attempt.delete()
             lifted += 1

@@ -11,6 +11,7 @@ from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid
 from pos_project.models import Business, Role, StaffMember, Storefront
 from staff.errors import ErrorCode
+from staff.locks import business_lock, staff_member_lock, storefront_lock
 
 
 def _validated(instance):
@@ -184,7 +185,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
             code=ErrorCode.OWNER_REQUIRED,
         )
     with transaction.atomic():
-        saved = Business.objects.select_for_update(no_key=True).get(pk=business.pk)
+        saved = business_lock(business)
         _validated(business)
         changes = _changes(saved, business, BUSINESS_EDITABLE_FIELDS)
         business.save()
@@ -202,7 +203,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
 def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
     """Save the edited `storefront` (name, address, open or closed), recording what changed."""
     with transaction.atomic():
-        saved = Storefront.objects.select_for_update(no_key=True).get(pk=storefront.pk)
+        saved = storefront_lock(storefront)
         if saved.business_id != storefront.business_id:
             raise Invalid(
                 "Storefront cannot move",
@@ -274,7 +275,7 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
             code=ErrorCode.UNKNOWN_ROLE,
         )
     with transaction.atomic():
-        saved = StaffMember.objects.select_for_update(no_key=True).get(pk=staff.pk)
+        saved = staff_member_lock(staff)
         old_role = saved.role
         staff.role = role
         # Before the early return too, so saving a role unchanged repairs an older account.

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from audit.models import AuditLog
-from customers import mock_cleanup
+from customers import mock_backup, mock_cleanup
 from customers.mock_detection import mock_reasons, mock_words_in, placeholder_phone
 from customers.models import Customer
 from pos_project.actors import Actor
@@ -385,7 +385,7 @@ def test_backup_failing_while_written_changes_nothing(shop, monkeypatch, tmp_pat
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(mock_cleanup.os, "fsync", full_disk)
+    monkeypatch.setattr(mock_backup.os, "fsync", full_disk)
     before = snapshot()
     with pytest.raises(CommandError, match="No space left"):
         run("--delete", "--yes", "--backup", str(tmp_path / "b.json"))

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from audit.events import AuditEvent
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role
@@ -172,18 +173,20 @@ def test_a_managers_day(page, screenshot, shop, tmp_path):
     second.refresh_from_db()
     assert second.status == SaleStatus.CANCELLED
 
-    # 8. Both in the audit log.
+    # 8. Both in the audit log, under the words of the event vocabulary.
+    paid = AuditEvent.CUSTOMER_PAYMENT_RECORDED.label
+    cancelled = AuditEvent.SALE_CANCELLED.label
     page.goto("/admin/audit/auditlog/")
     table = page.locator("#result_list")
-    expect(table).to_contain_text("customer.payment_recorded")
-    expect(table).to_contain_text("sale.cancelled")
+    expect(table).to_contain_text(paid)
+    expect(table).to_contain_text(cancelled)
     screenshot("audit-log")
     page.goto(f"/admin/audit/auditlog/?customer={khadija.pk}")
-    expect(table).to_contain_text("customer.payment_recorded")
-    expect(table).to_contain_text("sale.cancelled")
+    expect(table).to_contain_text(paid)
+    expect(table).to_contain_text(cancelled)
     page.goto(f"/admin/audit/auditlog/?sale={second.pk}")
-    expect(table).to_contain_text("sale.completed")
-    expect(table).not_to_contain_text("customer.payment_recorded")
+    expect(table).to_contain_text(AuditEvent.SALE_COMPLETED.label)
+    expect(table).not_to_contain_text(paid)
     screenshot("audit-log-of-the-sale")
 
 

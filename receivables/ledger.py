@@ -165,12 +165,11 @@ def receivable_charge_sale(
 ) -> CustomerLedgerEntry:
     """Charge the on-account part of a sale being completed to the locked customer.
 
-    Credit already held for the customer settles it at once.
+    The caller has saved the sale with `amount` as its `on_account_amount` and `amount_due`,
+    in the same UPDATE that completes it. Credit already held for the customer settles it at
+    once.
     """
     balance_before = customer.outstanding_balance
-    sale.on_account_amount = amount
-    sale.amount_due = amount
-    sale.save(update_fields=["on_account_amount", "amount_due", "updated_at"])
     entry = ledger_post(
         customer=customer,
         entry_type=LedgerEntryType.SALE_CHARGE,

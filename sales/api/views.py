@@ -16,7 +16,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError, Invalid
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.money import ZERO
@@ -37,6 +37,7 @@ from sales.api.serializers import (
     UpdateCustomerResponseSerializer,
     UpdateCustomerSerializer,
 )
+from sales.errors import ErrorCode
 from sales.locks import SaleRef
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipts import receipt_data, receipt_html
@@ -108,10 +109,10 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
             return super().perform_content_negotiation(request, force=force)
         except Http404:
             # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
-            raise DomainError(
+            raise Invalid(
                 "Unknown format",
                 "Use ?format=json (the default), or ?format=html on the receipt.",
-                code="unknown_format",
+                code=ErrorCode.UNKNOWN_FORMAT,
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -327,8 +327,9 @@ def settle_draft(
     held_rows(sale, payments=payments)
     balance_before = customer.outstanding_balance if customer else None
     if on_account > 0:
+        # Also counts the sale in the customer's statistics, in the balance's UPDATE.
         receivable_charge_sale(customer=customer, sale=sale, amount=on_account, actor=actor)
-    if customer is not None:
+    elif customer is not None:
         customer_record_purchase(customer=customer, sale=sale)
     event_data = {
         "receipt_number": sale.receipt_number,

@@ -39,6 +39,7 @@ from sales.services.checks import (
     _invalid,
     _require_draft,
 )
+from sales.services.held import held_rows
 from sales.services.pricing import _line_value, _price_line, _recompute_totals, unit_price_for
 
 # --- the DRAFT life -----------------------------------------------------------------------
@@ -212,6 +213,8 @@ def sale_item_add(
         if item not in lines:
             lines.append(item)
         _recompute_totals(sale, lines)
+        # The answer shows every line: these are all of them, in their order.
+        held_rows(sale, items=lines)
     return item
 
 

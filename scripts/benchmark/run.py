@@ -27,6 +27,7 @@ from benchmark.servers import (
     manage,
     missing_routes,
     prepare_template,
+    server_env,
     template_name,
 )
 from benchmark.settings import (
@@ -98,8 +99,9 @@ def run_size(customers: int, args, profile: Profile, run_dir: Path) -> dict:
         say(f"  missing endpoint: {path}")
     result["missing"] = sorted(missing)
 
-    servers = Servers(env, args, log, count=args.servers)
+    servers = Servers(server_env(database_url, args), args, log, count=args.servers)
     result["servers"] = args.servers
+    result["pgbouncer_port"] = args.pgbouncer_port
     try:
         servers.wait_healthy()
         ports = servers.ports
@@ -169,6 +171,11 @@ def parse_args(argv=None):
         help="gunicorn instances on their own ports; checkout clients are dealt over them.",
     )
     parser.add_argument(
+        "--pgbouncer-port",
+        type=int,
+        help="Serve through a PgBouncer in transaction mode on this port (started by you).",
+    )
+    parser.add_argument(
         "--db-prefix",
         default="pos_bench",
         help="Database names: <prefix>_template, <prefix>_10k, ... (default pos_bench).",
@@ -213,6 +220,7 @@ def main(argv=None) -> int:
         "threads": args.threads,
         "conn_max_age": args.conn_max_age,
         "servers": args.servers,
+        "pgbouncer_port": args.pgbouncer_port,
         "app": args.app,
         "cpus": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -31,6 +32,20 @@ def app_env(database_url: str, args) -> dict[str, str]:
         # The checkout's own tree first; a --app module may live on the caller's path.
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
+    return env
+
+
+def server_env(database_url: str, args) -> dict[str, str]:
+    """The gunicorn instances' environment: straight to PostgreSQL, or through a PgBouncer
+    in transaction mode listening on `--pgbouncer-port` (seeding and the ceilings stay
+    direct)."""
+    env = app_env(database_url, args)
+    if args.pgbouncer_port:
+        parts = urlsplit(database_url)
+        env["DATABASE_URL"] = urlunsplit(
+            parts._replace(netloc=f"{parts.username}@127.0.0.1:{args.pgbouncer_port}")
+        )
+        env["DATABASE_TRANSACTION_POOLER"] = "1"
     return env
 
 

@@ -1,10 +1,12 @@
 """Races of the one-request checkout, against itself and against the draft flow, on
 PostgreSQL with real threads and connections (run with -s for the figures)."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 
 from customers.models import Customer
 from medicine.models import Stock
@@ -14,7 +16,7 @@ from sales.models import Sale, SaleItem, SaleStatus
 from sales.services import sale_complete, sale_create, sale_item_add
 from sales.services.one_step import CartLine, sale_checkout
 from tests.concurrency import race, report
-from tests.conftest import requires_postgres
+from tests.conftest import client_for, requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
@@ -102,3 +104,38 @@ def test_concurrent_on_account_checkouts_never_exceed_the_limit(shop):
     assert customer.outstanding_balance == ledger == Decimal("177.80")
     assert customer.sales_count == 7
     assert Sale.objects.count() == 7
+
+
+def test_the_same_cart_sent_at_once_with_one_key_sells_once(shop):
+    business, storefront, actor = shop
+    medicine = MedicineFactory(business=business, prix_br=Decimal("10.00"))
+    StockFactory(medicine=medicine, storefront=storefront, quantity=100)
+    body = {
+        "storefront": str(storefront.pk),
+        "items": [{"medicine": str(medicine.pk), "quantity": 3}],
+        "payments": [{"method": "CASH", "amount": "30.00"}],
+    }
+    key = str(uuid.uuid4())
+
+    def send(client):
+        response = client.post(
+            reverse("sale-checkout"), body, format="json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        return response.status_code, response.json().get("id") or response.json()["code"]
+
+    # Six tills' clients, with the cashier's token made before the race.
+    clients = [client_for(actor.user) for _ in range(6)]
+    outcomes = race([lambda client=client: send(client) for client in clients])
+
+    answers = [o[1] for o in outcomes if o[0] == "ok"]
+    report(f"\n6 identical carts with one key at once: {sorted(a[0] for a in answers)}")
+    assert len(answers) == 6, outcomes
+    sold = {answer[1] for answer in answers if answer[0] == 201}
+    # The first sells; the others replay it or are told it is still running (409).
+    assert len(sold) == 1
+    assert {answer[0] for answer in answers} <= {201, 409}
+    assert {answer[1] for answer in answers if answer[0] == 409} <= {
+        "idempotency_request_in_progress"
+    }
+    assert Sale.objects.count() == 1
+    assert Stock.objects.get(medicine=medicine).quantity == 97

@@ -228,9 +228,9 @@ def settle_draft(
     The draft flow's `complete` and the one-request checkout both end here, inside their
     transaction, with the sale and its customer (None for a walk-in) locked in the order of
     docs/locking.md (or the sale new, not yet written: it is then inserted complete) and
-    `quantities` the units per medicine of the sale's lines. A refusal
-    raises before anything is written but the stock check's locks; the caller's transaction
-    rolls back whatever it wrote itself.
+    `quantities` the units per medicine of the sale's lines. A refusal is raised before this
+    function writes anything (the stock check only locks); the caller's transaction rolls
+    back whatever the caller wrote itself.
     """
     if not quantities:
         raise Invalid(

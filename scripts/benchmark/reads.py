@@ -27,8 +27,6 @@ READS = [
     ("customer_stats", "customer dashboard (stats)", "/customers/api/customers/stats/",
      "manager"),
 ]  # fmt: skip
-# The reads the issue holds to p95 < 15 ms at the large size.
-FAST_READS = {"search_name", "search_phone", "customer_detail", "purchase_history", "debtors"}
 
 
 def read_paths(name: str, template: str, fixtures: Fixtures) -> list[str]:

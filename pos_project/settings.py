@@ -222,7 +222,16 @@ if not IS_POSTGRES:
 # of holding a worker until a till gives up and retries.
 DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "10000"))
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "60000"))
-if IS_POSTGRES:
+# Behind a pooler in transaction mode (PgBouncer `pool_mode = transaction`), each
+# transaction may run on another server connection: nothing may outlive a transaction on
+# it. So no server-side cursors (a named cursor lives across transactions), and no
+# session settings sent at connect time (PgBouncer refuses the `options` startup parameter):
+# the timeouts above are then the pooler's `connect_query` or the role's own settings
+# (`ALTER ROLE ... SET lock_timeout = ...`), see docs/performance.md.
+DATABASE_TRANSACTION_POOLER = os.environ.get("DATABASE_TRANSACTION_POOLER", "0") == "1"
+if IS_POSTGRES and DATABASE_TRANSACTION_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif IS_POSTGRES:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(
         part

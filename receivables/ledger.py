@@ -19,6 +19,7 @@ Rules kept here:
 Recording a payment and adjusting credit, which call these, are in `receivables.services`.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -57,8 +58,13 @@ def ledger_post(
     actor: Actor,
     sale=None,
     payment: CustomerPayment | None = None,
+    also_saving: Sequence[str] = (),
 ) -> CustomerLedgerEntry:
-    """Append one entry to a locked customer's statement and move their balance with it."""
+    """Append one entry to a locked customer's statement and move their balance with it.
+
+    `also_saving`: other fields of the customer the caller has changed, written in the same
+    UPDATE as the balance.
+    """
     _require_transaction()
     amount_within_limit(
         customer.outstanding_balance + amount, field="amount", what="The customer's balance"
@@ -78,7 +84,7 @@ def ledger_post(
         created_by=actor.user,
         created_by_name=actor.name,
     )
-    customer.save(update_fields=["outstanding_balance", "updated_at"])
+    customer.save(update_fields=["outstanding_balance", *also_saving, "updated_at"])
     return entry
 
 
@@ -165,12 +171,13 @@ def receivable_charge_sale(
 ) -> CustomerLedgerEntry:
     """Charge the on-account part of a sale being completed to the locked customer.
 
+    The caller has saved the sale with `amount` as its `on_account_amount` and `amount_due`,
+    in the same UPDATE that completes it. The sale is counted in the customer's purchase
+    statistics (`customer_record_purchase`), written with the new balance in one UPDATE.
     Credit already held for the customer settles it at once.
     """
     balance_before = customer.outstanding_balance
-    sale.on_account_amount = amount
-    sale.amount_due = amount
-    sale.save(update_fields=["on_account_amount", "amount_due", "updated_at"])
+    _count_purchase(customer, sale)
     entry = ledger_post(
         customer=customer,
         entry_type=LedgerEntryType.SALE_CHARGE,
@@ -178,6 +185,7 @@ def receivable_charge_sale(
         description=f"On-account part of sale {sale.receipt_number}",
         actor=actor,
         sale=sale,
+        also_saving=PURCHASE_FIELDS,
     )
     made = []
     # Free credit exists only while the balance is below zero: any credit held alongside a
@@ -238,9 +246,10 @@ def receivable_reverse_sale(
     return entry
 
 
-def customer_record_purchase(*, customer: Customer, sale) -> None:
-    """Add a completed sale to the locked customer's purchase statistics."""
-    _require_transaction()
+PURCHASE_FIELDS = ("total_purchases", "sales_count", "last_purchase_date")
+
+
+def _count_purchase(customer: Customer, sale) -> None:
     customer.total_purchases = amount_within_limit(
         customer.total_purchases + sale.total_amount,
         field="payments",
@@ -249,9 +258,14 @@ def customer_record_purchase(*, customer: Customer, sale) -> None:
     customer.sales_count += 1
     if customer.last_purchase_date is None or sale.completed_at > customer.last_purchase_date:
         customer.last_purchase_date = sale.completed_at
-    customer.save(
-        update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
-    )
+
+
+def customer_record_purchase(*, customer: Customer, sale) -> None:
+    """Add a completed sale paid without credit to the locked customer's purchase statistics
+    (an on-account sale is counted by `receivable_charge_sale`)."""
+    _require_transaction()
+    _count_purchase(customer, sale)
+    customer.save(update_fields=[*PURCHASE_FIELDS, "updated_at"])
 
 
 def customer_remove_purchase(*, customer: Customer, sale) -> None:

@@ -15,6 +15,8 @@ from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# More lines than any counter holds; a bound, so one request cannot lock the whole shelf.
+MAX_CART_LINES = 200
 
 
 class StrictSerializer(serializers.Serializer):
@@ -115,6 +117,39 @@ class SaleCompleteSerializer(StrictSerializer):
         default=False,
         help_text="Managers and owners only: complete even beyond the customer's credit limit.",
     )
+
+
+class CartLineSerializer(StrictSerializer):
+    medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    discount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Taken off the whole line; at most the line's value.",
+    )
+
+
+class SaleCheckoutSerializer(StrictSerializer):
+    """A whole cart and its payments: what the draft flow's create, items and complete take."""
+
+    storefront = BusinessStorefrontField(help_text="A storefront of your business.")
+    type = serializers.ChoiceField(choices=SaleType.choices, default=SaleType.RETAIL)
+    customer = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Empty for a walk-in customer."
+    )
+    items = CartLineSerializer(
+        many=True,
+        allow_empty=True,
+        max_length=MAX_CART_LINES,
+        help_text="The same medicine sent twice is one line, its quantities and discounts added.",
+    )
+    payments = PaymentInputSerializer(many=True, allow_empty=True, max_length=20)
+    override_credit_limit = serializers.BooleanField(
+        default=False,
+        help_text="Managers and owners only: complete even beyond the customer's credit limit.",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class SaleCancelSerializer(StrictSerializer):

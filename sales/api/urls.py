@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from sales.api.checkout import SaleCheckoutView
 from sales.api.receipt_links import receipt_by_link
 from sales.api.views import SaleViewSet
 
@@ -9,5 +10,7 @@ router.register("sales", SaleViewSet, basename="sale")
 
 urlpatterns = [
     path("receipts/<str:token>/", receipt_by_link, name="sale-receipt-link"),
+    # Before the router's routes, whose `sales/<pk>/` would take `checkout` for a sale id.
+    path("sales/checkout/", SaleCheckoutView.as_view(), name="sale-checkout"),
     *router.urls,
 ]

@@ -8,7 +8,10 @@ deadlocking.
   locked sale they run on;
 - `pricing`: unit prices, line values and the sale's totals;
 - `drafting`: create, lines, sale type and note, `update_customer`;
-- `checkout`: completion, with the receipt number and the charge on the customer's account;
+- `checkout`: completion, with the receipt number and the charge on the customer's account
+  (`settle_draft`, shared by both ways of ringing a sale up);
+- `one_step`: the whole cart rung up and completed in one transaction, through the same
+  checks, pricing and completion as the draft flow;
 - `cancellation`: a DRAFT dropped, a COMPLETED sale reversed.
 
 A new money-moving transition (a till's session, a return) is a module of its own here,
@@ -27,11 +30,14 @@ from sales.services.drafting import (
     sale_update,
     sale_update_customer,
 )
+from sales.services.one_step import CartLine, sale_checkout
 
 __all__ = [
     "MAX_QUANTITY",
+    "CartLine",
     "parse_customer_id",
     "sale_cancel",
+    "sale_checkout",
     "sale_complete",
     "sale_create",
     "sale_item_add",

@@ -38,6 +38,7 @@ from sales.services.checks import (
     _customer_inactive,
     _wrong_status,
 )
+from sales.services.held import held_rows
 
 # --- completion ---------------------------------------------------------------------------
 
@@ -76,6 +77,21 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
             )
         tenders.append(
             Tender(method=method, amount=amount, reference=str(payment.get("reference") or ""))
+        )
+    return tenders
+
+
+def checkout_tenders(
+    payments: Iterable[Mapping[str, Any] | Tender], *, override_credit_limit: bool, actor: Actor
+) -> list[Tender]:
+    """The tenders of a checkout, checked on their own, and whether `actor` may override a
+    credit limit: refused before any lock is taken."""
+    tenders = _tenders(payments)
+    if override_credit_limit and not actor.is_manager:
+        raise Forbidden(
+            "Permission denied",
+            "Only a manager or the owner may override a customer's credit limit.",
+            code=ErrorCode.OVERRIDE_NOT_ALLOWED,
         )
     return tenders
 
@@ -129,11 +145,16 @@ def _next_receipt_number(business: Business) -> tuple[int, str]:
     return sequence.last_number, f"S-{sequence.last_number:06d}"
 
 
-def _quantities(sale: Sale) -> dict[uuid.UUID, int]:
+def _units(lines: Iterable[tuple[uuid.UUID, int]]) -> dict[uuid.UUID, int]:
+    """Units per medicine over `(medicine_id, quantity)` lines."""
     quantities: dict[uuid.UUID, int] = {}
-    for medicine_id, quantity in sale.items.values_list("medicine_id", "quantity"):
+    for medicine_id, quantity in lines:
         quantities[medicine_id] = quantities.get(medicine_id, 0) + quantity
     return quantities
+
+
+def _quantities(sale: Sale) -> dict[uuid.UUID, int]:
+    return _units(sale.items.values_list("medicine_id", "quantity"))
 
 
 def sale_complete(
@@ -169,13 +190,7 @@ def _sale_complete(
     completed_at: datetime | None,
 ) -> Sale:
     """`sale_complete`, with the completion time given: only the demo history backdates."""
-    tenders = _tenders(payments)
-    if override_credit_limit and not actor.is_manager:
-        raise Forbidden(
-            "Permission denied",
-            "Only a manager or the owner may override a customer's credit limit.",
-            code=ErrorCode.OVERRIDE_NOT_ALLOWED,
-        )
+    tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
     with transaction.atomic():
         customer, sale = _lock_customer_then_sale(sale)
         if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):
@@ -189,82 +204,113 @@ def _sale_complete(
                 allowed=SaleStatus.DRAFT,
                 message="This sale is already completed or cancelled; it cannot be paid again.",
             )
-        quantities = _quantities(sale)
-        if not quantities:
-            raise Invalid(
-                "Sale is empty",
-                "Add at least one item before completing the sale.",
-                code=ErrorCode.EMPTY_SALE,
-            )
-        total = sale.total_amount
-        if not tenders and total > 0:
-            raise invalid_field(
-                "payments", "Send at least one payment.", code=ErrorCode.PAYMENT_REQUIRED
-            )
-        paid = amount_within_limit(
-            quantize(sum((t.amount for t in tenders), ZERO)),
-            field="payments",
-            what="The payments",
+        return settle_draft(
+            sale=sale,
+            customer=customer,
+            quantities=_quantities(sale),
+            tenders=tenders,
+            override_credit_limit=override_credit_limit,
+            actor=actor,
+            completed_at=completed_at,
         )
-        non_cash = quantize(
-            sum((t.amount for t in tenders if t.method != PaymentMethod.CASH), ZERO)
-        )
-        on_account = quantize(
-            sum((t.amount for t in tenders if t.method == PaymentMethod.ON_ACCOUNT), ZERO)
-        )
-        if non_cash > total:
-            raise Invalid(
-                "Non-cash payments exceed the total",
-                f"Card, mobile money and on-account payments add up to {non_cash}, more than "
-                f"the total of {total}. Only cash can be given back as change.",
-                code=ErrorCode.NON_CASH_OVERPAYMENT,
-                total_amount=str(total),
-                non_cash_amount=str(non_cash),
-            )
-        if paid < total:
-            raise Invalid(
-                "Payments do not cover the total",
-                f"The payments add up to {paid} but the total is {total}; "
-                f"{quantize(total - paid)} is missing.",
-                code=ErrorCode.INSUFFICIENT_PAYMENT,
-                total_amount=str(total),
-                amount_paid=str(paid),
-                remaining=str(quantize(total - paid)),
-            )
-        override_used = False
-        if on_account > 0:
-            if customer is None:
-                raise Invalid(
-                    "Customer required for on-account payment",
-                    "Assign a customer to the sale (update_customer) before charging it to "
-                    "an account.",
-                    code=ErrorCode.ON_ACCOUNT_REQUIRES_CUSTOMER,
-                )
-            if not customer.is_active:
-                raise _customer_inactive(customer)
-            if not customer.can_make_purchase(on_account):
-                if not override_credit_limit:
-                    available = quantize(customer.available_credit)
-                    raise Invalid(
-                        "Credit limit exceeded",
-                        f"{customer.name} can take {max(available, ZERO)} more on account "
-                        f"(limit {customer.credit_limit}, owing {customer.outstanding_balance}); "
-                        f"this sale asks for {on_account}. Take the rest in another method, or "
-                        "ask a manager to override the limit.",
-                        code=ErrorCode.CREDIT_LIMIT_EXCEEDED,
-                        available_credit=str(available),
-                        credit_limit=str(customer.credit_limit),
-                        outstanding_balance=str(customer.outstanding_balance),
-                        requested=str(on_account),
-                    )
-                override_used = True
 
-        stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
-        sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
-        sale.status = SaleStatus.COMPLETED
-        sale.completed_at = completed_at or timezone.now()
-        sale.amount_paid = paid
-        sale.change_due = quantize(paid - total)
+
+def settle_draft(
+    *,
+    sale: Sale,
+    customer: Customer | None,
+    quantities: Mapping[uuid.UUID, int],
+    tenders: list[Tender],
+    override_credit_limit: bool,
+    actor: Actor,
+    completed_at: datetime | None,
+) -> Sale:
+    """Complete a DRAFT with `tenders`: the rules and the writes of every checkout.
+
+    The draft flow's `complete` and the one-request checkout both end here, inside their
+    transaction, with the sale and its customer (None for a walk-in) locked in the order of
+    docs/locking.md (or the sale new, not yet written: it is then inserted complete) and
+    `quantities` the units per medicine of the sale's lines. A refusal is raised before this
+    function writes anything (the stock check only locks); the caller's transaction rolls
+    back whatever the caller wrote itself.
+    """
+    if not quantities:
+        raise Invalid(
+            "Sale is empty",
+            "Add at least one item before completing the sale.",
+            code=ErrorCode.EMPTY_SALE,
+        )
+    total = sale.total_amount
+    if not tenders and total > 0:
+        raise invalid_field(
+            "payments", "Send at least one payment.", code=ErrorCode.PAYMENT_REQUIRED
+        )
+    paid = amount_within_limit(
+        quantize(sum((t.amount for t in tenders), ZERO)),
+        field="payments",
+        what="The payments",
+    )
+    non_cash = quantize(sum((t.amount for t in tenders if t.method != PaymentMethod.CASH), ZERO))
+    on_account = quantize(
+        sum((t.amount for t in tenders if t.method == PaymentMethod.ON_ACCOUNT), ZERO)
+    )
+    if non_cash > total:
+        raise Invalid(
+            "Non-cash payments exceed the total",
+            f"Card, mobile money and on-account payments add up to {non_cash}, more than "
+            f"the total of {total}. Only cash can be given back as change.",
+            code=ErrorCode.NON_CASH_OVERPAYMENT,
+            total_amount=str(total),
+            non_cash_amount=str(non_cash),
+        )
+    if paid < total:
+        raise Invalid(
+            "Payments do not cover the total",
+            f"The payments add up to {paid} but the total is {total}; "
+            f"{quantize(total - paid)} is missing.",
+            code=ErrorCode.INSUFFICIENT_PAYMENT,
+            total_amount=str(total),
+            amount_paid=str(paid),
+            remaining=str(quantize(total - paid)),
+        )
+    override_used = False
+    if on_account > 0:
+        if customer is None:
+            raise Invalid(
+                "Customer required for on-account payment",
+                "Assign a customer to the sale (update_customer) before charging it to an account.",
+                code=ErrorCode.ON_ACCOUNT_REQUIRES_CUSTOMER,
+            )
+        if not customer.is_active:
+            raise _customer_inactive(customer)
+        if not customer.can_make_purchase(on_account):
+            if not override_credit_limit:
+                available = quantize(customer.available_credit)
+                raise Invalid(
+                    "Credit limit exceeded",
+                    f"{customer.name} can take {max(available, ZERO)} more on account "
+                    f"(limit {customer.credit_limit}, owing {customer.outstanding_balance}); "
+                    f"this sale asks for {on_account}. Take the rest in another method, or "
+                    "ask a manager to override the limit.",
+                    code=ErrorCode.CREDIT_LIMIT_EXCEEDED,
+                    available_credit=str(available),
+                    credit_limit=str(customer.credit_limit),
+                    outstanding_balance=str(customer.outstanding_balance),
+                    requested=str(on_account),
+                )
+            override_used = True
+
+    stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
+    sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
+    sale.status = SaleStatus.COMPLETED
+    sale.completed_at = completed_at or timezone.now()
+    sale.amount_paid = paid
+    sale.change_due = quantize(paid - total)
+    sale.on_account_amount = sale.amount_due = on_account
+    if sale._state.adding:
+        # Rung up and paid in one request: the sale is written once, complete.
+        sale.save(force_insert=True)
+    else:
         sale.save(
             update_fields=[
                 "receipt_sequence",
@@ -273,50 +319,52 @@ def _sale_complete(
                 "completed_at",
                 "amount_paid",
                 "change_due",
+                "on_account_amount",
+                "amount_due",
                 "updated_at",
             ]
         )
-        Payment.objects.bulk_create(
-            Payment(sale=sale, method=t.method, amount=t.amount, reference=t.reference[:100])
-            for t in tenders
+    payments = Payment.objects.bulk_create(
+        Payment(sale=sale, method=t.method, amount=t.amount, reference=t.reference[:100])
+        for t in tenders
+    )
+    held_rows(sale, payments=payments)
+    balance_before = customer.outstanding_balance if customer else None
+    if on_account > 0:
+        # Also counts the sale in the customer's statistics, in the balance's UPDATE.
+        receivable_charge_sale(customer=customer, sale=sale, amount=on_account, actor=actor)
+    elif customer is not None:
+        customer_record_purchase(customer=customer, sale=sale)
+    event_data = {
+        "receipt_number": sale.receipt_number,
+        "total_amount": total,
+        "amount_paid": paid,
+        "change_due": sale.change_due,
+        "on_account_amount": on_account,
+        "payments": [{"method": t.method, "amount": t.amount} for t in tenders],
+        "customer_id": customer.pk if customer else None,
+        "customer_name": customer.name if customer else WALK_IN_CUSTOMER,
+    }
+    if on_account > 0:
+        event_data["changes"] = audit_changes(
+            {"outstanding_balance": balance_before},
+            {"outstanding_balance": customer.outstanding_balance},
         )
-        balance_before = customer.outstanding_balance if customer else None
-        if on_account > 0:
-            receivable_charge_sale(customer=customer, sale=sale, amount=on_account, actor=actor)
-        if customer is not None:
-            customer_record_purchase(customer=customer, sale=sale)
-        event_data = {
-            "receipt_number": sale.receipt_number,
-            "total_amount": total,
-            "amount_paid": paid,
-            "change_due": sale.change_due,
-            "on_account_amount": on_account,
-            "payments": [{"method": t.method, "amount": t.amount} for t in tenders],
-            "customer_id": customer.pk if customer else None,
-            "customer_name": customer.name if customer else WALK_IN_CUSTOMER,
-        }
-        if on_account > 0:
-            event_data["changes"] = audit_changes(
-                {"outstanding_balance": balance_before},
-                {"outstanding_balance": customer.outstanding_balance},
-            )
-            event_data["credit_limit"] = customer.credit_limit
-        if override_used:
-            event_data["credit_limit_overridden"] = True
-            event_data["over_limit_by"] = quantize(
-                customer.outstanding_balance - customer.credit_limit
-            )
-        audit_record(
-            business=sale.business,
-            actor=actor,
-            event_type=AuditEvent.SALE_COMPLETED,
-            sale=sale,
-            customer=customer,
-            description=(
-                f"Sale {sale.receipt_number} completed: {total} to {event_data['customer_name']}"
-                + (f", {on_account} on account" if on_account > 0 else "")
-                + (" (credit limit overridden)" if override_used else "")
-            ),
-            event_data=event_data,
-        )
+        event_data["credit_limit"] = customer.credit_limit
+    if override_used:
+        event_data["credit_limit_overridden"] = True
+        event_data["over_limit_by"] = quantize(customer.outstanding_balance - customer.credit_limit)
+    audit_record(
+        business=sale.business,
+        actor=actor,
+        event_type=AuditEvent.SALE_COMPLETED,
+        sale=sale,
+        customer=customer,
+        description=(
+            f"Sale {sale.receipt_number} completed: {total} to {event_data['customer_name']}"
+            + (f", {on_account} on account" if on_account > 0 else "")
+            + (" (credit limit overridden)" if override_used else "")
+        ),
+        event_data=event_data,
+    )
     return sale

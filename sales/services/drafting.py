@@ -8,7 +8,7 @@ add up), so a sale has one line per medicine and the receipt reads as the shelf 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,25 +40,15 @@ from sales.services.checks import (
     _customer_not_found,
     _require_draft,
 )
+from sales.services.held import held_rows
 from sales.services.pricing import _line_value, _price_line, _recompute_totals, unit_price_for
 
 # --- the DRAFT life -----------------------------------------------------------------------
 
 
-def sale_create(
-    *,
-    business: Business,
-    storefront: Storefront,
-    type: str = SaleType.RETAIL,
-    customer: Customer | uuid.UUID | str | None = None,
-    notes: str = "",
-    actor: Actor,
-) -> Sale:
-    """Open a DRAFT sale at one of the business's storefronts, for a customer or walk-in.
-
-    `customer` is a Customer or its id; either way it must be an active customer of the
-    business (seed 004's 404 otherwise, as for update_customer).
-    """
+def _check_opening(*, business: Business, storefront: Storefront, type: str) -> None:
+    """Where and how a sale may be rung up: an active storefront of the business, a known
+    sale type."""
     if storefront.business_id != business.pk:
         raise invalid_field(
             "storefront",
@@ -75,6 +65,23 @@ def sale_create(
         raise invalid_field(
             "type", f"The type must be one of {SaleType.values}.", code=ErrorCode.INVALID_TYPE
         )
+
+
+def sale_create(
+    *,
+    business: Business,
+    storefront: Storefront,
+    type: str = SaleType.RETAIL,
+    customer: Customer | uuid.UUID | str | None = None,
+    notes: str = "",
+    actor: Actor,
+) -> Sale:
+    """Open a DRAFT sale at one of the business's storefronts, for a customer or walk-in.
+
+    `customer` is a Customer or its id; either way it must be an active customer of the
+    business (seed 004's 404 otherwise, as for update_customer).
+    """
+    _check_opening(business=business, storefront=storefront, type=type)
     if customer is not None:
         customer_id = customer.pk if isinstance(customer, Customer) else customer
         customer = _business_customer(business=business, customer_id=customer_id)
@@ -125,23 +132,71 @@ def sale_update(
     return sale
 
 
+def _unknown_medicine(medicine_id) -> NotFound:
+    return NotFound(
+        "Medicine not found",
+        "The medicine does not exist in your catalogue. Pick it from the medicine list.",
+        code=ErrorCode.UNKNOWN_MEDICINE,
+        medicine_id=str(medicine_id),
+    )
+
+
+def _sale_medicines(*, business_id, medicine_ids: Iterable[Any]) -> dict[uuid.UUID, Medicine]:
+    """The business's medicines `medicine_ids`, read in one query, each one on sale.
+
+    The first id (in the order given) that is not in the catalogue is a 404, the first
+    deactivated medicine a 400.
+    """
+    wanted: list[uuid.UUID] = []
+    for medicine_id in medicine_ids:
+        try:
+            wanted.append(uuid.UUID(str(medicine_id)))
+        except ValueError:
+            raise _unknown_medicine(medicine_id) from None
+    found = {
+        medicine.pk: medicine
+        for medicine in Medicine.objects.filter(pk__in=set(wanted), business_id=business_id)
+    }
+    for medicine_id in wanted:
+        medicine = found.get(medicine_id)
+        if medicine is None:
+            raise _unknown_medicine(medicine_id)
+        if not medicine.is_active:
+            raise invalid_field(
+                "medicine",
+                f"{medicine} is no longer sold (deactivated in the catalogue).",
+                code=ErrorCode.MEDICINE_INACTIVE,
+            )
+    return found
+
+
 def _sale_medicine(sale: Sale, medicine_id) -> Medicine:
-    try:
-        medicine = Medicine.objects.get(pk=medicine_id, business_id=sale.business_id)
-    except (Medicine.DoesNotExist, ValueError, TypeError):
-        raise NotFound(
-            "Medicine not found",
-            "The medicine does not exist in your catalogue. Pick it from the medicine list.",
-            code=ErrorCode.UNKNOWN_MEDICINE,
-            medicine_id=str(medicine_id),
-        ) from None
-    if not medicine.is_active:
-        raise invalid_field(
-            "medicine",
-            f"{medicine} is no longer sold (deactivated in the catalogue).",
-            code=ErrorCode.MEDICINE_INACTIVE,
-        )
+    (medicine,) = _sale_medicines(business_id=sale.business_id, medicine_ids=[medicine_id]).values()
     return medicine
+
+
+def _new_line(sale: Sale, medicine: Medicine) -> SaleItem:
+    """An empty line for `medicine`, priced for the sale's type."""
+    return SaleItem(
+        sale=sale,
+        medicine=medicine,
+        medicine_name=str(medicine),
+        unit_price=unit_price_for(medicine, sale.type),
+        quantity=0,
+        discount=ZERO,
+    )
+
+
+def _add_to_line(item: SaleItem, *, quantity: int, discount: Any) -> SaleItem:
+    """`quantity` more units and `discount` more off on `item`: the same medicine added again
+    adds to its line."""
+    new_quantity = _check_quantity(item.quantity + quantity)
+    gross = _line_value(item.unit_price, new_quantity)
+    added = _check_discount(discount, gross=gross)
+    item.quantity = new_quantity
+    item.discount = _check_discount(item.discount + added, gross=gross)
+    _price_line(item)
+    return item
 
 
 def sale_item_add(
@@ -157,24 +212,14 @@ def sale_item_add(
         lines = list(sale.items.all())
         item = next((line for line in lines if line.medicine_id == medicine.pk), None)
         if item is None:
-            item = SaleItem(
-                sale=sale,
-                medicine=medicine,
-                medicine_name=str(medicine),
-                unit_price=unit_price_for(medicine, sale.type),
-                quantity=0,
-                discount=ZERO,
-            )
-        new_quantity = _check_quantity(item.quantity + quantity)
-        gross = _line_value(item.unit_price, new_quantity)
-        added = _check_discount(discount, gross=gross)
-        item.quantity = new_quantity
-        item.discount = _check_discount(item.discount + added, gross=gross)
-        _price_line(item)
+            item = _new_line(sale, medicine)
+        _add_to_line(item, quantity=quantity, discount=discount)
         item.save()
         if item not in lines:
             lines.append(item)
         _recompute_totals(sale, lines)
+        # The answer shows every line: these are all of them, in their order.
+        held_rows(sale, items=lines)
     return item
 
 

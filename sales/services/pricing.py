@@ -40,16 +40,12 @@ def _price_line(item: SaleItem) -> None:
     item.line_total = quantize(_line_value(item.unit_price, item.quantity) - item.discount)
 
 
-def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
-    """Totals from the lines, in the caller's transaction, after the lines changed.
+def _set_totals(sale: Sale, lines: Iterable[SaleItem]) -> Sale:
+    """The sale's totals from `lines`, all of its lines, without saving it.
 
-    `lines` are the sale's lines as just saved, when the caller holds them all (the sale
-    is locked, so nobody else can change them); otherwise they are read back.
     Summed in Python from the Decimals: SQLite keeps decimals as REAL, so its SUM could
     drift by a fraction of a cent.
     """
-    if lines is None:
-        lines = sale.items.only("unit_price", "quantity", "discount")
     subtotal = discount_total = ZERO
     for line in lines:
         subtotal += line.unit_price * line.quantity
@@ -59,5 +55,17 @@ def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sa
     )
     sale.discount_total = quantize(discount_total)
     sale.total_amount = quantize(sale.subtotal - sale.discount_total)
+    return sale
+
+
+def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
+    """Totals from the lines, in the caller's transaction, after the lines changed.
+
+    `lines` are the sale's lines as just saved, when the caller holds them all (the sale
+    is locked, so nobody else can change them); otherwise they are read back.
+    """
+    if lines is None:
+        lines = sale.items.only("unit_price", "quantity", "discount")
+    _set_totals(sale, lines)
     sale.save(update_fields=["subtotal", "discount_total", "total_amount", "updated_at"])
     return sale

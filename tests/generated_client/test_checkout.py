@@ -195,3 +195,43 @@ def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, 
         201,
     )
     assert paid.outstanding_balance == "0.00"
+
+
+def test_a_whole_cart_in_one_request_through_the_generated_client(live_server, pos_client, shop):
+    from pos_client import AuthenticatedClient, Client
+    from pos_client.api.api import api_auth_token_create, api_storefronts_list
+    from pos_client.api.sales import sales_checkout
+    from pos_client.models import (
+        CartLineRequest,
+        PaymentInputRequest,
+        PaymentMethodEnum,
+        RetailWholesaleEnum,
+        SaleCheckoutRequest,
+        TokenRequestRequest,
+    )
+
+    login = Client(base_url=live_server.url)
+    credentials = TokenRequestRequest(username=shop["cashier"].username, password=PASSWORD)
+    token = ok(api_auth_token_create.sync_detailed(client=login, body=credentials)).token
+    till = AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+    storefront = ok(api_storefronts_list.sync_detailed(client=till)).results[0]
+    body = SaleCheckoutRequest(
+        storefront=storefront.id,
+        type_=RetailWholesaleEnum.RETAIL,
+        customer=shop["customer"].pk,
+        items=[CartLineRequest(medicine=shop["medicine"].pk, quantity=2)],
+        payments=[
+            PaymentInputRequest(method=PaymentMethodEnum.CASH, amount="50.00"),
+            PaymentInputRequest(method=PaymentMethodEnum.ON_ACCOUNT, amount="41.00"),
+        ],
+    )
+    key = str(uuid.uuid4())
+
+    sold = ok(sales_checkout.sync_detailed(client=till, body=body, idempotency_key=key), 201)
+    again = ok(sales_checkout.sync_detailed(client=till, body=body, idempotency_key=key), 201)
+
+    assert sold.status.value == "COMPLETED"
+    assert sold.total_amount == "91.00"
+    assert sold.on_account_amount == "41.00"
+    assert [(line.quantity, line.line_total) for line in sold.items] == [(2, "91.00")]
+    assert again.id == sold.id

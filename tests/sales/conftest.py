@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import SaleFactory
+from tests.sales.flows import FLOWS
 
 
 def sale_url(sale, name="sale-detail", **kwargs):
@@ -57,3 +58,16 @@ def draft_with_items(cashier_client, draft, stocked):
         assert response.status_code == 201, response.json()
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture(params=["draft", "one_request"])
+def flow(request, storefront):
+    """The draft flow or the one-request checkout (tests.sales.flows): a rule test taking
+    this fixture proves the rule holds for both."""
+    return FLOWS[request.param](storefront=storefront)
+
+
+@pytest.fixture
+def cart(stocked):
+    """2 x 25.40 and 1 x 10.00: total 60.80, as (medicine, quantity) lines."""
+    return [(stocked("25.40"), 2), (stocked("10.00"), 1)]

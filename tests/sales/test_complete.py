@@ -1,12 +1,19 @@
 """Completing a sale: split tender, change, on account within the credit limit, stock,
-receipt numbers, customer statistics and the audit entry, all or nothing."""
+receipt numbers, customer statistics and the audit entry, all or nothing.
+
+The rules run through both ways of ringing a sale up (the `flow` fixture: the draft flow and
+the one-request checkout), which share the services that decide them."""
 
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from audit.models import AuditLog
+from customers.locks import customer_lock
 from medicine.models import Stock
+from pos_project.actors import Actor
+from receivables.ledger import ledger_post
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.models import Payment, ReceiptSequence, Sale, SaleStatus
 from tests.contracts import assert_audited, assert_error
@@ -37,31 +44,36 @@ def _nothing_changed(sale):
     assert not CustomerLedgerEntry.objects.exists()
 
 
-# --- payments -----------------------------------------------------------------------------
+# --- payments (both flows: tests.sales.flows) ---------------------------------------------
 
 
-def test_exact_cash_completes(cashier_client, draft_with_items):
-    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+def test_exact_cash_completes(cashier_client, flow, cart):
+    response = flow.checkout(cashier_client, cart, ("CASH", "60.80"))
 
-    assert response.status_code == 200
+    assert response.status_code == flow.completed_status
     body = response.json()
     assert body["status"] == "COMPLETED"
     assert body["receipt_number"] == "S-000001"
+    assert body["total_amount"] == "60.80"
     assert body["amount_paid"] == "60.80"
     assert body["change_due"] == "0.00"
     assert body["completed_at"]
     assert [(p["method"], p["amount"]) for p in body["payments"]] == [("CASH", "60.80")]
+    assert [(i["quantity"], i["line_total"]) for i in body["items"]] == [
+        (2, "50.80"),
+        (1, "10.00"),
+    ]
 
 
-def test_cash_may_exceed_the_total_and_the_change_is_returned(cashier_client, draft_with_items):
-    body = _complete(cashier_client, draft_with_items, ("CASH", "100.00")).json()
+def test_cash_may_exceed_the_total_and_the_change_is_returned(cashier_client, flow, cart):
+    body = flow.checkout(cashier_client, cart, ("CASH", "100.00")).json()
 
     assert body["amount_paid"] == "100.00"
     assert body["change_due"] == "39.20"
 
 
-def test_split_tender_with_change_only_from_cash(cashier_client, draft_with_items):
-    body = _complete(cashier_client, draft_with_items, ("CARD", "40.00"), ("CASH", "50.00")).json()
+def test_split_tender_with_change_only_from_cash(cashier_client, flow, cart):
+    body = flow.checkout(cashier_client, cart, ("CARD", "40.00"), ("CASH", "50.00")).json()
 
     assert body["status"] == "COMPLETED"
     assert body["amount_paid"] == "90.00"
@@ -70,28 +82,27 @@ def test_split_tender_with_change_only_from_cash(cashier_client, draft_with_item
 
 
 @pytest.mark.parametrize("method", ["CARD", "MOBILE_MONEY"])
-def test_non_cash_may_not_exceed_the_total(cashier_client, draft_with_items, method):
-    response = _complete(cashier_client, draft_with_items, (method, "60.81"))
+def test_non_cash_may_not_exceed_the_total(cashier_client, flow, cart, method):
+    response = flow.checkout(cashier_client, cart, (method, "60.81"))
 
     body = assert_error(response, 400, "Non-cash payments exceed the total")
     assert body["code"] == "non_cash_overpayment"
-    _nothing_changed(draft_with_items)
+    flow.untouched()
 
 
-def test_non_cash_parts_together_may_not_exceed_the_total(cashier_client, draft_with_items):
-    response = _complete(
-        cashier_client, draft_with_items, ("CARD", "40.00"), ("MOBILE_MONEY", "30.00")
-    )
+def test_non_cash_parts_together_may_not_exceed_the_total(cashier_client, flow, cart):
+    response = flow.checkout(cashier_client, cart, ("CARD", "40.00"), ("MOBILE_MONEY", "30.00"))
 
     assert_error(response, 400, "Non-cash payments exceed the total")
+    flow.untouched()
 
 
-def test_payments_must_cover_the_total(cashier_client, draft_with_items):
-    response = _complete(cashier_client, draft_with_items, ("CASH", "20.00"), ("CARD", "40.00"))
+def test_payments_must_cover_the_total(cashier_client, flow, cart):
+    response = flow.checkout(cashier_client, cart, ("CASH", "20.00"), ("CARD", "40.00"))
 
     body = assert_error(response, 400, "Payments do not cover the total")
     assert body["remaining"] == "0.80"
-    _nothing_changed(draft_with_items)
+    flow.untouched()
 
 
 @pytest.mark.parametrize(
@@ -109,42 +120,44 @@ def test_payments_must_cover_the_total(cashier_client, draft_with_items):
         [],
     ],
 )
-def test_bad_payments_are_400_and_change_nothing(cashier_client, draft_with_items, payments):
-    response = cashier_client.post(
-        sale_url(draft_with_items, "sale-complete"), {"payments": payments}, format="json"
-    )
+def test_bad_payments_are_400_and_change_nothing(cashier_client, flow, cart, payments):
+    # Sent as the body's payments, past the helper's well-formed tuples.
+    response = flow.checkout(cashier_client, cart, payments=payments)
 
     assert_error(response, 400)
-    _nothing_changed(draft_with_items)
+    flow.untouched()
 
 
-def test_unknown_body_fields_are_refused(cashier_client, draft_with_items):
-    response = _complete(cashier_client, draft_with_items, ("CASH", "60.80"), discount="5")
+def test_unknown_body_fields_are_refused(cashier_client, flow, cart):
+    response = flow.checkout(cashier_client, cart, ("CASH", "60.80"), tip="5")
 
     body = assert_error(response, 400, "Invalid input")
-    assert "discount" in body["fields"]
+    assert "tip" in body["fields"]
+    flow.untouched()
 
 
-def test_an_empty_sale_cannot_be_completed(cashier_client, draft):
-    response = _complete(cashier_client, draft, ("CASH", "10.00"))
+def test_an_empty_sale_cannot_be_completed(cashier_client, flow):
+    response = flow.checkout(cashier_client, [], ("CASH", "10.00"))
 
     body = assert_error(response, 400, "Sale is empty")
     assert body["code"] == "empty_sale"
-    _nothing_changed(draft)
+    flow.untouched()
 
 
-# --- on account ---------------------------------------------------------------------------
+# --- on account -----------------------------------------------------------------------------
 
 
-def test_on_account_needs_a_customer(cashier_client, draft_with_items):
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+def test_on_account_needs_a_customer(cashier_client, flow, cart):
+    response = flow.checkout(cashier_client, cart, ("ON_ACCOUNT", "60.80"))
 
     body = assert_error(response, 400, "Customer required for on-account payment")
     assert body["code"] == "on_account_requires_customer"
-    _nothing_changed(draft_with_items)
+    flow.untouched()
 
 
 def test_on_account_needs_an_active_customer(cashier_client, draft_with_items, customer):
+    # Deactivated after it was put on the DRAFT: only the draft flow can get here (a
+    # deactivated customer cannot be put on a sale, tests/sales/test_one_request_checkout.py).
     _assign(cashier_client, draft_with_items, customer)
     customer.is_active = False
     customer.save()
@@ -155,11 +168,9 @@ def test_on_account_needs_an_active_customer(cashier_client, draft_with_items, c
     _nothing_changed(draft_with_items)
 
 
-def test_on_account_charges_the_customer_ledger(cashier_client, draft_with_items, customer):
-    _assign(cashier_client, draft_with_items, customer)
-
-    body = _complete(
-        cashier_client, draft_with_items, ("CASH", "20.00"), ("ON_ACCOUNT", "40.80")
+def test_on_account_charges_the_customer_ledger(cashier_client, flow, cart, customer):
+    body = flow.checkout(
+        cashier_client, cart, ("CASH", "20.00"), ("ON_ACCOUNT", "40.80"), customer=customer
     ).json()
 
     assert body["status"] == "COMPLETED"
@@ -171,33 +182,27 @@ def test_on_account_charges_the_customer_ledger(cashier_client, draft_with_items
     entry = CustomerLedgerEntry.objects.get()
     assert entry.entry_type == LedgerEntryType.SALE_CHARGE
     assert entry.amount == Decimal("40.80")
-    assert entry.sale_id == draft_with_items.pk
+    assert str(entry.sale_id) == body["id"]
 
 
-def test_on_account_within_the_limit_counting_what_is_owed(
-    cashier_client, draft_with_items, business
-):
+def test_on_account_within_the_limit_counting_what_is_owed(cashier_client, flow, cart, business):
     owing = CustomerFactory(
         business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("39.20")
     )
-    _assign(cashier_client, draft_with_items, owing)
 
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+    response = flow.checkout(cashier_client, cart, ("ON_ACCOUNT", "60.80"), customer=owing)
 
-    assert response.status_code == 200
+    assert response.status_code == flow.completed_status
     owing.refresh_from_db()
     assert owing.outstanding_balance == Decimal("100.00")
 
 
-def test_over_the_limit_is_refused_with_the_available_credit(
-    cashier_client, draft_with_items, business
-):
+def test_over_the_limit_is_refused_with_the_available_credit(cashier_client, flow, cart, business):
     owing = CustomerFactory(
         business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("50.00")
     )
-    _assign(cashier_client, draft_with_items, owing)
 
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+    response = flow.checkout(cashier_client, cart, ("ON_ACCOUNT", "60.80"), customer=owing)
 
     body = assert_error(response, 400, "Credit limit exceeded")
     assert body["code"] == "credit_limit_exceeded"
@@ -206,66 +211,58 @@ def test_over_the_limit_is_refused_with_the_available_credit(
     assert body["requested"] == "60.80"
     owing.refresh_from_db()
     assert owing.outstanding_balance == Decimal("50.00")
-    _nothing_changed(draft_with_items)
+    flow.untouched()
 
 
-def test_a_zero_limit_means_no_credit(cashier_client, draft_with_items, business):
+def test_a_zero_limit_means_no_credit(cashier_client, flow, cart, business):
     none_allowed = CustomerFactory(business=business, credit_limit=Decimal("0.00"))
-    _assign(cashier_client, draft_with_items, none_allowed)
 
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "0.01"), ("CASH", "61"))
+    response = flow.checkout(
+        cashier_client, cart, ("ON_ACCOUNT", "0.01"), ("CASH", "61"), customer=none_allowed
+    )
 
     assert assert_error(response, 400, "Credit limit exceeded")["available_credit"] == "0.00"
+    flow.untouched()
 
 
-def test_no_limit_means_any_amount(cashier_client, draft_with_items, business):
+def test_no_limit_means_any_amount(cashier_client, flow, cart, business):
     trusted = CustomerFactory(business=business, credit_limit=None)
-    _assign(cashier_client, draft_with_items, trusted)
 
-    assert _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80")).status_code == 200
+    response = flow.checkout(cashier_client, cart, ("ON_ACCOUNT", "60.80"), customer=trusted)
+
+    assert response.status_code == flow.completed_status
 
 
-def test_a_manager_may_override_the_limit_and_it_is_audited(
-    manager_client, draft_with_items, business
-):
+def test_a_manager_may_override_the_limit_and_it_is_audited(manager_client, flow, cart, business):
     owing = CustomerFactory(
         business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("50.00")
     )
-    _assign(manager_client, draft_with_items, owing)
 
-    response = _complete(
-        manager_client, draft_with_items, ("ON_ACCOUNT", "60.80"), override_credit_limit=True
+    response = flow.checkout(
+        manager_client, cart, ("ON_ACCOUNT", "60.80"), customer=owing, override_credit_limit=True
     )
 
-    assert response.status_code == 200
+    assert response.status_code == flow.completed_status
     owing.refresh_from_db()
     assert owing.outstanding_balance == Decimal("110.80")
-    entry = assert_audited("sale.completed", sale_id=draft_with_items.pk)
+    entry = assert_audited("sale.completed", sale_id=response.json()["id"])
     assert entry.event_data["credit_limit_overridden"] is True
     assert entry.event_data["over_limit_by"] == "10.80"
     assert "credit limit overridden" in entry.description
 
 
-def test_a_cashier_sending_the_override_is_403(cashier_client, draft_with_items, customer):
-    _assign(cashier_client, draft_with_items, customer)
-
-    response = _complete(
-        cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"), override_credit_limit=True
+def test_a_cashier_sending_the_override_is_403(cashier_client, flow, cart, customer):
+    response = flow.checkout(
+        cashier_client, cart, ("ON_ACCOUNT", "60.80"), customer=customer, override_credit_limit=True
     )
 
-    assert_error(response, 403)
-    _nothing_changed(draft_with_items)
+    assert assert_error(response, 403)["code"] == "override_not_allowed"
+    flow.untouched()
 
 
 def test_credit_held_for_the_customer_settles_the_new_charge(
-    manager, cashier_client, draft_with_items, customer
+    manager, cashier_client, flow, cart, customer
 ):
-    from django.db import transaction
-
-    from customers.locks import customer_lock
-    from pos_project.actors import Actor
-    from receivables.ledger import ledger_post
-
     with transaction.atomic():
         locked = customer_lock(customer=customer)
         ledger_post(
@@ -275,9 +272,8 @@ def test_credit_held_for_the_customer_settles_the_new_charge(
             description="Goodwill",
             actor=Actor.for_user(manager),
         )
-    _assign(cashier_client, draft_with_items, customer)
 
-    body = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80")).json()
+    body = flow.checkout(cashier_client, cart, ("ON_ACCOUNT", "60.80"), customer=customer).json()
 
     assert body["amount_due"] == "40.80"
     customer.refresh_from_db()
@@ -287,30 +283,26 @@ def test_credit_held_for_the_customer_settles_the_new_charge(
 # --- stock, receipts, statistics, audit ---------------------------------------------------
 
 
-def test_stock_is_decremented(cashier_client, draft_with_items):
-    lines = list(draft_with_items.items.values_list("medicine_id", "quantity"))
+def test_stock_is_decremented(cashier_client, flow, cart):
+    flow.checkout(cashier_client, cart, ("CASH", "60.80"))
 
-    _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
-
-    for medicine_id, quantity in lines:
-        assert Stock.objects.get(medicine_id=medicine_id).quantity == 100 - quantity
+    for medicine, quantity in cart:
+        assert Stock.objects.get(medicine=medicine).quantity == 100 - quantity
 
 
-def test_every_shortage_is_reported_together_and_nothing_changes(cashier_client, draft, stocked):
+def test_every_shortage_is_reported_together_and_nothing_changes(cashier_client, flow, stocked):
     short_a, short_b, fine = stocked("10.00", stock=1), stocked("12.00", stock=0), stocked("5.00")
-    for medicine, quantity in ((short_a, 3), (short_b, 2), (fine, 1)):
-        cashier_client.post(
-            sale_url(draft, "sale-items"), {"medicine": str(medicine.pk), "quantity": quantity}
-        )
 
-    response = _complete(cashier_client, draft, ("CASH", "59.00"))
+    response = flow.checkout(
+        cashier_client, [(short_a, 3), (short_b, 2), (fine, 1)], ("CASH", "59.00")
+    )
 
     body = assert_error(response, 409, "Insufficient stock")
     assert body["code"] == "insufficient_stock"
     assert {s["medicine"] for s in body["shortages"]} == {str(short_a.pk), str(short_b.pk)}
     assert Stock.objects.get(medicine=fine).quantity == 100
     assert Stock.objects.get(medicine=short_a).quantity == 1
-    _nothing_changed(draft)
+    flow.untouched()
     assert not ReceiptSequence.objects.filter(last_number__gt=0).exists()
 
 
@@ -338,25 +330,23 @@ def test_a_failed_completion_does_not_use_up_a_receipt_number(
     )
 
 
-def test_customer_statistics_are_updated(cashier_client, draft_with_items, customer):
-    _assign(cashier_client, draft_with_items, customer)
-
-    _complete(cashier_client, draft_with_items, ("CARD", "60.80"))
+def test_customer_statistics_are_updated(cashier_client, flow, cart, customer):
+    body = flow.checkout(cashier_client, cart, ("CARD", "60.80"), customer=customer).json()
 
     customer.refresh_from_db()
-    sale = Sale.objects.get(pk=draft_with_items.pk)
+    sale = Sale.objects.get(pk=body["id"])
     assert customer.total_purchases == Decimal("60.80")
     assert customer.sales_count == 1
     assert customer.last_purchase_date == sale.completed_at
     assert customer.outstanding_balance == Decimal("0.00")
 
 
-def test_completion_is_audited(cashier_client, draft_with_items, customer, cashier):
-    _assign(cashier_client, draft_with_items, customer)
+def test_completion_is_audited(cashier_client, flow, cart, customer, cashier):
+    body = flow.checkout(
+        cashier_client, cart, ("CASH", "30.00"), ("ON_ACCOUNT", "30.80"), customer=customer
+    ).json()
 
-    _complete(cashier_client, draft_with_items, ("CASH", "30.00"), ("ON_ACCOUNT", "30.80"))
-
-    entry = assert_audited("sale.completed", sale_id=draft_with_items.pk)
+    entry = assert_audited("sale.completed", sale_id=body["id"])
     assert entry.user_id == cashier.pk
     assert entry.customer_id == customer.pk
     assert entry.event_data["receipt_number"] == "S-000001"

@@ -1,0 +1,120 @@
+"""The one-request checkout: a whole cart rung up and paid in one transaction.
+
+A till that holds the whole cart (a scanner run, a retry after a lost connection, a front
+end that builds the cart locally) sends it at once instead of opening a DRAFT and adding its
+lines one request at a time. The sale goes through the same code as the draft flow: the
+opening checks of `sale_create`, the pricing and line merging of `sale_item_add`, and the
+completion of `sale_complete` (`settle_draft`). Any refusal rolls the whole transaction
+back: no sale, no line, no stock movement is left behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from customers.locks import customer_lock_in_business
+from customers.models import Customer
+from pos_project.actors import Actor
+from pos_project.models import Business, Storefront
+from pos_project.money import ZERO
+from sales.models import Sale, SaleItem, SaleType
+from sales.services.checkout import Tender, _units, checkout_tenders, settle_draft
+from sales.services.checks import _check_quantity, _customer_inactive, _customer_not_found
+from sales.services.drafting import _add_to_line, _check_opening, _new_line, _sale_medicines
+from sales.services.held import held_rows
+from sales.services.pricing import _set_totals
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """One line of the cart as the till sends it; the same medicine may come more than once."""
+
+    medicine: uuid.UUID | str
+    quantity: int
+    discount: Decimal = ZERO
+
+
+def _locked_customer(*, business: Business, customer_id) -> Customer:
+    """The business's active customer `customer_id`, locked first, as every checkout locks
+    its customer before its sale (docs/locking.md)."""
+    customer = customer_lock_in_business(business_id=business.pk, customer_id=customer_id)
+    if customer is None:
+        raise _customer_not_found(customer_id, business)
+    if not customer.is_active:
+        raise _customer_inactive(customer)
+    customer.business = business
+    return customer
+
+
+def _priced_lines(sale: Sale, cart: Sequence[CartLine]) -> list[SaleItem]:
+    """The cart's lines priced for the sale, one per medicine, in the order first sent."""
+    medicines = _sale_medicines(
+        business_id=sale.business_id, medicine_ids=[line.medicine for line in cart]
+    )
+    lines: dict[uuid.UUID, SaleItem] = {}
+    for line in cart:
+        medicine = medicines[uuid.UUID(str(line.medicine))]
+        item = lines.get(medicine.pk) or _new_line(sale, medicine)
+        lines[medicine.pk] = _add_to_line(item, quantity=line.quantity, discount=line.discount)
+    return list(lines.values())
+
+
+def sale_checkout(
+    *,
+    business: Business,
+    storefront: Storefront,
+    lines: Iterable[CartLine],
+    payments: Iterable[Mapping[str, Any] | Tender],
+    type: str = SaleType.RETAIL,
+    customer: uuid.UUID | str | None = None,
+    notes: str = "",
+    override_credit_limit: bool = False,
+    actor: Actor,
+) -> Sale:
+    """Ring up and complete a sale of `lines` in one transaction; answers the completed sale
+    holding its lines and payments (`held_rows`), so that showing it reads nothing again.
+
+    The rules are the draft flow's, from the same functions: a `sale_create` refusal
+    (storefront, type, customer), an `sale_item_add` one (medicine, quantity, discount,
+    the line priced never above `ppv`) or a `sale_complete` one (payments, credit limit,
+    stock) is the same error here, and leaves nothing behind.
+    """
+    cart = list(lines)
+    for line in cart:
+        _check_quantity(line.quantity)
+    _check_opening(business=business, storefront=storefront, type=type)
+    tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
+    with transaction.atomic():
+        locked_customer = (
+            _locked_customer(business=business, customer_id=customer)
+            if customer is not None
+            else None
+        )
+        sale = Sale(
+            business=business,
+            storefront=storefront,
+            customer=locked_customer,
+            type=type,
+            notes=notes or "",
+            created_by=actor.user,
+        )
+        items = _priced_lines(sale, cart)
+        _set_totals(sale, items)
+        # A new row nobody else can see needs no lock: settling inserts it, complete.
+        settle_draft(
+            sale=sale,
+            customer=locked_customer,
+            quantities=_units((item.medicine_id, item.quantity) for item in items),
+            tenders=tenders,
+            override_credit_limit=override_credit_limit,
+            actor=actor,
+            completed_at=None,
+        )
+        held_rows(sale, items=SaleItem.objects.bulk_create(items))
+    return sale

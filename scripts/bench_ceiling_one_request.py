@@ -1,0 +1,197 @@
+"""The ceiling for the one-request checkout: its database work as raw SQL, in one loop.
+
+The same changes as `POST /sales/api/sales/checkout/` with three lines, a customer, a cash
+and an on-account tender and an Idempotency-Key, in the same two transactions:
+
+1. the Idempotency-Key claimed in a transaction of its own;
+2. one transaction: the key row locked; the storefront checked; the customer locked; the
+   three medicines read in one query; their stock rows locked and decremented in one
+   UPDATE; the next receipt number taken; the sale inserted complete, its lines and both
+   tenders inserted; the ledger entry appended after the customer's last; the customer's
+   balance and statistics updated; the business's receivables summary and the sale's
+   15-minute due slot moved; the audit entry (chain head locked, entry, head moved on); the
+   key's stored response.
+
+Like scripts/bench_ceiling.py, it leaves out what a hand-written client would not need
+(authentication, savepoints, the ORM's separate lock and update statements), so
+"API throughput / ceiling" is what the framework costs on top of the database work.
+"""
+
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from decimal import Decimal
+
+import psycopg
+from bench_ceiling import SLOT_OF_NOW, _add, _audit, context
+
+
+def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
+    business, storefront, user = ids["business"], ids["storefront"], ids["user"]
+    sale = uuid.uuid4()
+    cart = {medicine: rng.choice((1, 2)) for medicine in rng.sample(ids["medicines"], 3)}
+    with db.transaction():
+        key_id = db.execute(
+            "INSERT INTO pos_project_idempotencykey (business_id, user_id, key, fingerprint, "
+            "state, claim_token, created_at, updated_at) "
+            "VALUES (%s, %s, %s, %s, 'IN_PROGRESS', %s, now(), now()) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            [business, user, str(uuid.uuid4()), "0" * 64, uuid.uuid4()],
+        ).fetchone()[0]
+    with db.transaction():
+        db.execute(
+            "SELECT claim_token, state FROM pos_project_idempotencykey WHERE id = %s "
+            "FOR NO KEY UPDATE",
+            [key_id],
+        ).fetchone()
+        db.execute(
+            "SELECT is_active FROM pos_project_storefront WHERE id = %s AND business_id = %s",
+            [storefront, business],
+        ).fetchone()
+        balance, _limit, _active, name, purchases, count = db.execute(
+            "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
+            "sales_count FROM customers_customer WHERE id = %s AND business_id = %s "
+            "FOR NO KEY UPDATE",
+            [customer, business],
+        ).fetchone()
+        medicines = db.execute(
+            "SELECT id, name, strength, prix_br, is_active FROM medicine_medicine "
+            "WHERE id = ANY(%s) AND business_id = %s",
+            [list(cart), business],
+        ).fetchall()
+        lines = [
+            (medicine, f"{label} {strength}".strip(), price, cart[medicine])
+            for medicine, label, strength, price, _active in medicines
+        ]
+        total = sum((price * quantity for *_, price, quantity in lines), Decimal("0.00"))
+        db.execute(
+            "SELECT id, quantity FROM medicine_stock WHERE storefront_id = %s AND "
+            "medicine_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            [storefront, list(cart)],
+        ).fetchall()
+        db.execute(
+            "UPDATE medicine_stock s SET quantity = s.quantity - c.units, updated_at = now() "
+            "FROM unnest(%s::uuid[], %s::int[]) AS c(medicine_id, units) "
+            "WHERE s.storefront_id = %s AND s.medicine_id = c.medicine_id",
+            [list(cart), list(cart.values()), storefront],
+        )
+        receipt = db.execute(
+            "UPDATE sales_receiptsequence SET last_number = last_number + 1 WHERE business_id = %s "
+            "RETURNING last_number",
+            [business],
+        ).fetchone()[0]
+        number = f"S-{receipt:06d}"
+        on_account = (total / 2).quantize(Decimal("0.01"))
+        cash = total - on_account
+        db.execute(
+            "INSERT INTO sales_sale (id, business_id, storefront_id, customer_id, type, status, "
+            "receipt_sequence, receipt_number, subtotal, discount_total, total_amount, "
+            "amount_paid, change_due, on_account_amount, amount_due, notes, created_by_id, "
+            "cancel_reason, completed_at, created_at, updated_at) VALUES (%s, %s, %s, %s, "
+            "'RETAIL', 'COMPLETED', %s, %s, %s, 0, %s, %s, 0, %s, %s, '', %s, '', now(), now(), "
+            "now())",
+            [sale, business, storefront, customer, receipt, number, total, total, total,
+             on_account, on_account, user],
+        )  # fmt: skip
+        db.execute(
+            "INSERT INTO sales_saleitem (id, sale_id, medicine_id, medicine_name, unit_price, "
+            "quantity, discount, line_total, created_at, updated_at) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s, %s, 0, %s, now(), now())"] * len(lines)),
+            [value for medicine, label, price, quantity in lines
+             for value in (uuid.uuid4(), sale, medicine, label, price, quantity,
+                           price * quantity)],
+        )  # fmt: skip
+        db.execute(
+            "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
+            "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
+            [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
+        )
+        last = db.execute(
+            "SELECT coalesce(max(sequence), 0) FROM customers_customerledgerentry "
+            "WHERE customer_id = %s",
+            [customer],
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
+            "entry_type, amount, balance_after, sale_id, payment_id, description, "
+            "created_by_id, created_by_name, created_at) VALUES "
+            "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
+            [uuid.uuid4(), business, customer, last + 1, on_account, balance + on_account, sale,
+             f"On-account part of sale {number}", user, ids["user_name"]],
+        )  # fmt: skip
+        db.execute(
+            "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
+            "sales_count = %s, last_purchase_date = now(), updated_at = now() WHERE id = %s",
+            [balance + on_account, purchases + total, count + 1, customer],
+        )
+        _add(
+            db,
+            "UPDATE customers_receivablessummary SET debtors = debtors + %s, "
+            "amount_owed = amount_owed + %s, amount_due = amount_due + %s WHERE business_id = %s",
+            [int(balance + on_account != 0) - int(balance != 0), on_account, on_account, business],
+            "INSERT INTO customers_receivablessummary (business_id, debtors, amount_owed, "
+            "amount_due) VALUES (%s, 0, 0, 0) ON CONFLICT DO NOTHING",
+            [business],
+        )
+        _add(
+            db,
+            "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
+            f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
+            [on_account, business],
+            "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
+            f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
+            [uuid.uuid4(), business],
+        )
+        _audit(
+            db, ids, event_type="sale.completed", sale=sale, customer=customer,
+            description=f"Sale {number} completed: {total} to {name}, {on_account} on account",
+            data={"receipt_number": number, "total_amount": str(total),
+                  "on_account_amount": str(on_account), "customer_id": str(customer),
+                  "payments": [{"method": "CASH", "amount": str(cash)},
+                               {"method": "ON_ACCOUNT", "amount": str(on_account)}]},
+        )  # fmt: skip
+        db.execute(
+            "UPDATE pos_project_idempotencykey SET state = 'COMPLETED', response_status = 201, "
+            "response_body = %s, updated_at = now() WHERE id = %s",
+            [json.dumps({"id": str(sale), "receipt_number": number}), key_id],
+        )
+
+
+def run_one_request_ceiling(
+    database_url: str, *, seconds: float, audit_key: str, warmup: int = 20
+) -> dict:
+    """Checkouts per second of the raw-SQL one-request checkout, one connection."""
+    rng = random.Random(11)
+    with psycopg.connect(database_url, autocommit=True) as db:
+        ids = {**context(db), "audit_key": audit_key}
+        customers = ids["customers"]
+        for turn in range(warmup):
+            checkout(db, ids, customers[turn % len(customers)], rng)
+        done = 0
+        latencies = []
+        began = time.perf_counter()
+        while (now := time.perf_counter()) - began < seconds:
+            checkout(db, ids, customers[done % len(customers)], rng)
+            latencies.append((time.perf_counter() - now) * 1000)
+            done += 1
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "checkouts": done,
+        "seconds": elapsed,
+        "per_second": done / elapsed,
+        "p50_ms": latencies[len(latencies) // 2] if latencies else None,
+    }
+
+
+if __name__ == "__main__":
+    # Alone: AUDIT_HMAC_KEY=... bench_ceiling_one_request.py DATABASE_URL [SECONDS]
+    url = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/pos_bench_10k"
+    duration = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+    key = os.environ["AUDIT_HMAC_KEY"]
+    sys.stdout.write(
+        json.dumps(run_one_request_ceiling(url, seconds=duration, audit_key=key)) + "\n"
+    )

@@ -9,7 +9,8 @@ deadlocking.
 - `pricing`: unit prices, line values and the sale's totals;
 - `drafting`: create, lines, sale type and note, `update_customer`;
 - `checkout`: completion, with the receipt number and the charge on the customer's account;
-- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed.
+- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed;
+- `returns` (with `return_amounts`): units of a COMPLETED sale brought back and refunded.
 
 A new money-moving transition (a till's session, a return) is a module of its own here,
 beside `checkout` and `cancellation`, and above the receivables like them.
@@ -27,9 +28,11 @@ from sales.services.drafting import (
     sale_update,
     sale_update_customer,
 )
+from sales.services.returns import ReturnLine, sale_return
 
 __all__ = [
     "MAX_QUANTITY",
+    "ReturnLine",
     "parse_customer_id",
     "sale_cancel",
     "sale_complete",
@@ -37,6 +40,7 @@ __all__ = [
     "sale_item_add",
     "sale_item_remove",
     "sale_item_update",
+    "sale_return",
     "sale_update",
     "sale_update_customer",
 ]

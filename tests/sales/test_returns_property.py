@@ -21,6 +21,7 @@ from pos_project.models import Business
 from pos_project.money import ZERO, quantize
 from receivables.ledger_checks import ledger_check, receivables_summary_check
 from receivables.models import ReceivableAllocation
+from receivables.return_checks import returns_check
 from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import RefundMethod, ReturnItem, ReturnRefund, Sale, SaleStatus
 from sales.services import (
@@ -95,7 +96,9 @@ def _sell(shop, customer, lines, method, on_account_part):
 def _check(business, medicines, storefront, sold: Counter, restocked: Counter):
     customers = Customer.objects.filter(business=business)
     assert ledger_check(customers=customers).differences == []
-    assert receivables_summary_check(businesses=Business.objects.filter(pk=business.pk)) == []
+    this_business = Business.objects.filter(pk=business.pk)
+    assert receivables_summary_check(businesses=this_business) == []
+    assert returns_check(businesses=this_business) == []
     for sale in Sale.objects.filter(business=business).prefetch_related("items"):
         allocated = quantize(
             ReceivableAllocation.objects.filter(sale=sale).aggregate(s=Sum("amount"))["s"] or ZERO

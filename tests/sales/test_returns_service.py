@@ -2,8 +2,10 @@
 statistics, audit), the rounding of partial returns, and the refusals."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from medicine.models import Stock
 from pos_project.actors import Actor
@@ -15,9 +17,10 @@ from receivables.models import (
     ReceivableAllocation,
     ReceivablesSummary,
 )
+from receivables.return_checks import returns_check
 from receivables.services import customer_record_payment
 from sales.locks import SaleRef
-from sales.models import RefundMethod, Return, Sale, SaleStatus
+from sales.models import RefundMethod, Return, ReturnRefund, Sale, SaleItem, SaleStatus
 from sales.services import (
     sale_cancel,
     sale_complete,
@@ -36,6 +39,7 @@ def _books_agree():
     result = ledger_check()
     assert result.differences == []
     assert receivables_summary_check() == []
+    assert returns_check() == []
 
 
 def _line(sale, medicine=None):
@@ -346,3 +350,23 @@ def test_customer_with_other_customers_unaffected(
     other.refresh_from_db()
     assert other.outstanding_balance == money("30.00")
     _books_agree()
+
+
+def test_check_ledgers_names_a_return_that_disagrees_with_its_sources(
+    on_account_sale, manager_actor
+):
+    returned = _return(on_account_sale, manager_actor, quantity=1)
+    assert returns_check() == []
+    # Break each source the check compares, one at a time, behind the services' back.
+    Sale.objects.filter(pk=on_account_sale.pk).update(returned_total=Decimal("10.00"))
+    SaleItem.objects.filter(sale=on_account_sale).update(returned_quantity=2)
+    ReturnRefund.objects.filter(sale_return=returned).update(amount=Decimal("29.00"))
+
+    found = returns_check()
+
+    assert any("returned_total 10.00 but its returns total 30.00" in d for d in found), found
+    assert any("returned_quantity 2 but returns took 1" in d for d in found), found
+    assert any("its refunds add up to 29.00" in d for d in found), found
+    assert any("SALE_RETURN entries credit 30.00" in d for d in found), found
+    with pytest.raises(CommandError):
+        call_command("check_ledgers", stdout=StringIO())

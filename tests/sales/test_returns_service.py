@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from customers.services import DeleteOutcome, customer_delete
 from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, Invalid
@@ -370,3 +371,18 @@ def test_check_ledgers_names_a_return_that_disagrees_with_its_sources(
     assert any("SALE_RETURN entries credit 30.00" in d for d in found), found
     with pytest.raises(CommandError):
         call_command("check_ledgers", stdout=StringIO())
+
+
+def test_a_customer_whose_sale_was_returned_whole_is_kept_when_deleted(
+    on_account_sale, customer, manager_actor
+):
+    _return(on_account_sale, manager_actor, quantity=3)
+    customer.refresh_from_db()
+    assert customer.outstanding_balance == 0
+
+    outcome = customer_delete(customer=customer, actor=manager_actor)
+
+    assert outcome == DeleteOutcome.DEACTIVATED
+    customer.refresh_from_db()
+    assert not customer.is_active
+    _books_agree()

@@ -120,3 +120,17 @@ def test_the_returns_list_and_the_slip(manager_admin, on_account):
     assert "not restocked" in detail and "Off the amount due" in detail
     assert slip.status_code == 200
     assert "Original receipt" in slip.content.decode() and "S-000001" in slip.content.decode()
+
+
+def test_the_customer_profile_lists_returns_and_the_statement_shows_them(manager_admin, on_account):
+    manager_admin.post(return_url(on_account), _form(on_account, 1))
+    customer = on_account.customer
+
+    page = manager_admin.get(
+        reverse("admin:customers_customer_change", args=[customer.pk])
+    ).content.decode()
+
+    assert 'id="returns"' in page and "R-000001" in page
+    assert reverse("admin:sales_return_slip", args=[Return.objects.get().pk]) in page
+    assert "Sale return" in page and "Return R-000001 of sale S-000001" in page
+    assert "Off the amount due 25.40 DH" in page

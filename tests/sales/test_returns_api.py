@@ -266,3 +266,24 @@ def test_books_agree_after_returns_through_the_api(manager_client, on_account_sa
     assert customer.total_purchases == money("0.00")
     assert ledger_check().differences == []
     assert receivables_summary_check() == []
+
+
+def test_the_debtors_report_follows_returns(manager_client, on_account_sale, customer):
+    url = "/customers/api/debtors/"
+    _post(manager_client, on_account_sale, _body(on_account_sale, 1))
+
+    body = manager_client.get(url).json()
+
+    assert body["results"][0]["amount_owed"] == "60.00"
+    assert body["results"][0]["owed_0_30"] == "60.00"
+    assert body["totals"]["amount_owed"] == "60.00"
+    assert body["totals"]["owed_0_30"] == "60.00"
+
+    _post(manager_client, on_account_sale, _body(on_account_sale, 2))
+
+    body = manager_client.get(url).json()
+    assert body["count"] == 0
+    assert body["totals"]["amount_owed"] == "0.00"
+    statement = manager_client.get(reverse("customer-ledger", kwargs={"pk": customer.pk})).json()
+    rows = statement["results"] if isinstance(statement, dict) else statement
+    assert [row["entry_type"] for row in rows][-2:] == ["SALE_RETURN", "SALE_RETURN"]

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
             ],
             options={
-                'ordering': ['sale_return', 'method'],
+                'ordering': ['sale_return', models.Case(models.When(method='AMOUNT_DUE', then=models.Value(0)), default=models.Value(1)), 'method'],
             },
         ),
         migrations.CreateModel(

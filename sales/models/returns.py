@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from pos_project.money import money_field
 from sales.models.sale import Sale, SaleItem
@@ -110,7 +110,12 @@ class ReturnRefund(models.Model):
     amount = money_field()
 
     class Meta:
-        ordering = ["sale_return", "method"]
+        # In the order they are applied: what came off the amount due first.
+        ordering = [
+            "sale_return",
+            Case(When(method="AMOUNT_DUE", then=Value(0)), default=Value(1)),
+            "method",
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="return_refund_positive"),
             models.UniqueConstraint(

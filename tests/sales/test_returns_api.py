@@ -287,3 +287,22 @@ def test_the_debtors_report_follows_returns(manager_client, on_account_sale, cus
     statement = manager_client.get(reverse("customer-ledger", kwargs={"pk": customer.pk})).json()
     rows = statement["results"] if isinstance(statement, dict) else statement
     assert [row["entry_type"] for row in rows][-2:] == ["SALE_RETURN", "SALE_RETURN"]
+
+
+def test_refunds_read_in_the_order_they_are_applied(
+    manager_client, cashier_client, on_account_sale, customer
+):
+    cashier_client.post(
+        reverse("customer-record-payment", kwargs={"pk": customer.pk}),
+        {"amount": "70.00", "method": "CASH"},
+        format="json",
+    )
+
+    body = _post(manager_client, on_account_sale, _body(on_account_sale, 2)).json()
+
+    assert body["refunds"] == [
+        {"method": "AMOUNT_DUE", "amount": "20.00"},
+        {"method": "ACCOUNT", "amount": "40.00"},
+    ]
+    slip = manager_client.get(reverse("return-receipt", kwargs={"pk": body["id"]})).json()
+    assert [refund["method"] for refund in slip["refunds"]] == ["AMOUNT_DUE", "ACCOUNT"]

@@ -89,7 +89,9 @@ def _return_lines(lines: Iterable[Mapping[str, Any] | ReturnLine]) -> list[Retur
         )
     if len(parsed) > MAX_RETURN_LINES:
         raise invalid_field(
-            "items", f"A return has at most {MAX_RETURN_LINES} lines.", code=ErrorCode.EMPTY_RETURN
+            "items",
+            f"A return has at most {MAX_RETURN_LINES} lines.",
+            code=ErrorCode.INVALID_RETURN_LINE,
         )
     return parsed
 

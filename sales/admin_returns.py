@@ -63,7 +63,7 @@ class ReturnItemsForm(OneTimeForm):
                 disabled=returnable == 0,
             )
             self.fields[restock] = forms.BooleanField(
-                label="Back on the shelf", required=False, initial=True,
+                label=f"{item.medicine_name}: back on the shelf", required=False, initial=True,
                 help_text="Untick for damaged or expired goods.",
             )  # fmt: skip
             self.lines.append((item, quantity, restock))

@@ -35,6 +35,7 @@ class AuditEvent(models.TextChoices):
     SALE_CUSTOMER_UPDATED = "sale.customer_updated", "Sale's customer changed"
     SALE_COMPLETED = "sale.completed", "Sale completed"
     SALE_CANCELLED = "sale.cancelled", "Sale cancelled"
+    SALE_RETURNED = "sale.returned", "Items returned"
 
 
 def audit_changes(old: dict, new: dict) -> dict[str, dict]:

@@ -11,11 +11,11 @@ What happens to each candidate (a customer `mock_detection` recognises):
   deactivated: kept, hidden from the POS.
 - One who owes money (or is owed credit), or has completed sales, is skipped unless
   `include_with_history` is set. Then its completed sales stay: those paid in full at the
-  till move to walk-in; those with an on-account part stay with it, because its ledger
-  charges them, payments are allocated to them and the debtors report ages what is due on
-  them (`check_ledgers` proves the balance against exactly that). Its purchase statistics
-  follow the sales it keeps, its ledger and balance stay as they are, and it is
-  deactivated.
+  till and never returned move to walk-in; those with an on-account part or a return stay
+  with it, because its ledger charges or credits them, payments are allocated to them and
+  the debtors report ages what is due on them (`check_ledgers` proves the balance against
+  exactly that). Its purchase statistics follow the sales it keeps, its ledger and balance
+  stay as they are, and it is deactivated.
 
 Completed sales, ledger entries and audit entries are never destroyed. The cleanup runs in
 one transaction: every candidate row and its sales are locked first (customer, then sale,
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.contrib.admin.utils import NestedObjects
 from django.db import router, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from audit.events import AuditEvent, audit_changes
@@ -271,7 +271,9 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         # Statistics follow the sales still attached, so `check_ledgers` agrees; the
         # balance is left alone: it is the sum of the ledger, which stays.
         remaining = Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED).aggregate(
-            total=Sum("total_amount"), count=Count("id"), last=Max("completed_at")
+            total=Sum(F("total_amount") - F("returned_total")),
+            count=Count("id"),
+            last=Max("completed_at"),
         )
         customer.total_purchases = remaining["total"] or ZERO
         customer.sales_count = remaining["count"]

@@ -185,8 +185,13 @@ def _kept_text(history: CustomerHistory) -> str:
 
 
 def is_walk_in_movable(sale: Sale) -> bool:
-    """A completed sale paid in full at the till: nothing on the ledger points at it."""
-    return sale.status == SaleStatus.COMPLETED and sale.on_account_amount == ZERO
+    """A completed sale paid in full at the till and never returned: nothing on the ledger
+    points at it (a return may have credited the customer's account for it)."""
+    return (
+        sale.status == SaleStatus.COMPLETED
+        and sale.on_account_amount == ZERO
+        and sale.returned_total == ZERO
+    )
 
 
 def customers_to_scan(*, business: Business | None = None) -> QuerySet[Customer]:

@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "RetailWholesaleEnum": "sales.models.SaleType",
         "SaleStatusEnum": "sales.models.SaleStatus",
         "RoleEnum": "pos_project.models.Role",
+        "RefundMethodEnum": "sales.models.RefundMethod",
+        "ChosenRefundMethodEnum": "sales.api.return_serializers.REFUND_METHOD_CHOICES",
     },
 }
 

@@ -14,7 +14,11 @@ Rules kept here:
   whatever is left over is held for the next on-account sale;
 - cancelling a completed on-account sale reverses its whole on-account charge; payments
   already allocated to it are released and settle the next oldest unpaid sales, or are
-  held as credit (a negative balance) when nothing else is owed.
+  held as credit (a negative balance) when nothing else is owed;
+- a return first lowers what is still due on its own sale: its SALE_RETURN credit is
+  allocated to that sale, so a sale's amount due stays its on-account amount less its
+  allocations. A refund on account is the rest of that credit, held for the customer (it
+  settles their other unpaid sales first, like any credit).
 
 Recording a payment and adjusting credit, which call these, are in `receivables.services`.
 """
@@ -39,7 +43,13 @@ from sales.locks import unpaid_sales_lock
 from sales.models import SaleStatus
 
 # Entry types whose negative amounts are credits that can settle sales.
-CREDIT_TYPES = (LedgerEntryType.PAYMENT, LedgerEntryType.CREDIT_ADJUSTMENT)
+CREDIT_TYPES = (
+    LedgerEntryType.PAYMENT,
+    LedgerEntryType.CREDIT_ADJUSTMENT,
+    LedgerEntryType.SALE_RETURN,
+)
+# Entry types that charge a sale to the account or take that charge back whole.
+SALE_CHARGE_TYPES = (LedgerEntryType.SALE_CHARGE, LedgerEntryType.SALE_REVERSAL)
 
 
 def _require_transaction() -> None:
@@ -246,6 +256,56 @@ def receivable_reverse_sale(
     return entry
 
 
+def receivable_return_sale(
+    *, customer: Customer, sale, sale_return, due_reduced: Decimal, credit: Decimal, actor: Actor
+) -> CustomerLedgerEntry | None:
+    """Credit the locked customer for goods of a completed sale they brought back.
+
+    One SALE_RETURN entry of `due_reduced + credit`: `due_reduced` (at most the sale's
+    amount due) is allocated to the sale itself, so its amount due falls by it; `credit` is
+    a refund on account, held for the customer, which first settles their other unpaid
+    sales, oldest first. The caller has locked the sale.
+    """
+    amount = quantize(due_reduced + credit)
+    if amount <= 0:
+        return None
+    if due_reduced > sale.amount_due:
+        raise ValueError(f"{due_reduced} is more than the {sale.amount_due} due on the sale.")
+    balance_before = customer.outstanding_balance
+    entry = ledger_post(
+        customer=customer,
+        entry_type=LedgerEntryType.SALE_RETURN,
+        amount=-amount,
+        description=f"Return {sale_return.number} of sale {sale.receipt_number}",
+        actor=actor,
+        sale=sale,
+    )
+    due = []
+    if due_reduced > 0:
+        ReceivableAllocation.objects.create(
+            business_id=customer.business_id,
+            customer=customer,
+            credit_entry=entry,
+            sale=sale,
+            amount=due_reduced,
+        )
+        sale.amount_due -= due_reduced
+        sale.save(update_fields=["amount_due", "updated_at"])
+        due.append((sale.completed_at, -due_reduced))
+    made = []
+    if credit > 0:
+        # Only sales other than this one can still be due: a credit is left only once the
+        # whole of this sale's amount due was taken off.
+        made = allocations_settle(customer=customer)
+    receivables_summary_move(
+        business_id=customer.business_id,
+        balance_before=balance_before,
+        balance_after=customer.outstanding_balance,
+        due=[*due, *_settled(made)],
+    )
+    return entry
+
+
 PURCHASE_FIELDS = ("total_purchases", "sales_count", "last_purchase_date")
 
 
@@ -281,3 +341,14 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
+
+
+def customer_record_return(*, customer: Customer, amount: Decimal) -> None:
+    """Take goods brought back out of the locked customer's total purchases.
+
+    The sale still counts as a purchase (it stays completed), so the count and the last
+    purchase date do not change.
+    """
+    _require_transaction()
+    customer.total_purchases -= amount
+    customer.save(update_fields=["total_purchases", "updated_at"])

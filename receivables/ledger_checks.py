@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import ZERO, quantize
-from receivables.ledger import CREDIT_TYPES
+from receivables.ledger import CREDIT_TYPES, SALE_CHARGE_TYPES
 from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
@@ -141,9 +141,12 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
 
     # Each sale: allocations within its on-account amount; amount_due what is left of it;
     # its ledger charge (less any reversal) equal to it while completed, nothing once not.
+    # A return's credit is allocated to its sale like a payment, not a change to the charge.
     sale_ledger = {
         row["sale_id"]: _money(row["total"])
-        for row in CustomerLedgerEntry.objects.filter(customer__in=ids, sale__isnull=False)
+        for row in CustomerLedgerEntry.objects.filter(
+            customer__in=ids, sale__isnull=False, entry_type__in=SALE_CHARGE_TYPES
+        )
         .values("sale_id")
         .annotate(total=Sum("amount"))
     }
@@ -223,10 +226,10 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
                 f"{due} is due on sales and {free} of credit is held."
             )
 
-    # Purchase statistics agree with the completed sales.
+    # Purchase statistics agree with the completed sales, less what returns gave back.
     stats = _by_customer(
         Sale.objects.filter(customer__in=ids, status=SaleStatus.COMPLETED).values("customer_id"),
-        total=Sum("total_amount"),
+        total=Sum(F("total_amount") - F("returned_total")),
         count=Count("id"),
         last=Max("completed_at"),
     )
@@ -236,7 +239,7 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
         if row["total_purchases"] != total:
             out.append(
                 f"{who(customer_id)}: total_purchases {row['total_purchases']} but completed "
-                f"sales total {total}."
+                f"sales less their returns total {total}."
             )
         if row["sales_count"] != count:
             out.append(

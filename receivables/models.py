@@ -38,6 +38,9 @@ class LedgerEntryType(models.TextChoices):
     SALE_REVERSAL = "SALE_REVERSAL", "Sale reversal"
     # A manager's correction: credit given (-) or taken back (+).
     CREDIT_ADJUSTMENT = "CREDIT_ADJUSTMENT", "Credit adjustment"
+    # Goods of a completed sale brought back (-): what was still owed on the sale falls, and
+    # a refund on account is held as credit.
+    SALE_RETURN = "SALE_RETURN", "Sale return"
 
 
 class CustomerPayment(models.Model):

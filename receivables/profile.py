@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch
 
 from customers.models import Customer
 from receivables.models import CustomerLedgerEntry, CustomerPayment, ReceivableAllocation
-from sales.models import Sale, SaleStatus
+from sales.models import Return, Sale, SaleStatus
 
 SECTION_ROWS = 25
 
@@ -25,6 +25,8 @@ class CustomerProfile:
     # Oldest first, as a statement reads, ending with the newest entry.
     statement: list[CustomerLedgerEntry]
     statement_count: int
+    returns: list[Return]
+    returns_count: int
 
 
 def customer_purchase_history(*, customer: Customer, limit: int = SECTION_ROWS) -> list[Sale]:
@@ -63,6 +65,17 @@ def customer_statement(
     return list(reversed(entries[:limit]))
 
 
+def customer_returns(*, customer: Customer, limit: int = SECTION_ROWS) -> list[Return]:
+    """Goods the customer brought back, newest first, each with how it was refunded."""
+    returns = (
+        Return.objects.filter(sale__customer=customer)
+        .select_related("sale")
+        .prefetch_related("refunds")
+        .order_by("-created_at", "-id")
+    )
+    return list(returns[:limit])
+
+
 def customer_profile(*, customer: Customer, limit: int = SECTION_ROWS) -> CustomerProfile:
     return CustomerProfile(
         purchases=customer_purchase_history(customer=customer, limit=limit),
@@ -73,4 +86,6 @@ def customer_profile(*, customer: Customer, limit: int = SECTION_ROWS) -> Custom
         payments_count=CustomerPayment.objects.filter(customer=customer).count(),
         statement=customer_statement(customer=customer, limit=limit),
         statement_count=customer.ledger_entries.count(),
+        returns=customer_returns(customer=customer, limit=limit),
+        returns_count=Return.objects.filter(sale__customer=customer).count(),
     )

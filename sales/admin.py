@@ -16,6 +16,7 @@ from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.errors import DomainError
 from pos_project.money import format_money
 from sales import services
+from sales.admin_returns import SaleReturnsBackOffice
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, Sale, SaleItem, SaleStatus
 from sales.receipt_links import receipt_queryset
@@ -39,7 +40,14 @@ class ReadOnlyInline(BackOfficeRights, admin.TabularInline):
 
 class SaleItemInline(ReadOnlyInline):
     model = SaleItem
-    fields = ["medicine_name", "quantity", "unit_price", "discount", "line_total"]
+    fields = [
+        "medicine_name",
+        "quantity",
+        "unit_price",
+        "discount",
+        "line_total",
+        "returned_quantity",
+    ]
     readonly_fields = fields
 
 
@@ -50,7 +58,7 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Sale)
-class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
+class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin):
     list_display = [
         "label",
         "status",

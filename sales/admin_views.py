@@ -32,6 +32,7 @@ MONEY_FIELDS = (
     "change_due",
     "on_account_amount",
     "amount_due",
+    "returned_total",
 )
 TIME_FIELDS = ("created_at", "completed_at", "cancelled_at")
 
@@ -82,6 +83,7 @@ class SaleBackOfficeViews:
     change_due_shown = _money_display("change_due")
     on_account_amount_shown = _money_display("on_account_amount")
     amount_due_shown = _money_display("amount_due")
+    returned_total_shown = _money_display("returned_total")
     created_at_shown = _time_display("created_at")
     completed_at_shown = _time_display("completed_at")
     cancelled_at_shown = _time_display("cancelled_at")
@@ -107,6 +109,7 @@ class SaleBackOfficeViews:
             context.update(
                 sale=obj,
                 can_cancel=obj.status != SaleStatus.CANCELLED
+                and obj.returned_total == 0
                 and Actor.from_request(request).is_manager,
                 cancel_url=reverse("admin:sales_sale_cancel", args=[obj.pk]),
                 receipt_url=(

@@ -1,14 +1,14 @@
-"""Row locks on sales and the receipt sequence: the one place each is locked for a change.
+"""Row locks on sales and the receipt and return sequences: the one place each is locked.
 
 Where these sit in the order every change takes its locks: docs/locking.md (the sale after
-its customer, then the sales a payment settles, oldest first; the receipt sequence after
-the stock). Keys never change, so every lock here is `FOR NO KEY UPDATE`.
+its customer, then the sales a payment settles, oldest first; the receipt and return
+sequences after the stock). Keys never change, so every lock here is `FOR NO KEY UPDATE`.
 """
 
 import uuid
 from dataclasses import dataclass
 
-from sales.models import ReceiptSequence, Sale, SaleStatus
+from sales.models import ReceiptSequence, ReturnSequence, Sale, SaleStatus
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,20 @@ def sales_of_customers_lock(customer_ids: list) -> list[Sale]:
     )
 
 
+def _sequence_lock(model, *, business):
+    try:
+        return model.objects.select_for_update(no_key=True).get(business=business)
+    except model.DoesNotExist:
+        # The business's first number: created once, then locked like any other time.
+        model.objects.get_or_create(business=business)
+        return model.objects.select_for_update(no_key=True).get(business=business)
+
+
 def receipt_sequence_lock(*, business) -> ReceiptSequence:
     """The business's receipt sequence, locked; made on the business's first sale."""
-    try:
-        return ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
-    except ReceiptSequence.DoesNotExist:
-        # The business's first sale: created once, then locked like any other time.
-        ReceiptSequence.objects.get_or_create(business=business)
-        return ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
+    return _sequence_lock(ReceiptSequence, business=business)
+
+
+def return_sequence_lock(*, business) -> ReturnSequence:
+    """The business's return sequence, locked; made on the business's first return."""
+    return _sequence_lock(ReturnSequence, business=business)

@@ -66,6 +66,7 @@ def receipt_data(sale: Sale) -> dict:
                 "unit_price": item.unit_price,
                 "discount": item.discount,
                 "line_total": item.line_total,
+                "returned_quantity": item.returned_quantity,
             }
             for item in sale.items.all()
         ],
@@ -79,6 +80,7 @@ def receipt_data(sale: Sale) -> dict:
         "amount_paid": sale.amount_paid,
         "change_due": sale.change_due,
         "on_account_amount": sale.on_account_amount,
+        "returned_total": sale.returned_total,
         "balance_after": balance_after,
         "currency": business.currency_code,
         "currency_symbol": business.currency_symbol,
@@ -123,6 +125,7 @@ def receipt_html(sale: Sale) -> str:
         "total_text": money(data["total_amount"]),
         "paid_text": money(data["amount_paid"]),
         "change_text": money(data["change_due"]),
+        "returned_text": money(data["returned_total"]) if data["returned_total"] else "",
         "balance_after_text": (
             money(data["balance_after"]) if data["balance_after"] is not None else ""
         ),

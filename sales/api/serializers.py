@@ -175,6 +175,7 @@ class SaleItemSerializer(ReadModelSerializer):
             "quantity",
             "discount",
             "line_total",
+            "returned_quantity",
         ]
         read_only_fields = fields
 
@@ -219,6 +220,7 @@ class SaleSerializer(ReadModelSerializer):
             "change_due",
             "on_account_amount",
             "amount_due",
+            "returned_total",
             "currency",
             "notes",
             "created_by",
@@ -286,6 +288,7 @@ class ReceiptLineSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(**MONEY)
     discount = serializers.DecimalField(**MONEY)
     line_total = serializers.DecimalField(**MONEY)
+    returned_quantity = serializers.IntegerField(help_text="Units brought back since.")
 
 
 class ReceiptPaymentSerializer(serializers.Serializer):
@@ -322,6 +325,9 @@ class ReceiptSerializer(serializers.Serializer):
     amount_paid = serializers.DecimalField(**MONEY)
     change_due = serializers.DecimalField(**MONEY)
     on_account_amount = serializers.DecimalField(**MONEY)
+    returned_total = serializers.DecimalField(
+        **MONEY, help_text="Given back by the sale's returns since."
+    )
     balance_after = serializers.DecimalField(
         **MONEY, allow_null=True, help_text="The customer's balance right after this sale."
     )

@@ -3,10 +3,12 @@ from rest_framework.routers import SimpleRouter
 
 from sales.api.checkout import SaleCheckoutView
 from sales.api.receipt_links import receipt_by_link
+from sales.api.returns import ReturnViewSet
 from sales.api.views import SaleViewSet
 
 router = SimpleRouter()
 router.register("sales", SaleViewSet, basename="sale")
+router.register("returns", ReturnViewSet, basename="return")
 
 urlpatterns = [
     path("receipts/<str:token>/", receipt_by_link, name="sale-receipt-link"),

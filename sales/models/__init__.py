@@ -1,5 +1,13 @@
 """The sales app's models, one module per part of the flow."""
 
+from sales.models.returns import (
+    CHOSEN_REFUND_METHODS,
+    RefundMethod,
+    Return,
+    ReturnItem,
+    ReturnRefund,
+    ReturnSequence,
+)
 from sales.models.sale import (
     WALK_IN_CUSTOMER,
     Payment,
@@ -12,10 +20,16 @@ from sales.models.sale import (
 )
 
 __all__ = [
+    "CHOSEN_REFUND_METHODS",
     "WALK_IN_CUSTOMER",
     "Payment",
     "PaymentMethod",
     "ReceiptSequence",
+    "RefundMethod",
+    "Return",
+    "ReturnItem",
+    "ReturnRefund",
+    "ReturnSequence",
     "Sale",
     "SaleItem",
     "SaleStatus",

@@ -68,6 +68,10 @@ class Sale(models.Model):
     change_due = money_field(default=ZERO)
     on_account_amount = money_field(default=ZERO, help_text="Charged to the customer's account.")
     amount_due = money_field(default=ZERO, help_text="On-account amount not yet settled.")
+    # A database default too: bulk loaders that write sales without it get zero.
+    returned_total = money_field(
+        default=ZERO, db_default=ZERO, help_text="Given back by the sale's returns."
+    )
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -90,6 +94,10 @@ class Sale(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_due__gte=0) & Q(amount_due__lte=F("on_account_amount")),
                 name="sale_amount_due_within_on_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_total__gte=0) & Q(returned_total__lte=F("total_amount")),
+                name="sale_returned_within_total",
             ),
         ]
         indexes = [
@@ -136,6 +144,9 @@ class SaleItem(models.Model):
     quantity = models.PositiveIntegerField()
     discount = money_field(default=ZERO, help_text="Taken off the whole line.")
     line_total = money_field()
+    returned_quantity = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Units brought back by the sale's returns."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +157,10 @@ class SaleItem(models.Model):
             models.CheckConstraint(
                 condition=Q(discount__gte=0) & Q(line_total__gte=0),
                 name="sale_item_discount_within_line",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_quantity__lte=F("quantity")),
+                name="sale_item_returned_within_quantity",
             ),
         ]
 

@@ -12,7 +12,8 @@ deadlocking.
   (`settle_draft`, shared by both ways of ringing a sale up);
 - `one_step`: the whole cart rung up and completed in one transaction, through the same
   checks, pricing and completion as the draft flow;
-- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed.
+- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed;
+- `returns` (with `return_amounts`): units of a COMPLETED sale brought back and refunded.
 
 A new money-moving transition (a till's session, a return) is a module of its own here,
 beside `checkout` and `cancellation`, and above the receivables like them.
@@ -31,10 +32,12 @@ from sales.services.drafting import (
     sale_update_customer,
 )
 from sales.services.one_step import CartLine, sale_checkout
+from sales.services.returns import ReturnLine, sale_return
 
 __all__ = [
     "MAX_QUANTITY",
     "CartLine",
+    "ReturnLine",
     "parse_customer_id",
     "sale_cancel",
     "sale_checkout",
@@ -43,6 +46,7 @@ __all__ = [
     "sale_item_add",
     "sale_item_remove",
     "sale_item_update",
+    "sale_return",
     "sale_update",
     "sale_update_customer",
 ]

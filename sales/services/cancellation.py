@@ -10,7 +10,7 @@ from audit.events import AuditEvent
 from audit.services import audit_record
 from medicine.services import stock_restore_for_sale
 from pos_project.actors import Actor
-from pos_project.errors import Forbidden, invalid_field
+from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import ZERO
 from receivables.ledger import customer_remove_purchase, receivable_reverse_sale
 from sales.errors import ErrorCode
@@ -30,7 +30,8 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
     Reversing returns the stock, reverses the on-account charge on the ledger (payments
     already made against it become credit or settle other debts) and takes the sale out of
     the customer's statistics. The receipt number stays with the cancelled sale, so the
-    sequence keeps no gaps. A CANCELLED sale never changes again.
+    sequence keeps no gaps. A CANCELLED sale never changes again. A sale with a return is
+    not cancelled (409 `sale_has_returns`): the rest of it is returned instead.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -55,6 +56,14 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
                     "reason",
                     "Say why the completed sale is cancelled; the reason goes on the audit trail.",
                     code=ErrorCode.REASON_REQUIRED,
+                )
+            if sale.returns.exists():
+                raise Conflict(
+                    "Sale has returns",
+                    f"Goods of sale {sale.receipt_number} were already returned, so it can no "
+                    "longer be cancelled. Return the rest of it instead.",
+                    code=ErrorCode.SALE_HAS_RETURNS,
+                    returned_total=str(sale.returned_total),
                 )
         reversed_on_account = ZERO
         if was == SaleStatus.COMPLETED:

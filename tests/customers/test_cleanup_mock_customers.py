@@ -21,8 +21,9 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from receivables.ledger_checks import ledger_check
 from receivables.models import CustomerLedgerEntry
+from receivables.return_checks import returns_check
 from sales.models import Payment, Sale, SaleItem, SaleStatus
-from sales.services import sale_cancel
+from sales.services import sale_cancel, sale_return
 from tests.conftest import requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.sales import SaleFactory, SaleItemFactory, complete_sale, recompute
@@ -654,3 +655,32 @@ def test_cleanup_waits_for_a_till_and_decides_on_what_it_committed(
     assert errors == []
     assert [outcome.why for outcome in result.skipped] == ["has 1 completed sale"]
     assert Customer.objects.get(pk=customer.pk).sales_count == 1
+
+
+def test_include_with_history_keeps_a_returned_sale_with_its_customer(
+    business, storefront, manager, tmp_path
+):
+    # given a test customer whose cash sale was partly returned as credit on the account
+    customer = CustomerFactory(business=business, name="Demo Buyer", phone=None)
+    returned = complete_sale(storefront=storefront, actor_user=manager, customer=customer)
+    paid = complete_sale(storefront=storefront, actor_user=manager, customer=customer)
+    sale_return(
+        sale=returned,
+        lines=[{"item": returned.items.get().pk, "quantity": 1}],
+        reason="Damaged box",
+        refund_method="ACCOUNT",
+        actor=Actor.for_user(manager),
+    )
+
+    # when the cleanup includes customers with history
+    run("--delete", "--yes", "--include-with-history", "--backup", str(tmp_path / "b.json"))
+
+    # then the returned sale stays with the account its return credited; the other moves
+    returned.refresh_from_db()
+    paid.refresh_from_db()
+    customer.refresh_from_db()
+    assert returned.customer_id == customer.pk and paid.customer_id is None
+    assert not customer.is_active
+    assert customer.total_purchases == returned.total_amount - returned.returned_total == 0
+    assert ledger_check().differences == []
+    assert returns_check() == []

@@ -21,6 +21,24 @@ def _item_kwargs(business):
     return {"pk": item.sale_id, "item_pk": item.pk}
 
 
+def _return_kwargs(business):
+    from sales.models import Return
+
+    sale = _sale(business)
+    sequence = Return.objects.filter(business=business).count() + 1
+    sale_return = Return.objects.create(
+        business=business,
+        sale=sale,
+        sequence=sequence,
+        number=f"R-{sequence:06d}",
+        reason="walk",
+        refund_method="CASH",
+        total=0,
+        created_by=sale.created_by,
+    )
+    return {"pk": sale_return.pk}
+
+
 ROUTES = {
     "sale-detail": _sale_kwargs,
     "sale-items": _sale_kwargs,
@@ -29,6 +47,9 @@ ROUTES = {
     "sale-complete": _sale_kwargs,
     "sale-cancel": _sale_kwargs,
     "sale-receipt": _sale_kwargs,
+    "sale-returns": _sale_kwargs,
+    "return-detail": _return_kwargs,
+    "return-receipt": _return_kwargs,
 }
 
 EXEMPT = {}

@@ -5,13 +5,14 @@ from pos_project.commands import business_from_option
 from pos_project.database import read_snapshot
 from pos_project.models import Business
 from receivables.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
+from receivables.return_checks import returns_check
 
 
 class Command(BaseCommand):
     help = (
         "Check every customer's balance, statement, payment allocations and purchase "
-        "statistics, and each business's receivables summary and due slots, against their "
-        "sources. Exits non-zero naming each difference."
+        "statistics, each business's receivables summary and due slots, and every return "
+        "against its sale, refunds and ledger entries. Exits non-zero naming each difference."
     )
 
     def add_arguments(self, parser):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         # wholly in it or wholly out, never half counted as a difference.
         with read_snapshot():
             result = ledger_check(customers=customers)
-            differences = result.differences
+            differences = result.differences + returns_check(businesses=businesses)
             summary_differences = receivables_summary_check(businesses=businesses)
             count = businesses.count()
         self.stdout.write(f"Checked {result.checked} customers.")

@@ -1,0 +1,290 @@
+"""Returns in the back office: "Return items" on a completed sale's page, the returns listed
+on the sale, and the list of every return with its printable slip.
+
+"Return items" is a form over `sales.services.sale_return`, the service the API calls:
+a quantity per line (at most what can still be returned), a restock tick per line, the
+reason and the refund method. It runs once per rendered form (`OneTimeForm`), so a double
+click never returns twice. Rows follow pos_project.admin_scoping: managers and owners see
+their own business's sales and returns, and another business's are a 404.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from pos_project.actors import Actor
+from pos_project.admin_forms import OneTimeForm
+from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
+from pos_project.errors import DomainError
+from pos_project.money import format_money
+from sales.models import CHOSEN_REFUND_METHODS, Return, Sale, SaleStatus
+from sales.return_receipts import return_receipt_html
+from sales.services import sale_return
+from sales.services.return_amounts import default_refund_method
+
+BACK_OFFICE_CSS = "customers/admin/back_office.css"
+
+
+class ReturnItemsForm(OneTimeForm):
+    """A quantity and a restock tick per line of the sale, then the reason and the method."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+        help_text="Printed on the return slip and kept in the audit log.",
+    )
+    refund_method = forms.ChoiceField(
+        label="Refund",
+        choices=[(method.value, method.label) for method in CHOSEN_REFUND_METHODS],
+        help_text=(
+            "What the customer still owes on this sale is reduced first; the rest goes back "
+            "this way."
+        ),
+    )
+
+    def __init__(self, *args, sale: Sale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sale = sale
+        self.lines = []
+        self.initial.setdefault("refund_method", default_refund_method(sale))
+        for item in sale.items.all():
+            returnable = item.quantity - item.returned_quantity
+            quantity, restock = f"quantity_{item.pk}", f"restock_{item.pk}"
+            self.fields[quantity] = forms.IntegerField(
+                label=f"{item.medicine_name}: units to return",
+                min_value=0,
+                max_value=returnable,
+                initial=0,
+                help_text=f"Sold {item.quantity}, returned {item.returned_quantity}.",
+                disabled=returnable == 0,
+            )
+            self.fields[restock] = forms.BooleanField(
+                label=f"{item.medicine_name}: back on the shelf", required=False, initial=True,
+                help_text="Untick for damaged or expired goods.",
+            )  # fmt: skip
+            self.lines.append((item, quantity, restock))
+        # The reason and refund method read best after the lines.
+        self.order_fields(
+            [name for _, quantity, restock in self.lines for name in (quantity, restock)]
+            + ["reason", "refund_method"]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.return_lines():
+            raise forms.ValidationError("Enter how many units of at least one line come back.")
+        return cleaned
+
+    def return_lines(self) -> list[dict]:
+        return [
+            {
+                "item": item.pk,
+                "quantity": self.cleaned_data.get(quantity) or 0,
+                "restock": bool(self.cleaned_data.get(restock)),
+            }
+            for item, quantity, restock in self.lines
+            if self.cleaned_data.get(quantity)
+        ]
+
+
+class ReturnInline(BackOfficeRights, admin.TabularInline):
+    """The sale's returns, read-only, each with its slip."""
+
+    model = Return
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["number", "created_at", "total", "refund_method", "reason", "slip"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="slip")
+    def slip(self, obj):
+        return _slip_link(obj)
+
+
+def _slip_link(sale_return: Return):
+    url = reverse("admin:sales_return_slip", args=[sale_return.pk])
+    return format_html('<a href="{}" target="_blank">Print slip</a>', url)
+
+
+class SaleReturnsBackOffice:
+    """Mixed into SaleAdmin: the "Return items" page, its button and the sale's returns."""
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        # A draft has no returns; its page is the only one still posted (type and notes).
+        if obj is not None and obj.status != SaleStatus.DRAFT:
+            inlines.append(ReturnInline)
+        return inlines
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:object_id>/return/",
+                self.admin_site.admin_view(self.return_view),
+                name="sales_sale_return",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context.update(
+                can_return=obj.status == SaleStatus.COMPLETED
+                and obj.returned_total < obj.total_amount
+                and Actor.from_request(request).is_manager,
+                return_url=reverse("admin:sales_sale_return", args=[obj.pk]),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def return_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise Http404
+        sale = self.get_queryset(request).filter(pk=object_id).first()
+        if sale is None:
+            raise Http404("No such sale.")
+        sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
+        actor = Actor.from_request(request)
+        if not actor.is_manager:
+            messages.error(request, "Only a manager or the owner may take a return.")
+            return HttpResponseRedirect(sale_url)
+        form = ReturnItemsForm(request.POST or None, sale=sale)
+
+        def give_back() -> str:
+            created = sale_return(
+                sale=sale,
+                lines=form.return_lines(),
+                reason=form.cleaned_data["reason"],
+                refund_method=form.cleaned_data["refund_method"],
+                actor=actor,
+            )
+            total = format_money(created.total, sale.business.currency_symbol)
+            return f"Return {created.number} of sale {sale}: {total} given back."
+
+        # A form submitted again goes to the service first: the first submit's result.
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = form.submit_once(request, business=sale.business, work=give_back)
+            except DomainError as error:
+                form.add_error(None, error.message)
+                messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(sale_url)
+        if sale.status != SaleStatus.COMPLETED:
+            messages.error(request, f"Sale {sale} is not completed: it takes no return.")
+            return HttpResponseRedirect(sale_url)
+        symbol = sale.business.currency_symbol
+        return TemplateResponse(
+            request,
+            "admin/sales/sale/return.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Return items of sale {sale}",
+                "sale": sale,
+                "sale_url": sale_url,
+                "form": form,
+                "total_text": format_money(sale.total_amount, symbol),
+                "returned_text": format_money(sale.returned_total, symbol),
+                "due_text": format_money(sale.amount_due, symbol),
+                "back_office_css": BACK_OFFICE_CSS,
+            },
+        )
+
+
+@admin.register(Return)
+class ReturnAdmin(BusinessScopedAdmin):
+    """Every return of the business, newest first. Returns are history: read-only."""
+
+    list_display = ["number", "sale_link", "customer_label", "total_text", "refund_method",
+                    "created_by", "created_at", "slip"]  # fmt: skip
+    list_filter = ["refund_method", "created_at"]
+    list_select_related = ["business", "sale", "sale__customer", "created_by"]
+    search_fields = ["number", "sale__receipt_number", "sale__customer__name", "reason"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-id"]
+    fields = ["number", "sale_link", "customer_label", "reason", "refund_method", "total_text",
+              "lines", "refunds", "created_by", "created_at", "slip"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="sale", ordering="sale__receipt_number")
+    def sale_link(self, obj):
+        url = reverse("admin:sales_sale_change", args=[obj.sale_id])
+        return format_html('<a href="{}">{}</a>', url, obj.sale.receipt_number)
+
+    @admin.display(description="customer", ordering="sale__customer__name")
+    def customer_label(self, obj):
+        return obj.sale.customer_name
+
+    @admin.display(description="total", ordering="total")
+    def total_text(self, obj):
+        return format_money(obj.total, obj.business.currency_symbol)
+
+    @admin.display(description="lines")
+    def lines(self, obj):
+        return "; ".join(
+            f"{line.quantity} x {line.sale_item.medicine_name} "
+            f"({format_money(line.amount, obj.business.currency_symbol)}"
+            f"{'' if line.restocked else ', not restocked'})"
+            for line in obj.items.select_related("sale_item")
+        )
+
+    @admin.display(description="refunds")
+    def refunds(self, obj):
+        symbol = obj.business.currency_symbol
+        return "; ".join(
+            f"{refund.get_method_display()} {format_money(refund.amount, symbol)}"
+            for refund in obj.refunds.all()
+        )
+
+    @admin.display(description="slip")
+    def slip(self, obj):
+        return _slip_link(obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:object_id>/slip/",
+                self.admin_site.admin_view(self.slip_view),
+                name="sales_return_slip",
+            ),
+            *super().get_urls(),
+        ]
+
+    def slip_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise Http404
+        sale_return = (
+            self.get_queryset(request)
+            .select_related("sale__business", "sale__storefront", "sale__customer", "created_by")
+            .filter(pk=object_id)
+            .first()
+        )
+        if sale_return is None:
+            raise Http404
+        return HttpResponse(
+            return_receipt_html(sale_return), content_type="text/html; charset=utf-8"
+        )

@@ -1,0 +1,54 @@
+"""Printable pages beside JSON: the renderer, the `?format=` parameter, and the view plumbing
+that keeps errors JSON whatever format was asked for. Used by the receipt and the return slip."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from pos_project.errors import ErrorCode, Invalid
+
+
+class ReceiptHTMLRenderer(BaseRenderer):
+    """A printable page, already rendered by `sales.receipts` or `sales.return_receipts`."""
+
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else data
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    name="format",
+    type=str,
+    enum=["json", "html"],
+    location=OpenApiParameter.QUERY,
+    required=False,
+    description="`html` for the printable 80 mm page; JSON otherwise.",
+)
+
+
+# For a viewset with a printable page: an unknown `?format=` and every error are JSON. (No
+# docstring: the schema would show it as the description of the viewset's operations.)
+class PrintablePagesMixin:
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
+            raise Invalid(
+                "Unknown format",
+                "Use ?format=json (the default), or ?format=html on the page.",
+                code=ErrorCode.UNKNOWN_FORMAT,
+            ) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON even when the page was asked for, so every client reads the same
+        # error body.
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response

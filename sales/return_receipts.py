@@ -1,0 +1,85 @@
+"""The return slip: one set of facts, shown as JSON to the POS and as a printable page that
+looks like the sale's receipt and names it."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pos_project.actors import display_name
+from pos_project.money import format_money
+from sales.models import WALK_IN_CUSTOMER, RefundMethod, Return
+
+
+def return_receipt_data(sale_return: Return) -> dict:
+    """The slip of a return, amounts as Decimals. Reads its lines and refunds (prefetched
+    by the caller or two queries)."""
+    sale = sale_return.sale
+    business = sale.business
+    customer = sale.customer
+    return {
+        "sale_return": sale_return.pk,
+        "number": sale_return.number,
+        "sale": sale.pk,
+        "receipt_number": sale.receipt_number,
+        "business": {"id": business.pk, "name": business.name},
+        "storefront": {
+            "id": sale.storefront.pk,
+            "name": sale.storefront.name,
+            "address": sale.storefront.address,
+        },
+        "date": timezone.localtime(sale_return.created_at, business.zone),
+        "sale_date": timezone.localtime(sale.completed_at, business.zone),
+        "time_zone": business.time_zone,
+        "taken_by": display_name(sale_return.created_by),
+        "customer": {
+            "id": customer.pk if customer else None,
+            "name": customer.name if customer else WALK_IN_CUSTOMER,
+            "phone": (customer.phone or "") if customer else "",
+        },
+        "reason": sale_return.reason,
+        "lines": [
+            {
+                "sale_item": line.sale_item_id,
+                "medicine": line.sale_item.medicine_id,
+                "name": line.sale_item.medicine_name,
+                "quantity": line.quantity,
+                "amount": line.amount,
+                "restocked": line.restocked,
+            }
+            for line in sale_return.items.all()
+        ],
+        "total": sale_return.total,
+        "refunds": [
+            {"method": refund.method, "amount": refund.amount}
+            for refund in sale_return.refunds.all()
+        ],
+        "currency": business.currency_code,
+        "currency_symbol": business.currency_symbol,
+    }
+
+
+def return_receipt_html(sale_return: Return) -> str:
+    """The slip as a self-contained page, 80 mm wide, in the look of the sale's receipt."""
+    data = return_receipt_data(sale_return)
+    symbol = data["currency_symbol"]
+    labels = dict(RefundMethod.choices)
+    context = {
+        **data,
+        "lines": [
+            {**line, "amount_text": format_money(line["amount"], symbol)} for line in data["lines"]
+        ],
+        "refunds": [
+            {
+                **refund,
+                "label": labels.get(refund["method"], refund["method"]),
+                "amount_text": format_money(refund["amount"], symbol),
+            }
+            for refund in data["refunds"]
+        ],
+        "total_text": format_money(data["total"], symbol),
+        # Formatted here: the template's date filter would convert back to the server's zone.
+        "date_text": data["date"].strftime("%Y-%m-%d %H:%M"),
+        "sale_date_text": data["sale_date"].strftime("%Y-%m-%d %H:%M"),
+    }
+    return render_to_string("sales/return_receipt.html", context)

@@ -1,0 +1,313 @@
+"""Returns: units of a completed sale brought back, refunded the right way, in one transaction.
+
+The lock order is the one of docs/locking.md: the sale's customer, the sale, the stock rows
+the units go back to, the return sequence, the receivables summary (inside the ledger
+function) and the audit chain head.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from audit.events import AuditEvent, audit_changes
+from audit.services import audit_record
+from medicine.services import stock_restore_for_sale
+from pos_project.actors import Actor
+from pos_project.errors import Conflict, Forbidden, invalid_field
+from pos_project.money import ZERO, quantize
+from receivables.ledger import customer_record_return, receivable_return_sale
+from sales.errors import ErrorCode
+from sales.locks import SaleRef, return_sequence_lock
+from sales.models import (
+    CHOSEN_REFUND_METHODS,
+    RefundMethod,
+    Return,
+    ReturnItem,
+    ReturnRefund,
+    Sale,
+    SaleItem,
+    SaleStatus,
+)
+from sales.services.checkout import _lock_customer_then_sale
+from sales.services.checks import MAX_QUANTITY
+from sales.services.return_amounts import default_refund_method, line_refund, refund_split
+
+# Enough for any receipt; keeps one request's work bounded.
+MAX_RETURN_LINES = 200
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """Units of one line of the sale to bring back."""
+
+    item: uuid.UUID
+    quantity: int
+    restock: bool = True
+
+
+def _bad_line(index: int, message: str, code=ErrorCode.INVALID_RETURN_LINE):
+    return invalid_field("items", f"Line {index + 1}: {message}", code=code)
+
+
+def _return_lines(lines: Iterable[Mapping[str, Any] | ReturnLine]) -> list[ReturnLine]:
+    parsed: list[ReturnLine] = []
+    seen: set[uuid.UUID] = set()
+    for index, line in enumerate(lines):
+        if isinstance(line, ReturnLine):
+            line = {"item": line.item, "quantity": line.quantity, "restock": line.restock}
+        try:
+            item = uuid.UUID(str(line.get("item")))
+        except ValueError:
+            raise _bad_line(index, "`item` must be the id of a line of this sale.") from None
+        quantity = line.get("quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise _bad_line(
+                index, "the quantity must be a whole number.", ErrorCode.INVALID_QUANTITY
+            )
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise _bad_line(
+                index,
+                f"the quantity must be between 1 and {MAX_QUANTITY}.",
+                ErrorCode.INVALID_QUANTITY,
+            )
+        restock = line.get("restock", True)
+        if not isinstance(restock, bool):
+            raise _bad_line(index, "`restock` must be true or false.")
+        if item in seen:
+            raise _bad_line(index, "each line of the sale may be named once per return.")
+        seen.add(item)
+        parsed.append(ReturnLine(item=item, quantity=quantity, restock=restock))
+    if not parsed:
+        raise invalid_field(
+            "items", "Name at least one line to return.", code=ErrorCode.EMPTY_RETURN
+        )
+    if len(parsed) > MAX_RETURN_LINES:
+        raise invalid_field(
+            "items",
+            f"A return has at most {MAX_RETURN_LINES} lines.",
+            code=ErrorCode.INVALID_RETURN_LINE,
+        )
+    return parsed
+
+
+def _check_refund_method(refund_method: str | None) -> str | None:
+    if refund_method is not None and refund_method not in CHOSEN_REFUND_METHODS:
+        raise invalid_field(
+            "refund_method",
+            f"The refund method must be one of {[str(m) for m in CHOSEN_REFUND_METHODS]}.",
+            code=ErrorCode.INVALID_REFUND_METHOD,
+        )
+    return refund_method
+
+
+def _not_completed(sale: Sale) -> Conflict:
+    return Conflict(
+        f"Cannot return items of a sale that is not in {SaleStatus.COMPLETED} status",
+        "Only a completed sale takes returns: a draft was never paid, and a cancelled sale "
+        "already gave everything back.",
+        code=ErrorCode.INVALID_SALE_STATUS,
+        current_status=sale.status,
+        allowed_status=SaleStatus.COMPLETED,
+    )
+
+
+def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem, ReturnLine]]:
+    """Each line with the sale's item it names, refused whole if any goes past what was sold.
+
+    Read after the sale is locked: every return locks the sale first, so what earlier
+    returns took back is final here.
+    """
+    items = {
+        item.pk: item
+        for item in SaleItem.objects.filter(sale=sale, pk__in=[line.item for line in lines])
+    }
+    for index, line in enumerate(lines):
+        if line.item not in items:
+            raise _bad_line(index, "this sale has no such line.", ErrorCode.UNKNOWN_SALE_ITEM)
+    over = [
+        {
+            "item": str(line.item),
+            "name": items[line.item].medicine_name,
+            "requested": line.quantity,
+            "returnable": items[line.item].quantity - items[line.item].returned_quantity,
+        }
+        for line in lines
+        if line.quantity > items[line.item].quantity - items[line.item].returned_quantity
+    ]
+    if over:
+        listed = "; ".join(
+            f"{row['name']} (asked {row['requested']}, {row['returnable']} can still be returned)"
+            for row in over
+        )
+        raise Conflict(
+            "Return exceeds what was sold",
+            f"{listed}. A line takes back at most what was sold less what earlier returns "
+            "took back.",
+            code=ErrorCode.RETURN_EXCEEDS_SOLD,
+            lines=over,
+        )
+    return [(items[line.item], line) for line in lines]
+
+
+def _next_return_number(business) -> tuple[int, str]:
+    # Locked and incremented in the returning transaction, so numbers are gap-free.
+    sequence = return_sequence_lock(business=business)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number, f"R-{sequence.last_number:06d}"
+
+
+def _refund(*, sale_return: Return, method: str, amount: Decimal) -> ReturnRefund:
+    """Record one way the return's money goes back.
+
+    The one place a refund's way is settled: a CASH refund leaves the drawer, so this is
+    where it is tied to the till session it comes out of.
+    """
+    return ReturnRefund.objects.create(sale_return=sale_return, method=method, amount=amount)
+
+
+def sale_return(
+    *,
+    sale: Sale | SaleRef,
+    lines: Iterable[Mapping[str, Any] | ReturnLine],
+    reason: str,
+    refund_method: str | None = None,
+    actor: Actor,
+) -> Return:
+    """Bring back units of a COMPLETED sale's lines (a manager or the owner, with a reason).
+
+    - each line at most what was sold less what earlier returns took back, else a 409
+      `return_exceeds_sold` naming every such line, and nothing changes;
+    - each unit at the price actually paid (see `return_amounts` for the rounding);
+    - the refund first lowers what the customer still owes on this sale (a SALE_RETURN
+      ledger entry allocated to the sale); the rest goes back by `refund_method`
+      (default: on account when the sale had an on-account tender, else cash);
+      ACCOUNT needs a customer on the sale;
+    - units go back on the sale's storefront's shelf unless sent with `restock` false;
+    - the customer's total purchases fall by the returned amount.
+    """
+    if not actor.is_manager:
+        raise Forbidden(
+            "Permission denied",
+            "Only a manager or the owner may take a return.",
+            code=ErrorCode.MANAGER_REQUIRED,
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid_field(
+            "reason",
+            "Say why the goods come back; the reason goes on the return slip and the audit trail.",
+            code=ErrorCode.REASON_REQUIRED,
+        )
+    parsed = _return_lines(lines)
+    refund_method = _check_refund_method(refund_method)
+    with transaction.atomic():
+        customer, sale = _lock_customer_then_sale(sale)
+        if sale.status != SaleStatus.COMPLETED:
+            raise _not_completed(sale)
+        refund_method = refund_method or default_refund_method(sale)
+        if refund_method == RefundMethod.ACCOUNT and customer is None:
+            raise invalid_field(
+                "refund_method",
+                "A walk-in sale has no account to hold credit: refund in cash, by card or "
+                "by mobile money.",
+                code=ErrorCode.ACCOUNT_REFUND_REQUIRES_CUSTOMER,
+            )
+        returned = _returned_items(sale, parsed)
+        amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
+        total = quantize(sum(amounts.values(), ZERO))
+        split = refund_split(sale, total)
+
+        restocked: dict[uuid.UUID, int] = {}
+        for item, line in returned:
+            if line.restock:
+                restocked[item.medicine_id] = restocked.get(item.medicine_id, 0) + line.quantity
+        stock_restore_for_sale(storefront=sale.storefront, quantities=restocked)
+
+        sequence, number = _next_return_number(sale.business)
+        created = Return.objects.create(
+            business=sale.business,
+            sale=sale,
+            sequence=sequence,
+            number=number,
+            reason=reason,
+            refund_method=refund_method,
+            total=total,
+            created_by=actor.user,
+        )
+        ReturnItem.objects.bulk_create(
+            ReturnItem(
+                sale_return=created,
+                sale_item=item,
+                quantity=line.quantity,
+                amount=amounts[item.pk],
+                restocked=line.restock,
+            )
+            for item, line in returned
+        )
+        for item, line in returned:
+            SaleItem.objects.filter(pk=item.pk).update(
+                returned_quantity=F("returned_quantity") + line.quantity
+            )
+        sale.returned_total = quantize(sale.returned_total + total)
+        sale.save(update_fields=["returned_total", "updated_at"])
+
+        refunds = split.refunds(refund_method)
+        for method, amount in refunds.items():
+            _refund(sale_return=created, method=method, amount=amount)
+        balance_before = customer.outstanding_balance if customer else None
+        if customer is not None:
+            receivable_return_sale(
+                customer=customer,
+                sale=sale,
+                sale_return=created,
+                due_reduced=refunds.get(RefundMethod.AMOUNT_DUE, ZERO),
+                credit=refunds.get(RefundMethod.ACCOUNT, ZERO),
+                actor=actor,
+            )
+            customer_record_return(customer=customer, amount=total)
+        event_data = {
+            "return_number": number,
+            "receipt_number": sale.receipt_number,
+            "reason": reason,
+            "total": total,
+            "refund_method": refund_method,
+            "refunds": [{"method": method, "amount": amount} for method, amount in refunds.items()],
+            "lines": [
+                {
+                    "item": item.pk,
+                    "medicine": item.medicine_id,
+                    "name": item.medicine_name,
+                    "quantity": line.quantity,
+                    "amount": amounts[item.pk],
+                    "restocked": line.restock,
+                }
+                for item, line in returned
+            ],
+            "returned_total": sale.returned_total,
+            "amount_due": sale.amount_due,
+        }
+        if customer is not None:
+            event_data["changes"] = audit_changes(
+                {"outstanding_balance": balance_before},
+                {"outstanding_balance": customer.outstanding_balance},
+            )
+        audit_record(
+            business=sale.business,
+            actor=actor,
+            event_type=AuditEvent.SALE_RETURNED,
+            sale=sale,
+            customer=customer,
+            description=(
+                f"Return {number} of sale {sale.receipt_number}: {total} given back ({reason})"
+            ),
+            event_data=event_data,
+        )
+    return created

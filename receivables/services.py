@@ -31,6 +31,7 @@ from receivables.models import (
     LedgerEntryType,
 )
 from receivables.summary import receivables_summary_move
+from sales.till_sessions import till_session_for_money
 
 
 def _invalid(field: str, error: str, message: str, *, code: str, **details) -> DomainError:
@@ -141,8 +142,14 @@ def customer_record_payment(
                 code="overpayment_not_allowed",
                 outstanding_balance=str(owed),
             )
+        # The recorder's open till session takes the payment; with cash control on, cash
+        # needs one.
+        till_session = till_session_for_money(
+            actor=actor, business=customer.business, moves_cash=method == DebtPaymentMethod.CASH
+        )
         payment = CustomerPayment.objects.create(
             business_id=customer.business_id,
+            till_session=till_session,
             customer=customer,
             amount=amount,
             method=method,
@@ -183,6 +190,7 @@ def customer_record_payment(
                 "balance_before": balance_before,
                 "balance_after": customer.outstanding_balance,
                 "overpayment": max(amount - owed, ZERO),
+                "till_session": till_session.pk if till_session else None,
                 "allocations": _allocation_rows(settled),
             },
             customer=customer,

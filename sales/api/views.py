@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from pos_project.actors import Actor
@@ -24,6 +24,7 @@ from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 from sales import services
 from sales.api.filters import SaleFilter, SaleOrderingFilter
+from sales.api.pages import PrintablePageMixin, ReceiptHTMLRenderer
 from sales.api.serializers import (
     ReceiptSerializer,
     SaleCancelSerializer,
@@ -44,17 +45,6 @@ from sales.receipts import receipt_data, receipt_html
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 MONEY_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
-
-
-class ReceiptHTMLRenderer(BaseRenderer):
-    """The printable receipt page, already rendered by `sales.receipts.receipt_html`."""
-
-    media_type = "text/html"
-    format = "html"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data.encode(self.charset) if isinstance(data, str) else data
 
 
 ITEM_PARAMETER = OpenApiParameter(
@@ -87,7 +77,7 @@ def _with_lines(sale: Sale) -> Sale:
     return sale
 
 
-class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
+class SaleViewSet(PrintablePageMixin, BusinessScopedMixin, viewsets.GenericViewSet):
     queryset = Sale.objects.select_related("business", "storefront", "customer", "created_by")
     serializer_class = SaleSerializer
     filter_backends = [DjangoFilterBackend, SaleOrderingFilter]
@@ -102,26 +92,6 @@ class SaleViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(*_lines())
         return queryset
-
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force=force)
-        except Http404:
-            # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
-            raise DomainError(
-                "Unknown format",
-                "Use ?format=json (the default), or ?format=html on the receipt.",
-                code="unknown_format",
-            ) from None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # Errors are JSON even when the receipt page was asked for, so every client reads
-        # the same error body.
-        if isinstance(response, Response) and response.status_code >= 400:
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
 
     def _actor(self) -> Actor:
         return Actor.from_request(self.request)

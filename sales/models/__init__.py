@@ -10,9 +10,19 @@ from sales.models.sale import (
     SaleStatus,
     SaleType,
 )
+from sales.models.tills import (
+    CashMovement,
+    CashMovementType,
+    Till,
+    TillSession,
+    TillSessionStatus,
+    ZNumberSequence,
+)
 
 __all__ = [
     "WALK_IN_CUSTOMER",
+    "CashMovement",
+    "CashMovementType",
     "Payment",
     "PaymentMethod",
     "ReceiptSequence",
@@ -20,4 +30,8 @@ __all__ = [
     "SaleItem",
     "SaleStatus",
     "SaleType",
+    "Till",
+    "TillSession",
+    "TillSessionStatus",
+    "ZNumberSequence",
 ]

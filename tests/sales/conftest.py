@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import SaleFactory
+from tests.factories.tills import TillFactory
 
 
 def sale_url(sale, name="sale-detail", **kwargs):
@@ -57,3 +58,16 @@ def draft_with_items(cashier_client, draft, stocked):
         assert response.status_code == 201, response.json()
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture
+def till(storefront):
+    return TillFactory(storefront=storefront, name="Till 1")
+
+
+@pytest.fixture
+def cash_control(business):
+    """The business takes and gives back cash only through an open till session."""
+    business.cash_control = True
+    business.save(update_fields=["cash_control"])
+    return business

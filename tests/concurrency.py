@@ -5,7 +5,7 @@ import threading
 
 from django.db import connection
 
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 
 
 def report(text: str) -> None:

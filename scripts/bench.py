@@ -349,6 +349,7 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
     for username, password in demo_passwords().items():
         if username not in tokens:
             tokens[username] = login(port, username, password)
+    open_cashiers_till(port, tokens["cashier"])
     surnames = sorted({name.partition(" ")[2] for _, name, _, _ in picked if " " in name})
     return Fixtures(
         tokens=tokens,
@@ -363,6 +364,24 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
         checkout_customers=checkout_customers,
         counts=counts,
     )
+
+
+def open_cashiers_till(port: int, token: str) -> None:
+    """The cashier opens the demo's till, as every morning: the demo pharmacy takes cash only
+    through an open till session. A session still open (a reused database) is kept."""
+    client = Client(port, token)
+    try:
+        status, body, _ = client.call("GET", "/sales/api/tills/")
+        if status == 404:
+            return  # a version without tills takes cash without a session
+        tills = json.loads(body)["results"]
+        status, body, _ = client.call(
+            "POST", f"/sales/api/tills/{tills[0]['id']}/open/", {"opening_float": "500.00"}
+        )
+        if status != 201 and json.loads(body).get("code") != "user_has_open_session":
+            raise RuntimeError(f"opening the till failed: {status} {body[:200]!r}")
+    finally:
+        client.close()
 
 
 def demo_passwords() -> dict[str, str]:

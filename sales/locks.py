@@ -16,6 +16,7 @@ from sales.models import (
     ReceiptSequence,
     Sale,
     SaleStatus,
+    Till,
     TillSession,
     TillSessionStatus,
     ZNumberSequence,
@@ -68,6 +69,11 @@ def receipt_sequence_lock(*, business) -> ReceiptSequence:
         # The business's first sale: created once, then locked like any other time.
         ReceiptSequence.objects.get_or_create(business=business)
         return ReceiptSequence.objects.select_for_update(no_key=True).get(business=business)
+
+
+def till_lock(till: Till) -> Till:
+    """`till` again, locked to rename or (de)activate it."""
+    return Till.objects.select_for_update(no_key=True).select_related("business").get(pk=till.pk)
 
 
 def till_session_lock(*, pk, business_id) -> TillSession:

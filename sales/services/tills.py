@@ -19,7 +19,7 @@ from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import LARGEST_AMOUNT, quantize
 from sales.errors import ErrorCode
-from sales.locks import till_session_lock, z_sequence_lock
+from sales.locks import till_lock, till_session_lock, z_sequence_lock
 from sales.models import (
     CashMovement,
     CashMovementType,
@@ -76,14 +76,20 @@ def till_create(*, business, storefront, name: str, actor: Actor) -> Till:
     name = (name or "").strip()
     if not name:
         raise invalid_field("name", "Give the till a name.", code=ErrorCode.TILL_NAME_REQUIRED)
+    taken = invalid_field(
+        "name",
+        f"{storefront.name} already has a till named {name}.",
+        code=ErrorCode.TILL_NAME_TAKEN,
+    )
     with transaction.atomic():
         if Till.objects.filter(storefront=storefront, name__iexact=name).exists():
-            raise invalid_field(
-                "name",
-                f"{storefront.name} already has a till named {name}.",
-                code=ErrorCode.TILL_NAME_TAKEN,
-            )
-        till = Till.objects.create(business=business, storefront=storefront, name=name)
+            raise taken
+        try:
+            with transaction.atomic():
+                till = Till.objects.create(business=business, storefront=storefront, name=name)
+        except IntegrityError:
+            # The same name created by another request in between.
+            raise taken from None
         audit_record(
             business=business,
             actor=actor,
@@ -99,7 +105,7 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
     stays active until the session is closed."""
     _require_manager(actor, "change a till")
     with transaction.atomic():
-        till = Till.objects.select_for_update(no_key=True).get(pk=till.pk)
+        till = till_lock(till)
         changes = {}
         if name is not None and name.strip() and name.strip() != till.name:
             name = name.strip()

@@ -12,11 +12,13 @@ from django.urls import reverse
 
 from audit.models import AuditLog
 from medicine.models import Stock
+from pos_project.actors import Actor
 from pos_project.models import Business
 from receivables.models import CustomerPayment
 from sales.models import CashMovement, Sale, SaleStatus, TillSession, TillSessionStatus
+from sales.services.tills import till_cash_move, till_session_open
 from tests.conftest import client_for
-from tests.contracts import assert_audited, assert_error
+from tests.contracts import assert_audited, assert_error, assert_flat_queries
 from tests.factories.kernel import StaffMemberFactory, StorefrontFactory
 from tests.factories.sales import SaleFactory, SaleItemFactory, complete_sale, recompute
 from tests.factories.tills import TillFactory
@@ -564,3 +566,45 @@ def test_checkout_gains_one_statement_for_the_session(
     with django_assert_max_num_queries(CHECKOUT_QUERIES):
         assert complete(cashier_client, other, ("CASH", "60.00")).status_code == 200
     assert Sale.objects.filter(till_session__isnull=False).count() == 2
+
+
+def test_the_session_list_costs_the_same_however_many_sessions(
+    django_assert_max_num_queries, manager_client, business, storefront
+):
+    def grow(size):
+        while TillSession.objects.count() < size:
+            user = StaffMemberFactory(business=business).user
+            till_session_open(
+                till=TillFactory(storefront=storefront),
+                opening_float="10.00",
+                actor=Actor.for_user(user),
+            )
+
+    assert_flat_queries(
+        django_assert_max_num_queries, lambda: manager_client.get(SESSIONS), grow, sizes=(2, 12)
+    )
+
+
+def test_a_session_with_a_busy_day_costs_the_same_to_read(
+    django_assert_max_num_queries, cashier_client, cashier, storefront, till
+):
+    session = opened(cashier_client, till)
+    actor = Actor.for_user(cashier)
+
+    def grow(size):
+        while Sale.objects.filter(till_session_id=session["id"]).count() < size:
+            complete_sale(storefront=storefront, actor_user=cashier)
+            till_cash_move(
+                session=TillSession.objects.get(pk=session["id"]),
+                type="PAY_IN",
+                amount="1.00",
+                reason="coins",
+                actor=actor,
+            )
+
+    assert_flat_queries(
+        django_assert_max_num_queries,
+        lambda: cashier_client.get(session_url(session)),
+        grow,
+        sizes=(2, 12),
+    )

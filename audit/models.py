@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from audit.events import AuditEvent
+
 
 class AuditLogImmutable(Exception):
     """Raised on any attempt to change or remove an audit entry."""
@@ -30,7 +32,7 @@ class AuditLog(models.Model):
         "pos_project.Business", on_delete=models.PROTECT, related_name="audit_logs"
     )
     sequence = models.PositiveBigIntegerField(help_text="Position in the business's chain.")
-    event_type = models.CharField(max_length=64)
+    event_type = models.CharField(max_length=64, choices=AuditEvent.choices)
     timestamp = models.DateTimeField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from audit.events import AuditEvent
 from audit.hashing import GENESIS_HASH, head_seal, keyed_entry_hash, seals_match, stored_ip_address
 from audit.models import AuditChainHead, AuditLog
 from pos_project.actors import Actor
@@ -24,7 +25,7 @@ def audit_record(
     *,
     business,
     actor: Actor,
-    event_type: str,
+    event_type: AuditEvent,
     description: str,
     event_data: dict | None = None,
     sale=None,
@@ -36,6 +37,8 @@ def audit_record(
     back, so does its entry. The chain head is locked last, after every row the caller
     locked, so the lock order stays customer, sale, stock, audit everywhere.
     """
+    # A name outside the vocabulary is a mistake in the caller, refused before it is chained.
+    event_type = AuditEvent(event_type)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")
     try:
@@ -59,7 +62,7 @@ def audit_record(
     entry = AuditLog(
         business=business,
         sequence=head.last_sequence + 1,
-        event_type=event_type,
+        event_type=event_type.value,
         timestamp=timezone.now(),
         user=actor.user,
         user_name=actor.name,

@@ -3,10 +3,10 @@
 The customer record: contact details, phone identity and deletion.
 """
 
-from enum import StrEnum
+from pos_project.errors import ErrorCodes
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     CUSTOMER_HAS_BALANCE = "customer_has_balance"
     DUPLICATE_PHONE = "duplicate_phone"
     INVALID_INPUT = "invalid_input"

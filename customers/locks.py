@@ -18,6 +18,13 @@ def customer_lock(*, customer: Customer) -> Customer:
     return locked
 
 
+def customers_lock_for_removal(customer_ids: list) -> list[Customer]:
+    """The customers `customer_ids`, locked `FOR UPDATE` (a removal deletes rows, which a
+    key-share lock would not keep out) in primary-key order, so that two removals cannot
+    deadlock on each other. Only the customer rows: their businesses are not locked."""
+    return list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk"))
+
+
 def customer_lock_in_business(*, business_id, customer_id) -> Customer | None:
     """The business's customer `customer_id`, locked; None when it has no such customer."""
     return (

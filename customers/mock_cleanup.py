@@ -26,22 +26,20 @@ whole run back.
 
 from __future__ import annotations
 
-import datetime
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.admin.utils import NestedObjects
-from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from customers.locks import customers_lock_for_removal
+from customers.mock_backup import MockCleanupError, write_backup
 from customers.mock_detection import mock_reasons
 from customers.mock_review import (
     DEACTIVATE,
@@ -58,14 +56,10 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import ZERO
+from sales.locks import sales_of_customers_lock
 from sales.models import Sale, SaleStatus
 
-EVENT_TYPE = "customer.mock_cleanup"
 ACTOR_NAME = "manage.py cleanup_mock_customers"
-
-
-class MockCleanupError(Exception):
-    """The cleanup cannot run as asked; nothing was changed."""
 
 
 @dataclass
@@ -104,72 +98,6 @@ class CleanupResult:
     @property
     def skipped(self) -> list[CleanupOutcome]:
         return [outcome for outcome in self.outcomes if outcome.result == "skipped"]
-
-
-def backup_path_check(path: Path) -> Path:
-    """`path` made absolute, if a new backup file can be written there."""
-    path = Path(os.path.abspath(path.expanduser()))
-    if path.exists():
-        raise MockCleanupError(
-            f"{path} already exists. Choose a new file: an earlier backup is never overwritten."
-        )
-    folder = path.parent
-    if not folder.is_dir():
-        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not a folder.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not writable.")
-    return path
-
-
-class _ExactJSONEncoder(DjangoJSONEncoder):
-    """DjangoJSONEncoder cuts times to milliseconds; a backup must restore them exactly."""
-
-    def default(self, o):
-        if isinstance(o, datetime.datetime | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
-def _backup_order(model) -> tuple[int, str]:
-    # Parents first, so the file also loads where foreign keys are checked row by row.
-    rank = {Customer: 0, Sale: 1}.get(model, 2)
-    return rank, model._meta.label
-
-
-def _write_backup(path: Path, rows: dict[type, set]) -> int:
-    """Write `rows` (model -> primary keys) as a `loaddata` fixture; the number of rows written.
-
-    Written to a temporary file in the same folder, flushed to disk, then moved into place,
-    so the named file is either complete or absent.
-    """
-    objects = []
-    for model in sorted(rows, key=_backup_order):
-        pks = sorted(rows[model], key=str)
-        for chunk in _chunks(pks):
-            objects.extend(model._base_manager.filter(pk__in=chunk).order_by("pk"))
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                serializers.serialize(
-                    "json", objects, indent=2, stream=stream, cls=_ExactJSONEncoder
-                )
-                stream.flush()
-                os.fsync(stream.fileno())
-            if path.exists():
-                raise MockCleanupError(f"{path} appeared while the backup was being written.")
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-    except OSError as exc:
-        raise MockCleanupError(
-            f"Could not write the backup to {path}: {exc.strerror or exc}. Nothing was changed."
-        ) from exc
-    return len(objects)
 
 
 def _collect(collector_rows: dict[type, set], collector: NestedObjects) -> None:
@@ -217,7 +145,7 @@ def _plan_locked(
     # Locked after the customers and in primary-key order, as the sales services lock them.
     sales = []
     for chunk in _chunks([customer.pk for customer in customers]):
-        sales.extend(Sale.objects.select_for_update().filter(customer_id__in=chunk).order_by("pk"))
+        sales.extend(sales_of_customers_lock(chunk))
     for sale in sorted(sales, key=lambda sale: sale.pk):
         sales_by_customer.setdefault(sale.customer_id, []).append(sale)
     work = []
@@ -315,7 +243,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         audit_record(
             business=customer.business,
             actor=actor,
-            event_type=EVENT_TYPE,
+            event_type=AuditEvent.CUSTOMER_MOCK_CLEANUP,
             description=_description(customer, "deleted", item.reasons, removed, []),
             event_data=event_data,
             customer=customer,
@@ -325,6 +253,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
     outcome.result = "deactivated"
     event_data["action"] = "deactivated"
     update_fields = ["is_active", "updated_at"]
+    before = {**_statistics(customer), "is_active": customer.is_active}
     moved = []
     if item.to_walk_in:
         moved = [
@@ -339,7 +268,6 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         Sale.objects.filter(pk__in=[sale.pk for sale in item.to_walk_in]).update(
             customer=None, updated_at=timezone.now()
         )
-        old_statistics = _statistics(customer)
         # Statistics follow the sales still attached, so `check_ledgers` agrees; the
         # balance is left alone: it is the sum of the ledger, which stays.
         remaining = Sale.objects.filter(customer=customer, status=SaleStatus.COMPLETED).aggregate(
@@ -349,17 +277,16 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         customer.sales_count = remaining["count"]
         customer.last_purchase_date = remaining["last"]
         update_fields += ["total_purchases", "sales_count", "last_purchase_date"]
-        event_data["statistics"] = {"old": old_statistics, "new": _statistics(customer)}
     event_data["reassigned_sales"] = moved
-    event_data["is_active"] = {"old": customer.is_active, "new": False}
     event_data["why"] = item.why
     customer.is_active = False
+    event_data["changes"] = audit_changes(before, {**_statistics(customer), "is_active": False})
     customer.save(update_fields=update_fields)
     outcome.reassigned_sales = len(moved)
     audit_record(
         business=customer.business,
         actor=actor,
-        event_type=EVENT_TYPE,
+        event_type=AuditEvent.CUSTOMER_MOCK_CLEANUP,
         description=_description(customer, "deactivated", item.reasons, removed, moved),
         event_data=event_data,
         customer=customer,
@@ -397,9 +324,7 @@ def mock_customers_cleanup(
         # the customer rows: the business rows are read without a lock.
         customers = []
         for chunk in _chunks(sorted(ids)):
-            customers.extend(
-                Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
-            )
+            customers.extend(customers_lock_for_removal(chunk))
         businesses = Business.objects.in_bulk({customer.business_id for customer in customers})
         for customer in customers:
             customer.business = businesses[customer.business_id]
@@ -423,7 +348,7 @@ def mock_customers_cleanup(
         if not work:
             return result
         rows = _backup_rows(work)
-        result.backup_rows = _write_backup(backup_path, rows)
+        result.backup_rows = write_backup(backup_path, rows)
         result.backup_path = backup_path
         for item in work:
             result.outcomes.append(_apply(item, actor=actor, backup_path=backup_path))

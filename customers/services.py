@@ -13,15 +13,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
-from rest_framework import status
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from customers.errors import ErrorCode
 from customers.locks import customer_lock
 from customers.models import Customer, CustomerType
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import search_name_for
 from pos_project.actors import Actor
-from pos_project.exceptions import Conflict, DomainError
+from pos_project.errors import Conflict, DomainError, Forbidden, Invalid
 from pos_project.models import Business
 from pos_project.money import ZERO, format_money, quantize
 
@@ -39,19 +40,18 @@ class DeleteOutcome(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
 
 
-def _invalid(fields: dict[str, list[str]]) -> DomainError:
+def _invalid_fields(fields: dict[str, list[str]]) -> DomainError:
     summary = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in fields.items())
-    return DomainError("Invalid input", summary, code="invalid_input", fields=fields)
+    return Invalid("Invalid input", summary, code=ErrorCode.INVALID_INPUT, fields=fields)
 
 
 def _require_manager(actor: Actor, fields: list[str]) -> None:
     if fields and not actor.is_manager:
         names = ", ".join(fields)
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             f"Only a manager or the owner may set {names}. Leave it out, or ask a manager.",
-            code="manager_only_field",
-            status_code=status.HTTP_403_FORBIDDEN,
+            code=ErrorCode.MANAGER_ONLY_FIELD,
             fields={field: ["Only a manager or the owner may set this field."] for field in fields},
         )
 
@@ -62,8 +62,11 @@ def _clean_value(field: str, value: Any, *, business: Business) -> Any:
         try:
             return normalise_phone(value, region=business.default_region)
         except InvalidPhoneNumber as exc:
-            raise DomainError(
-                "Invalid phone number", str(exc), code="invalid_phone", fields={"phone": [str(exc)]}
+            raise Invalid(
+                "Invalid phone number",
+                str(exc),
+                code=ErrorCode.INVALID_PHONE,
+                fields={"phone": [str(exc)]},
             ) from exc
     if field in ("name", "email", "address"):
         return (value or "").strip()
@@ -72,11 +75,11 @@ def _clean_value(field: str, value: Any, *, business: Business) -> Any:
     if field == "credit_limit" and value is not None:
         value = Decimal(value)
         if value < ZERO:
-            raise _invalid(
+            raise _invalid_fields(
                 {"credit_limit": ["Must be 0 (no credit) or more, or empty (no limit)."]}
             )
         if value != quantize(value):
-            raise _invalid({"credit_limit": ["Use at most 2 decimal places."]})
+            raise _invalid_fields({"credit_limit": ["Use at most 2 decimal places."]})
         # "1500" and "1500.00" are one limit: stored, compared and audited as the latter.
         return quantize(value)
     return value
@@ -89,15 +92,15 @@ def _validate(customer: Customer) -> None:
             exclude=["business", "search_name"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
-        raise _invalid(exc.message_dict) from exc
+        raise _invalid_fields(exc.message_dict) from exc
 
 
 def _duplicate_phone(existing: Customer) -> DomainError:
-    return DomainError(
+    return Invalid(
         "Duplicate phone number",
         f"{existing.phone} already belongs to {existing.name}. Select that customer instead, "
         "or enter another number.",
-        code="duplicate_phone",
+        code=ErrorCode.DUPLICATE_PHONE,
         existing_customer={
             "id": str(existing.pk),
             "name": existing.name,
@@ -187,7 +190,7 @@ def customer_create(
         audit_record(
             business=business,
             actor=actor,
-            event_type="customer.created",
+            event_type=AuditEvent.CUSTOMER_CREATED,
             description=f"Customer {customer.name} created",
             event_data={"customer": _snapshot(customer)},
             customer=customer,
@@ -205,9 +208,13 @@ def _set_active(customer: Customer, *, actor: Actor, is_active: bool) -> None:
     audit_record(
         business=customer.business,
         actor=actor,
-        event_type=f"customer.{verb}",
+        event_type=(
+            AuditEvent.CUSTOMER_REACTIVATED if is_active else AuditEvent.CUSTOMER_DEACTIVATED
+        ),
         description=f"Customer {customer.name} {verb}",
-        event_data={"is_active": {"old": not is_active, "new": is_active}},
+        event_data={
+            "changes": audit_changes({"is_active": not is_active}, {"is_active": is_active})
+        },
         customer=customer,
     )
 
@@ -222,7 +229,7 @@ def customer_update(*, customer: Customer, actor: Actor, data: Mapping[str, Any]
     """
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
-        raise _invalid({field: ["This field cannot be changed."] for field in unknown})
+        raise _invalid_fields({field: ["This field cannot be changed."] for field in unknown})
     business = customer.business
     with transaction.atomic():
         customer = customer_lock(customer=customer)
@@ -261,7 +268,7 @@ def customer_update(*, customer: Customer, actor: Actor, data: Mapping[str, Any]
             audit_record(
                 business=business,
                 actor=actor,
-                event_type="customer.updated",
+                event_type=AuditEvent.CUSTOMER_UPDATED,
                 description=f"Customer {customer.name} updated: {', '.join(changes)}",
                 event_data={"changes": changes},
                 customer=customer,
@@ -296,11 +303,10 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
     - otherwise: deleted.
     """
     if not actor.is_manager:
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             "Only a manager or the owner may delete or deactivate a customer.",
-            code="manager_only",
-            status_code=status.HTTP_403_FORBIDDEN,
+            code=ErrorCode.MANAGER_REQUIRED,
         )
     with transaction.atomic():
         customer = customer_lock(customer=customer)
@@ -311,7 +317,7 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
                 f"{format_money(customer.outstanding_balance, customer.business.currency_symbol)}. "
                 "Record the payment (or a credit adjustment) first; a customer with a debt "
                 "cannot be removed.",
-                code="customer_has_balance",
+                code=ErrorCode.CUSTOMER_HAS_BALANCE,
                 outstanding_balance=str(customer.outstanding_balance),
                 customer={"id": str(customer.pk), "name": customer.name},
             )
@@ -322,7 +328,7 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
                     audit_record(
                         business=customer.business,
                         actor=actor,
-                        event_type="customer.deleted",
+                        event_type=AuditEvent.CUSTOMER_DELETED,
                         description=f"Customer {customer.name} deleted",
                         event_data={"customer": _snapshot(customer)},
                         customer=customer,

@@ -48,7 +48,7 @@ from receivables.models import (
     DebtPaymentMethod,
 )
 from receivables.summary import receivables_summary_rebuild
-from sales.models import ReceiptSequence
+from sales.locks import receipt_sequence_lock
 
 FIRST_NAMES = [
     "Mohamed", "Fatima", "Ahmed", "Khadija", "Youssef", "Aïcha", "Omar", "Zineb", "Hamza",
@@ -175,8 +175,7 @@ def seed_bulk(
         return {key: [] for key in TABLES}
 
     with transaction.atomic(), connection.cursor() as cursor:
-        sequence_row, _ = ReceiptSequence.objects.get_or_create(business=business)
-        sequence_row = ReceiptSequence.objects.select_for_update().get(pk=sequence_row.pk)
+        sequence_row = receipt_sequence_lock(business=business)
         receipt = sequence_row.last_number
         foreign_keys = None
         if is_postgres:

@@ -3,10 +3,10 @@
 The catalogue: prices, barcodes and stock.
 """
 
-from enum import StrEnum
+from pos_project.errors import ErrorCodes
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     BARCODE_TAKEN = "barcode_taken"
     INSUFFICIENT_STOCK = "insufficient_stock"
     INVALID_DELTA = "invalid_delta"

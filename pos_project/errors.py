@@ -9,9 +9,25 @@ a command prints it. `code` is a member of the app's own `ErrorCode` (`sales.err
 
 from enum import StrEnum
 
+# Every app's codes, in the order their modules were imported; the schema lists them all.
+ERROR_CODE_ENUMS: list[type[StrEnum]] = []
 
-class ErrorCode(StrEnum):
-    """The kernel's own codes: money, idempotency, log-in and the caller's membership."""
+
+class ErrorCodes(StrEnum):
+    """The base of each app's `ErrorCode`: subclassing it is all it takes to be listed."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        ERROR_CODE_ENUMS.append(cls)
+
+
+def all_error_codes() -> list[str]:
+    return sorted({str(code) for enum in ERROR_CODE_ENUMS for code in enum})
+
+
+class ErrorCode(ErrorCodes):
+    """The kernel's own codes: money, formats, idempotency, log-in and the caller's
+    membership."""
 
     AMOUNT_TOO_LARGE = "amount_too_large"
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
@@ -19,6 +35,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_REQUEST_IN_PROGRESS = "idempotency_request_in_progress"
     INVALID_CREDENTIALS = "invalid_credentials"
     NO_STAFF_MEMBERSHIP = "no_staff_membership"
+    UNKNOWN_FORMAT = "unknown_format"
     LOCK_TIMEOUT = "lock_timeout"
     STATEMENT_TIMEOUT = "statement_timeout"
     DEADLOCK = "deadlock"

@@ -1,8 +1,9 @@
 """One error shape for the whole API.
 
-Services raise `DomainError`; DRF and Django raise their own exceptions. The handler below
-turns all of them into a JSON body with `error` (short) and `message` (what to do), plus
-details, so no view builds an error dict by hand.
+Services raise the kinds of `pos_project.errors.DomainError`, which know no HTTP; DRF and
+Django raise their own exceptions. The handler below gives each its status and turns all of
+them into a JSON body with `error` (short) and `message` (what to do), plus details, so no
+view builds an error dict by hand.
 """
 
 import logging
@@ -26,27 +27,6 @@ refusals = structlog.get_logger("pos.refusals")
 BUSY_RETRY_AFTER_SECONDS = 2
 
 
-class DomainError(errors.DomainError):
-    """A refusal that still carries its own HTTP status: the older form of `errors.DomainError`,
-    replaced by the kinds in `pos_project.errors`."""
-
-    def __init__(self, error, message, *, code, status_code=status.HTTP_400_BAD_REQUEST, **details):
-        super().__init__(error, message, code=code, **details)
-        self.status_code = status_code
-
-
-class Conflict(DomainError):
-    def __init__(self, error: str, message: str, *, code: str, **details):
-        super().__init__(error, message, code=code, status_code=status.HTTP_409_CONFLICT, **details)
-
-
-class NotFound(DomainError):
-    def __init__(self, error: str, message: str, *, code: str | None, **details):
-        super().__init__(
-            error, message, code=code, status_code=status.HTTP_404_NOT_FOUND, **details
-        )
-
-
 # The status of each kind of refusal: the one place where the domain meets HTTP.
 STATUS_OF_KIND = {
     errors.Invalid: status.HTTP_400_BAD_REQUEST,
@@ -59,8 +39,6 @@ STATUS_OF_KIND = {
 
 
 def status_of(exc: errors.DomainError) -> int:
-    if isinstance(exc, DomainError):
-        return exc.status_code
     return next(
         (code for kind, code in STATUS_OF_KIND.items() if isinstance(exc, kind)),
         status.HTTP_400_BAD_REQUEST,

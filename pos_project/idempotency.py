@@ -39,7 +39,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from pos_project.database import lock_unavailable
-from pos_project.exceptions import DomainError
+from pos_project.errors import Conflict, DomainError, ErrorCode, Invalid, KeyReused
 from pos_project.models import IdempotencyKey
 from pos_project.tenancy import business_of
 
@@ -77,12 +77,11 @@ def fingerprint_of(**parts) -> str:
 
 
 def _in_progress() -> DomainError:
-    return DomainError(
+    return Conflict(
         "Request already in progress",
         "The first request with this Idempotency-Key is still running. Wait for it and "
         "retry to get its result.",
-        code="idempotency_request_in_progress",
-        status_code=status.HTTP_409_CONFLICT,
+        code=ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
     )
 
 
@@ -147,12 +146,11 @@ def _claim(*, business, user, key: str, fingerprint: str) -> IdempotencyKey | Re
 def _replay(existing: IdempotencyKey, fingerprint: str) -> Replay:
     """The first request's outcome, if this is the same request and it has finished."""
     if existing.fingerprint != fingerprint:
-        raise DomainError(
+        raise KeyReused(
             "Idempotency key reused with a different request",
             "This Idempotency-Key was already used for another request. Use a new key for a "
             "new request.",
-            code="idempotency_key_mismatch",
-            status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            code=ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
         )
     if existing.state == IdempotencyKey.State.IN_PROGRESS:
         raise _in_progress()
@@ -227,11 +225,11 @@ def _valid_key(key: str) -> str:
     key = key.strip()
     # Printable ASCII only: a control character such as NUL cannot even be stored.
     if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
-        raise DomainError(
+        raise Invalid(
             "Invalid Idempotency-Key",
             f"Send an Idempotency-Key of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
             "such as a UUID.",
-            code="idempotency_key_invalid",
+            code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
         )
     return key
 

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError, ErrorCode, Invalid
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -26,10 +26,10 @@ def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> 
         f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
         "Send a smaller amount."
     )
-    return DomainError(
+    return Invalid(
         "Amount too large",
         message,
-        code="amount_too_large",
+        code=ErrorCode.AMOUNT_TOO_LARGE,
         fields={field: [message]},
         limit=str(LARGEST_AMOUNT),
     )

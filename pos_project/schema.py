@@ -1,16 +1,36 @@
 """OpenAPI pieces shared by every app: the error body and the token auth scheme."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+from pos_project.errors import all_error_codes
+
+
+class ErrorCodeField(serializers.CharField):
+    """The `code` of an error body: one of the codes the apps declare."""
+
+
+class ErrorCodeFieldSchema(OpenApiSerializerFieldExtension):
+    # Read when the schema is built, once every app's `ErrorCode` has been imported.
+    target_class = ErrorCodeField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": all_error_codes()}
 
 
 class ErrorSerializer(serializers.Serializer):
     """Every 4xx and 5xx body. Endpoints add details such as `current_status`."""
 
     error = serializers.CharField(help_text="What went wrong, in short.")
-    code = serializers.CharField(required=False, help_text="Stable machine-readable code.")
+    code = ErrorCodeField(
+        required=False,
+        help_text="Stable machine-readable code; each app lists its own in `<app>/errors.py`.",
+    )
     message = serializers.CharField(help_text="What to do about it.")
     fields = serializers.DictField(
         required=False, help_text="For validation errors: the messages of each field."

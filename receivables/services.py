@@ -16,12 +16,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
-from pos_project.money import LARGEST_AMOUNT, ZERO
+from pos_project.errors import Forbidden, Invalid, invalid_field
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large
+from receivables.errors import ErrorCode
 from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
 from receivables.models import (
     AdjustmentType,
@@ -34,11 +36,6 @@ from receivables.summary import receivables_summary_move
 from sales.till_sessions import till_session_for_money
 
 
-def _invalid(field: str, error: str, message: str, *, code: str, **details) -> DomainError:
-    """A 400 naming the field at fault, shaped like the API's own validation errors."""
-    return DomainError(error, message, code=code, fields={field: [message]}, **details)
-
-
 def _money_amount(value) -> Decimal:
     """`value` as a positive amount of money with at most two decimals, or a DomainError."""
     try:
@@ -46,32 +43,27 @@ def _money_amount(value) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         amount = None
     if amount is None or not amount.is_finite():
-        raise _invalid(
+        raise invalid_field(
             "amount",
-            "Invalid amount",
             'Send the amount as a number with at most two decimals, e.g. "120.50".',
-            code="amount_invalid",
+            error="Invalid amount",
+            code=ErrorCode.AMOUNT_INVALID,
         )
     if amount <= 0:
-        raise _invalid(
+        raise invalid_field(
             "amount",
-            "Amount must be positive",
             "Send an amount greater than zero.",
-            code="amount_not_positive",
+            error="Amount must be positive",
+            code=ErrorCode.AMOUNT_NOT_POSITIVE,
         )
     if amount > LARGEST_AMOUNT:
-        raise _invalid(
-            "amount",
-            "Amount too large",
-            f"Amounts may not exceed {LARGEST_AMOUNT}.",
-            code="amount_too_large",
-        )
+        raise amount_too_large(field="amount", what="The amount")
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise _invalid(
+        raise invalid_field(
             "amount",
-            "Too many decimals",
             "Amounts have at most two decimals (cents). Round the amount and send it again.",
-            code="amount_too_precise",
+            error="Too many decimals",
+            code=ErrorCode.AMOUNT_TOO_PRECISE,
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -110,11 +102,11 @@ def customer_record_payment(
     """
     amount = _money_amount(amount)
     if method not in DebtPaymentMethod.values:
-        raise _invalid(
+        raise invalid_field(
             "method",
-            "Unknown payment method",
             f"Use one of: {', '.join(DebtPaymentMethod.values)}.",
-            code="payment_method_invalid",
+            error="Unknown payment method",
+            code=ErrorCode.INVALID_PAYMENT_METHOD,
             allowed_methods=list(DebtPaymentMethod.values),
         )
     with transaction.atomic():
@@ -124,22 +116,22 @@ def customer_record_payment(
         balance_before = customer.outstanding_balance
         owed = max(balance_before, ZERO)
         if amount > owed and allow_overpayment and not _may_take_deposits(actor, customer):
-            raise _invalid(
+            raise invalid_field(
                 "allow_overpayment",
-                "Deposits need a manager",
                 f"The customer owes {owed}. A cashier may record at most that; holding the "
                 "extra as credit is a manager's decision, unless the owner lets cashiers take "
                 "deposits.",
-                code="deposit_not_allowed",
+                error="Deposits need a manager",
+                code=ErrorCode.DEPOSIT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
             )
         if amount > owed and not allow_overpayment:
-            raise _invalid(
+            raise invalid_field(
                 "amount",
-                "Payment exceeds the amount owed",
                 f"The customer owes {owed}. Record at most that, or send "
                 '"allow_overpayment": true to hold the extra as credit for them.',
-                code="overpayment_not_allowed",
+                error="Payment exceeds the amount owed",
+                code=ErrorCode.OVERPAYMENT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
             )
         # The recorder's open till session takes the payment; with cash control on, cash
@@ -177,7 +169,7 @@ def customer_record_payment(
         audit_record(
             business=customer.business,
             actor=actor,
-            event_type="customer.payment_recorded",
+            event_type=AuditEvent.CUSTOMER_PAYMENT_RECORDED,
             description=(
                 f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
                 f"{amount} from {customer.name}."
@@ -187,8 +179,10 @@ def customer_record_payment(
                 "amount": amount,
                 "method": method,
                 "reference": payment.reference,
-                "balance_before": balance_before,
-                "balance_after": customer.outstanding_balance,
+                "changes": audit_changes(
+                    {"outstanding_balance": balance_before},
+                    {"outstanding_balance": customer.outstanding_balance},
+                ),
                 "overpayment": max(amount - owed, ZERO),
                 "till_session": till_session.pk if till_session else None,
                 "allocations": _allocation_rows(settled),
@@ -210,18 +204,17 @@ def customer_adjust_credit(
     statement and the audit entry then say that none was given.
     """
     if not actor.is_manager:
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             "Only a manager or the owner may adjust a customer's credit.",
-            code="manager_required",
-            status_code=403,
+            code=ErrorCode.MANAGER_REQUIRED,
         )
     amount = _money_amount(amount)
     if type not in AdjustmentType.values:
-        raise DomainError(
+        raise Invalid(
             "Unknown adjustment type",
             'Use "add" to give the customer credit or "deduct" to take credit back.',
-            code="adjustment_type_invalid",
+            code=ErrorCode.ADJUSTMENT_TYPE_INVALID,
             allowed_types=list(AdjustmentType.values),
         )
     reason = (reason or "").strip()
@@ -232,11 +225,11 @@ def customer_adjust_credit(
         if type == AdjustmentType.DEDUCT:
             held = credit_held(customer=customer)
             if amount > held:
-                raise DomainError(
+                raise Invalid(
                     "Deduction exceeds the credit held",
                     f"The customer has {held} of credit held; at most that can be taken back. "
                     "To charge the customer for goods, sell on account.",
-                    code="deduction_exceeds_credit",
+                    code=ErrorCode.DEDUCTION_EXCEEDS_CREDIT,
                     credit_held=str(held),
                 )
         signed = -amount if type == AdjustmentType.ADD else amount
@@ -261,7 +254,7 @@ def customer_adjust_credit(
         audit_record(
             business=customer.business,
             actor=actor,
-            event_type="customer.credit_adjusted",
+            event_type=AuditEvent.CUSTOMER_CREDIT_ADJUSTED,
             description=(
                 f"{actor.name} {'gave' if type == AdjustmentType.ADD else 'took back'} "
                 f"{amount} of credit {'to' if type == AdjustmentType.ADD else 'from'} "
@@ -272,8 +265,10 @@ def customer_adjust_credit(
                 "type": type,
                 "amount": amount,
                 "reason": reason,
-                "balance_before": balance_before,
-                "balance_after": customer.outstanding_balance,
+                "changes": audit_changes(
+                    {"outstanding_balance": balance_before},
+                    {"outstanding_balance": customer.outstanding_balance},
+                ),
                 "allocations": _allocation_rows(settled),
             },
             customer=customer,

@@ -3,10 +3,10 @@
 A sale: drafting, checkout, cancellation and receipts; tills and their sessions.
 """
 
-from enum import StrEnum
+from pos_project.errors import ErrorCodes
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
     CUSTOMER_INACTIVE = "customer_inactive"
     DISCOUNT_EXCEEDS_LINE = "discount_exceeds_line"
@@ -36,8 +36,7 @@ class ErrorCode(StrEnum):
     TILL_NAME_TAKEN = "till_name_taken"
     TILL_SESSION_CLOSED = "till_session_closed"
     TILL_SESSION_REQUIRED = "till_session_required"
-    USER_HAS_OPEN_SESSION = "user_has_open_session"
-    UNKNOWN_FORMAT = "unknown_format"
     UNKNOWN_MEDICINE = "unknown_medicine"
     UNKNOWN_SALE_ITEM = "unknown_sale_item"
     UNKNOWN_STOREFRONT = "unknown_storefront"
+    USER_HAS_OPEN_SESSION = "user_has_open_session"

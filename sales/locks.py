@@ -61,6 +61,14 @@ def unpaid_sales_lock(*, customer) -> list[Sale]:
     )
 
 
+def sales_of_customers_lock(customer_ids: list) -> list[Sale]:
+    """Every sale of the customers `customer_ids`, locked `FOR UPDATE` (a cleanup may delete
+    them) in primary-key order, after those customers."""
+    return list(
+        Sale.objects.select_for_update().filter(customer_id__in=customer_ids).order_by("pk")
+    )
+
+
 def receipt_sequence_lock(*, business) -> ReceiptSequence:
     """The business's receipt sequence, locked; made on the business's first sale."""
     try:

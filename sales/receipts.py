@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pos_project.actors import display_name
-from pos_project.exceptions import DomainError
+from pos_project.errors import Invalid
 from pos_project.money import format_money
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
+from sales.errors import ErrorCode
 from sales.models import WALK_IN_CUSTOMER, Payment, Sale, SaleStatus
 
 
@@ -21,10 +22,10 @@ def receipt_data(sale: Sale) -> dict:
     # A receipt exists once a sale was completed (it keeps it if cancelled later); a draft,
     # or a draft that was abandoned, was never paid.
     if sale.receipt_number is None:
-        raise DomainError(
+        raise Invalid(
             "Cannot print a receipt for a sale that is not in COMPLETED status",
             "This sale was never paid. Complete the sale first, then print its receipt.",
-            code="invalid_sale_status",
+            code=ErrorCode.INVALID_SALE_STATUS,
             current_status=sale.status,
             allowed_status=SaleStatus.COMPLETED,
         )

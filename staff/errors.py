@@ -3,10 +3,10 @@
 Businesses, storefronts and the people who work there.
 """
 
-from enum import StrEnum
+from pos_project.errors import ErrorCodes
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     ALREADY_STAFF = "already_staff"
     INVALID_CURRENCY = "invalid_currency"
     INVALID_INPUT = "invalid_input"

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from audit.events import AuditEvent
 from audit.services import audit_record
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import Forbidden
 from pos_project.models import StaffMember
+from staff.errors import ErrorCode
+from staff.locks import access_attempts_lock
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ def lockout_record(*, username: str | None, ip_address: str | None, failures: in
         audit_record(
             business=staff.business,
             actor=actor,
-            event_type="staff.locked_out",
+            event_type=AuditEvent.STAFF_LOCKED_OUT,
             description=(
                 f"{staff.user.get_username()} was locked out of the back office after "
                 f"{settings.AXES_FAILURE_LIMIT} wrong passwords from {where}."
@@ -83,15 +86,14 @@ def lockouts_visible_to(queryset: QuerySet, business) -> QuerySet:
 def lockouts_lift(*, attempts: QuerySet, actor: Actor) -> int:
     """Clear the failed-login counts of `attempts`, lifting their lock-outs; audited."""
     if not actor.is_manager:
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             "Only a manager or the owner may lift a login lock-out.",
-            code="manager_required",
-            status_code=403,
+            code=ErrorCode.MANAGER_REQUIRED,
         )
     lifted = 0
     with transaction.atomic():
-        for attempt in attempts.select_for_update().order_by("pk"):
+        for attempt in access_attempts_lock(attempts):
             staff = _staff_named(attempt.username)
             attempt.delete()
             lifted += 1
@@ -100,7 +102,7 @@ def lockouts_lift(*, attempts: QuerySet, actor: Actor) -> int:
             audit_record(
                 business=staff.business,
                 actor=actor,
-                event_type="staff.lockout_lifted",
+                event_type=AuditEvent.STAFF_LOCKOUT_LIFTED,
                 description=(
                     f"{actor.name} lifted the back-office lock-out of "
                     f"{attempt.username} from {attempt.ip_address}."

@@ -5,10 +5,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import Forbidden, Invalid
 from pos_project.models import Business, Role, StaffMember, Storefront
+from staff.errors import ErrorCode
+from staff.locks import business_lock, staff_member_lock, storefront_lock
 
 
 def _validated(instance):
@@ -18,7 +21,7 @@ def _validated(instance):
         messages = "; ".join(
             f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()
         )
-        raise DomainError("Invalid input", messages, code="invalid_input") from exc
+        raise Invalid("Invalid input", messages, code=ErrorCode.INVALID_INPUT) from exc
     return instance
 
 
@@ -46,20 +49,26 @@ def staff_add(
 ) -> StaffMember:
     """Create a login that works for `business` with `role`."""
     if role not in Role.values:
-        raise DomainError(
-            "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
+        raise Invalid(
+            "Unknown role",
+            f"Role must be one of {', '.join(Role.values)}.",
+            code=ErrorCode.UNKNOWN_ROLE,
         )
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
-        raise DomainError(
-            "Username taken", f"A user named {username!r} already exists.", code="username_taken"
+        raise Invalid(
+            "Username taken",
+            f"A user named {username!r} already exists.",
+            code=ErrorCode.USERNAME_TAKEN,
         )
     first_name, _, last_name = full_name.partition(" ")
     user = user_model(username=username, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("Weak password", " ".join(exc.messages), code="weak_password") from exc
+        raise Invalid(
+            "Weak password", " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD
+        ) from exc
     with transaction.atomic():
         user.set_password(password)
         user.is_staff = role in (Role.OWNER, Role.MANAGER)
@@ -68,7 +77,7 @@ def staff_add(
         audit_record(
             business=business,
             actor=actor,
-            event_type="staff.added",
+            event_type=AuditEvent.STAFF_ADDED,
             description=f"{username} added as {staff.get_role_display()}",
             event_data={"username": username, "role": role},
         )
@@ -80,17 +89,17 @@ def storefront_create(
 ) -> Storefront:
     with transaction.atomic():
         if Storefront.objects.filter(business=business, name=name).exists():
-            raise DomainError(
+            raise Invalid(
                 "Storefront exists",
                 f"{business} already has a storefront named {name!r}.",
-                code="storefront_exists",
+                code=ErrorCode.STOREFRONT_EXISTS,
             )
         storefront = _validated(Storefront(business=business, name=name, address=address))
         storefront.save()
         audit_record(
             business=business,
             actor=actor,
-            event_type="storefront.created",
+            event_type=AuditEvent.STOREFRONT_CREATED,
             description=f"Storefront {name} created",
             event_data={"storefront_id": storefront.id, "name": name},
         )
@@ -114,8 +123,10 @@ def business_create(
     `cash_control`: cash is taken and given back only through an open till session."""
     currency_code = currency_code.upper()
     if len(currency_code) != 3 or not currency_code.isalpha():
-        raise DomainError(
-            "Invalid currency", "Use a 3-letter ISO 4217 code such as MAD.", code="invalid_currency"
+        raise Invalid(
+            "Invalid currency",
+            "Use a 3-letter ISO 4217 code such as MAD.",
+            code=ErrorCode.INVALID_CURRENCY,
         )
     with transaction.atomic():
         business = _validated(
@@ -131,7 +142,7 @@ def business_create(
         audit_record(
             business=business,
             actor=actor,
-            event_type="business.created",
+            event_type=AuditEvent.BUSINESS_CREATED,
             description=f"Business {business.name} created",
             event_data={
                 "name": business.name,
@@ -154,11 +165,10 @@ def business_create(
 
 def _changes(saved, edited, fields: list[str]) -> dict:
     """Old and new value of each of `fields` that differs between the two instances."""
-    return {
-        field: {"old": getattr(saved, field), "new": getattr(edited, field)}
-        for field in fields
-        if getattr(saved, field) != getattr(edited, field)
-    }
+    return audit_changes(
+        {field: getattr(saved, field) for field in fields},
+        {field: getattr(edited, field) for field in fields},
+    )
 
 
 BUSINESS_EDITABLE_FIELDS = [
@@ -175,14 +185,13 @@ STOREFRONT_EDITABLE_FIELDS = ["name", "address", "is_active"]
 def business_update(*, business: Business, actor: Actor) -> Business:
     """Save the edited `business`, recording what changed. The owner's decision alone."""
     if not actor.is_owner:
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             "Only the owner may change the business's settings.",
-            code="owner_required",
-            status_code=403,
+            code=ErrorCode.OWNER_REQUIRED,
         )
     with transaction.atomic():
-        saved = Business.objects.select_for_update(no_key=True).get(pk=business.pk)
+        saved = business_lock(business)
         _validated(business)
         changes = _changes(saved, business, BUSINESS_EDITABLE_FIELDS)
         business.save()
@@ -190,7 +199,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
             audit_record(
                 business=business,
                 actor=actor,
-                event_type="business.updated",
+                event_type=AuditEvent.BUSINESS_UPDATED,
                 description=f"Business {business.name} updated: {', '.join(changes)}",
                 event_data={"changes": changes},
             )
@@ -200,12 +209,12 @@ def business_update(*, business: Business, actor: Actor) -> Business:
 def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
     """Save the edited `storefront` (name, address, open or closed), recording what changed."""
     with transaction.atomic():
-        saved = Storefront.objects.select_for_update(no_key=True).get(pk=storefront.pk)
+        saved = storefront_lock(storefront)
         if saved.business_id != storefront.business_id:
-            raise DomainError(
+            raise Invalid(
                 "Storefront cannot move",
                 "A storefront keeps its business; create one in the other business instead.",
-                code="storefront_business_fixed",
+                code=ErrorCode.STOREFRONT_BUSINESS_FIXED,
             )
         _validated(storefront)
         changes = _changes(saved, storefront, STOREFRONT_EDITABLE_FIELDS)
@@ -214,7 +223,7 @@ def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
             audit_record(
                 business=storefront.business,
                 actor=actor,
-                event_type="storefront.updated",
+                event_type=AuditEvent.STOREFRONT_UPDATED,
                 description=f"Storefront {storefront.name} updated: {', '.join(changes)}",
                 event_data={"storefront_id": storefront.id, "changes": changes},
             )
@@ -230,7 +239,7 @@ def storefront_delete(*, storefront: Storefront, actor: Actor) -> None:
         audit_record(
             business=business,
             actor=actor,
-            event_type="storefront.deleted",
+            event_type=AuditEvent.STOREFRONT_DELETED,
             description=f"Storefront {name} deleted",
             event_data={"storefront_id": storefront_id, "name": name},
         )
@@ -239,22 +248,24 @@ def storefront_delete(*, storefront: Storefront, actor: Actor) -> None:
 def staff_member_create(*, user, business: Business, role: str, actor: Actor) -> StaffMember:
     """Let an existing login work for `business` with `role`."""
     if role not in Role.values:
-        raise DomainError(
-            "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
+        raise Invalid(
+            "Unknown role",
+            f"Role must be one of {', '.join(Role.values)}.",
+            code=ErrorCode.UNKNOWN_ROLE,
         )
     with transaction.atomic():
         if StaffMember.objects.filter(user=user).exists():
-            raise DomainError(
+            raise Invalid(
                 "Already on staff",
                 f"{user.get_username()} already works for a business; remove them there first.",
-                code="already_staff",
+                code=ErrorCode.ALREADY_STAFF,
             )
         staff = StaffMember.objects.create(user=user, business=business, role=role)
         staff_admin_access_sync(user=user, role=role)
         audit_record(
             business=business,
             actor=actor,
-            event_type="staff.added",
+            event_type=AuditEvent.STAFF_ADDED,
             description=f"{user.get_username()} added as {staff.get_role_display()}",
             event_data={"username": user.get_username(), "role": role},
         )
@@ -264,11 +275,13 @@ def staff_member_create(*, user, business: Business, role: str, actor: Actor) ->
 def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMember:
     """Give a staff member another role, recording the old and the new."""
     if role not in Role.values:
-        raise DomainError(
-            "Unknown role", f"Role must be one of {', '.join(Role.values)}.", code="unknown_role"
+        raise Invalid(
+            "Unknown role",
+            f"Role must be one of {', '.join(Role.values)}.",
+            code=ErrorCode.UNKNOWN_ROLE,
         )
     with transaction.atomic():
-        saved = StaffMember.objects.select_for_update(no_key=True).get(pk=staff.pk)
+        saved = staff_member_lock(staff)
         old_role = saved.role
         staff.role = role
         # Before the early return too, so saving a role unchanged repairs an older account.
@@ -280,9 +293,12 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
         audit_record(
             business=staff.business,
             actor=actor,
-            event_type="staff.role_changed",
+            event_type=AuditEvent.STAFF_ROLE_CHANGED,
             description=(f"{username} changed from {Role(old_role).label} to {Role(role).label}"),
-            event_data={"username": username, "old_role": old_role, "new_role": role},
+            event_data={
+                "username": username,
+                "changes": audit_changes({"role": old_role}, {"role": role}),
+            },
         )
     return staff
 
@@ -296,7 +312,7 @@ def staff_remove(*, staff: StaffMember, actor: Actor) -> None:
         audit_record(
             business=business,
             actor=actor,
-            event_type="staff.removed",
+            event_type=AuditEvent.STAFF_REMOVED,
             description=f"{username} ({Role(role).label}) removed from staff",
             event_data={"username": username, "role": role},
         )

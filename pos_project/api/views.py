@@ -2,7 +2,7 @@ from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from pos_project.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from pos_project.exceptions import DomainError
+from pos_project.errors import ErrorCode, Forbidden, Invalid
 from pos_project.models import Storefront
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
@@ -42,17 +42,16 @@ class ObtainTokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
-            raise DomainError(
+            raise Invalid(
                 "Invalid credentials",
                 "The username or password is wrong. Check them and try again.",
-                code="invalid_credentials",
+                code=ErrorCode.INVALID_CREDENTIALS,
             )
         if not hasattr(user, "staff_member"):
-            raise DomainError(
+            raise Forbidden(
                 "No staff membership",
                 "This account does not work for any business. Ask the owner to add it.",
-                code="no_staff_membership",
-                status_code=status.HTTP_403_FORBIDDEN,
+                code=ErrorCode.NO_STAFF_MEMBERSHIP,
             )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import ErrorCode, Invalid
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.pagination import StandardPagination
 from pos_project.schema import error_responses
@@ -105,10 +105,10 @@ class CSVFormatMixin:
             # DRF answers an unknown `?format=` with a bare 404, as if the page were missing.
             if not self._offers_csv():
                 raise
-            raise DomainError(
+            raise Invalid(
                 "Unknown format",
                 "Use ?format=json (the default) or ?format=csv.",
-                code="format_unsupported",
+                code=ErrorCode.UNKNOWN_FORMAT,
                 fields={"format": ["Use json or csv."]},
             ) from None
 

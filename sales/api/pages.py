@@ -4,7 +4,7 @@ from django.http import Http404
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from pos_project.exceptions import DomainError
+from pos_project.errors import ErrorCode, Invalid
 
 
 class ReceiptHTMLRenderer(BaseRenderer):
@@ -28,10 +28,10 @@ class PrintablePageMixin:
             return super().perform_content_negotiation(request, force=force)
         except Http404:
             # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
-            raise DomainError(
+            raise Invalid(
                 "Unknown format",
                 "Use ?format=json (the default), or ?format=html on the printable pages.",
-                code="unknown_format",
+                code=ErrorCode.UNKNOWN_FORMAT,
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):

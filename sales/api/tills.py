@@ -67,17 +67,23 @@ class TillViewSet(
 
     @extend_schema(
         summary="List the business's tills",
+        description="Every till of every storefront of your business, active or not.",
         responses={200: TillSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One till", responses={200: TillSerializer, **READ_ERRORS})
+    @extend_schema(
+        summary="One till",
+        description="Its name, storefront and whether it may be opened.",
+        responses={200: TillSerializer, **READ_ERRORS},
+    )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Set up a till at a storefront (managers and owners)",
+        description="A name unique at the storefront; the till starts active and closed.",
         request=TillCreateSerializer,
         responses={201: TillSerializer, **WRITE_ERRORS},
     )
@@ -156,6 +162,10 @@ class TillSessionViewSet(
 
     @extend_schema(
         summary="List till sessions (a cashier's own; all of them for managers)",
+        description=(
+            "Newest first; filter by `status`, `till`, `opened_by` and the opening time. A "
+            "closed session carries its count, expected cash, variance and Z number."
+        ),
         responses={200: TillSessionSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def list(self, request, *args, **kwargs):
@@ -219,6 +229,11 @@ class TillSessionViewSet(
 
     @extend_schema(
         summary="The session's report (X while open, Z once closed), JSON or a printable page",
+        description=(
+            "Sales, tenders, change, debt payments, refunds, pay-ins and pay-outs, and the "
+            "expected cash (hidden from a cashier while the session is open), counted cash "
+            "and variance. `?format=html` is the 80 mm page; errors are JSON either way."
+        ),
         parameters=[FORMAT_PARAMETER],
         responses={
             (200, "application/json"): TillReportSerializer,

@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.money import ZERO

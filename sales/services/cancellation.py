@@ -7,21 +7,22 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status
 
+from audit.events import AuditEvent
 from audit.services import audit_record
 from medicine.services import stock_restore_for_sale
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import Forbidden, invalid_field
 from pos_project.money import ZERO
 from receivables.ledger import customer_remove_purchase, receivable_reverse_sale
+from sales.errors import ErrorCode
 from sales.models import (
     PaymentMethod,
     Sale,
     SaleStatus,
 )
 from sales.services.checkout import _lock_customer_then_sale, _quantities
-from sales.services.checks import _invalid, _wrong_status
+from sales.services.checks import _wrong_status
 from sales.till_sessions import till_session_for_money
 
 # --- cancellation -------------------------------------------------------------------------
@@ -54,17 +55,16 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
             )
         if was == SaleStatus.COMPLETED:
             if not actor.is_manager:
-                raise DomainError(
+                raise Forbidden(
                     "Permission denied",
                     "Only a manager or the owner may cancel a completed sale.",
-                    code="manager_required",
-                    status_code=status.HTTP_403_FORBIDDEN,
+                    code=ErrorCode.MANAGER_REQUIRED,
                 )
             if not reason:
-                raise _invalid(
+                raise invalid_field(
                     "reason",
                     "Say why the completed sale is cancelled; the reason goes on the audit trail.",
-                    code="reason_required",
+                    code=ErrorCode.REASON_REQUIRED,
                 )
         reversed_on_account = ZERO
         if was == SaleStatus.COMPLETED:
@@ -98,7 +98,7 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
         audit_record(
             business=sale.business,
             actor=actor,
-            event_type="sale.cancelled",
+            event_type=AuditEvent.SALE_CANCELLED,
             sale=sale,
             customer=customer,
             description=f"Sale {label} cancelled (was {was})" + (f": {reason}" if reason else ""),

@@ -14,16 +14,17 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
-from rest_framework import status
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from customers.models import Customer
 from medicine.services import stock_decrement_for_sale
 from pos_project.actors import Actor
-from pos_project.exceptions import Conflict, DomainError
+from pos_project.errors import Conflict, Forbidden, Invalid, invalid_field
 from pos_project.models import Business
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.ledger import customer_record_purchase, receivable_charge_sale
+from sales.errors import ErrorCode
 from sales.locks import receipt_sequence_lock, sale_lock
 from sales.models import (
     WALK_IN_CUSTOMER,
@@ -35,7 +36,6 @@ from sales.models import (
 from sales.services.checks import (
     _check_amount,
     _customer_inactive,
-    _invalid,
     _wrong_status,
 )
 from sales.till_sessions import till_session_for_money
@@ -61,17 +61,19 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
             }
         method = payment.get("method")
         if method not in PaymentMethod.values:
-            raise _invalid(
+            raise invalid_field(
                 "payments",
                 f"Payment {index + 1}: the method must be one of {PaymentMethod.values}.",
-                code="invalid_payment_method",
+                code=ErrorCode.INVALID_PAYMENT_METHOD,
             )
-        amount = _check_amount(payment.get("amount"), field="payments", code="invalid_payment")
+        amount = _check_amount(
+            payment.get("amount"), field="payments", code=ErrorCode.INVALID_PAYMENT
+        )
         if amount <= 0:
-            raise _invalid(
+            raise invalid_field(
                 "payments",
                 f"Payment {index + 1}: the amount must be greater than zero.",
-                code="invalid_payment",
+                code=ErrorCode.INVALID_PAYMENT,
             )
         tenders.append(
             Tender(method=method, amount=amount, reference=str(payment.get("reference") or ""))
@@ -104,7 +106,7 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     raise Conflict(
         "Sale is changing",
         "The sale's customer changed while it was being completed. Reload the sale and try again.",
-        code="sale_changed",
+        code=ErrorCode.SALE_CHANGED,
     )
 
 
@@ -170,11 +172,10 @@ def _sale_complete(
     """`sale_complete`, with the completion time given: only the demo history backdates."""
     tenders = _tenders(payments)
     if override_credit_limit and not actor.is_manager:
-        raise DomainError(
+        raise Forbidden(
             "Permission denied",
             "Only a manager or the owner may override a customer's credit limit.",
-            code="override_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
+            code=ErrorCode.OVERRIDE_NOT_ALLOWED,
         )
     with transaction.atomic():
         customer, sale = _lock_customer_then_sale(sale)
@@ -191,14 +192,16 @@ def _sale_complete(
             )
         quantities = _quantities(sale)
         if not quantities:
-            raise DomainError(
+            raise Invalid(
                 "Sale is empty",
                 "Add at least one item before completing the sale.",
-                code="empty_sale",
+                code=ErrorCode.EMPTY_SALE,
             )
         total = sale.total_amount
         if not tenders and total > 0:
-            raise _invalid("payments", "Send at least one payment.", code="payment_required")
+            raise invalid_field(
+                "payments", "Send at least one payment.", code=ErrorCode.PAYMENT_REQUIRED
+            )
         paid = amount_within_limit(
             quantize(sum((t.amount for t in tenders), ZERO)),
             field="payments",
@@ -211,20 +214,20 @@ def _sale_complete(
             sum((t.amount for t in tenders if t.method == PaymentMethod.ON_ACCOUNT), ZERO)
         )
         if non_cash > total:
-            raise DomainError(
+            raise Invalid(
                 "Non-cash payments exceed the total",
                 f"Card, mobile money and on-account payments add up to {non_cash}, more than "
                 f"the total of {total}. Only cash can be given back as change.",
-                code="non_cash_overpayment",
+                code=ErrorCode.NON_CASH_OVERPAYMENT,
                 total_amount=str(total),
                 non_cash_amount=str(non_cash),
             )
         if paid < total:
-            raise DomainError(
+            raise Invalid(
                 "Payments do not cover the total",
                 f"The payments add up to {paid} but the total is {total}; "
                 f"{quantize(total - paid)} is missing.",
-                code="insufficient_payment",
+                code=ErrorCode.INSUFFICIENT_PAYMENT,
                 total_amount=str(total),
                 amount_paid=str(paid),
                 remaining=str(quantize(total - paid)),
@@ -232,24 +235,24 @@ def _sale_complete(
         override_used = False
         if on_account > 0:
             if customer is None:
-                raise DomainError(
+                raise Invalid(
                     "Customer required for on-account payment",
                     "Assign a customer to the sale (update_customer) before charging it to "
                     "an account.",
-                    code="on_account_requires_customer",
+                    code=ErrorCode.ON_ACCOUNT_REQUIRES_CUSTOMER,
                 )
             if not customer.is_active:
                 raise _customer_inactive(customer)
             if not customer.can_make_purchase(on_account):
                 if not override_credit_limit:
                     available = quantize(customer.available_credit)
-                    raise DomainError(
+                    raise Invalid(
                         "Credit limit exceeded",
                         f"{customer.name} can take {max(available, ZERO)} more on account "
                         f"(limit {customer.credit_limit}, owing {customer.outstanding_balance}); "
                         f"this sale asks for {on_account}. Take the rest in another method, or "
                         "ask a manager to override the limit.",
-                        code="credit_limit_exceeded",
+                        code=ErrorCode.CREDIT_LIMIT_EXCEEDED,
                         available_credit=str(available),
                         credit_limit=str(customer.credit_limit),
                         outstanding_balance=str(customer.outstanding_balance),
@@ -304,8 +307,10 @@ def _sale_complete(
             "till_session": sale.till_session_id,
         }
         if on_account > 0:
-            event_data["balance_before"] = balance_before
-            event_data["balance_after"] = customer.outstanding_balance
+            event_data["changes"] = audit_changes(
+                {"outstanding_balance": balance_before},
+                {"outstanding_balance": customer.outstanding_balance},
+            )
             event_data["credit_limit"] = customer.credit_limit
         if override_used:
             event_data["credit_limit_overridden"] = True
@@ -315,7 +320,7 @@ def _sale_complete(
         audit_record(
             business=sale.business,
             actor=actor,
-            event_type="sale.completed",
+            event_type=AuditEvent.SALE_COMPLETED,
             sale=sale,
             customer=customer,
             description=(

@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from customers.models import Customer
-from pos_project.exceptions import DomainError, NotFound
+from pos_project.errors import DomainError, Invalid, NotFound, invalid_field
 from pos_project.models import Business
 from pos_project.money import quantize
+from sales.errors import ErrorCode
 from sales.models import (
     Sale,
     SaleStatus,
@@ -24,17 +25,12 @@ MAX_QUANTITY = 100_000
 # --- errors -------------------------------------------------------------------------------
 
 
-def _invalid(field: str, message: str, *, code: str, **details) -> DomainError:
-    """A 400 shaped like a validation error, so clients find the culprit under `fields`."""
-    return DomainError("Invalid input", message, code=code, fields={field: [message]}, **details)
-
-
 def _wrong_status(sale: Sale, *, action: str, allowed: str, message: str) -> DomainError:
     # The shape of seed 004's non-DRAFT error, for every transition that is not allowed.
-    return DomainError(
+    return Invalid(
         f"Cannot {action} a sale that is not in {allowed} status",
         message,
-        code="invalid_sale_status",
+        code=ErrorCode.INVALID_SALE_STATUS,
         current_status=sale.status,
         allowed_status=allowed,
     )
@@ -65,11 +61,11 @@ def _customer_not_found(customer_id, business: Business) -> NotFound:
 
 
 def _customer_inactive(customer: Customer) -> DomainError:
-    return DomainError(
+    return Invalid(
         "Customer is deactivated",
         f"{customer.name} has been deactivated and cannot be assigned to a sale. Reactivate "
         "the customer or choose another one.",
-        code="customer_inactive",
+        code=ErrorCode.CUSTOMER_INACTIVE,
         customer_id=str(customer.pk),
     )
 
@@ -79,42 +75,48 @@ def _customer_inactive(customer: Customer) -> DomainError:
 
 def _check_quantity(quantity: Any) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise _invalid("quantity", "The quantity must be a whole number.", code="invalid_quantity")
+        raise invalid_field(
+            "quantity", "The quantity must be a whole number.", code=ErrorCode.INVALID_QUANTITY
+        )
     if quantity <= 0:
-        raise _invalid("quantity", "The quantity must be at least 1.", code="invalid_quantity")
+        raise invalid_field(
+            "quantity", "The quantity must be at least 1.", code=ErrorCode.INVALID_QUANTITY
+        )
     if quantity > MAX_QUANTITY:
-        raise _invalid(
+        raise invalid_field(
             "quantity",
             f"The quantity may not exceed {MAX_QUANTITY}.",
-            code="invalid_quantity",
+            code=ErrorCode.INVALID_QUANTITY,
         )
     return quantity
 
 
-def _check_amount(value: Any, *, field: str, code: str) -> Decimal:
+def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
     """A finite Decimal with at most two places; never a float (it cannot hold cents)."""
     if isinstance(value, (bool, float)):
-        raise _invalid(field, 'Send the amount as a string such as "12.50".', code=code)
+        raise invalid_field(field, 'Send the amount as a string such as "12.50".', code=code)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise _invalid(field, "The amount is not a number.", code=code) from None
+        raise invalid_field(field, "The amount is not a number.", code=code) from None
     if not amount.is_finite():
-        raise _invalid(field, "The amount is not a number.", code=code)
+        raise invalid_field(field, "The amount is not a number.", code=code)
     if amount != amount.quantize(Decimal("0.01")):
-        raise _invalid(field, "The amount may have at most two decimal places.", code=code)
+        raise invalid_field(field, "The amount may have at most two decimal places.", code=code)
     return quantize(amount)
 
 
 def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
-    discount = _check_amount(discount, field="discount", code="invalid_discount")
+    discount = _check_amount(discount, field="discount", code=ErrorCode.INVALID_DISCOUNT)
     if discount < 0:
-        raise _invalid("discount", "The discount may not be negative.", code="invalid_discount")
+        raise invalid_field(
+            "discount", "The discount may not be negative.", code=ErrorCode.INVALID_DISCOUNT
+        )
     if discount > gross:
-        raise _invalid(
+        raise invalid_field(
             "discount",
             f"The discount ({discount}) may not exceed the line's value ({gross}).",
-            code="discount_exceeds_line",
+            code=ErrorCode.DISCOUNT_EXCEEDS_LINE,
             line_value=str(gross),
         )
     return discount

@@ -14,14 +14,16 @@ from typing import Any
 
 from django.db import transaction
 
+from audit.events import AuditEvent
 from audit.services import audit_record
 from customers.locks import customer_lock_in_business
 from customers.models import Customer
 from medicine.models import Medicine
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError, NotFound
+from pos_project.errors import Invalid, NotFound, invalid_field
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO, quantize
+from sales.errors import ErrorCode
 from sales.locks import sale_lock
 from sales.models import (
     WALK_IN_CUSTOMER,
@@ -36,7 +38,6 @@ from sales.services.checks import (
     _check_quantity,
     _customer_inactive,
     _customer_not_found,
-    _invalid,
     _require_draft,
 )
 from sales.services.pricing import _line_value, _price_line, _recompute_totals, unit_price_for
@@ -59,19 +60,21 @@ def sale_create(
     business (seed 004's 404 otherwise, as for update_customer).
     """
     if storefront.business_id != business.pk:
-        raise _invalid(
+        raise invalid_field(
             "storefront",
             "This storefront does not belong to your business.",
-            code="unknown_storefront",
+            code=ErrorCode.UNKNOWN_STOREFRONT,
         )
     if not storefront.is_active:
-        raise _invalid(
+        raise invalid_field(
             "storefront",
             f"The storefront {storefront.name} is closed; sell from an active storefront.",
-            code="storefront_inactive",
+            code=ErrorCode.STOREFRONT_INACTIVE,
         )
     if type not in SaleType.values:
-        raise _invalid("type", f"The type must be one of {SaleType.values}.", code="invalid_type")
+        raise invalid_field(
+            "type", f"The type must be one of {SaleType.values}.", code=ErrorCode.INVALID_TYPE
+        )
     if customer is not None:
         customer_id = customer.pk if isinstance(customer, Customer) else customer
         customer = _business_customer(business=business, customer_id=customer_id)
@@ -97,7 +100,9 @@ def sale_update(
     Discounts are kept, but clamped to the new line value so that no line goes below zero.
     """
     if type is not None and type not in SaleType.values:
-        raise _invalid("type", f"The type must be one of {SaleType.values}.", code="invalid_type")
+        raise invalid_field(
+            "type", f"The type must be one of {SaleType.values}.", code=ErrorCode.INVALID_TYPE
+        )
     with transaction.atomic():
         sale = sale_lock(sale)
         _require_draft(sale, action="change")
@@ -127,14 +132,14 @@ def _sale_medicine(sale: Sale, medicine_id) -> Medicine:
         raise NotFound(
             "Medicine not found",
             "The medicine does not exist in your catalogue. Pick it from the medicine list.",
-            code="unknown_medicine",
+            code=ErrorCode.UNKNOWN_MEDICINE,
             medicine_id=str(medicine_id),
         ) from None
     if not medicine.is_active:
-        raise _invalid(
+        raise invalid_field(
             "medicine",
             f"{medicine} is no longer sold (deactivated in the catalogue).",
-            code="medicine_inactive",
+            code=ErrorCode.MEDICINE_INACTIVE,
         )
     return medicine
 
@@ -182,7 +187,7 @@ def _locked_item(item: SaleItem) -> tuple[Sale, SaleItem]:
         raise NotFound(
             "Sale item not found",
             "This line is no longer on the sale. Reload the sale.",
-            code="unknown_sale_item",
+            code=ErrorCode.UNKNOWN_SALE_ITEM,
         ) from None
     return sale, locked
 
@@ -202,11 +207,11 @@ def sale_item_update(
             item.discount = _check_discount(discount, gross=gross)
         elif item.discount > gross:
             # Fewer units: the old discount must still fit the smaller line.
-            raise _invalid(
+            raise invalid_field(
                 "discount",
                 f"The line's discount ({item.discount}) would exceed its new value ({gross}). "
                 "Send a smaller discount with the new quantity.",
-                code="discount_exceeds_line",
+                code=ErrorCode.DISCOUNT_EXCEEDS_LINE,
                 line_value=str(gross),
             )
         _price_line(item)
@@ -231,7 +236,7 @@ def parse_customer_id(data: Any) -> uuid.UUID:
     """The `customer` of an update_customer body, refused with seed 004's exact bodies."""
     value = data.get("customer") if isinstance(data, Mapping) else None
     if value is None or value == "":
-        raise DomainError(
+        raise Invalid(
             "customer field is required",
             "Please provide a customer UUID in the request body",
             code=None,
@@ -242,7 +247,7 @@ def parse_customer_id(data: Any) -> uuid.UUID:
             raise ValueError(value)
         return uuid.UUID(value)
     except ValueError:
-        raise DomainError(
+        raise Invalid(
             "Invalid customer ID format",
             "Customer ID must be a valid UUID",
             code=None,
@@ -272,7 +277,7 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
         sale = sale_lock(sale)
         if sale.status != SaleStatus.DRAFT:
             # Seed 004, word for word.
-            raise DomainError(
+            raise Invalid(
                 "Cannot update customer on a sale that is not in DRAFT status",
                 "Customer can only be changed before the sale is completed. To change customer "
                 "on a completed sale, you must cancel and recreate it.",
@@ -293,7 +298,7 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
             audit_record(
                 business=sale.business,
                 actor=actor,
-                event_type="sale.customer_updated",
+                event_type=AuditEvent.SALE_CUSTOMER_UPDATED,
                 sale=sale,
                 customer=customer,
                 description=(

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
@@ -93,7 +94,7 @@ def till_create(*, business, storefront, name: str, actor: Actor) -> Till:
         audit_record(
             business=business,
             actor=actor,
-            event_type="till.created",
+            event_type=AuditEvent.TILL_CREATED,
             description=f"{actor.name} set up till {name} at {storefront.name}.",
             event_data={"till_id": till.pk, "name": name, "storefront": storefront.pk},
         )
@@ -106,7 +107,7 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
     _require_manager(actor, "change a till")
     with transaction.atomic():
         till = till_lock(till)
-        changes = {}
+        before = {"name": till.name, "is_active": till.is_active}
         if name is not None and name.strip() and name.strip() != till.name:
             name = name.strip()
             taken = Till.objects.filter(storefront_id=till.storefront_id, name__iexact=name)
@@ -114,7 +115,6 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
                 raise invalid_field(
                     "name", "Another till there has this name.", code=ErrorCode.TILL_NAME_TAKEN
                 )
-            changes["name"] = {"old": till.name, "new": name}
             till.name = name
         if is_active is not None and is_active != till.is_active:
             if not is_active and till.sessions.filter(status=TillSessionStatus.OPEN).exists():
@@ -123,14 +123,14 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
                     "Close the till's open session before deactivating it.",
                     code=ErrorCode.TILL_HAS_OPEN_SESSION,
                 )
-            changes["is_active"] = {"old": till.is_active, "new": is_active}
             till.is_active = is_active
+        changes = audit_changes(before, {"name": till.name, "is_active": till.is_active})
         if changes:
             till.save()
             audit_record(
                 business=till.business,
                 actor=actor,
-                event_type="till.updated",
+                event_type=AuditEvent.TILL_UPDATED,
                 description=f"{actor.name} changed till {till.name}.",
                 event_data={"till_id": till.pk, "changes": changes},
             )
@@ -203,7 +203,7 @@ def till_session_open(*, till: Till, opening_float, actor: Actor) -> TillSession
         audit_record(
             business=till.business,
             actor=actor,
-            event_type="till.opened",
+            event_type=AuditEvent.TILL_OPENED,
             description=(
                 f"{actor.name} opened {till.name} at {till.storefront.name} with a float of "
                 f"{opening_float}."
@@ -256,7 +256,7 @@ def till_cash_move(
         audit_record(
             business=session.business,
             actor=actor,
-            event_type="till.cash_moved",
+            event_type=AuditEvent.TILL_CASH_MOVED,
             description=(
                 f"{actor.name} recorded a {label} of {amount} on {session.till.name}: {reason}"
             ),
@@ -319,7 +319,7 @@ def till_session_close(
         audit_record(
             business=session.business,
             actor=actor,
-            event_type="till.closed",
+            event_type=AuditEvent.TILL_CLOSED,
             description=(
                 f"{actor.name} closed {session.till.name} ({session.z_number}): expected "
                 f"{totals.expected_cash}, counted {counted}, variance {session.variance}."

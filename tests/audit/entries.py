@@ -14,7 +14,9 @@ from audit.services import audit_record
 from pos_project.actors import Actor
 
 
-def record(business, *, actor=None, event_type="test.event", description="Test event", **kwargs):
+def record(
+    business, *, actor=None, event_type="business.updated", description="Test event", **kwargs
+):
     """One entry, written the way services write them: inside the change's transaction."""
     with transaction.atomic():
         return audit_record(
@@ -34,7 +36,7 @@ def write_unkeyed_entries(business, count: int) -> str:
         entry = AuditLog(
             business=business,
             sequence=sequence,
-            event_type="test.event",
+            event_type="business.updated",
             timestamp=timezone.now(),
             user_name="Test suite",
             description=f"Before the key {sequence}",

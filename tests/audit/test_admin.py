@@ -192,8 +192,7 @@ def test_changing_a_role_is_audited(admin_client, business, cashier):
     entry = assert_audited("staff.role_changed", business=business)
     assert entry.event_data == {
         "username": cashier.username,
-        "old_role": "CASHIER",
-        "new_role": "MANAGER",
+        "changes": {"role": {"old": "CASHIER", "new": "MANAGER"}},
     }
 
 

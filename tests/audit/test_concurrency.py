@@ -31,7 +31,7 @@ def test_twenty_concurrent_writers_leave_one_unbroken_chain():
                 audit_record(
                     business=business,
                     actor=Actor.system(f"Writer {n}"),
-                    event_type="test.concurrent",
+                    event_type="business.updated",
                     description=f"Writer {n}",
                     event_data={"writer": n},
                 )

@@ -42,7 +42,10 @@ def test_recording_outside_a_transaction_is_refused():
     business = BusinessFactory()
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit_record(
-            business=business, actor=Actor.system("Test suite"), event_type="x", description="x"
+            business=business,
+            actor=Actor.system("Test suite"),
+            event_type="business.updated",
+            description="x",
         )
 
 

@@ -72,8 +72,8 @@ def test_an_entry_deleted_in_the_middle_is_named(chain, business):
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [db_id(chain[2])])
     output, _ = verify_failing()
     assert (
-        f"Entry removed: sequence 3 missing after entry {chain[1].id} (sequence 2, test.event), "
-        f"before entry {chain[3].id} (sequence 4" in output
+        f"Entry removed: sequence 3 missing after entry {chain[1].id} "
+        f"(sequence 2, business.updated), before entry {chain[3].id} (sequence 4" in output
     )
 
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from audit.models import AuditLog
-from customers import mock_cleanup
+from customers import mock_backup, mock_cleanup
 from customers.mock_detection import mock_reasons, mock_words_in, placeholder_phone
 from customers.models import Customer
 from pos_project.actors import Actor
@@ -385,7 +385,7 @@ def test_backup_failing_while_written_changes_nothing(shop, monkeypatch, tmp_pat
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(mock_cleanup.os, "fsync", full_disk)
+    monkeypatch.setattr(mock_backup.os, "fsync", full_disk)
     before = snapshot()
     with pytest.raises(CommandError, match="No space left"):
         run("--delete", "--yes", "--backup", str(tmp_path / "b.json"))
@@ -431,7 +431,7 @@ def test_completed_sales_and_ledger_survive(shop, storefront, manager, tmp_path)
     assert Sale.objects.get(pk=sale.pk).customer_id == refunded.pk
     entry = AuditLog.objects.get(event_type=EVENT, customer_id=refunded.pk)
     assert entry.event_data["action"] == "deactivated"
-    assert entry.event_data["is_active"] == {"old": True, "new": False}
+    assert entry.event_data["changes"]["is_active"] == {"old": True, "new": False}
     # nothing completed, and no ledger entry, is gone
     assert set(Sale.objects.filter(status=SaleStatus.COMPLETED).values_list("pk", flat=True)) == (
         completed
@@ -477,8 +477,7 @@ def test_include_with_history_moves_paid_sales_to_walk_in_and_keeps_the_debt(
     assert [sale["receipt_number"] for sale in entry.event_data["reassigned_sales"]] == [
         cash_sale.receipt_number
     ]
-    assert entry.event_data["statistics"]["old"]["sales_count"] == 2
-    assert entry.event_data["statistics"]["new"]["sales_count"] == 1
+    assert entry.event_data["changes"]["sales_count"] == {"old": 2, "new": 1}
     assert "Deactivated: 1" in out and "completed sales moved to walk-in: 1" in out
     # the real customer's sale is untouched
     assert Sale.objects.get(pk=shop["real_sale"].pk).customer_id == shop["real"].pk

@@ -16,7 +16,7 @@ from customers.services import (
     customer_update,
 )
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import Conflict, DomainError, Forbidden
 from tests.conftest import requires_postgres
 from tests.contracts import assert_audited
 from tests.factories.customers import CustomerFactory
@@ -73,12 +73,13 @@ def test_update_refuses_more_than_two_decimals(business):
 def test_a_cashier_actor_may_not_deactivate_or_delete(business, cashier_actor):
     customer = CustomerFactory(business=business)
 
-    with pytest.raises(DomainError) as deactivate:
+    with pytest.raises(Forbidden) as deactivate:
         customer_set_active(customer=customer, actor=cashier_actor, is_active=False)
-    with pytest.raises(DomainError) as delete:
+    with pytest.raises(Forbidden) as delete:
         customer_delete(customer=customer, actor=cashier_actor)
 
-    assert deactivate.value.status_code == delete.value.status_code == 403
+    assert deactivate.value.code == "manager_only_field"
+    assert delete.value.code == "manager_required"
     assert Customer.objects.filter(pk=customer.pk, is_active=True).exists()
 
 
@@ -165,9 +166,9 @@ def test_a_delete_waits_for_a_concurrent_edit_and_sees_its_result(business, mana
     assert locked.wait(timeout=10)
     threading.Timer(0.3, release.set).start()
 
-    with pytest.raises(DomainError) as error:
+    with pytest.raises(Conflict) as error:
         customer_delete(customer=customer, actor=manager_actor)
     thread.join(timeout=10)
 
-    assert error.value.status_code == 409
+    assert error.value.code == "customer_has_balance"
     assert Customer.objects.filter(pk=customer.pk).exists()

@@ -52,8 +52,7 @@ def test_a_price_changed_in_the_change_form_is_audited(manager_admin, manager, b
     assert medicine.prix_br == Decimal("26.10")
     entry = assert_audited("medicine.price_changed", business=business)
     assert entry.user == manager
-    assert entry.event_data["old"]["prix_br"] == "25.40"
-    assert entry.event_data["new"]["prix_br"] == "26.10"
+    assert entry.event_data["changes"]["prix_br"] == {"old": "25.40", "new": "26.10"}
 
 
 def test_prices_edited_in_the_list_are_audited(manager_admin, business):
@@ -82,7 +81,10 @@ def test_prices_edited_in_the_list_are_audited(manager_admin, business):
     assert (first.prix_br, first.wholesale_price) == (Decimal("12.50"), Decimal("11.00"))
     entry = assert_audited("medicine.price_changed")
     assert entry.event_data["medicine"] == str(first.pk)
-    assert entry.event_data["new"] == {"prix_br": "12.50", "wholesale_price": "11.00"}
+    assert entry.event_data["changes"] == {
+        "prix_br": {"old": "10.00", "new": "12.50"},
+        "wholesale_price": {"old": None, "new": "11.00"},
+    }
 
 
 @pytest.mark.parametrize("price", ["0", "-1", "abc", "1.234"])

@@ -177,8 +177,8 @@ def test_a_price_change_through_ppv_shows_in_prix_br_and_is_audited(
     assert response.json()["prix_br"] == response.json()["ppv"] == "27.90"
     entry = assert_audited("medicine.price_changed", business=business)
     assert entry.user == manager
-    assert entry.event_data["old"] == {"prix_br": "25.40", "wholesale_price": "22.00"}
-    assert entry.event_data["new"] == {"prix_br": "27.90", "wholesale_price": "22.00"}
+    assert entry.event_data["changes"] == {"prix_br": {"old": "25.40", "new": "27.90"}}
+    assert entry.description == f"Price of {medicine} changed: public price 25.40 to 27.90"
     assert entry.event_data["medicine"] == str(medicine.pk)
 
 
@@ -190,8 +190,8 @@ def test_a_wholesale_price_change_is_audited_as_a_price_change(manager_client, b
     assert response.status_code == 200, response.content
     assert response.json()["effective_wholesale_price"] == "20.10"
     entry = assert_audited("medicine.price_changed")
-    assert entry.event_data["old"]["wholesale_price"] is None
-    assert entry.event_data["new"]["wholesale_price"] == "20.10"
+    assert entry.event_data["changes"] == {"wholesale_price": {"old": None, "new": "20.10"}}
+    assert entry.description.endswith("wholesale price none to 20.10")
 
 
 def test_clearing_the_wholesale_price_falls_back_to_the_public_price(manager_client, business):
@@ -209,8 +209,10 @@ def test_other_changes_are_audited_as_updates_not_price_changes(manager_client, 
     )
     assert response.status_code == 200, response.content
     entry = assert_audited("medicine.updated")
-    assert entry.event_data["old"] == {"name": "Old name", "is_active": True}
-    assert entry.event_data["new"] == {"name": "New name", "is_active": False}
+    assert entry.event_data["changes"] == {
+        "name": {"old": "Old name", "new": "New name"},
+        "is_active": {"old": True, "new": False},
+    }
     assert not AuditLog.objects.filter(event_type="medicine.price_changed").exists()
 
 

@@ -11,7 +11,7 @@ from audit.models import AuditLog
 from medicine.models import Stock
 from medicine.services import stock_adjust, stock_decrement_for_sale
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from tests.conftest import requires_postgres
 from tests.factories.medicine import MedicineFactory, StockFactory
 
@@ -64,7 +64,10 @@ def test_concurrent_deliveries_never_lose_an_update(business, storefront, manage
     entries = AuditLog.objects.filter(event_type="medicine.stock_adjusted").order_by("sequence")
     assert len(entries) == WORKERS
     for before, after in pairwise(entries):
-        assert after.event_data["old_quantity"] == before.event_data["new_quantity"]
+        assert (
+            after.event_data["changes"]["quantity"]["old"]
+            == (before.event_data["changes"]["quantity"]["new"])
+        )
 
 
 def test_concurrent_removals_never_take_the_shelf_below_zero(business, storefront, manager):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from audit.models import AuditLog
 from medicine.models import Stock
 from medicine.services import stock_decrement_for_sale, stock_restore_for_sale
-from pos_project.exceptions import DomainError
+from pos_project.errors import Conflict, DomainError
 from tests.contracts import assert_audited, assert_error
 from tests.factories.kernel import StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
@@ -51,8 +51,7 @@ def test_a_manager_receives_stock_and_gets_the_medicine_back(
         "medicine": str(medicine.pk),
         "storefront": str(storefront.pk),
         "storefront_name": storefront.name,
-        "old_quantity": 0,
-        "new_quantity": 12,
+        "changes": {"quantity": {"old": 0, "new": 12}},
         "quantity_delta": 12,
         "reason": "Delivery from the wholesaler",
     }
@@ -191,14 +190,13 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
     StockFactory(medicine=short, storefront=storefront, quantity=1)
 
     # when a sale wants more than there is of two of them
-    with pytest.raises(DomainError) as raised, transaction.atomic():
+    with pytest.raises(Conflict) as raised, transaction.atomic():
         stock_decrement_for_sale(
             storefront=storefront, quantities={plenty.pk: 5, short.pk: 3, absent.pk: 2}
         )
 
     # then one 409 names both shortages, with requested and available, and nothing moved
     error = raised.value
-    assert error.status_code == 409
     assert error.code == "insufficient_stock"
     body = error.body()
     assert body["shortages"] == [

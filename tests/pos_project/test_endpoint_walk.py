@@ -1,8 +1,10 @@
 """Walks every API route the URLconf knows.
 
-Anonymous callers get 401 everywhere; a manager of another business gets 404 on every
-object of this business and never sees its ids in a list. A new route fails this test until
-its app's tests/<app>/walk.py either builds an object for it or exempts it with a reason.
+Anonymous callers get 401 everywhere; a cashier gets 403 on every action a view reserves
+for managers (its `manager_actions`, or all of it with `manager_only`); a manager of another
+business gets 404 on every object of this business and never sees its ids in a list. A new
+route fails this test until its app's tests/<app>/walk.py either builds an object for it or
+exempts it with a reason.
 """
 
 import importlib
@@ -106,6 +108,36 @@ def test_a_user_without_staff_membership_gets_a_clear_403(world, db):
             response = _call(client, method, url)
             assert response.status_code == 403, (method, url, response.status_code)
             assert "not a staff member" in response.json()["message"]
+
+
+def _manager_methods(pattern) -> list[str]:
+    """The methods of `pattern` that its view keeps for managers and owners."""
+    view = pattern.callback.cls
+    if getattr(view, "manager_only", False):
+        return _methods(pattern)
+    actions = getattr(pattern.callback, "actions", None) or {}
+    reserved = getattr(view, "manager_actions", ())
+    return [method for method in _methods(pattern) if actions.get(method) in reserved]
+
+
+def test_the_walk_finds_the_actions_kept_for_managers(world):
+    urls, _ = world
+    walked = {(pattern.name, method) for pattern, _ in urls for method in _manager_methods(pattern)}
+    # One of each kind, so that a walk that stopped reading the views would fail here.
+    assert ("medicine-adjust-stock", "post") in walked
+    assert ("customer-detail", "delete") in walked
+    assert ("debtor-list", "get") in walked
+
+
+def test_a_cashier_gets_403_on_every_action_kept_for_managers(world, cashier_client):
+    urls, _ = world
+    failures = []
+    for pattern, url in urls:
+        for method in _manager_methods(pattern):
+            response = _call(cashier_client, method, url)
+            if response.status_code != 403 or "manager" not in response.json()["message"]:
+                failures.append((method.upper(), url, response.status_code))
+    assert not failures, failures
 
 
 def test_another_business_sees_nothing(world, other_client, other_storefront):

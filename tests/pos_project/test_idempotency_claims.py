@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from pos_project import idempotency
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.idempotency import Replay, run_once
 from pos_project.models import IdempotencyKey
 

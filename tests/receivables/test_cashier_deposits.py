@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Role
 from receivables.models import CustomerLedgerEntry, CustomerPayment
 from staff.services import business_update

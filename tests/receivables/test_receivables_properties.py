@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customers.models import Customer
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business
 from receivables.ledger import credit_held
 from receivables.ledger_checks import ledger_check, receivables_summary_check

@@ -13,7 +13,7 @@ from audit.models import AuditLog
 from customers.models import Customer
 from medicine.models import Stock
 from pos_project.actors import Actor
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError, Forbidden, Invalid
 from receivables.ledger import credit_held
 from receivables.ledger_checks import ledger_check
 from receivables.models import (
@@ -200,8 +200,7 @@ def test_the_payment_is_audited_with_its_allocations(customer, sell, cashier_act
     assert entry.event_data["amount"] == "50.00"
     assert entry.event_data["method"] == "MOBILE_MONEY"
     assert entry.event_data["reference"] == "MM-1"
-    assert entry.event_data["balance_before"] == "70.00"
-    assert entry.event_data["balance_after"] == "20.00"
+    assert entry.event_data["changes"] == {"outstanding_balance": {"old": "70.00", "new": "20.00"}}
     assert entry.event_data["payment_id"] == str(payment.pk)
     assert entry.event_data["allocations"] == [
         {"sale_id": str(sale.pk), "receipt_number": sale.receipt_number, "amount": "50.00"}
@@ -227,11 +226,10 @@ def test_bad_amounts_are_refused_and_change_nothing(customer, sell, cashier_acto
     sell("50.00")
     entries = CustomerLedgerEntry.objects.count()
 
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Invalid) as caught:
         pay(customer, amount, cashier_actor)
 
     assert caught.value.code == code
-    assert caught.value.status_code == 400
     assert "amount" in caught.value.details["fields"]
     assert CustomerLedgerEntry.objects.count() == entries
     assert not CustomerPayment.objects.exists()
@@ -241,7 +239,7 @@ def test_an_unknown_method_is_refused(customer, sell, cashier_actor):
     sell("50.00")
     with pytest.raises(DomainError) as caught:
         pay(customer, "10.00", cashier_actor, method="ON_ACCOUNT")
-    assert caught.value.code == "payment_method_invalid"
+    assert caught.value.code == "invalid_payment_method"
     assert not CustomerPayment.objects.exists()
 
 
@@ -264,7 +262,7 @@ def test_added_credit_settles_unpaid_sales_and_is_audited(customer, sell, manage
     audit = assert_audited("customer.credit_adjusted", customer=customer)
     assert audit.event_data["type"] == "add"
     assert audit.event_data["reason"] == "Damaged box"
-    assert audit.event_data["balance_after"] == "30.00"
+    assert audit.event_data["changes"]["outstanding_balance"]["new"] == "30.00"
     assert_ledgers_agree()
 
 
@@ -324,11 +322,11 @@ def test_bad_adjustments_are_refused_and_change_nothing(customer, manager_actor,
 
 
 def test_a_cashier_may_not_adjust_credit(customer, cashier_actor):
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Forbidden) as caught:
         customer_adjust_credit(
             customer=customer, amount="5.00", type="add", reason="x", actor=cashier_actor
         )
-    assert caught.value.status_code == 403
+    assert caught.value.code == "manager_required"
 
 
 # --- cancellation of an on-account sale ----------------------------------------------------

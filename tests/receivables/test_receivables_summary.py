@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_project.exceptions import DomainError
+from pos_project.errors import DomainError
 from pos_project.models import Business
 from receivables.ledger_checks import receivables_summary_check
 from receivables.models import ReceivablesDueSlot, ReceivablesSummary

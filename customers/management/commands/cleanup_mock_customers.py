@@ -16,16 +16,11 @@ from django.db import DatabaseError
 from django.utils import timezone
 from tqdm import tqdm
 
-from customers.mock_cleanup import (
-    ACTOR_NAME,
-    CleanupResult,
-    MockCleanupError,
-    backup_path_check,
-    mock_customers_cleanup,
-)
+from customers.mock_backup import MockCleanupError, backup_path_check
+from customers.mock_cleanup import ACTOR_NAME, CleanupResult, mock_customers_cleanup
 from customers.mock_detection import MOCK_WORDS, PLACEHOLDER_PHONES
+from customers.mock_report import cleanup_plan_counts, cleanup_summary, review_row_data
 from customers.mock_review import (
-    DEACTIVATE,
     DELETE,
     SKIP,
     ReviewRow,
@@ -127,23 +122,23 @@ class Command(BaseCommand):
             "business": {"id": str(business.pk), "name": business.name} if business else None,
             "include_with_history": options["include_with_history"],
             "scanned": total,
-            "candidates": [self._row_data(row) for row in candidates],
+            "candidates": [review_row_data(row) for row in candidates],
         }
         if options["list_all"]:
-            report["customers"] = [self._row_data(row) for row in rows]
+            report["customers"] = [review_row_data(row) for row in rows]
         if not self.json:
             self._print_review(rows, business=business, total=total, options=options)
 
         actionable = [row for row in candidates if row.action != SKIP]
         if not options["delete"]:
-            report["summary"] = self._planned(candidates)
+            report["summary"] = cleanup_plan_counts(candidates)
             if self.json:
                 self._print_json(report)
             else:
                 self._print_dry_run_hint(candidates, business=business, options=options)
             return
         if not actionable:
-            report["summary"] = self._summary(candidates, CleanupResult(outcomes=[]))
+            report["summary"] = cleanup_summary(candidates, CleanupResult(outcomes=[]))
             if self.json:
                 self._print_json(report)
             else:
@@ -182,7 +177,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"The cleanup failed and was rolled back; nothing was changed. ({exc})"
                 ) from exc
-        report["summary"] = self._summary(candidates, result)
+        report["summary"] = cleanup_summary(candidates, result)
         if self.json:
             self._print_json(report)
         else:
@@ -250,25 +245,6 @@ class Command(BaseCommand):
             leave=False,
         )
 
-    def _row_data(self, row: ReviewRow) -> dict:
-        customer = row.customer
-        data = {
-            "id": str(customer.pk),
-            "business_id": str(customer.business_id),
-            "name": customer.name,
-            "phone": customer.phone,
-            "is_active": customer.is_active,
-            "candidate": row.is_candidate,
-            "reasons": row.reasons,
-            "sales_count": row.sales_count,
-            "balance": str(customer.outstanding_balance),
-        }
-        if row.is_candidate:
-            data["draft_sales"] = row.history.removable_sales
-            data["plan"] = row.action
-            data["why"] = row.why
-        return data
-
     def _print_json(self, report: dict) -> None:
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
 
@@ -332,24 +308,11 @@ class Command(BaseCommand):
             self.stdout.write(line(cells))
         self.stdout.write("")
 
-    def _planned(self, candidates: list[ReviewRow]) -> dict:
-        return {
-            "found": len(candidates),
-            "to_delete": sum(1 for row in candidates if row.action == DELETE),
-            "to_deactivate": sum(1 for row in candidates if row.action == DEACTIVATE),
-            "to_skip": [
-                {"id": str(row.customer.pk), "name": row.customer.name, "why": row.why}
-                for row in candidates
-                if row.action == SKIP
-            ],
-            "changed": False,
-        }
-
     def _print_dry_run_hint(self, candidates, *, business, options) -> None:
         if not candidates:
             self.stdout.write("Dry run: nothing was changed.")
             return
-        plan = self._planned(candidates)
+        plan = cleanup_plan_counts(candidates)
         self.stdout.write(
             f"Found {counted(plan['found'], 'candidate')}: {plan['to_delete']} to delete, "
             f"{plan['to_deactivate']} to deactivate, {len(plan['to_skip'])} to skip."
@@ -377,38 +340,6 @@ class Command(BaseCommand):
     def _print_skips(self, candidates) -> None:
         for row in candidates:
             self.stdout.write(f"  skipped {row.customer.name} ({row.customer.pk}): {row.why}")
-
-    def _summary(self, candidates: list[ReviewRow], result: CleanupResult) -> dict:
-        seen = {outcome.customer_id for outcome in result.outcomes}
-        skipped = [
-            {"id": str(o.customer_id), "name": o.name, "why": o.why} for o in result.skipped
-        ] + [
-            {"id": str(row.customer.pk), "name": row.customer.name, "why": row.why}
-            for row in candidates
-            if row.customer.pk not in seen
-        ]
-        return {
-            "found": len(candidates),
-            "deleted": result.deleted,
-            "deactivated": result.deactivated,
-            "skipped": skipped,
-            "removed_sales": sum(o.removed_sales for o in result.outcomes),
-            "reassigned_sales": sum(o.reassigned_sales for o in result.outcomes),
-            "backup": str(result.backup_path) if result.backup_path else None,
-            "backup_rows": result.backup_rows,
-            "changed": bool(result.deleted or result.deactivated),
-            "outcomes": [
-                {
-                    "id": str(o.customer_id),
-                    "name": o.name,
-                    "result": o.result,
-                    "why": o.why,
-                    "removed_sales": o.removed_sales,
-                    "reassigned_sales": o.reassigned_sales,
-                }
-                for o in result.outcomes
-            ],
-        }
 
     def _print_summary(self, summary: dict) -> None:
         self.stdout.write(

@@ -1,0 +1,86 @@
+"""The JSON backup `cleanup_mock_customers` writes before it changes anything: every row it
+removes or changes, as a `loaddata` fixture that restores them exactly."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+
+from customers.mock_review import _chunks
+from customers.models import Customer
+from sales.models import Sale
+
+
+class MockCleanupError(Exception):
+    """The cleanup cannot run as asked; nothing was changed."""
+
+
+def backup_path_check(path: Path) -> Path:
+    """`path` made absolute, if a new backup file can be written there."""
+    path = Path(os.path.abspath(path.expanduser()))
+    if path.exists():
+        raise MockCleanupError(
+            f"{path} already exists. Choose a new file: an earlier backup is never overwritten."
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not writable.")
+    return path
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds; a backup must restore them exactly."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _backup_order(model) -> tuple[int, str]:
+    # Parents first, so the file also loads where foreign keys are checked row by row.
+    rank = {Customer: 0, Sale: 1}.get(model, 2)
+    return rank, model._meta.label
+
+
+def write_backup(path: Path, rows: dict[type, set]) -> int:
+    """Write `rows` (model -> primary keys) as a `loaddata` fixture; the number of rows written.
+
+    Written to a temporary file in the same folder, flushed to disk, then moved into place,
+    so the named file is either complete or absent.
+    """
+    objects = []
+    for model in sorted(rows, key=_backup_order):
+        pks = sorted(rows[model], key=str)
+        for chunk in _chunks(pks):
+            objects.extend(model._base_manager.filter(pk__in=chunk).order_by("pk"))
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                serializers.serialize(
+                    "json", objects, indent=2, stream=stream, cls=_ExactJSONEncoder
+                )
+                stream.flush()
+                os.fsync(stream.fileno())
+            if path.exists():
+                raise MockCleanupError(f"{path} appeared while the backup was being written.")
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise MockCleanupError(
+            f"Could not write the backup to {path}: {exc.strerror or exc}. Nothing was changed."
+        ) from exc
+    return len(objects)

@@ -1,0 +1,210 @@
+"""Changes to stock: a manager's adjustment, and a sale taking from or giving back to the
+shelf.
+
+The sales app calls `stock_decrement_for_sale` and `stock_restore_for_sale` inside its own
+transaction; those two do not audit, because the sale's own entry records them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+
+from audit.events import AuditEvent, audit_changes
+from audit.services import audit_record
+from medicine.errors import ErrorCode
+from medicine.locks import stock_lock, stocks_lock
+from medicine.models import Medicine, Stock
+from pos_project.actors import Actor
+from pos_project.errors import Conflict, invalid_field
+from pos_project.models import Storefront
+
+# The stock column is a 32-bit integer on every database; beyond this the write would fail.
+MAX_ON_HAND = 2_147_483_647
+
+
+def stock_adjust(
+    *,
+    medicine: Medicine,
+    storefront: Storefront,
+    quantity_delta: int,
+    reason: str,
+    actor: Actor,
+) -> Stock:
+    """Add units to (delivery) or take units from (breakage, count) a storefront's stock.
+
+    Refuses, with a 400 that says how many are on hand, a change that would leave fewer
+    than zero. Audited as `medicine.stock_adjusted`.
+    """
+    if storefront.business_id != medicine.business_id:
+        raise invalid_field(
+            "storefront",
+            "This storefront does not belong to the medicine's business.",
+            code=ErrorCode.UNKNOWN_STOREFRONT,
+        )
+    if type(quantity_delta) is not int or quantity_delta == 0:
+        raise invalid_field(
+            "quantity_delta",
+            "The change must be a non-zero whole number.",
+            code=ErrorCode.INVALID_DELTA,
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid_field("reason", "Say why the stock changes.", code=ErrorCode.REASON_REQUIRED)
+    with transaction.atomic():
+        row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
+        # Locked before reading the quantity, so that two adjustments (or a sale) at once
+        # are applied one after the other: none is lost and none takes the shelf below zero.
+        row = stock_lock(stock=row)
+        old_quantity = row.quantity
+        new_quantity = old_quantity + quantity_delta
+        if new_quantity < 0:
+            raise invalid_field(
+                "quantity_delta",
+                f"Only {old_quantity} on hand at {storefront.name}: cannot remove "
+                f"{-quantity_delta}.",
+                code=ErrorCode.INSUFFICIENT_STOCK,
+                on_hand=old_quantity,
+            )
+        if new_quantity > MAX_ON_HAND:
+            raise invalid_field(
+                "quantity_delta",
+                f"{old_quantity} on hand at {storefront.name}: adding {quantity_delta} would "
+                f"exceed the most a shelf can record ({MAX_ON_HAND}).",
+                code=ErrorCode.STOCK_TOO_LARGE,
+                on_hand=old_quantity,
+            )
+        Stock.objects.filter(pk=row.pk).update(
+            quantity=F("quantity") + quantity_delta, updated_at=timezone.now()
+        )
+        row.refresh_from_db()
+        audit_record(
+            business=medicine.business,
+            actor=actor,
+            event_type=AuditEvent.MEDICINE_STOCK_ADJUSTED,
+            description=(
+                f"Stock of {medicine} at {storefront.name}: {old_quantity} -> {row.quantity} "
+                f"({quantity_delta:+d}, {reason})"
+            ),
+            event_data={
+                "medicine": medicine.pk,
+                "storefront": storefront.pk,
+                "storefront_name": storefront.name,
+                "changes": audit_changes({"quantity": old_quantity}, {"quantity": row.quantity}),
+                "quantity_delta": quantity_delta,
+                "reason": reason,
+            },
+        )
+    return row
+
+
+def _normalise_quantities(quantities: Mapping[Any, int]) -> dict[uuid.UUID, int]:
+    normalised: dict[uuid.UUID, int] = {}
+    for medicine_id, quantity in quantities.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise ValueError(f"quantity for {medicine_id} must be a non-negative int")
+        key = medicine_id if isinstance(medicine_id, uuid.UUID) else uuid.UUID(str(medicine_id))
+        normalised[key] = normalised.get(key, 0) + quantity
+    return {key: quantity for key, quantity in normalised.items() if quantity}
+
+
+def _require_transaction(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must run inside the transaction of the sale it serves.")
+
+
+def _shift_stock(rows: Mapping[Any, Stock], changes: Mapping[Any, int]) -> None:
+    """Move each locked row by its own number of units, in one UPDATE for the whole sale."""
+    pks = {medicine_id: rows[medicine_id].pk for medicine_id in changes}
+    Stock.objects.filter(pk__in=pks.values()).update(
+        quantity=F("quantity")
+        + Case(
+            *(
+                When(pk=pks[medicine_id], then=Value(units))
+                for medicine_id, units in changes.items()
+            ),
+            output_field=IntegerField(),
+        ),
+        updated_at=timezone.now(),
+    )
+
+
+def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any, int]) -> None:
+    """Take a completed sale's units off the storefront's shelf.
+
+    `quantities` maps medicine id to units, already summed over the sale's lines. Must run
+    inside the sale's transaction; it does not audit (the sale's entry does).
+
+    If any medicine is short, nothing changes and one `DomainError` is raised, status 409
+    (the sale is valid; the shelf changed under it), code `insufficient_stock`, whose body
+    lists every shortage:
+    `{"error": "Insufficient stock", "code": "insufficient_stock",
+      "shortages": [{"medicine": id, "name": ..., "requested": n, "available": m}, ...],
+      "message": "Not enough stock at Main: Doliprane 1g (requested 3, available 1); ..."}`
+    """
+    _require_transaction("stock_decrement_for_sale")
+    wanted = _normalise_quantities(quantities)
+    if not wanted:
+        return
+    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
+    short = {
+        medicine_id: (requested, rows[medicine_id].quantity if medicine_id in rows else 0)
+        for medicine_id, requested in wanted.items()
+        if medicine_id not in rows or rows[medicine_id].quantity < requested
+    }
+    if short:
+        names = dict(
+            Medicine.objects.filter(pk__in=short, business_id=storefront.business_id)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        )
+        shortages = [
+            {
+                "medicine": str(medicine_id),
+                "name": names.get(medicine_id, str(medicine_id)),
+                "requested": requested,
+                "available": available,
+            }
+            for medicine_id, (requested, available) in sorted(
+                short.items(), key=lambda item: (names.get(item[0], ""), str(item[0]))
+            )
+        ]
+        listed = "; ".join(
+            f"{item['name']} (requested {item['requested']}, available {item['available']})"
+            for item in shortages
+        )
+        raise Conflict(
+            "Insufficient stock",
+            f"Not enough stock at {storefront.name}: {listed}. Lower the quantities or "
+            "restock, then try again.",
+            code=ErrorCode.INSUFFICIENT_STOCK,
+            shortages=shortages,
+        )
+    _shift_stock(rows, {medicine_id: -requested for medicine_id, requested in wanted.items()})
+
+
+def stock_restore_for_sale(*, storefront: Storefront, quantities: Mapping[Any, int]) -> None:
+    """Put a cancelled sale's units back on the storefront's shelf.
+
+    The counterpart of `stock_decrement_for_sale`, with the same arguments and lock order.
+    Must run inside the sale's transaction; it does not audit.
+    """
+    _require_transaction("stock_restore_for_sale")
+    wanted = _normalise_quantities(quantities)
+    if not wanted:
+        return
+    missing = set(wanted) - set(
+        Stock.objects.filter(storefront=storefront, medicine_id__in=wanted).values_list(
+            "medicine_id", flat=True
+        )
+    )
+    for medicine_id in sorted(missing, key=str):
+        # A row deleted or never created since the sale: recreate it at zero first.
+        Stock.objects.get_or_create(medicine_id=medicine_id, storefront=storefront)
+    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
+    _shift_stock(rows, wanted)

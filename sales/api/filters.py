@@ -21,6 +21,9 @@ class SaleFilter(django_filters.FilterSet):
         field_name="customer", lookup_expr="isnull", label="Only walk-in sales (no customer)"
     )
     storefront = django_filters.UUIDFilter(field_name="storefront_id", label="Storefront (id)")
+    till_session = django_filters.UUIDFilter(
+        field_name="till_session_id", label="Completed in this till session (id)"
+    )
     created = UtcIsoDateTimeFromToRangeFilter(
         field_name="created_at", label="Opened between (created_after / created_before)"
     )
@@ -42,6 +45,7 @@ class SaleFilter(django_filters.FilterSet):
             "customer",
             "walk_in",
             "storefront",
+            "till_session",
             "created",
             "completed",
             "receipt_number",

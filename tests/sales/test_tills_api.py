@@ -608,3 +608,14 @@ def test_a_session_with_a_busy_day_costs_the_same_to_read(
         grow,
         sizes=(2, 12),
     )
+
+
+def test_the_sales_list_filters_by_till_session(cashier_client, till, ring_up):
+    session = opened(cashier_client, till)
+    in_session = ring_up("60.00")
+    complete(cashier_client, in_session, ("CARD", "60.00"))
+    ring_up("10.00")
+
+    body = cashier_client.get(reverse("sale-list"), {"till_session": session["id"]}).json()
+
+    assert [row["id"] for row in body["results"]] == [str(in_session.pk)]

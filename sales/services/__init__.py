@@ -9,7 +9,10 @@ deadlocking.
 - `pricing`: unit prices, line values and the sale's totals;
 - `drafting`: create, lines, sale type and note, `update_customer`;
 - `checkout`: completion, with the receipt number and the charge on the customer's account;
-- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed.
+- `cancellation`: a DRAFT dropped, a COMPLETED sale reversed;
+- `tills`: tills, their sessions' opening, cash movements and close (the Z report). Which
+  session a sale's or a debt payment's money goes into is `sales.till_sessions`, below the
+  receivables.
 
 A new money-moving transition (a till's session, a return) is a module of its own here,
 beside `checkout` and `cancellation`, and above the receivables like them.

@@ -36,6 +36,11 @@ class AuditEvent(models.TextChoices):
     SALE_COMPLETED = "sale.completed", "Sale completed"
     SALE_CANCELLED = "sale.cancelled", "Sale cancelled"
     SALE_RETURNED = "sale.returned", "Items returned"
+    TILL_CREATED = "till.created", "Till set up"
+    TILL_UPDATED = "till.updated", "Till changed"
+    TILL_OPENED = "till.opened", "Till session opened"
+    TILL_CASH_MOVED = "till.cash_moved", "Cash put in or taken out of a till"
+    TILL_CLOSED = "till.closed", "Till session closed"
 
 
 def audit_changes(old: dict, new: dict) -> dict[str, dict]:

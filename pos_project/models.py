@@ -52,6 +52,14 @@ class Business(models.Model):
             "credit. Off: only managers and the owner may."
         ),
     )
+    cash_control = models.BooleanField(
+        default=False,
+        help_text=(
+            "Cash is taken and given back only through an open till session: a cash sale, "
+            "refund or debt payment without one is refused. Off: such cash belongs to no "
+            "session."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,7 @@ A development checkout also has a local `.env` (written by `./scripts/serve`), w
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -335,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         # Customers and sales share the RETAIL / WHOLESALE choice set.
         "RetailWholesaleEnum": "sales.models.SaleType",
         "SaleStatusEnum": "sales.models.SaleStatus",
+        "TillSessionStatusEnum": "sales.models.TillSessionStatus",
+        "CashMovementTypeEnum": "sales.models.CashMovementType",
         "RoleEnum": "pos_project.models.Role",
         "RefundMethodEnum": "sales.models.RefundMethod",
         "ChosenRefundMethodEnum": "sales.api.return_serializers.REFUND_METHOD_CHOICES",
@@ -342,6 +345,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# A till session's variance (counted - expected cash) beyond this, either way, shows in red
+# in the back office.
+TILL_VARIANCE_TOLERANCE = Decimal(os.environ.get("TILL_VARIANCE_TOLERANCE", "5.00"))
 
 # Backups (manage.py backup): where they go, how many are kept, and the age past which the
 # back-office home shows the last one in red.

@@ -57,6 +57,14 @@ class CustomerPayment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     received_by_name = models.CharField(max_length=150)
+    till_session = models.ForeignKey(
+        "sales.TillSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debt_payments",
+        help_text="The drawer session of the staff member who took it, when one was open.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

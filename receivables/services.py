@@ -33,6 +33,7 @@ from receivables.models import (
     LedgerEntryType,
 )
 from receivables.summary import receivables_summary_move
+from sales.till_sessions import till_session_for_money
 
 
 def _money_amount(value) -> Decimal:
@@ -133,8 +134,14 @@ def customer_record_payment(
                 code=ErrorCode.OVERPAYMENT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
             )
+        # The recorder's open till session takes the payment; with cash control on, cash
+        # needs one.
+        till_session = till_session_for_money(
+            actor=actor, business=customer.business, moves_cash=method == DebtPaymentMethod.CASH
+        )
         payment = CustomerPayment.objects.create(
             business_id=customer.business_id,
+            till_session=till_session,
             customer=customer,
             amount=amount,
             method=method,
@@ -177,6 +184,7 @@ def customer_record_payment(
                     {"outstanding_balance": customer.outstanding_balance},
                 ),
                 "overpayment": max(amount - owed, ZERO),
+                "till_session": till_session.pk if till_session else None,
                 "allocations": _allocation_rows(settled),
             },
             customer=customer,

@@ -15,7 +15,10 @@ from django.utils.html import format_html
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.errors import DomainError
 from pos_project.money import format_money
-from sales import services
+from sales import (
+    admin_tills,  # noqa: F401  (registers the Tills section of the back office)
+    services,
+)
 from sales.admin_returns import SaleReturnsBackOffice
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, Sale, SaleItem, SaleStatus

@@ -1,6 +1,6 @@
 """The codes of the `sales` app's refusals: stable strings that clients match on.
 
-A sale: drafting, checkout, cancellation, returns and receipts.
+A sale: drafting, checkout, cancellation, returns and receipts; tills and their sessions.
 """
 
 from pos_project.errors import ErrorCodes
@@ -14,6 +14,7 @@ class ErrorCode(ErrorCodes):
     EMPTY_RETURN = "empty_return"
     EMPTY_SALE = "empty_sale"
     INSUFFICIENT_PAYMENT = "insufficient_payment"
+    INVALID_AMOUNT = "invalid_amount"
     INVALID_DISCOUNT = "invalid_discount"
     INVALID_PAYMENT = "invalid_payment"
     INVALID_PAYMENT_METHOD = "invalid_payment_method"
@@ -32,7 +33,16 @@ class ErrorCode(ErrorCodes):
     RETURN_EXCEEDS_SOLD = "return_exceeds_sold"
     SALE_CHANGED = "sale_changed"
     SALE_HAS_RETURNS = "sale_has_returns"
+    SESSION_NOT_YOURS = "session_not_yours"
     STOREFRONT_INACTIVE = "storefront_inactive"
+    TILL_ALREADY_OPEN = "till_already_open"
+    TILL_HAS_OPEN_SESSION = "till_has_open_session"
+    TILL_INACTIVE = "till_inactive"
+    TILL_NAME_REQUIRED = "till_name_required"
+    TILL_NAME_TAKEN = "till_name_taken"
+    TILL_SESSION_CLOSED = "till_session_closed"
+    TILL_SESSION_REQUIRED = "till_session_required"
     UNKNOWN_MEDICINE = "unknown_medicine"
     UNKNOWN_SALE_ITEM = "unknown_sale_item"
     UNKNOWN_STOREFRONT = "unknown_storefront"
+    USER_HAS_OPEN_SESSION = "user_has_open_session"

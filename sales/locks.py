@@ -1,14 +1,28 @@
-"""Row locks on sales and the receipt and return sequences: the one place each is locked.
+"""Row locks on sales, till sessions and the receipt, return and Z sequences: the one place
+each is locked for a change.
 
 Where these sit in the order every change takes its locks: docs/locking.md (the sale after
-its customer, then the sales a payment settles, oldest first; the receipt and return
-sequences after the stock). Keys never change, so every lock here is `FOR NO KEY UPDATE`.
+its customer, then the till session its money goes to, then the sales a payment settles,
+oldest first; the receipt, return or Z sequence after the stock). Keys never change, so
+every lock here is `FOR NO KEY UPDATE`, except the share lock money takes on its till
+session.
 """
 
 import uuid
 from dataclasses import dataclass
 
-from sales.models import ReceiptSequence, ReturnSequence, Sale, SaleStatus
+from django.db import connections, router
+
+from sales.models import (
+    ReceiptSequence,
+    ReturnSequence,
+    Sale,
+    SaleStatus,
+    Till,
+    TillSession,
+    TillSessionStatus,
+    ZNumberSequence,
+)
 
 
 @dataclass(frozen=True)
@@ -74,3 +88,47 @@ def receipt_sequence_lock(*, business) -> ReceiptSequence:
 def return_sequence_lock(*, business) -> ReturnSequence:
     """The business's return sequence, locked; made on the business's first return."""
     return _sequence_lock(ReturnSequence, business=business)
+
+
+def till_lock(till: Till) -> Till:
+    """`till` again, locked to rename or (de)activate it."""
+    return Till.objects.select_for_update(no_key=True).select_related("business").get(pk=till.pk)
+
+
+def till_session_lock(*, pk, business_id) -> TillSession:
+    """The till session `pk` of the business, locked to change it (a cash movement, the
+    close); `TillSession.DoesNotExist` for another business's session."""
+    return (
+        TillSession.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("till", "till__storefront", "opened_by", "business")
+        .get(pk=pk, business_id=business_id)
+    )
+
+
+def open_till_session_share(*, user, business_id, storefront_id=None) -> TillSession | None:
+    """The user's OPEN till session (at `storefront_id` when given), locked `FOR SHARE`.
+
+    A share lock: the completions, refunds and debt payments of one session do not queue
+    behind each other, but the close (`till_session_lock`, FOR NO KEY UPDATE) waits for
+    every one of them to commit, and each of them waits for the close and then finds the
+    session no longer open. So money is either in the session's stored report or not in the
+    session at all. Django has no share lock, hence the clause added to the query's SQL.
+    """
+    sessions = TillSession.objects.filter(
+        business_id=business_id, opened_by=user, status=TillSessionStatus.OPEN
+    )
+    if storefront_id is not None:
+        sessions = sessions.filter(till__storefront_id=storefront_id)
+    connection = connections[router.db_for_write(TillSession)]
+    if connection.vendor != "postgresql":
+        # No row locks there: one writer at a time already keeps a close out.
+        return sessions.first()
+    sql, params = sessions.query.sql_with_params()
+    table = TillSession._meta.db_table
+    found = list(TillSession.objects.raw(f'{sql} FOR SHARE OF "{table}"', params))
+    return found[0] if found else None
+
+
+def z_sequence_lock(*, business) -> ZNumberSequence:
+    """The business's Z-number sequence, locked; made at the business's first close."""
+    return _sequence_lock(ZNumberSequence, business=business)

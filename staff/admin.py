@@ -71,6 +71,7 @@ class BusinessAdmin(admin.ModelAdmin):
         "default_region",
         "time_zone",
         "cashiers_take_deposits",
+        "cash_control",
         "created_at",
     ]
     search_fields = ["name"]

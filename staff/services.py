@@ -116,8 +116,11 @@ def business_create(
     default_region: str = "MA",
     time_zone: str = "Africa/Casablanca",
     storefront_name: str = "Main",
+    cash_control: bool = False,
 ) -> Business:
-    """Onboard a shop: the business, its first storefront and its owner, or nothing at all."""
+    """Onboard a shop: the business, its first storefront and its owner, or nothing at all.
+
+    `cash_control`: cash is taken and given back only through an open till session."""
     currency_code = currency_code.upper()
     if len(currency_code) != 3 or not currency_code.isalpha():
         raise Invalid(
@@ -132,6 +135,7 @@ def business_create(
                 currency_code=currency_code,
                 default_region=default_region.upper(),
                 time_zone=time_zone,
+                cash_control=cash_control,
             )
         )
         business.save()
@@ -145,6 +149,7 @@ def business_create(
                 "currency_code": business.currency_code,
                 "default_region": business.default_region,
                 "time_zone": business.time_zone,
+                "cash_control": business.cash_control,
             },
         )
         storefront_create(business=business, name=storefront_name, actor=actor)
@@ -172,6 +177,7 @@ BUSINESS_EDITABLE_FIELDS = [
     "default_region",
     "time_zone",
     "cashiers_take_deposits",
+    "cash_control",
 ]
 STOREFRONT_EDITABLE_FIELDS = ["name", "address", "is_active"]
 

@@ -27,6 +27,7 @@ class BusinessSerializer(serializers.ModelSerializer):
             "default_region",
             "time_zone",
             "cashiers_take_deposits",
+            "cash_control",
         ]
 
 

@@ -126,6 +126,7 @@ class CustomerPaymentSerializer(ReadModelSerializer):
             "reference",
             "note",
             "received_by_name",
+            "till_session",
             "created_at",
             "allocations",
         ]

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from pos_project.filters import StrictOrderingFilter, UtcIsoDateTimeFromToRangeFilter
-from sales.models import Sale, SaleStatus, SaleType
+from sales.models import Sale, SaleStatus, SaleType, TillSession, TillSessionStatus
 
 
 class SaleFilter(django_filters.FilterSet):
@@ -21,6 +21,9 @@ class SaleFilter(django_filters.FilterSet):
         field_name="customer", lookup_expr="isnull", label="Only walk-in sales (no customer)"
     )
     storefront = django_filters.UUIDFilter(field_name="storefront_id", label="Storefront (id)")
+    till_session = django_filters.UUIDFilter(
+        field_name="till_session_id", label="Completed in this till session (id)"
+    )
     created = UtcIsoDateTimeFromToRangeFilter(
         field_name="created_at", label="Opened between (created_after / created_before)"
     )
@@ -42,6 +45,7 @@ class SaleFilter(django_filters.FilterSet):
             "customer",
             "walk_in",
             "storefront",
+            "till_session",
             "created",
             "completed",
             "receipt_number",
@@ -65,3 +69,18 @@ class SaleOrderingFilter(StrictOrderingFilter):
         if ordering and not any(field.lstrip("-") == "id" for field in ordering):
             ordering = [*ordering, "-id"]
         return ordering
+
+
+class TillSessionFilter(django_filters.FilterSet):
+    """Filters on the caller's sessions (a cashier's own, or the business's for managers)."""
+
+    status = django_filters.ChoiceFilter(choices=TillSessionStatus.choices, label="Status")
+    till = django_filters.UUIDFilter(field_name="till_id", label="Till (id)")
+    opened_by = django_filters.NumberFilter(field_name="opened_by_id", label="Opened by (user id)")
+    opened = UtcIsoDateTimeFromToRangeFilter(
+        field_name="opened_at", label="Opened between (opened_after / opened_before)"
+    )
+
+    class Meta:
+        model = TillSession
+        fields = ["status", "till", "opened_by", "opened"]

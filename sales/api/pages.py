@@ -1,5 +1,6 @@
 """Printable pages beside JSON: the renderer, the `?format=` parameter, and the view plumbing
-that keeps errors JSON whatever format was asked for. Used by the receipt and the return slip."""
+that keeps errors JSON whatever format was asked for. Used by the receipt, the return slip
+and the till reports."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter
@@ -10,7 +11,8 @@ from pos_project.errors import ErrorCode, Invalid
 
 
 class ReceiptHTMLRenderer(BaseRenderer):
-    """A printable page, already rendered by `sales.receipts` or `sales.return_receipts`."""
+    """A printable page, already rendered (`sales.receipts`, `sales.return_receipts`,
+    `sales.till_report`)."""
 
     media_type = "text/html"
     format = "html"

@@ -181,9 +181,16 @@ class SaleItemSerializer(ReadModelSerializer):
 
 
 class PaymentSerializer(ReadModelSerializer):
+    till_session = serializers.UUIDField(
+        source="sale.till_session_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The till session that took it (the sale's); null without one.",
+    )
+
     class Meta:
         model = Payment
-        fields = ["id", "method", "amount", "reference", "created_at"]
+        fields = ["id", "method", "amount", "reference", "till_session", "created_at"]
         read_only_fields = fields
 
 
@@ -230,6 +237,8 @@ class SaleSerializer(ReadModelSerializer):
             "completed_at",
             "cancelled_at",
             "cancel_reason",
+            "till_session",
+            "cancellation_till_session",
             "receipt_url",
         ]
         read_only_fields = fields

@@ -18,10 +18,20 @@ from sales.models.sale import (
     SaleStatus,
     SaleType,
 )
+from sales.models.tills import (
+    CashMovement,
+    CashMovementType,
+    Till,
+    TillSession,
+    TillSessionStatus,
+    ZNumberSequence,
+)
 
 __all__ = [
     "CHOSEN_REFUND_METHODS",
     "WALK_IN_CUSTOMER",
+    "CashMovement",
+    "CashMovementType",
     "Payment",
     "PaymentMethod",
     "ReceiptSequence",
@@ -34,4 +44,8 @@ __all__ = [
     "SaleItem",
     "SaleStatus",
     "SaleType",
+    "Till",
+    "TillSession",
+    "TillSessionStatus",
+    "ZNumberSequence",
 ]

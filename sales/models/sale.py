@@ -77,8 +77,24 @@ class Sale(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    till_session = models.ForeignKey(
+        "sales.TillSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales",
+        help_text="The drawer session that took the completion; none without an open session.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    cancellation_till_session = models.ForeignKey(
+        "sales.TillSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancelled_sales",
+        help_text="The drawer session that gave back the money of a cancelled completed sale.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,9 @@ deadlocking.
   checks, pricing and completion as the draft flow;
 - `cancellation`: a DRAFT dropped, a COMPLETED sale reversed;
 - `returns` (with `return_amounts`): units of a COMPLETED sale brought back and refunded.
+- `tills`: tills, their sessions' opening, cash movements and close (the Z report). Which
+  session a sale's or a debt payment's money goes into is `sales.till_sessions`, below the
+  receivables.
 
 A new money-moving transition (a till's session, a return) is a module of its own here,
 beside `checkout` and `cancellation`, and above the receivables like them.

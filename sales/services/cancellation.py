@@ -3,6 +3,8 @@ on the customer's account and its place in the customer's statistics."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,13 +17,21 @@ from pos_project.money import ZERO
 from receivables.ledger import customer_remove_purchase, receivable_reverse_sale
 from sales.errors import ErrorCode
 from sales.models import (
+    PaymentMethod,
     Sale,
     SaleStatus,
 )
 from sales.services.checkout import _lock_customer_then_sale, _quantities
 from sales.services.checks import _wrong_status
+from sales.till_sessions import till_session_for_money
 
 # --- cancellation -------------------------------------------------------------------------
+
+
+def _cash_kept(sale: Sale) -> Decimal:
+    """The cash a completed sale kept: its cash tenders less the change it gave."""
+    cash = sum((p.amount for p in sale.payments.all() if p.method == PaymentMethod.CASH), ZERO)
+    return cash - sale.change_due
 
 
 def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
@@ -67,6 +77,14 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
                 )
         reversed_on_account = ZERO
         if was == SaleStatus.COMPLETED:
+            # What the tenders kept goes back out of the canceller's open session at the
+            # sale's storefront; with cash control on, cash needs one.
+            sale.cancellation_till_session = till_session_for_money(
+                actor=actor,
+                business=sale.business,
+                storefront=sale.storefront,
+                moves_cash=_cash_kept(sale) > 0,
+            )
             stock_restore_for_sale(storefront=sale.storefront, quantities=_quantities(sale))
             if customer is not None:
                 if sale.on_account_amount > 0:
@@ -76,7 +94,15 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
         sale.status = SaleStatus.CANCELLED
         sale.cancelled_at = timezone.now()
         sale.cancel_reason = reason
-        sale.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        sale.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancel_reason",
+                "cancellation_till_session",
+                "updated_at",
+            ]
+        )
         label = sale.receipt_number or f"draft {str(sale.pk)[:8]}"
         audit_record(
             business=sale.business,
@@ -93,6 +119,7 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
                 "on_account_reversed": reversed_on_account,
                 "stock_restored": was == SaleStatus.COMPLETED,
                 "balance_after": customer.outstanding_balance if customer else None,
+                "till_session": sale.cancellation_till_session_id,
             },
         )
     return sale

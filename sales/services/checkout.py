@@ -39,6 +39,7 @@ from sales.services.checks import (
     _wrong_status,
 )
 from sales.services.held import held_rows
+from sales.till_sessions import till_session_for_money
 
 # --- completion ---------------------------------------------------------------------------
 
@@ -300,6 +301,14 @@ def settle_draft(
                 )
             override_used = True
 
+    # The caller's open session at this storefront takes the money; with cash control on,
+    # cash without one is refused here, before anything has changed.
+    sale.till_session = till_session_for_money(
+        actor=actor,
+        business=sale.business,
+        storefront=sale.storefront,
+        moves_cash=any(t.method == PaymentMethod.CASH for t in tenders),
+    )
     stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
     sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
     sale.status = SaleStatus.COMPLETED
@@ -321,6 +330,7 @@ def settle_draft(
                 "change_due",
                 "on_account_amount",
                 "amount_due",
+                "till_session",
                 "updated_at",
             ]
         )
@@ -344,6 +354,7 @@ def settle_draft(
         "payments": [{"method": t.method, "amount": t.amount} for t in tenders],
         "customer_id": customer.pk if customer else None,
         "customer_name": customer.name if customer else WALK_IN_CUSTOMER,
+        "till_session": sale.till_session_id,
     }
     if on_account > 0:
         event_data["changes"] = audit_changes(

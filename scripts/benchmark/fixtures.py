@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import psycopg
 
+from benchmark.client import Client
 from benchmark.settings import ROOT
 
 
@@ -105,6 +106,7 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
     for username, password in demo_passwords().items():
         if username not in tokens:
             tokens[username] = login(port, username, password)
+    open_cashiers_till(port, tokens["cashier"])
     surnames = sorted({name.partition(" ")[2] for _, name, _, _ in picked if " " in name})
     return Fixtures(
         tokens=tokens,
@@ -120,6 +122,22 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
         prices=prices,
         counts=counts,
     )
+
+
+def open_cashiers_till(port: int, token: str) -> None:
+    """The cashier opens the demo's till, as every morning: the demo pharmacy takes cash only
+    through an open till session. A session still open (a reused database) is kept."""
+    client = Client(port, token)
+    try:
+        status, body, _ = client.call("GET", "/sales/api/tills/")
+        tills = json.loads(body)["results"]
+        status, body, _ = client.call(
+            "POST", f"/sales/api/tills/{tills[0]['id']}/open/", {"opening_float": "500.00"}
+        )
+        if status != 201 and json.loads(body).get("code") != "user_has_open_session":
+            raise RuntimeError(f"Opening the till failed: {status} {body[:200]!r}")
+    finally:
+        client.close()
 
 
 def demo_passwords() -> dict[str, str]:

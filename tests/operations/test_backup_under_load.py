@@ -73,8 +73,14 @@ from customers.models import Customer
 from receivables.services import customer_record_payment
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
+from sales.models import Till
+from sales.services.tills import till_session_open
 
 cashier = StaffMember.objects.filter(role=Role.CASHIER).first().user
+# The demo pharmacy takes cash only through an open till session.
+till_session_open(
+    till=Till.objects.get(name="Till 1"), opening_float="200.00", actor=Actor.for_user(cashier)
+)
 owing = list(Customer.objects.filter(outstanding_balance__gt=5))
 for number in range({payments}):
     customer_record_payment(

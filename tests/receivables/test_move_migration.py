@@ -43,9 +43,9 @@ def _migrate(targets=None):
     return executor.loader.project_state([node for node in targets if node[1]]).apps
 
 
-def _rows(model) -> dict:
-    """Every row of `model` as its column values, by primary key."""
-    return {row["pk"]: row for row in model.objects.values("pk", *_columns(model))}
+def _rows(model, columns=None) -> dict:
+    """Every row of `model` as its column values (`columns`, or all), by primary key."""
+    return {row["pk"]: row for row in model.objects.values("pk", *(columns or _columns(model)))}
 
 
 def _columns(model) -> list[str]:
@@ -54,10 +54,9 @@ def _columns(model) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_shop_with_debts_migrates_forward_with_every_row_intact(storefront, cashier, manager):
-    # given a database at the state before the move, holding a shop's receivables
-    old_apps = _migrate(BEFORE_THE_MOVE)
-    assert not old_apps.is_installed("receivables")
-    # The tables are the same before and after, so the shop writes through the services.
+    # given a database at the state before the move, holding a shop's receivables: written
+    # through today's services, then the database is taken back to before the move (columns
+    # added since, such as a debt payment's till session, are dropped on the way)
     owing, settled = CustomerFactory.create_batch(2, business=storefront.business)
     for customer, amounts in ((owing, ("40.00", "25.50")), (settled, ("12.00",))):
         for amount in amounts:
@@ -74,14 +73,19 @@ def test_a_shop_with_debts_migrates_forward_with_every_row_intact(storefront, ca
     customer_adjust_credit(
         customer=owing, amount=Decimal("5.00"), type="add", reason="Damaged box", actor=actor
     )
-    before = {name: _rows(old_apps.get_model("customers", name)) for name in MOVED}
+    old_apps = _migrate(BEFORE_THE_MOVE)
+    assert not old_apps.is_installed("receivables")
+    old_models = {name: old_apps.get_model("customers", name) for name in MOVED}
+    before = {name: _rows(model) for name, model in old_models.items()}
     assert all(before.values()), {name: len(rows) for name, rows in before.items()}
 
     # when it migrates forward
     _migrate()
 
     # then every row is where it was, read through the receivables app
-    assert {name: _rows(model) for name, model in MOVED.items()} == before
+    assert {
+        name: _rows(model, columns=_columns(old_models[name])) for name, model in MOVED.items()
+    } == before
     assert Customer.objects.get(pk=owing.pk).payments.count() == 1
     out = StringIO()
     call_command("check_ledgers", stdout=out)  # raises CommandError on any difference

@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import SaleFactory
+from tests.factories.tills import TillFactory
 from tests.sales.flows import FLOWS
 
 
@@ -71,3 +72,16 @@ def flow(request, storefront):
 def cart(stocked):
     """2 x 25.40 and 1 x 10.00: total 60.80, as (medicine, quantity) lines."""
     return [(stocked("25.40"), 2), (stocked("10.00"), 1)]
+
+
+@pytest.fixture
+def till(storefront):
+    return TillFactory(storefront=storefront, name="Till 1")
+
+
+@pytest.fixture
+def cash_control(business):
+    """The business takes and gives back cash only through an open till session."""
+    business.cash_control = True
+    business.save(update_fields=["cash_control"])
+    return business

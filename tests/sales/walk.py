@@ -39,6 +39,25 @@ def _return_kwargs(business):
     return {"pk": sale_return.pk}
 
 
+def _till_kwargs(business):
+    from tests.factories.kernel import StorefrontFactory
+    from tests.factories.tills import TillFactory
+
+    storefront = business.storefronts.first() or StorefrontFactory(business=business)
+    return {"pk": TillFactory(storefront=storefront).pk}
+
+
+def _till_session_kwargs(business):
+    from pos_project.actors import Actor
+    from sales.models import Till
+    from sales.services.tills import till_session_open
+    from tests.factories.kernel import StaffMemberFactory
+
+    till = Till.objects.get(pk=_till_kwargs(business)["pk"])
+    opener = Actor.for_user(StaffMemberFactory(business=business).user)
+    return {"pk": till_session_open(till=till, opening_float="100.00", actor=opener).pk}
+
+
 ROUTES = {
     "sale-detail": _sale_kwargs,
     "sale-items": _sale_kwargs,
@@ -50,6 +69,12 @@ ROUTES = {
     "sale-returns": _sale_kwargs,
     "return-detail": _return_kwargs,
     "return-receipt": _return_kwargs,
+    "till-detail": _till_kwargs,
+    "till-open": _till_kwargs,
+    "till-session-detail": _till_session_kwargs,
+    "till-session-cash-movement": _till_session_kwargs,
+    "till-session-close": _till_session_kwargs,
+    "till-session-report": _till_session_kwargs,
 }
 
 EXEMPT = {}

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo import customers as customers_demo
 from demo import medicine as medicine_demo
 from demo import sales as sales_demo
+from demo import tills as tills_demo
 from demo.bulk import seed_bulk
 from demo.kernel import DEMO_ACCOUNTS, seed_demo_business
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{verb} demo business {demo.business.name} ({demo.business.id})")
         )
-        for seed in (medicine_demo.seed, customers_demo.seed, sales_demo.seed):
+        # Tills last: the history is rung up before cash control is turned on.
+        for seed in (medicine_demo.seed, customers_demo.seed, sales_demo.seed, tills_demo.seed):
             self.stdout.write(f"  {seed(demo)}")
         if customers or sales:
             started = time.monotonic()

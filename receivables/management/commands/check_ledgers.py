@@ -6,13 +6,15 @@ from pos_project.database import read_snapshot
 from pos_project.models import Business
 from receivables.ledger_checks import REBUILD_HINT, ledger_check, receivables_summary_check
 from receivables.return_checks import returns_check
+from sales.till_checks import till_sessions_check
 
 
 class Command(BaseCommand):
     help = (
         "Check every customer's balance, statement, payment allocations and purchase "
-        "statistics, each business's receivables summary and due slots, and every return "
-        "against its sale, refunds and ledger entries. Exits non-zero naming each difference."
+        "statistics, each business's receivables summary and due slots, every return against "
+        "its sale, refunds and ledger entries, and every closed till session's Z report against "
+        "its sources. Exits non-zero naming each difference."
     )
 
     def add_arguments(self, parser):
@@ -31,17 +33,20 @@ class Command(BaseCommand):
             result = ledger_check(customers=customers)
             differences = result.differences + returns_check(businesses=businesses)
             summary_differences = receivables_summary_check(businesses=businesses)
+            tills = till_sessions_check(businesses=businesses)
             count = businesses.count()
         self.stdout.write(f"Checked {result.checked} customers.")
         self.stdout.write(
             f"Checked the receivables summaries of {count} business{'' if count == 1 else 'es'}."
         )
-        if differences or summary_differences:
+        self.stdout.write(f"Checked the Z reports of {tills.checked} closed till sessions.")
+        if differences or summary_differences or tills.differences:
             # The message carries every difference: manage.py prints it and exits 1.
             hint = [REBUILD_HINT] if summary_differences else []
+            found = differences + summary_differences + tills.differences
             raise CommandError(
-                f"{len(differences) + len(summary_differences)} difference(s) found in the "
-                "customers' ledgers:\n" + "\n".join(differences + summary_differences + hint)
+                f"{len(found)} difference(s) found in the customers' ledgers and the tills' "
+                "Z reports:\n" + "\n".join(found + hint)
             )
         self.stdout.write(
             self.style.SUCCESS(

@@ -20,6 +20,11 @@ class Command(BaseCommand):
             help="IANA time zone for receipts and reports.",
         )
         parser.add_argument("--storefront", default="Main", help="First storefront's name.")
+        parser.add_argument(
+            "--cash-control",
+            action="store_true",
+            help="Take and give back cash only through an open till session (off by default).",
+        )
 
     def handle(self, *args, **options):
         if not options["name"].strip():
@@ -33,6 +38,7 @@ class Command(BaseCommand):
                 default_region=options["region"],
                 time_zone=options["time_zone"],
                 storefront_name=options["storefront"],
+                cash_control=options["cash_control"],
                 actor=Actor.system("manage.py create_business"),
             )
         except DomainError as exc:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('medicine', '0001_initial'),
         ('pos_project', '0004_idempotency_claim_token'),
-        ('sales', '0003_unpaid_sales_by_customer_index'),
+        ('sales', '0005_closed_till_session_is_final'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

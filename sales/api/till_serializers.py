@@ -1,0 +1,191 @@
+"""Shapes of the tills API: tills, their sessions, cash movements and the X/Z report."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from pos_project.actors import display_name
+from pos_project.money import LARGEST_AMOUNT
+from pos_project.serializers import ReadModelSerializer
+from sales.api.serializers import (
+    MONEY,
+    BusinessStorefrontField,
+    ReceiptBusinessSerializer,
+    StrictSerializer,
+    ZonedDateTimeField,
+)
+from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+
+POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class TillCreateSerializer(StrictSerializer):
+    storefront = BusinessStorefrontField(help_text="A storefront of your business.")
+    name = serializers.CharField(max_length=80, help_text="Unique at the storefront.")
+
+
+class TillUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=80, required=False)
+    is_active = serializers.BooleanField(
+        required=False, help_text="A till with an open session stays active until it closes."
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send a name, is_active, or both.")
+        return attrs
+
+
+class TillOpenSerializer(StrictSerializer):
+    opening_float = serializers.DecimalField(
+        **POSITIVE, help_text='Cash put in the drawer to start, e.g. "200.00".'
+    )
+
+
+class CashMovementCreateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=CashMovementType.choices)
+    amount = serializers.DecimalField(**POSITIVE)
+    reason = serializers.CharField(max_length=255, help_text="Required: why the cash moves.")
+
+
+class TillCloseSerializer(StrictSerializer):
+    counted_cash = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0"),
+        max_value=LARGEST_AMOUNT,
+        help_text="The cash counted in the drawer.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class TillSerializer(ReadModelSerializer):
+    storefront_name = serializers.CharField(source="storefront.name", read_only=True)
+
+    class Meta:
+        model = Till
+        fields = ["id", "name", "storefront", "storefront_name", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class CashMovementSerializer(ReadModelSerializer):
+    class Meta:
+        model = CashMovement
+        fields = ["id", "type", "amount", "reason", "created_by", "created_by_name", "created_at"]
+        read_only_fields = fields
+
+
+class TillSessionSerializer(ReadModelSerializer):
+    """A session in lists: who, where, when and, once closed, its count and the expected
+    cash stored with it (null while open)."""
+
+    till_name = serializers.CharField(source="till.name", read_only=True)
+    storefront = serializers.UUIDField(source="till.storefront_id", read_only=True)
+    opened_by_name = serializers.SerializerMethodField()
+    closed_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TillSession
+        fields = [
+            "id",
+            "till",
+            "till_name",
+            "storefront",
+            "status",
+            "opened_by",
+            "opened_by_name",
+            "opened_at",
+            "opening_float",
+            "closed_by",
+            "closed_by_name",
+            "closed_at",
+            "counted_cash",
+            "expected_cash",
+            "variance",
+            "closing_note",
+            "z_number",
+        ]
+        read_only_fields = fields
+
+    def get_opened_by_name(self, session) -> str:
+        return display_name(session.opened_by)
+
+    def get_closed_by_name(self, session) -> str | None:
+        return display_name(session.closed_by) if session.closed_by_id else None
+
+
+class TillRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class SalesTotalsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    gross = serializers.DecimalField(**MONEY)
+    discounts = serializers.DecimalField(**MONEY)
+    net = serializers.DecimalField(**MONEY)
+
+
+class MethodTotalsSerializer(serializers.Serializer):
+    cash = serializers.DecimalField(**MONEY)
+    card = serializers.DecimalField(**MONEY)
+    mobile_money = serializers.DecimalField(**MONEY)
+
+
+class TenderTotalsSerializer(MethodTotalsSerializer):
+    on_account = serializers.DecimalField(**MONEY)
+
+
+class TillReportSerializer(serializers.Serializer):
+    """The X report (open session, live) or the Z report (closed, as stored at close)."""
+
+    session = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["X", "Z"])
+    status = serializers.ChoiceField(choices=TillSessionStatus.choices)
+    z_number = serializers.CharField(allow_null=True)
+    business = ReceiptBusinessSerializer()
+    till = TillRefSerializer()
+    storefront = TillRefSerializer()
+    cashier = serializers.CharField()
+    closed_by = serializers.CharField(allow_null=True)
+    opened_at = ZonedDateTimeField(help_text="In the business's time zone.")
+    closed_at = ZonedDateTimeField(allow_null=True)
+    time_zone = serializers.CharField()
+    currency = serializers.CharField()
+    currency_symbol = serializers.CharField()
+    opening_float = serializers.DecimalField(**MONEY)
+    sales = SalesTotalsSerializer(help_text="Sales completed in the session.")
+    tenders = TenderTotalsSerializer(help_text="What those sales were paid with, as tendered.")
+    change_given = serializers.DecimalField(**MONEY)
+    debt_payments = MethodTotalsSerializer()
+    refunds = MethodTotalsSerializer()
+    pay_ins = serializers.DecimalField(**MONEY)
+    pay_outs = serializers.DecimalField(**MONEY)
+    blind = serializers.BooleanField(
+        help_text="True while a cashier's own session is open: expected cash is not shown "
+        "before the count."
+    )
+    expected_cash = serializers.DecimalField(**MONEY, allow_null=True)
+    counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
+    variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
+    closing_note = serializers.CharField(allow_blank=True)
+
+
+class TillSessionDetailSerializer(TillSessionSerializer):
+    """A session with its cash movements and its live (X) or stored (Z) report."""
+
+    movements = CashMovementSerializer(many=True, read_only=True)
+    report = serializers.SerializerMethodField()
+
+    class Meta(TillSessionSerializer.Meta):
+        fields = [*TillSessionSerializer.Meta.fields, "movements", "report"]
+        read_only_fields = fields
+
+    @extend_schema_field(TillReportSerializer)
+    def get_report(self, session) -> dict:
+        return TillReportSerializer(self.context["report"]).data

@@ -1,0 +1,197 @@
+"""The cash drawer: tills, the sessions cashiers open on them, cash put in or taken out, and
+the gap-free Z numbers sessions get when they close."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pos_project.money import money_field
+
+
+class Till(models.Model):
+    """One cash drawer at one storefront."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
+    storefront = models.ForeignKey(
+        "pos_project.Storefront", on_delete=models.PROTECT, related_name="tills"
+    )
+    name = models.CharField(max_length=80)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["storefront", "name"], name="till_unique_name_per_storefront"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TillSessionStatus(models.TextChoices):
+    # The drawer is in use: sales, debt payments and movements at its storefront go into it.
+    OPEN = "OPEN", "Open"
+    # Counted and closed: its Z report is stored and it never changes again.
+    CLOSED = "CLOSED", "Closed"
+
+
+class TillSession(models.Model):
+    """A cashier's shift on one till, from the opening float to the count at close.
+
+    The report's totals are stored when the session closes (its Z report), so later changes
+    elsewhere (a cancellation of one of its sales in another session) never rewrite it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
+    till = models.ForeignKey(Till, on_delete=models.PROTECT, related_name="sessions")
+    status = models.CharField(
+        max_length=6, choices=TillSessionStatus.choices, default=TillSessionStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opening_float = money_field(help_text="Cash in the drawer when the session opened.")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    z_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    z_number = models.CharField(max_length=20, blank=True, editable=False)
+    counted_cash = money_field(null=True, blank=True)
+    # The Z report's totals, stored at close (see sales.till_totals.TillTotals).
+    expected_cash = money_field(null=True, blank=True)
+    variance = money_field(null=True, blank=True, help_text="Counted minus expected.")
+    sales_count = models.PositiveIntegerField(null=True, blank=True)
+    gross_sales = money_field(null=True, blank=True)
+    discounts = money_field(null=True, blank=True)
+    net_sales = money_field(null=True, blank=True)
+    cash_tendered = money_field(null=True, blank=True)
+    card_sales = money_field(null=True, blank=True)
+    mobile_money_sales = money_field(null=True, blank=True)
+    on_account_sales = money_field(null=True, blank=True)
+    change_given = money_field(null=True, blank=True)
+    debt_payments_cash = money_field(null=True, blank=True)
+    debt_payments_card = money_field(null=True, blank=True)
+    debt_payments_mobile_money = money_field(null=True, blank=True)
+    refunds_cash = money_field(null=True, blank=True)
+    refunds_card = money_field(null=True, blank=True)
+    refunds_mobile_money = money_field(null=True, blank=True)
+    pay_ins = money_field(null=True, blank=True)
+    pay_outs = money_field(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # Held by the database, so two requests racing to open cannot both win.
+            models.UniqueConstraint(
+                fields=["till"],
+                condition=Q(status="OPEN"),
+                name="till_session_one_open_per_till",
+            ),
+            models.UniqueConstraint(
+                fields=["opened_by"],
+                condition=Q(status="OPEN"),
+                name="till_session_one_open_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["business", "z_sequence"], name="till_session_unique_z_per_business"
+            ),
+            models.CheckConstraint(
+                condition=Q(opening_float__gt=0), name="till_session_float_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted_cash__isnull=True) | Q(counted_cash__gte=0),
+                name="till_session_counted_not_negative",
+            ),
+            # A closed session carries its count, its report and its Z number; an open one
+            # has none of them yet. (That the variance is counted minus expected is proven
+            # by check_ledgers: SQLite would compare the difference in floating point.)
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status="OPEN",
+                        closed_at__isnull=True,
+                        counted_cash__isnull=True,
+                        z_sequence__isnull=True,
+                    )
+                    | Q(
+                        status="CLOSED",
+                        closed_at__isnull=False,
+                        counted_cash__isnull=False,
+                        expected_cash__isnull=False,
+                        variance__isnull=False,
+                        z_sequence__isnull=False,
+                    )
+                ),
+                name="till_session_closed_has_report",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["business", "-opened_at"], name="till_session_business_time"),
+            models.Index(fields=["business", "-closed_at"], name="till_session_closed_time"),
+        ]
+
+    def __str__(self):
+        return self.z_number or f"{self.till} (open since {self.opened_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TillSessionStatus.OPEN
+
+
+class CashMovementType(models.TextChoices):
+    # Cash put into the drawer during the session (more change, say).
+    PAY_IN = "PAY_IN", "Pay-in"
+    # Cash taken out of the drawer (a supplier paid, a bank drop).
+    PAY_OUT = "PAY_OUT", "Pay-out"
+
+
+class CashMovement(models.Model):
+    """Cash put into or taken out of a drawer, other than by a sale or a debt payment."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(TillSession, on_delete=models.PROTECT, related_name="movements")
+    type = models.CharField(max_length=7, choices=CashMovementType.choices)
+    amount = money_field()
+    reason = models.CharField(max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cash_movement_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="cash_movement_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.amount}"
+
+
+class ZNumberSequence(models.Model):
+    """The last Z number a business issued; locked at close so numbers are gap-free."""
+
+    business = models.OneToOneField(
+        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["business"]
+
+    def __str__(self):
+        return f"{self.business}: {self.last_number}"

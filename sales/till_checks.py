@@ -1,0 +1,72 @@
+"""`check_ledgers`' proof of the drawer: every closed till session's stored Z report against
+the sales, payments, refunds, debt payments and cash movements it came from, and the Z
+numbers of each business without a gap.
+
+Below the receivables (beside `sales.models`), so that `check_ledgers` can run it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, QuerySet
+
+from pos_project.models import Business
+from sales.models import TillSession, TillSessionStatus, ZNumberSequence
+from sales.till_totals import TillTotals, till_session_totals
+
+
+@dataclass(frozen=True)
+class TillCheck:
+    checked: int
+    differences: list[str]
+
+
+def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
+    """Each closed session of `businesses`: its stored totals equal what its sources add up
+    to now, and its variance is counted minus expected; Z numbers run 1..n per business.
+
+    Run it inside one snapshot (`pos_project.database.read_snapshot`), as `check_ledgers`
+    does, so that a session closing meanwhile is either wholly in the check or not at all.
+    """
+    differences: list[str] = []
+    closed = (
+        TillSession.objects.filter(business__in=businesses, status=TillSessionStatus.CLOSED)
+        .select_related("till")
+        .order_by("business_id", "z_sequence")
+    )
+    checked = 0
+    for session in closed.iterator(chunk_size=200):
+        checked += 1
+        stored = TillTotals.stored(session).as_dict()
+        recomputed = till_session_totals(session).as_dict()
+        for name, value in recomputed.items():
+            if stored[name] != value:
+                differences.append(
+                    f"Till session {session.z_number} ({session.till.name}): {name} is "
+                    f"{stored[name]}, its sources add up to {value}."
+                )
+        if session.variance != session.counted_cash - session.expected_cash:
+            differences.append(
+                f"Till session {session.z_number}: variance {session.variance} is not counted "
+                f"{session.counted_cash} minus expected {session.expected_cash}."
+            )
+    issued = dict(
+        ZNumberSequence.objects.filter(business__in=businesses).values_list(
+            "business_id", "last_number"
+        )
+    )
+    numbered = (
+        TillSession.objects.filter(business__in=businesses, z_sequence__isnull=False)
+        .values("business_id")
+        .annotate(total=Count("id"), highest=Max("z_sequence"))
+        .order_by()
+    )
+    for row in numbered:
+        business_id, total, highest = row["business_id"], row["total"], row["highest"]
+        if total != highest or issued.get(business_id) != highest:
+            differences.append(
+                f"Business {business_id}: Z numbers are not gap-free ({total} closed "
+                f"sessions, highest Z-{highest:06d}, sequence at {issued.get(business_id)})."
+            )
+    return TillCheck(checked=checked, differences=differences)

@@ -1,0 +1,113 @@
+"""A till session's report: the X report while it is open, the Z report once closed. One set
+of facts, shown as JSON to the POS, as a printable 80 mm page (the receipt's look) and in
+the back office.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pos_project.actors import display_name
+from pos_project.money import format_money
+from sales.models import TillSession
+from sales.services.tills import till_session_report_totals
+
+
+def till_report_data(session: TillSession, *, show_expected: bool = True) -> dict:
+    """The report of `session`, amounts as Decimals.
+
+    `show_expected=False` is the blind count: while the session is open, a cashier is not
+    shown the cash the drawer should hold, so the count at close is honest. Once closed,
+    everyone sees expected cash and the variance.
+    """
+    totals = till_session_report_totals(session)
+    business = session.business
+    zone = business.zone
+    blind = session.is_open and not show_expected
+    return {
+        "session": session.pk,
+        "kind": "X" if session.is_open else "Z",
+        "status": session.status,
+        "z_number": session.z_number or None,
+        "business": {"id": business.pk, "name": business.name},
+        "till": {"id": session.till.pk, "name": session.till.name},
+        "storefront": {"id": session.till.storefront.pk, "name": session.till.storefront.name},
+        "cashier": display_name(session.opened_by),
+        "closed_by": display_name(session.closed_by) if session.closed_by_id else None,
+        "opened_at": timezone.localtime(session.opened_at, zone),
+        "closed_at": timezone.localtime(session.closed_at, zone) if session.closed_at else None,
+        "time_zone": business.time_zone,
+        "currency": business.currency_code,
+        "currency_symbol": business.currency_symbol,
+        "opening_float": session.opening_float,
+        "sales": {
+            "count": totals.sales_count,
+            "gross": totals.gross_sales,
+            "discounts": totals.discounts,
+            "net": totals.net_sales,
+        },
+        "tenders": {
+            "cash": totals.cash_tendered,
+            "card": totals.card_sales,
+            "mobile_money": totals.mobile_money_sales,
+            "on_account": totals.on_account_sales,
+        },
+        "change_given": totals.change_given,
+        "debt_payments": {
+            "cash": totals.debt_payments_cash,
+            "card": totals.debt_payments_card,
+            "mobile_money": totals.debt_payments_mobile_money,
+        },
+        "refunds": {
+            "cash": totals.refunds_cash,
+            "card": totals.refunds_card,
+            "mobile_money": totals.refunds_mobile_money,
+        },
+        "pay_ins": totals.pay_ins,
+        "pay_outs": totals.pay_outs,
+        "blind": blind,
+        "expected_cash": None if blind else totals.expected_cash,
+        "counted_cash": session.counted_cash,
+        "variance": session.variance,
+        "closing_note": session.closing_note,
+    }
+
+
+def till_report_html(session: TillSession, *, show_expected: bool = True) -> str:
+    """The report as a self-contained page, 80 mm wide, for the till's printer."""
+    data = till_report_data(session, show_expected=show_expected)
+    symbol = data["currency_symbol"]
+
+    def money(amount):
+        return format_money(amount, symbol) if amount is not None else "-"
+
+    def rows(group: dict, labels: dict) -> list[dict]:
+        return [{"label": labels[key], "amount_text": money(group[key])} for key in labels]
+
+    methods = {"cash": "Cash", "card": "Card", "mobile_money": "Mobile money"}
+    context = {
+        **data,
+        "title": (
+            f"Z report {data['z_number']}" if data["kind"] == "Z" else "X report (session open)"
+        ),
+        "opened_text": data["opened_at"].strftime("%Y-%m-%d %H:%M"),
+        "closed_text": data["closed_at"].strftime("%Y-%m-%d %H:%M") if data["closed_at"] else "",
+        "float_text": money(data["opening_float"]),
+        "sales_rows": [
+            {"label": "Sales", "amount_text": str(data["sales"]["count"])},
+            {"label": "Gross", "amount_text": money(data["sales"]["gross"])},
+            {"label": "Discounts", "amount_text": money(data["sales"]["discounts"])},
+            {"label": "Net", "amount_text": money(data["sales"]["net"])},
+        ],
+        "tender_rows": rows(data["tenders"], {**methods, "on_account": "On account"}),
+        "change_text": money(data["change_given"]),
+        "debt_rows": rows(data["debt_payments"], methods),
+        "refund_rows": rows(data["refunds"], methods),
+        "pay_ins_text": money(data["pay_ins"]),
+        "pay_outs_text": money(data["pay_outs"]),
+        "expected_text": money(data["expected_cash"]),
+        "counted_text": money(data["counted_cash"]),
+        "variance_text": money(data["variance"]),
+    }
+    return render_to_string("sales/till_report.html", context)

@@ -1,0 +1,146 @@
+"""A till session's totals, computed from the money that went through it: its sales and
+their tenders, the debt payments it took, the refunds it gave back, its pay-ins and
+pay-outs.
+
+The X report reads them live; the close stores them (the Z report) and `check_ledgers`
+computes them again to prove what was stored. Debt payments are read through the session's
+reverse relation (`debt_payments`), so this module needs nothing of the receivables app.
+
+Expected cash = opening float + cash tendered in sales - change given + cash debt payments
++ pay-ins - pay-outs - cash refunds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from pos_project.money import ZERO, quantize
+from sales.models import CashMovement, CashMovementType, Payment, PaymentMethod, Sale, TillSession
+
+
+@dataclass(frozen=True)
+class TillTotals:
+    """Every total of a session's report. Each field is a column of `TillSession`, where the
+    close stores it."""
+
+    sales_count: int
+    gross_sales: Decimal
+    discounts: Decimal
+    net_sales: Decimal
+    cash_tendered: Decimal
+    card_sales: Decimal
+    mobile_money_sales: Decimal
+    on_account_sales: Decimal
+    change_given: Decimal
+    debt_payments_cash: Decimal
+    debt_payments_card: Decimal
+    debt_payments_mobile_money: Decimal
+    refunds_cash: Decimal
+    refunds_card: Decimal
+    refunds_mobile_money: Decimal
+    pay_ins: Decimal
+    pay_outs: Decimal
+    expected_cash: Decimal
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [field.name for field in fields(cls)]
+
+    @classmethod
+    def stored(cls, session: TillSession) -> TillTotals:
+        """The totals a closed session stored at its close."""
+        return cls(**{name: getattr(session, name) for name in cls.names()})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _by(rows, key: str) -> dict[str, Decimal]:
+    return {row[key]: quantize(row["total"] or ZERO) for row in rows}
+
+
+def till_session_totals(session: TillSession) -> TillTotals:
+    """The session's totals from its sources, now: six queries however busy the session.
+
+    A sale counts in the session that completed it, even if it was cancelled later; the
+    cancellation's refund counts in the session that gave the money back.
+    """
+    sales = Sale.objects.filter(till_session=session).aggregate(
+        count=Count("id"),
+        gross=Sum("subtotal"),
+        discounts=Sum("discount_total"),
+        net=Sum("total_amount"),
+        change=Sum("change_due"),
+    )
+    tenders = _by(
+        Payment.objects.filter(sale__till_session=session)
+        .values("method")
+        .annotate(total=Sum("amount"))
+        .order_by(),
+        "method",
+    )
+    debt = _by(
+        session.debt_payments.values("method").annotate(total=Sum("amount")).order_by(),
+        "method",
+    )
+    # A cancelled sale gives back what each tender kept: cash net of the change it gave,
+    # card and mobile money in full. The on-account part goes back on the ledger, not the
+    # drawer.
+    refunded = _by(
+        Payment.objects.filter(sale__cancellation_till_session=session)
+        .values("method")
+        .annotate(total=Sum("amount"))
+        .order_by(),
+        "method",
+    )
+    refunded_change = quantize(
+        Sale.objects.filter(cancellation_till_session=session).aggregate(change=Sum("change_due"))[
+            "change"
+        ]
+        or ZERO
+    )
+    movements = _by(
+        CashMovement.objects.filter(session=session)
+        .values("type")
+        .annotate(total=Sum("amount"))
+        .order_by(),
+        "type",
+    )
+    cash_tendered = tenders.get(PaymentMethod.CASH, ZERO)
+    change_given = quantize(sales["change"] or ZERO)
+    debt_cash = debt.get(PaymentMethod.CASH, ZERO)
+    refunds_cash = quantize(refunded.get(PaymentMethod.CASH, ZERO) - refunded_change)
+    pay_ins = movements.get(CashMovementType.PAY_IN, ZERO)
+    pay_outs = movements.get(CashMovementType.PAY_OUT, ZERO)
+    expected = quantize(
+        session.opening_float
+        + cash_tendered
+        - change_given
+        + debt_cash
+        + pay_ins
+        - pay_outs
+        - refunds_cash
+    )
+    return TillTotals(
+        sales_count=sales["count"],
+        gross_sales=quantize(sales["gross"] or ZERO),
+        discounts=quantize(sales["discounts"] or ZERO),
+        net_sales=quantize(sales["net"] or ZERO),
+        cash_tendered=cash_tendered,
+        card_sales=tenders.get(PaymentMethod.CARD, ZERO),
+        mobile_money_sales=tenders.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        on_account_sales=tenders.get(PaymentMethod.ON_ACCOUNT, ZERO),
+        change_given=change_given,
+        debt_payments_cash=debt_cash,
+        debt_payments_card=debt.get(PaymentMethod.CARD, ZERO),
+        debt_payments_mobile_money=debt.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        refunds_cash=refunds_cash,
+        refunds_card=refunded.get(PaymentMethod.CARD, ZERO),
+        refunds_mobile_money=refunded.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        pay_ins=pay_ins,
+        pay_outs=pay_outs,
+        expected_cash=expected,
+    )

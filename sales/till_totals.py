@@ -1,6 +1,6 @@
 """A till session's totals, computed from the money that went through it: its sales and
-their tenders, the debt payments it took, the refunds it gave back, its pay-ins and
-pay-outs.
+their tenders, the debt payments it took, the refunds of cancellations and returns it gave
+back, its pay-ins and pay-outs.
 
 The X report reads them live; the close stores them (the Z report) and `check_ledgers`
 computes them again to prove what was stored. Debt payments are read through the session's
@@ -18,7 +18,16 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from pos_project.money import ZERO, quantize
-from sales.models import CashMovement, CashMovementType, Payment, PaymentMethod, Sale, TillSession
+from sales.models import (
+    CashMovement,
+    CashMovementType,
+    Payment,
+    PaymentMethod,
+    RefundMethod,
+    ReturnRefund,
+    Sale,
+    TillSession,
+)
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,11 @@ def _by(rows, key: str) -> dict[str, Decimal]:
 
 
 def till_session_totals(session: TillSession) -> TillTotals:
-    """The session's totals from its sources, now: six queries however busy the session.
+    """The session's totals from its sources, now: seven queries however busy the session.
 
-    A sale counts in the session that completed it, even if it was cancelled later; the
-    cancellation's refund counts in the session that gave the money back.
+    A sale counts in the session that completed it, even if it was cancelled later or some
+    of it came back; a cancellation's or a return's refund counts in the session that gave
+    the money back.
     """
     sales = Sale.objects.filter(till_session=session).aggregate(
         count=Count("id"),
@@ -96,6 +106,13 @@ def till_session_totals(session: TillSession) -> TillTotals:
         .order_by(),
         "method",
     )
+    returned = _by(
+        ReturnRefund.objects.filter(sale_return__till_session=session)
+        .values("method")
+        .annotate(total=Sum("amount"))
+        .order_by(),
+        "method",
+    )
     refunded_change = quantize(
         Sale.objects.filter(cancellation_till_session=session).aggregate(change=Sum("change_due"))[
             "change"
@@ -112,7 +129,11 @@ def till_session_totals(session: TillSession) -> TillTotals:
     cash_tendered = tenders.get(PaymentMethod.CASH, ZERO)
     change_given = quantize(sales["change"] or ZERO)
     debt_cash = debt.get(PaymentMethod.CASH, ZERO)
-    refunds_cash = quantize(refunded.get(PaymentMethod.CASH, ZERO) - refunded_change)
+    refunds_cash = quantize(
+        refunded.get(PaymentMethod.CASH, ZERO)
+        - refunded_change
+        + returned.get(RefundMethod.CASH, ZERO)
+    )
     pay_ins = movements.get(CashMovementType.PAY_IN, ZERO)
     pay_outs = movements.get(CashMovementType.PAY_OUT, ZERO)
     expected = quantize(
@@ -138,8 +159,13 @@ def till_session_totals(session: TillSession) -> TillTotals:
         debt_payments_card=debt.get(PaymentMethod.CARD, ZERO),
         debt_payments_mobile_money=debt.get(PaymentMethod.MOBILE_MONEY, ZERO),
         refunds_cash=refunds_cash,
-        refunds_card=refunded.get(PaymentMethod.CARD, ZERO),
-        refunds_mobile_money=refunded.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        refunds_card=quantize(
+            refunded.get(PaymentMethod.CARD, ZERO) + returned.get(RefundMethod.CARD, ZERO)
+        ),
+        refunds_mobile_money=quantize(
+            refunded.get(PaymentMethod.MOBILE_MONEY, ZERO)
+            + returned.get(RefundMethod.MOBILE_MONEY, ZERO)
+        ),
         pay_ins=pay_ins,
         pay_outs=pay_outs,
         expected_cash=expected,

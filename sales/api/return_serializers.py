@@ -94,6 +94,7 @@ class ReturnSerializer(ReadModelSerializer):
             "currency",
             "items",
             "refunds",
+            "till_session",
             "created_by",
             "created_by_name",
             "created_at",

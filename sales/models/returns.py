@@ -49,6 +49,14 @@ class Return(models.Model):
         help_text="How what was not owed on the sale was given back.",
     )
     total = money_field()
+    till_session = models.ForeignKey(
+        "sales.TillSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        help_text="The drawer session that gave the money back; none without an open session.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -38,6 +38,7 @@ from sales.models import (
 from sales.services.checkout import _lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
 from sales.services.return_amounts import default_refund_method, line_refund, refund_split
+from sales.till_sessions import till_session_for_money
 
 # Enough for any receipt; keeps one request's work bounded.
 MAX_RETURN_LINES = 200
@@ -165,11 +166,8 @@ def _next_return_number(business) -> tuple[int, str]:
 
 
 def _refund(*, sale_return: Return, method: str, amount: Decimal) -> ReturnRefund:
-    """Record one way the return's money goes back.
-
-    The one place a refund's way is settled: a CASH refund leaves the drawer, so this is
-    where it is tied to the till session it comes out of.
-    """
+    """Record one way the return's money goes back (the return's till session, if any, gave
+    back what left a drawer)."""
     return ReturnRefund.objects.create(sale_return=sale_return, method=method, amount=amount)
 
 
@@ -223,7 +221,15 @@ def sale_return(
         returned = _returned_items(sale, parsed)
         amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
         total = quantize(sum(amounts.values(), ZERO))
-        split = refund_split(sale, total)
+        refunds = refund_split(sale, total).refunds(refund_method)
+        # The caller's open session at the sale's storefront gives the money back; with cash
+        # control on, cash needs one, and its refusal comes before anything has changed.
+        till_session = till_session_for_money(
+            actor=actor,
+            business=sale.business,
+            storefront=sale.storefront,
+            moves_cash=RefundMethod.CASH in refunds,
+        )
 
         restocked: dict[uuid.UUID, int] = {}
         for item, line in returned:
@@ -240,6 +246,7 @@ def sale_return(
             reason=reason,
             refund_method=refund_method,
             total=total,
+            till_session=till_session,
             created_by=actor.user,
         )
         ReturnItem.objects.bulk_create(
@@ -259,7 +266,6 @@ def sale_return(
         sale.returned_total = quantize(sale.returned_total + total)
         sale.save(update_fields=["returned_total", "updated_at"])
 
-        refunds = split.refunds(refund_method)
         for method, amount in refunds.items():
             _refund(sale_return=created, method=method, amount=amount)
         balance_before = customer.outstanding_balance if customer else None
@@ -279,6 +285,7 @@ def sale_return(
             "reason": reason,
             "total": total,
             "refund_method": refund_method,
+            "till_session": till_session.pk if till_session else None,
             "refunds": [{"method": method, "amount": amount} for method, amount in refunds.items()],
             "lines": [
                 {

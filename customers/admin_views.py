@@ -21,8 +21,9 @@ from customers.models import Customer
 from customers.selectors import customer_stats
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
-from receivables.admin_views import money_text
+from receivables.admin_views import money_text, position_cards
 from receivables.profile import SECTION_ROWS, customer_profile
+from receivables.reports import receivables_position
 
 # The dashboard counts a customer as active over the same window as the stats endpoint.
 DASHBOARD_DAYS = CustomerStatsQuerySerializer().fields["days"].default
@@ -78,16 +79,14 @@ class CustomerBackOfficeViews:
                     f"Bought in the last {stats.days} days",
                 ),
                 (
-                    "Outstanding receivables",
-                    money_text(stats.total_outstanding, business),
-                    "What customers owe",
-                ),
-                (
                     "Average purchase value",
                     money_text(stats.average_purchase_value, business),
                     "All purchases over all sales",
                 ),
             ]
+            extra["position_cards"] = position_cards(
+                receivables_position(business=business), business
+            )
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     # -- the profile

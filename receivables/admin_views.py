@@ -33,6 +33,9 @@ from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
+    POSITION_HINTS,
+    POSITION_WORDS,
+    ReceivablesPosition,
     debtors_in_bucket,
     debtors_report,
     debtors_totals,
@@ -48,6 +51,29 @@ DEBTORS_PER_PAGE = 50
 
 def money_text(amount, business) -> str:
     return "-" if amount is None else format_money(amount, business.currency_symbol)
+
+
+def balance_words(balance: Decimal, business) -> str:
+    """A balance as a shopkeeper says it: "owes 12.00 DH", "holds 38.50 DH of credit"."""
+    if balance > 0:
+        return f"owes {money_text(balance, business)}"
+    if balance < 0:
+        return f"holds {money_text(-balance, business)} of credit"
+    return "owes nothing"
+
+
+def position_cards(position: ReceivablesPosition, business) -> list[tuple[str, str, str, str]]:
+    """(html id, label, figure, hint) of owed / credit held / net, for every page that shows
+    them, in the same words."""
+    return [
+        (
+            f"receivables-{key}",
+            POSITION_WORDS[key],
+            money_text(getattr(position, key), business),
+            POSITION_HINTS[key],
+        )
+        for key in POSITION_WORDS
+    ]
 
 
 # --- forms ------------------------------------------------------------------------------
@@ -224,8 +250,8 @@ class ReceivablesBackOfficeViews:
             )
             return (
                 f"Payment of {money_text(payment.amount, business)} recorded from "
-                f"{customer.name}. They now owe "
-                f"{money_text(payment.customer.outstanding_balance, business)}."
+                f"{customer.name}, who now "
+                f"{balance_words(payment.customer.outstanding_balance, business)}."
             )
 
         return self._receivable_form(
@@ -256,8 +282,8 @@ class ReceivablesBackOfficeViews:
             verb = "given to" if given else "taken from"
             return (
                 f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
-                f"{customer.name}. They now owe "
-                f"{money_text(entry.customer.outstanding_balance, business)}."
+                f"{customer.name}, who now "
+                f"{balance_words(entry.customer.outstanding_balance, business)}."
             )
 
         return self._receivable_form(
@@ -357,6 +383,7 @@ class ReceivablesBackOfficeViews:
                 + _query(next=here),
                 "owed_text": money_text(debtor.amount_owed, business),
                 "owes": debtor.amount_owed > 0,
+                "credit_text": money_text(-debtor.amount_owed, business),
                 "days_since_payment": clock.days_since(debtor.last_payment_date),
                 "buckets": [money_text(getattr(debtor, name), business) for name in BUCKETS],
             }
@@ -382,8 +409,13 @@ class ReceivablesBackOfficeViews:
                 page_query=_query(**query),
                 bucket_labels=[BUCKET_LABELS[name] for name in BUCKETS],
                 totals_text={
-                    name: money_text(totals[name], business) for name in ("amount_owed", *BUCKETS)
+                    name: money_text(totals[name], business)
+                    for name in ("owed", "credit_held", "amount_owed", *BUCKETS)
                 },
+                position_cards=position_cards(
+                    ReceivablesPosition(owed=totals["owed"], credit_held=totals["credit_held"]),
+                    business,
+                ),
                 totals_buckets=[money_text(totals[name], business) for name in BUCKETS],
                 chart=ageing_chart_svg(totals, business),
                 export_url=reverse("admin:customers_customer_debtors_export")

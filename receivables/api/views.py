@@ -56,9 +56,12 @@ class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    # The byte-order mark tells Excel the file is UTF-8, so "Chaïmae" reads as written.
+    BYTE_ORDER_MARK = "\ufeff"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
+        buffer.write(self.BYTE_ORDER_MARK)
         csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in data)
         return buffer.getvalue().encode(self.charset)
 
@@ -140,14 +143,16 @@ def _local_midnight(day, zone) -> datetime:
 
 
 LEDGER_CSV_HEADER = [
-    "sequence",
-    "date",
-    "entry_type",
-    "description",
-    "receipt_number",
-    "amount",
-    "balance_after",
-    "recorded_by",
+    "Entry",
+    "Date",
+    "Time",
+    "Type",
+    "Description",
+    "Receipt",
+    "Currency",
+    "Amount",
+    "Balance after",
+    "Recorded by",
 ]
 
 
@@ -282,7 +287,12 @@ class CustomerReceivablesMixin(CSVFormatMixin):
         responses={
             (200, "application/json"): LedgerEntrySerializer(many=True),
             (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="Header row, then one row per entry."
+                OpenApiTypes.STR,
+                description=(
+                    "UTF-8 with a byte-order mark. Header row ("
+                    + ", ".join(LEDGER_CSV_HEADER)
+                    + "), then one row per entry; dates and times in the business's time zone."
+                ),
             ),
             **json_errors(400, 401, 403, 404),
         },
@@ -307,13 +317,16 @@ class CustomerReceivablesMixin(CSVFormatMixin):
             entries = entries.filter(created_at__lt=next_day)
         if wants_csv(request):
             rows = [LEDGER_CSV_HEADER]
+            currency = customer.business.currency_code
             rows.extend(
                 [
                     entry.sequence,
-                    entry.created_at.astimezone(zone).isoformat(timespec="seconds"),
-                    entry.entry_type,
+                    entry.created_at.astimezone(zone).date().isoformat(),
+                    entry.created_at.astimezone(zone).strftime("%H:%M"),
+                    entry.get_entry_type_display(),
                     entry.description,
                     entry.sale.receipt_number if entry.sale_id else "",
+                    currency,
                     entry.amount,
                     entry.balance_after,
                     entry.created_by_name,

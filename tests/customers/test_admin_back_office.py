@@ -17,6 +17,7 @@ from audit.models import AuditLog
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
+from receivables.services import customer_record_payment
 from staff.services import staff_add, staff_change_role, staff_remove
 from tests.conftest import BackOfficeClient, client_for, messages_of
 from tests.factories.customers import CustomerFactory
@@ -255,7 +256,7 @@ def test_recording_a_payment_lowers_the_balance_and_is_audited(manager_admin, de
 
     assert response.status_code == 302
     assert response.url == profile_url(debtor)
-    assert "Payment of 100.00 DH recorded from Khadija Berrada. They now owe 140.00 DH." in (
+    assert "Payment of 100.00 DH recorded from Khadija Berrada, who now owes 140.00 DH." in (
         messages_of(response)
     )
     debtor.refresh_from_db()
@@ -297,6 +298,16 @@ def test_an_overpayment_allowed_is_held_as_credit(manager_admin, debtor):
 
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("-60.00")
+
+
+def test_an_overpayment_allowed_says_the_credit_held_in_words(manager_admin, debtor):
+    response = manager_admin.post(
+        payment_url(debtor), {"amount": "278.50", "method": "CASH", "allow_overpayment": "on"}
+    )
+
+    assert messages_of(response) == [
+        "Payment of 278.50 DH recorded from Khadija Berrada, who now holds 38.50 DH of credit."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -409,6 +420,62 @@ def test_the_debtors_report_lists_totals_buckets_and_a_chart(manager_admin, busi
     assert '<div class="card-figure" id="debtors-total">240.00 DH</div>' in page
     assert page.count("<rect ") == 4
     assert "<script" not in page.split('<div id="content-main">')[1]
+    assert payment_url(debtor) in page
+
+
+@pytest.fixture
+def in_credit(business, manager):
+    """Omar, who paid 38.50 in advance: the shop holds it as credit for him."""
+    customer = CustomerFactory(business=business, name="Omar Tazi")
+    customer_record_payment(
+        customer=customer,
+        amount=Decimal("38.50"),
+        method="CASH",
+        allow_overpayment=True,
+        actor=Actor.for_user(manager),
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+def test_one_truth_for_owed_credit_held_and_net(manager_admin, manager, debtor, in_credit):
+    api = client_for(manager)
+    stats = api.get("/customers/api/customers/stats/").json()
+    totals = api.get("/customers/api/debtors/").json()["totals"]
+    dashboard = manager_admin.get(CHANGELIST).content.decode()
+    report = manager_admin.get(DEBTORS).content.decode()
+
+    assert (stats["total_outstanding"], stats["total_credit_held"], stats["net_receivables"]) == (
+        "240.00",
+        "38.50",
+        "201.50",
+    )
+    assert (totals["owed"], totals["credit_held"], totals["amount_owed"]) == (
+        "240.00",
+        "38.50",
+        "201.50",
+    )
+    # The owed figure is the sum of the age columns.
+    ages = ["owed_0_30", "owed_31_60", "owed_61_90", "owed_over_90"]
+    assert sum(Decimal(totals[name]) for name in ages) == Decimal(totals["owed"])
+    for page in (dashboard, report):
+        for words, figure in [
+            ("Owed to the shop", "240.00 DH"),
+            ("Credit held for customers", "38.50 DH"),
+            ("Net receivables", "201.50 DH"),
+        ]:
+            card = page.split(f'<div class="card-label">{words}</div>')[1]
+            assert card.split("</div>")[0].endswith(figure), (words, page)
+    assert "Outstanding receivables" not in dashboard
+
+
+def test_a_customer_in_credit_is_marked_and_offered_no_payment(manager_admin, debtor, in_credit):
+    page = manager_admin.get(DEBTORS).content.decode()
+
+    row = page.split("Omar Tazi</a>")[1].split("</tr>")[0]
+    assert "In credit" in row and "holds 38.50 DH" in row
+    assert "Record payment" not in row
+    assert payment_url(in_credit) not in page
     assert payment_url(debtor) in page
 
 

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from customers import services
 from customers.admin_views import CustomerBackOfficeViews
 from customers.models import Customer
-from customers.phones import InvalidPhoneNumber, normalise_phone
+from customers.phones import InvalidPhoneNumber, display_phone, normalise_phone
 from customers.search import customer_search_q
 from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
@@ -52,12 +52,17 @@ class CustomerAdminForm(forms.ModelForm):
             "is_active",
         ]
         help_texts = {
-            "phone": "As the customer says it ('06 12 34 56 78') or with the country code; "
-            "saved as +212612345678.",
+            "phone": "As the customer says it ('06 12 34 56 78'), or with the country code for "
+            "a foreign number.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.phone:
+            # Shown as the shop writes it; saved again in E.164 by `clean`.
+            self.initial["phone"] = display_phone(
+                self.instance.phone, region=self.instance.business.default_region
+            )
         if "phone" in self.fields:
             # The typed form ("06 12-34 56 78") may be longer than the stored E.164.
             self.fields["phone"].max_length = 32
@@ -102,6 +107,21 @@ class CustomerAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ActiveFilter(admin.SimpleListFilter):
+    """ "Active" with the shop's words, instead of Django's "By is active"."""
+
+    title = "status"
+    parameter_name = "is_active__exact"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Active"), ("0", "Deactivated (hidden from the till)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(is_active=self.value() == "1")
+        return queryset
+
+
 class OwesMoneyFilter(admin.SimpleListFilter):
     title = "balance"
     parameter_name = "owes"
@@ -136,7 +156,7 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
     change_form_template = "admin/customers/customer/change_form.html"
     list_display = [
         "name",
-        "phone",
+        "phone_number",
         "balance",
         "limit",
         "purchases",
@@ -145,7 +165,7 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
         "is_active",
     ]
     list_display_links = ["name"]
-    list_filter = ["is_active", "customer_type", OwesMoneyFilter]
+    list_filter = [OwesMoneyFilter, ActiveFilter, "customer_type"]
     list_per_page = 50
     # The search itself is `customers.search`, as at the till; these only turn the box on.
     search_fields = ["name", "phone"]
@@ -168,11 +188,18 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
         if obj is not None:
             # The balance and purchase figures head the profile; these are for the record.
             fieldsets.append(
-                ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
+                (
+                    "Added and last changed",
+                    {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
+                )
             )
         return fieldsets
 
     # --- columns: amounts in the business's currency, right-aligned by the stylesheet
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_number(self, customer):
+        return display_phone(customer.phone, region=customer.business.default_region) or "-"
 
     @admin.display(description="Outstanding balance", ordering="outstanding_balance")
     def balance(self, customer):

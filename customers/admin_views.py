@@ -129,6 +129,12 @@ class CustomerBackOfficeViews:
         customer = context.get("object")
         if customer is not None:
             context["delete_outcome_note"] = self._delete_forecast(customer)
+            # Refused before the click: no "Yes, I'm sure" for a customer who owes money.
+            context["delete_refused"] = customer.outstanding_balance > 0
+            context["profile_url"] = self._profile_url(customer)
+            context["record_payment_url"] = reverse(
+                "admin:customers_customer_record_payment", args=[customer.pk]
+            )
         return super().render_delete_form(request, context)
 
     def _delete_forecast(self, customer) -> str:

@@ -25,6 +25,7 @@ from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
 from pos_project.exceptions import DomainError
 from pos_project.models import Business, Storefront
+from pos_project.money import format_money
 
 PRICE_FIELDS = ("prix_br", "wholesale_price")
 DETAIL_FIELDS = ("name", "generic_name", "form", "strength", "barcode", "is_active")
@@ -147,6 +148,25 @@ def medicine_create(
     return medicine
 
 
+def _price_change_words(medicine: Medicine, old: Mapping, new: Mapping) -> str:
+    """ "Price of Doliprane 1000 changed from 12.00 DH to 14.00 DH": only the prices that
+    changed, with the currency; a wholesale price that is not set reads "not set"."""
+    symbol = medicine.business.currency_symbol
+
+    def price(value) -> str:
+        return "not set" if value is None else format_money(value, symbol)
+
+    said = []
+    if old["prix_br"] != new["prix_br"]:
+        said.append(f"price from {price(old['prix_br'])} to {price(new['prix_br'])}")
+    if old["wholesale_price"] != new["wholesale_price"]:
+        said.append(
+            f"wholesale price from {price(old['wholesale_price'])} to "
+            f"{price(new['wholesale_price'])}"
+        )
+    return f"{medicine.name}: {' and '.join(said)}"
+
+
 def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]) -> Medicine:
     """Change a medicine's details or prices.
 
@@ -184,10 +204,7 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
                 business=locked.business,
                 actor=actor,
                 event_type="medicine.price_changed",
-                description=(
-                    f"Price of {locked} changed from {old['prix_br']} to {new['prix_br']}"
-                    f" (wholesale {old['wholesale_price']} to {new['wholesale_price']})"
-                ),
+                description=_price_change_words(locked, old, new),
                 event_data={
                     "medicine": locked.pk,
                     "name": locked.name,
@@ -204,6 +221,7 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
                 description=f"Medicine {locked} updated: {', '.join(details)}",
                 event_data={
                     "medicine": locked.pk,
+                    "name": locked.name,
                     "old": {field: old[field] for field in details},
                     "new": {field: new[field] for field in details},
                 },
@@ -321,6 +339,7 @@ def stock_adjust(
             ),
             event_data={
                 "medicine": medicine.pk,
+                "name": medicine.name,
                 "storefront": storefront.pk,
                 "storefront_name": storefront.name,
                 "old_quantity": old_quantity,

@@ -76,6 +76,12 @@ class BusinessScopedAdmin(BackOfficeRights, admin.ModelAdmin):
 
     business_path = "business"
 
+    def changelist_view(self, request, extra_context=None):
+        # "Customers", not Django's "Select customer to change": most lists are read to
+        # find something, and some (sales, the audit log) cannot be changed at all.
+        title = self.opts.verbose_name_plural[:1].upper() + self.opts.verbose_name_plural[1:]
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def changeform_view(self, request, *args, **kwargs):
         try:
             return super().changeform_view(request, *args, **kwargs)

@@ -250,6 +250,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# One date and time format everywhere (pos_project/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["pos_project.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -137,17 +137,46 @@ def _service_fields(form: OneTimeForm) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
 
 
-def refusal_to_form(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on the fields it names, or on the form as a whole."""
+OVERPAYMENT_BOX = RecordPaymentForm.base_fields["allow_overpayment"].label
+
+
+def back_office_words(error: DomainError, business) -> str:
+    """A service's refusal in the words of the page's own controls, amounts with currency.
+
+    The services speak to API clients ("send allow_overpayment: true"); a manager on the
+    form has a checkbox, not a JSON body.
+    """
+
+    def amount(key: str) -> str:
+        return money_text(Decimal(error.details[key]), business)
+
+    if error.code == "overpayment_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Record at most that, or tick "
+            f'"{OVERPAYMENT_BOX}" to keep the extra as credit for them.'
+        )
+    if error.code == "deposit_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
+            "credit is a manager's decision: record at most what is owed, or ask a manager."
+        )
+    if error.code == "deduction_exceeds_credit":
+        return (
+            f"The customer holds {amount('credit_held')} of credit; at most that can be taken "
+            "back. To charge the customer for goods, sell on account at the till."
+        )
+    return error.message
+
+
+def refusal_to_form(form: forms.Form, error: DomainError, business) -> None:
+    """Put a service's refusal, once, on the field it names or on the form as a whole."""
+    message = back_office_words(error, business)
     fields = error.details.get("fields") or {}
-    placed = False
-    for name, problems in fields.items():
-        if name in form.fields:
-            for problem in problems:
-                form.add_error(name, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
+    placed = [name for name in fields if name in form.fields]
+    if placed:
+        form.add_error(placed[0], message)
+    else:
+        form.add_error(None, message)
 
 
 # --- the chart --------------------------------------------------------------------------
@@ -304,8 +333,8 @@ class ReceivablesBackOfficeViews:
             try:
                 done = form.submit_once(request, business=business, work=work)
             except DomainError as error:
-                refusal_to_form(form, error)
-                messages.error(request, f"{error.error}: {error.message}")
+                # Said once, on the form, next to the control it concerns.
+                refusal_to_form(form, error, business)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(back)

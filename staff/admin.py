@@ -2,6 +2,8 @@
 
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from pos_project.actors import Actor
@@ -25,9 +27,35 @@ from staff.services import (
     storefront_update,
 )
 
+
 # The back office: managers and owners run their shop here; cashiers work at the till
 # through the API and have no admin access (the login refuses accounts without is_staff,
 # which staff.services keeps in step with the role).
+class BackOfficeLoginForm(AdminAuthenticationForm):
+    """The admin's log-in, telling a cashier with the right password where their work is.
+
+    Django would answer "enter the correct username and password for a staff account",
+    which sends a cashier to retype a password that was right. A wrong password still gets
+    Django's answer (and counts towards django-axes' lock-out); this one only follows a
+    password that was correct.
+    """
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "cashier": (
+            "The back office is for managers and owners. As a cashier you sell and take "
+            "payments at the till, with the same username and password."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        staff = staff_of(user)
+        if staff is not None and not staff.is_manager and not user.is_superuser:
+            raise ValidationError(self.error_messages["cashier"], code="cashier")
+        super().confirm_login_allowed(user)
+
+
+admin.site.login_form = BackOfficeLoginForm
 admin.site.site_header = "Pharmacy back office"
 admin.site.site_title = "Pharmacy back office"
 admin.site.index_title = "Back office"

@@ -123,8 +123,29 @@ def test_a_cashier_cannot_log_in_to_the_admin(business):
     )
 
     assert response.status_code == 200
-    assert "staff account" in response.content.decode()
+    page = response.content.decode()
+    assert "The back office is for managers and owners." in page
+    assert "you sell and take payments at the till" in page
+    assert "correct username and password" not in page
     assert client.get(CHANGELIST).status_code == 302
+
+
+def test_a_wrong_password_still_gets_the_usual_answer(business):
+    staff_add(
+        business=business,
+        username="salma",
+        password=PASSWORD,
+        role=Role.CASHIER,
+        actor=Actor.system("test"),
+    )
+
+    response = BackOfficeClient().post(
+        reverse("admin:login"), {"username": "salma", "password": "wrong", "next": "/admin/"}
+    )
+
+    page = response.content.decode()
+    assert "correct username and password" in page
+    assert "for managers and owners" not in page
 
 
 def test_a_cashier_with_is_staff_still_reaches_nothing(cashier, debtor):
@@ -186,6 +207,16 @@ def test_the_dashboard_shows_the_stats_endpoints_figures(manager_admin, manager,
     assert "240.00 DH" in page  # outstanding receivables and average purchase value
     assert stats["total_outstanding"] == "240.00"
     assert stats["average_purchase_value"] == "240.00"
+
+
+def test_the_list_speaks_the_shops_words(manager_admin, debtor):
+    page = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(debtor)).content.decode()
+
+    assert "<h1>Customers</h1>" in page
+    assert "Select customer to change" not in page
+    assert "By is active" not in page and "By status" in page
+    assert ">Record<" not in profile and "Added and last changed" in profile
 
 
 def test_the_list_highlights_a_balance_over_the_limit(manager_admin, business, debtor):
@@ -285,8 +316,15 @@ def test_an_overpayment_is_refused_on_the_form(manager_admin, debtor):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The customer owes 240.00" in page
-    assert any("Payment exceeds the amount owed" in text for text in messages_of(response))
+    words = (
+        "The customer owes 240.00 DH. Record at most that, or tick &quot;Keep any amount above "
+        "the debt as credit for the customer&quot; to keep the extra as credit for them."
+    )
+    assert page.count(words) == 1, "said once, in the words of the form's checkbox"
+    assert "allow_overpayment" not in page.split('id="content-main"')[1].replace(
+        'name="allow_overpayment"', ""
+    ).replace('id="id_allow_overpayment"', "").replace('for="id_allow_overpayment"', "")
+    assert messages_of(response) == []
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("240.00")
 
@@ -355,7 +393,9 @@ def test_taking_back_more_credit_than_held_is_refused(manager_admin, debtor):
     )
 
     assert response.status_code == 200
-    assert any("Deduction exceeds the credit held" in text for text in messages_of(response))
+    assert "The customer holds 0.00 DH of credit; at most that can be taken back." in (
+        response.content.decode()
+    )
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("240.00")
 
@@ -396,7 +436,12 @@ def test_a_superuser_adjusts_credit_as_a_manager_would(debtor):
 def test_the_delete_page_says_a_debtor_cannot_be_removed(manager_admin, debtor):
     url = reverse("admin:customers_customer_delete", args=[debtor.pk])
 
-    assert "owes 240.00 DH" in manager_admin.get(url).content.decode()
+    page = manager_admin.get(url).content.decode()
+    assert "owes 240.00 DH" in page
+    assert "cannot be removed" in page
+    # Refused before the click: no confirmation button, a way forward instead.
+    assert 'name="post"' not in page
+    assert payment_url(debtor) in page
     response = manager_admin.post(url, {"post": "yes"})
 
     assert response.status_code == 302, response.content

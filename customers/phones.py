@@ -83,8 +83,9 @@ def phone_search_patterns(query: str, *, region: str) -> list[tuple[str, bool]]:
 
 
 def display_phone(phone: str | None, *, region: str) -> str:
-    """A stored E.164 number as people in the shop write it: "06 12 34 56 78" for a
-    number of the shop's own region, "+33 6 12 34 56 78" for a foreign one; "" for none.
+    """A stored E.164 number as people in the shop write it: the national form for a
+    number of the shop's own region ("0612-345678" in Morocco, as the phonenumbers
+    library writes it), "+33 6 12 34 56 78" for a foreign one; "" for none.
     The API keeps E.164; only pages for people use this."""
     if not phone:
         return ""

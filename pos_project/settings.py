@@ -97,6 +97,8 @@ RECEIPT_LINK_MAX_AGE = int(os.environ.get("RECEIPT_LINK_MAX_AGE", str(24 * 60 * 
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the back office's look) overrides Django's.
+    "pos_project",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -112,7 +114,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "pos_project",
     "audit",
     "staff",
     "customers",

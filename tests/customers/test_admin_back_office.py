@@ -219,6 +219,45 @@ def test_the_list_speaks_the_shops_words(manager_admin, debtor):
     assert ">Record<" not in profile and "Added and last changed" in profile
 
 
+def test_phones_read_in_the_shops_national_format_and_the_api_keeps_e164(
+    manager_admin, manager, debtor
+):
+    Customer.objects.filter(pk=debtor.pk).update(phone="+212612345678")
+
+    page = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(debtor)).content.decode()
+    report = manager_admin.get(DEBTORS).content.decode()
+    api = client_for(manager).get(f"/customers/api/customers/{debtor.pk}/").json()
+
+    for shown in (page, report):
+        assert "0612-345678" in shown.split('id="result_list"')[1]
+        assert "+212612345678" not in shown
+    assert 'value="0612-345678"' in profile
+    assert api["phone"] == "+212612345678"
+
+
+def test_every_page_says_once_which_time_zone_its_times_are_in(manager_admin, debtor):
+    for url in (CHANGELIST, DEBTORS, profile_url(debtor), reverse("admin:index")):
+        page = manager_admin.get(url).content.decode()
+        assert page.count("Times in Africa/Casablanca") == 1, url
+
+
+def test_the_profile_puts_balance_actions_and_history_before_the_form(manager_admin, debtor):
+    page = manager_admin.get(profile_url(debtor)).content.decode()
+
+    order = [
+        page.index('id="outstanding-balance"'),
+        page.index('class="profile-jump"'),
+        page.index('id="purchase-history"'),
+        page.index('id="payments"'),
+        page.index('id="statement"'),
+        page.index('id="details"'),
+        page.index('name="name"'),
+    ]
+    assert order == sorted(order)
+    assert 'target="_blank"' not in page
+
+
 def test_the_list_highlights_a_balance_over_the_limit(manager_admin, business, debtor):
     Customer.objects.filter(pk=debtor.pk).update(credit_limit=Decimal("100.00"))
 

@@ -8,6 +8,7 @@ database or the session still gets one.
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from pos_project.exceptions import (
     json_bad_request,
@@ -30,6 +31,16 @@ def _page(status: int, title: str, message: str) -> HttpResponse:
         "error_page.html", {"status": status, "title": title, "message": message}
     )
     return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
+
+
+def refusal_page(status: int, title: str, message: str) -> HttpResponse:
+    """A bare page for a link opened outside the back office (a receipt or statement link
+    that expired or was mangled): it shows nothing of any sale or customer."""
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
+    )
+    return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
 
 
 def not_found(request, exception=None):

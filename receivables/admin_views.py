@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -45,6 +45,7 @@ from receivables.services import (
     customer_adjust_credit,
     customer_record_payment,
 )
+from receivables.statements import statement_html, statement_of_account
 
 DEBTORS_PER_PAGE = 50
 
@@ -121,6 +122,18 @@ class AdjustCreditForm(OneTimeForm):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
         help_text="Kept on the customer's statement and in the audit log.",
     )
+
+
+class StatementRangeForm(forms.Form):
+    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day comes after the last.")
+        return cleaned
 
 
 class DebtorsFilterForm(forms.Form):
@@ -260,6 +273,11 @@ class ReceivablesBackOfficeViews:
                 view(self.adjust_credit_view),
                 name="customers_customer_adjust_credit",
             ),
+            path(
+                "<uuid:object_id>/statement/",
+                view(self.statement_view),
+                name="customers_customer_statement",
+            ),
             *super().get_urls(),
         ]
 
@@ -357,6 +375,22 @@ class ReceivablesBackOfficeViews:
                 ),
             ),
         )
+
+    # -- the statement of account to print and hand over
+
+    def statement_view(self, request, object_id):
+        """The printable A4 statement; `?since=` and `?until=` (YYYY-MM-DD) pick the days."""
+        customer = self._scoped_customer(request, object_id)
+        dates = StatementRangeForm(request.GET)
+        # A range that does not read as dates falls back to the default, as a report would.
+        chosen = dates.cleaned_data if dates.is_valid() else {}
+        statement = statement_of_account(
+            customer=customer,
+            since=chosen.get("since"),
+            until=chosen.get("until"),
+        )
+        page = statement_html(statement, back_url=self._profile_url(customer))
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
 
     # -- the debtors report
 

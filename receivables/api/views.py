@@ -30,6 +30,7 @@ from receivables.api.serializers import (
     RecordPaymentResultSerializer,
     RecordPaymentSerializer,
 )
+from receivables.api.statements import CustomerStatementMixin, StatementHTMLRenderer
 from receivables.models import CustomerPayment, ReceivableAllocation
 from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
@@ -94,7 +95,8 @@ def csv_response(rows: list[list], *, filename: str) -> Response:
 
 
 class CSVFormatMixin:
-    """For views with a CSV variant: a clear 400 for an unknown `?format=`, errors in JSON."""
+    """For views with a CSV (or, for the statement, HTML) variant: a clear 400 for an
+    unknown `?format=`, errors in JSON."""
 
     csv_actions: tuple[str, ...] = ()
 
@@ -108,19 +110,22 @@ class CSVFormatMixin:
             # DRF answers an unknown `?format=` with a bare 404, as if the page were missing.
             if not self._offers_csv():
                 raise
+            other = "html" if getattr(self, "action", None) == "statement" else "csv"
             raise DomainError(
                 "Unknown format",
-                "Use ?format=json (the default) or ?format=csv.",
+                f"Use ?format=json (the default) or ?format={other}.",
                 code="format_unsupported",
-                fields={"format": ["Use json or csv."]},
+                fields={"format": [f"Use json or {other}."]},
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error body is JSON even when the client asked for CSV, so it can be read.
+        # An error body is JSON even when the client asked for CSV or HTML, so it can be read.
         if (
             isinstance(response, Response)
             and response.status_code >= 400
-            and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+            and isinstance(
+                getattr(request, "accepted_renderer", None), (CSVRenderer, StatementHTMLRenderer)
+            )
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
@@ -156,7 +161,7 @@ LEDGER_CSV_HEADER = [
 ]
 
 
-class CustomerReceivablesMixin(CSVFormatMixin):
+class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
     """Adds the receivables actions to the customer viewset.
 
     Each action opens the customer through the viewset's business-scoped `get_object()`
@@ -165,7 +170,8 @@ class CustomerReceivablesMixin(CSVFormatMixin):
 
     # The viewset adds these to its own `manager_actions`; the service checks the role too.
     manager_actions = ("adjust_credit",)
-    csv_actions = ("ledger",)
+    # The actions answering more than JSON: an unknown `?format=` there is a 400.
+    csv_actions = ("ledger", "statement")
 
     @extend_schema(
         summary="Record a payment against the customer's debt",

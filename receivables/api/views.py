@@ -61,10 +61,16 @@ class CSVRenderer(BaseRenderer):
     BYTE_ORDER_MARK = "\ufeff"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        buffer = io.StringIO()
-        buffer.write(self.BYTE_ORDER_MARK)
-        csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in data)
-        return buffer.getvalue().encode(self.charset)
+        return spreadsheet_csv(data)
+
+
+def spreadsheet_csv(rows) -> bytes:
+    """`rows` (header first) as the CSV a spreadsheet opens well: UTF-8 with a byte-order
+    mark, and no cell that it would run as a formula."""
+    buffer = io.StringIO()
+    buffer.write(CSVRenderer.BYTE_ORDER_MARK)
+    csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode(CSVRenderer.charset)
 
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]

@@ -590,3 +590,45 @@ def test_a_superuser_picks_the_business_of_the_report(business, other_business, 
     page = client.get(DEBTORS, {"business": str(business.pk)}).content.decode()
     assert "Khadija Berrada" in page
     assert client.get(DEBTORS, {"business": "not-a-uuid"}).status_code == 200
+
+
+# --- the customers list as a spreadsheet ---------------------------------------------------
+
+
+def test_the_customers_list_exports_as_a_spreadsheet(manager_admin, business, debtor):
+    import csv
+    import io
+
+    CustomerFactory(business=business, name="Chaïmae Alami", phone="+212661000111")
+    CustomerFactory(business=business, name="=HYPERLINK(1)")
+    CustomerFactory(business=business, name="Gone Away", is_active=False)
+    export = reverse("admin:customers_customer_export")
+
+    assert export in manager_admin.get(CHANGELIST).content.decode()
+    response = manager_admin.get(export)
+    filtered = manager_admin.get(export, {"owes": "yes"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert list(rows[0])[0] == "Customer" and list(rows[0])[-1] == "Customer id"
+    by_name = {row["Customer"]: row for row in rows}
+    # Accents survive, and a name a spreadsheet would run as a formula is kept as text.
+    assert set(by_name) == {"Khadija Berrada", "Chaïmae Alami", "'=HYPERLINK(1)", "Gone Away"}
+    khadija = by_name["Khadija Berrada"]
+    assert (khadija["Currency"], khadija["Balance (negative: credit held)"]) == ("MAD", "240.00")
+    assert khadija["Sales"] == "1" and khadija["Last purchase"]
+    assert by_name["Chaïmae Alami"]["Phone"] == "0661-000111"
+    owing = list(csv.DictReader(io.StringIO(filtered.content.decode("utf-8-sig"))))
+    assert [row["Customer"] for row in owing] == ["Khadija Berrada"]
+
+
+def test_another_business_exports_none_of_these_customers(other_manager, debtor):
+    client = admin_client(other_manager)
+    other_manager.is_staff = True
+    other_manager.save()
+
+    response = client.get(reverse("admin:customers_customer_export"))
+
+    assert b"Khadija" not in response.content

@@ -6,9 +6,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from pos_project.actors import Actor
+from pos_project.actors import Actor, display_name
 from pos_project.admin_scoping import (
     BackOfficeRights,
+    NamedListTitle,
     admin_business,
     adopt_created_row,
     is_back_office_user,
@@ -93,7 +94,7 @@ def _is_owner(request) -> bool:
 
 
 @admin.register(Business)
-class BusinessAdmin(admin.ModelAdmin):
+class BusinessAdmin(NamedListTitle, admin.ModelAdmin):
     """The business's settings: its owner changes them (audited); managers do not see them."""
 
     list_display = [
@@ -137,7 +138,7 @@ class BusinessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Storefront)
-class StorefrontAdmin(admin.ModelAdmin):
+class StorefrontAdmin(NamedListTitle, admin.ModelAdmin):
     list_display = ["name", "business", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["business"]
@@ -173,12 +174,17 @@ class StorefrontAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(admin.ModelAdmin):
-    list_display = ["user", "business", "role", "created_at"]
+class StaffMemberAdmin(NamedListTitle, admin.ModelAdmin):
+    list_display = ["full_name", "user", "business", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "business"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "business__name"]
     autocomplete_fields = ["user"]
+
+    @admin.display(description="name", ordering="user__first_name")
+    def full_name(self, staff):
+        # The name the shop knows them by; the log-in name is the next column.
+        return display_name(staff.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Moving someone to another business is a removal and an addition, each audited in
@@ -206,7 +212,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessAttempt)
-class LoginLockoutAdmin(BackOfficeRights, admin.ModelAdmin):
+class LoginLockoutAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
     """Failed back-office logins of the business's staff, by username and address.
 
     A pair at the failure limit is locked out; lifting it clears its count (audited).

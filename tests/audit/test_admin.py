@@ -257,3 +257,13 @@ def test_the_list_reads_in_the_shops_words(business, storefront, manager):
     entry = AuditLog.objects.get(event_type="medicine.price_changed")
     detail = client.get(url("audit_auditlog_change", entry.pk)).content.decode()
     assert "Price changed, " in detail
+
+
+def test_the_staff_list_names_people_by_their_full_name(admin_client, business):
+    user = UserFactory(username="ytazi", first_name="Youssef", last_name="Tazi")
+    StaffMemberFactory(business=business, user=user, role=Role.MANAGER)
+
+    page = admin_client.get(url("pos_project_staffmember_changelist")).content.decode()
+
+    assert "Youssef Tazi" in page
+    assert "<h1>Staff members</h1>" in page

@@ -182,3 +182,11 @@ def test_deleting_in_the_admin_goes_through_the_service(manager_admin, business)
     assert response.status_code == 302
     assert not Medicine.objects.filter(pk=medicine.pk).exists()
     assert_audited("medicine.deleted", business=business)
+
+
+def test_the_price_boxes_say_their_currency(manager_admin, business):
+    medicine = MedicineFactory(business=business, prix_br=Decimal("25.40"))
+
+    page = manager_admin.get(change_url(medicine)).content.decode()
+
+    assert "Retail price (PPV) (DH):</label>" in page

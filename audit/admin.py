@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from audit.models import AuditLog
+from pos_project.actors import display_name
 from pos_project.admin_scoping import BusinessScopedAdmin
 from pos_project.money import format_money
 
@@ -124,6 +125,16 @@ def readable_description(entry: AuditLog) -> str:
     return entry.description
 
 
+class PersonFilter(admin.RelatedOnlyFieldListFilter):
+    """Who did it, by the name the shop knows them by rather than their log-in name."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        users = field.related_model._default_manager.filter(pk__in=[pk for pk, _ in choices])
+        names = {user.pk: display_name(user) for user in users}
+        return [(pk, names.get(pk, label)) for pk, label in choices]
+
+
 class EventTypeFilter(admin.SimpleListFilter):
     """`?event_type=`: the events of one kind, listed by their labels."""
 
@@ -161,12 +172,12 @@ class AuditLogAdmin(BusinessScopedAdmin):
         "amount",
         "subject",
         "what_happened",
-        "user_name",
+        "who",
         "business",
     ]
     list_filter = [
         EventTypeFilter,
-        ("user", admin.RelatedOnlyFieldListFilter),
+        ("user", PersonFilter),
         SaleFilter,
         CustomerFilter,
         "business",
@@ -257,6 +268,10 @@ class AuditLogAdmin(BusinessScopedAdmin):
             return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts if part))
         name = (obj.event_data or {}).get("name")
         return name or "-"
+
+    @admin.display(description="by", ordering="user_name")
+    def who(self, obj):
+        return obj.user_name
 
     @admin.display(description="what happened")
     def what_happened(self, obj):

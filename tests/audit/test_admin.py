@@ -254,6 +254,8 @@ def test_the_list_reads_in_the_shops_words(business, storefront, manager):
     assert [entry.event_type for entry in found.context["cl"].result_list] == [
         "customer.payment_recorded"
     ]
+    filters = page.split('id="changelist-filter"')[1]
+    assert manager.get_full_name() in filters, "who did it, by name"
     entry = AuditLog.objects.get(event_type="medicine.price_changed")
     detail = client.get(url("audit_auditlog_change", entry.pk)).content.decode()
     assert "Price changed, " in detail

@@ -190,7 +190,7 @@ class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
     def label(self, obj):
         if obj.status == SaleStatus.CANCELLED:
             return format_html(
-                '<span class="cancelled-sale">{}</span> <span class="status-tag cancelled">'
+                '<span class="cancelled-sale">{}</span><br><span class="status-tag cancelled">'
                 "Cancelled</span>",
                 obj,
             )

@@ -206,7 +206,7 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
         "purchases",
         "last_purchase",
         "customer_type",
-        "is_active",
+        "active",
     ]
     list_display_links = ["name"]
     list_filter = [OwesMoneyFilter, ActiveFilter, "customer_type"]
@@ -255,7 +255,17 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             )
         if customer.outstanding_balance > 0:
             return format_html('<span class="owes">{}</span>', text)
+        if customer.outstanding_balance < 0:
+            # Said as the Debtors report says it, never as a negative debt.
+            return format_html(
+                '<span class="credit"><span class="credit-tag">In credit</span> {}</span>',
+                money_text(-customer.outstanding_balance, customer.business),
+            )
         return text
+
+    @admin.display(description="Active", boolean=True, ordering="is_active")
+    def active(self, customer):
+        return customer.is_active
 
     @admin.display(description="Credit limit", ordering="credit_limit")
     def limit(self, customer):

@@ -106,7 +106,11 @@ class CustomerBackOfficeViews:
             "customer": customer,
             "profile": profile,
             "section_rows": SECTION_ROWS,
-            "balance_text": money_text(customer.outstanding_balance, business),
+            # Credit held reads as a positive amount under its own label, never "-38.50".
+            "balance_label": "Credit held"
+            if customer.outstanding_balance < 0
+            else "Outstanding balance",
+            "balance_text": money_text(abs(customer.outstanding_balance), business),
             "owes": customer.outstanding_balance > 0,
             "over_limit": limit is not None and customer.outstanding_balance > limit,
             "limit_text": "No limit" if limit is None else money_text(limit, business),

@@ -553,6 +553,17 @@ def test_one_truth_for_owed_credit_held_and_net(manager_admin, manager, debtor, 
     assert "Outstanding receivables" not in dashboard
 
 
+def test_credit_held_never_reads_as_a_negative_debt(manager_admin, in_credit):
+    listing = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(in_credit)).content.decode()
+
+    rows = listing.split('id="result_list"')[1]
+    assert "-38.50" not in rows and "-38.50" not in profile.split('id="statement"')[0]
+    assert '<span class="credit-tag">In credit</span> 38.50 DH' in listing
+    assert '<div class="card-label">Credit held</div>' in profile
+    assert '<div class="card-figure" id="outstanding-balance">38.50 DH</div>' in profile
+
+
 def test_a_customer_in_credit_is_marked_and_offered_no_payment(manager_admin, debtor, in_credit):
     page = manager_admin.get(DEBTORS).content.decode()
 

@@ -137,6 +137,14 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
     class Media:
         css = {"all": [BACK_OFFICE_CSS]}
 
+    def changelist_view(self, request, extra_context=None):
+        # The editable price boxes carry no currency of their own: the list says it once.
+        business = admin_business(request)
+        if business is not None:
+            subtitle = f"Prices in {business.currency_symbol}; stock in units, all storefronts"
+            extra_context = {"subtitle": subtitle, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
         return (
             super()

@@ -17,9 +17,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from customers.models import Customer
+from customers.search import customer_search_q
 from pos_project.actors import display_name
-from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
+from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
 from pos_project.errors import DomainError
+from pos_project.models import Business
 from pos_project.money import format_money
 from sales import services
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
@@ -83,6 +86,42 @@ class PaymentInline(ReadOnlyInline):
         )
 
 
+DEFAULT_REGION = Business._meta.get_field("default_region").default
+
+
+class CustomerSearchFilter(admin.SimpleListFilter):
+    """A search box in the filters: the sales of customers whose name or phone matches,
+    as the till's customer search reads them (any part of the name, accents ignored; a
+    phone typed any way). Listing every customer as a choice made the page as long as the
+    customer book."""
+
+    title = "customer"
+    parameter_name = "customer_q"
+    template = "admin/sales/sale/customer_search_filter.html"
+
+    def lookups(self, request, model_admin):
+        self._region = getattr(admin_business(request), "default_region", DEFAULT_REGION)
+        return []
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        condition = customer_search_q(self.value() or "", region=self._region)
+        if condition is None:
+            return queryset
+        return queryset.filter(customer__in=Customer.objects.filter(condition))
+
+    def choices(self, changelist):
+        # One "choice": the box itself, with the list's other parameters kept.
+        kept = [
+            (name, value)
+            for name, value in changelist.params.items()
+            if name != self.parameter_name
+        ]
+        yield {"value": self.value() or "", "kept": kept, "name": self.parameter_name}
+
+
 class CustomerChosenFilter(admin.SimpleListFilter):
     """`?customer__id__exact=<id>`: one customer's sales, as the profile links to them.
 
@@ -90,8 +129,12 @@ class CustomerChosenFilter(admin.SimpleListFilter):
     search box above the list finds sales by the customer's name or phone instead.
     """
 
-    title = "customer (search by name or phone above)"
+    title = "chosen customer"
     parameter_name = "customer__id__exact"
+
+    def has_output(self):
+        # Shown only when a link chose a customer; the search box above finds the others.
+        return self.value() is not None
 
     def lookups(self, request, model_admin):
         chosen = self._chosen()
@@ -127,6 +170,7 @@ class SaleAdmin(SaleBackOfficeViews, BusinessScopedAdmin):
         "receipt_link",
     ]
     list_filter = [
+        CustomerSearchFilter,
         "status",
         "type",
         CustomerChosenFilter,

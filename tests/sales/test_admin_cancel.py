@@ -105,6 +105,16 @@ def test_the_sales_list_marks_cancelled_sales_and_lists_no_customer_choices(
     )
     assert [sale.pk for sale in chosen.context["cl"].result_list] == [on_account.pk]
     assert "Khadija Berrada" in chosen.content.decode()
+    # The filter is a search box: by any part of the name, accents and case ignored.
+    assert 'name="customer_q"' in page
+    for query in ("khadija", "BERRADA"):
+        found = manager_admin.get(
+            reverse("admin:sales_sale_changelist"), {"customer_q": query, "status": "CANCELLED"}
+        )
+        assert [sale.pk for sale in found.context["cl"].result_list] == [on_account.pk]
+        assert 'name="status" value="CANCELLED"' in found.content.decode()
+    nobody = manager_admin.get(reverse("admin:sales_sale_changelist"), {"customer_q": "zzz"})
+    assert list(nobody.context["cl"].result_list) == []
 
 
 def test_the_sale_page_shows_amounts_with_currency_and_who_sold_by_name(manager_admin, on_account):

@@ -10,8 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db.models import F
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -19,13 +19,14 @@ from django.utils.html import format_html
 from customers import services
 from customers.admin_views import CustomerBackOfficeViews
 from customers.models import Customer
-from customers.phones import InvalidPhoneNumber, normalise_phone
+from customers.phones import InvalidPhoneNumber, display_phone, normalise_phone
 from customers.search import customer_search_q
 from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.models import Business
 from receivables.admin_views import ReceivablesBackOfficeViews, money_text
+from receivables.api.views import spreadsheet_csv
 
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
@@ -52,12 +53,17 @@ class CustomerAdminForm(forms.ModelForm):
             "is_active",
         ]
         help_texts = {
-            "phone": "As the customer says it ('06 12 34 56 78') or with the country code; "
-            "saved as +212612345678.",
+            "phone": "As the customer says it ('06 12 34 56 78'), or with the country code for "
+            "a foreign number.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.phone:
+            # Shown as the shop writes it; saved again in E.164 by `clean`.
+            self.initial["phone"] = display_phone(
+                self.instance.phone, region=self.instance.business.default_region
+            )
         if "phone" in self.fields:
             # The typed form ("06 12-34 56 78") may be longer than the stored E.164.
             self.fields["phone"].max_length = 32
@@ -102,6 +108,64 @@ class CustomerAdminForm(forms.ModelForm):
         return cleaned
 
 
+EXPORT_COLUMNS = (
+    "Customer",
+    "Phone",
+    "Email",
+    "Address",
+    "Type",
+    "Active",
+    "Currency",
+    "Balance (negative: credit held)",
+    "Credit limit",
+    "Total purchases",
+    "Sales",
+    "Last purchase",
+    "Added",
+    "Customer id",
+)
+
+
+def _export_row(customer: Customer) -> list:
+    """One customer as the export's columns: dates are days in the shop's time zone."""
+    business = customer.business
+
+    def day(moment):
+        return timezone.localdate(moment, business.zone).isoformat() if moment else ""
+
+    return [
+        customer.name,
+        display_phone(customer.phone, region=business.default_region),
+        customer.email,
+        customer.address,
+        customer.get_customer_type_display(),
+        "Yes" if customer.is_active else "No",
+        business.currency_code,
+        customer.outstanding_balance,
+        "" if customer.credit_limit is None else customer.credit_limit,
+        customer.total_purchases,
+        customer.sales_count,
+        day(customer.last_purchase_date),
+        day(customer.created_at),
+        customer.pk,
+    ]
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    """ "Active" with the shop's words, instead of Django's "By is active"."""
+
+    title = "status"
+    parameter_name = "is_active__exact"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Active"), ("0", "Deactivated (hidden from the till)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(is_active=self.value() == "1")
+        return queryset
+
+
 class OwesMoneyFilter(admin.SimpleListFilter):
     title = "balance"
     parameter_name = "owes"
@@ -136,16 +200,16 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
     change_form_template = "admin/customers/customer/change_form.html"
     list_display = [
         "name",
-        "phone",
+        "phone_number",
         "balance",
         "limit",
         "purchases",
         "last_purchase",
         "customer_type",
-        "is_active",
+        "active",
     ]
     list_display_links = ["name"]
-    list_filter = ["is_active", "customer_type", OwesMoneyFilter]
+    list_filter = [OwesMoneyFilter, ActiveFilter, "customer_type"]
     list_per_page = 50
     # The search itself is `customers.search`, as at the till; these only turn the box on.
     search_fields = ["name", "phone"]
@@ -168,11 +232,18 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
         if obj is not None:
             # The balance and purchase figures head the profile; these are for the record.
             fieldsets.append(
-                ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
+                (
+                    "Added and last changed",
+                    {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
+                )
             )
         return fieldsets
 
     # --- columns: amounts in the business's currency, right-aligned by the stylesheet
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_number(self, customer):
+        return display_phone(customer.phone, region=customer.business.default_region) or "-"
 
     @admin.display(description="Outstanding balance", ordering="outstanding_balance")
     def balance(self, customer):
@@ -184,7 +255,17 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             )
         if customer.outstanding_balance > 0:
             return format_html('<span class="owes">{}</span>', text)
+        if customer.outstanding_balance < 0:
+            # Said as the Debtors report says it, never as a negative debt.
+            return format_html(
+                '<span class="credit"><span class="credit-tag">In credit</span> {}</span>',
+                money_text(-customer.outstanding_balance, customer.business),
+            )
         return text
+
+    @admin.display(description="Active", boolean=True, ordering="is_active")
+    def active(self, customer):
+        return customer.is_active
 
     @admin.display(description="Credit limit", ordering="credit_limit")
     def limit(self, customer):
@@ -204,6 +285,31 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             timezone.localtime(customer.last_purchase_date, customer.business.zone),
             "DATE_FORMAT",
         )
+
+    # --- the list as a spreadsheet
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="customers_customer_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """The customers the list shows (its search and filters), every page, as CSV."""
+        if not self.has_view_permission(request):
+            raise Http404
+        changelist = self.get_changelist_instance(request)
+        rows = [list(EXPORT_COLUMNS)]
+        for customer in changelist.queryset.select_related("business").iterator(chunk_size=2000):
+            rows.append(_export_row(customer))
+        response = HttpResponse(spreadsheet_csv(rows), content_type="text/csv; charset=utf-8")
+        today = timezone.localdate()
+        response["Content-Disposition"] = f'attachment; filename="customers-{today}.csv"'
+        return response
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)

@@ -21,8 +21,9 @@ from customers.models import Customer
 from customers.selectors import customer_stats
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
-from receivables.admin_views import money_text
+from receivables.admin_views import money_text, position_cards
 from receivables.profile import SECTION_ROWS, customer_profile
+from receivables.reports import receivables_position
 
 # The dashboard counts a customer as active over the same window as the stats endpoint.
 DASHBOARD_DAYS = CustomerStatsQuerySerializer().fields["days"].default
@@ -78,16 +79,14 @@ class CustomerBackOfficeViews:
                     f"Bought in the last {stats.days} days",
                 ),
                 (
-                    "Outstanding receivables",
-                    money_text(stats.total_outstanding, business),
-                    "What customers owe",
-                ),
-                (
                     "Average purchase value",
                     money_text(stats.average_purchase_value, business),
                     "All purchases over all sales",
                 ),
             ]
+            extra["position_cards"] = position_cards(
+                receivables_position(business=business), business
+            )
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     # -- the profile
@@ -107,7 +106,11 @@ class CustomerBackOfficeViews:
             "customer": customer,
             "profile": profile,
             "section_rows": SECTION_ROWS,
-            "balance_text": money_text(customer.outstanding_balance, business),
+            # Credit held reads as a positive amount under its own label, never "-38.50".
+            "balance_label": "Credit held"
+            if customer.outstanding_balance < 0
+            else "Outstanding balance",
+            "balance_text": money_text(abs(customer.outstanding_balance), business),
             "owes": customer.outstanding_balance > 0,
             "over_limit": limit is not None and customer.outstanding_balance > limit,
             "limit_text": "No limit" if limit is None else money_text(limit, business),
@@ -120,6 +123,7 @@ class CustomerBackOfficeViews:
             "adjust_credit_url": reverse(
                 "admin:customers_customer_adjust_credit", args=[customer.pk]
             ),
+            "statement_url": reverse("admin:customers_customer_statement", args=[customer.pk]),
             "can_adjust_credit": Actor.from_request(request).is_manager,
             "audit_url": reverse("admin:audit_auditlog_changelist") + f"?customer={customer.pk}",
         }
@@ -130,6 +134,12 @@ class CustomerBackOfficeViews:
         customer = context.get("object")
         if customer is not None:
             context["delete_outcome_note"] = self._delete_forecast(customer)
+            # Refused before the click: no "Yes, I'm sure" for a customer who owes money.
+            context["delete_refused"] = customer.outstanding_balance > 0
+            context["profile_url"] = self._profile_url(customer)
+            context["record_payment_url"] = reverse(
+                "admin:customers_customer_record_payment", args=[customer.pk]
+            )
         return super().render_delete_form(request, context)
 
     def _delete_forecast(self, customer) -> str:

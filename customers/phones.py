@@ -80,3 +80,20 @@ def phone_search_patterns(query: str, *, region: str) -> list[tuple[str, bool]]:
     if trunk and digits.startswith(trunk) and len(digits) > len(trunk):
         return [(f"+{metadata.country_code}{digits[len(trunk) :]}", True), *anywhere]
     return [(digits, False)]
+
+
+def display_phone(phone: str | None, *, region: str) -> str:
+    """A stored E.164 number as people in the shop write it: the national form for a
+    number of the shop's own region ("0612-345678" in Morocco, as the phonenumbers
+    library writes it), "+33 6 12 34 56 78" for a foreign one; "" for none.
+    The API keeps E.164; only pages for people use this."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, region)
+    except NumberParseException:
+        return phone
+    own = phonenumbers.region_code_for_number(number) == region
+    return phonenumbers.format_number(
+        number, PhoneNumberFormat.NATIONAL if own else PhoneNumberFormat.INTERNATIONAL
+    )

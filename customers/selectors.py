@@ -40,19 +40,15 @@ class CustomerStats:
     inactive_customers: int
     active_customers: int
     days: int
-    total_outstanding: Decimal
-    total_credit_held: Decimal
     average_purchase_value: Decimal
 
 
 def customer_stats(*, business: Business, days: int) -> CustomerStats:
-    """One aggregate query, whatever the number of customers.
+    """One aggregate query, whatever the number of customers. What customers owe and the
+    credit held for them are the receivables' own figures (`receivables_position`).
 
     - `total_customers`: customers not deactivated; `inactive_customers`: the others.
     - `active_customers`: customers (of either kind) who bought in the last `days` days.
-    - `total_outstanding`: what customers owe, the sum of positive balances.
-    - `total_credit_held`: what the shop holds for customers, the negative balances, as a
-      positive amount.
     - `average_purchase_value`: all purchases over all sales; 0.00 before the first sale.
     """
     since = timezone.now() - timedelta(days=days)
@@ -60,8 +56,6 @@ def customer_stats(*, business: Business, days: int) -> CustomerStats:
         total=Count("id", filter=Q(is_active=True)),
         inactive=Count("id", filter=Q(is_active=False)),
         active=Count("id", filter=Q(last_purchase_date__gte=since)),
-        owed=Sum("outstanding_balance", filter=Q(outstanding_balance__gt=0)),
-        held=Sum("outstanding_balance", filter=Q(outstanding_balance__lt=0)),
         purchases=Sum("total_purchases"),
         sales=Sum("sales_count"),
     )
@@ -72,7 +66,5 @@ def customer_stats(*, business: Business, days: int) -> CustomerStats:
         inactive_customers=figures["inactive"],
         active_customers=figures["active"],
         days=days,
-        total_outstanding=quantize(figures["owed"] or ZERO),
-        total_credit_held=quantize(-(figures["held"] or ZERO)),
         average_purchase_value=quantize(purchases / sales) if sales else ZERO,
     )

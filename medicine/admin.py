@@ -52,9 +52,15 @@ class MedicineAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        business = self.instance.business if self.instance.business_id else self.admin_business
         for name in ("prix_br", "wholesale_price"):
             if name in self.fields:
                 self.fields[name].validators.append(POSITIVE)
+                if business is not None:
+                    # The amount's currency beside the box, as on every other page.
+                    self.fields[
+                        name
+                    ].label = f"{self.fields[name].label} ({business.currency_symbol})"
 
     def _value(self, name):
         if name in self.fields:
@@ -130,6 +136,14 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
 
     class Media:
         css = {"all": [BACK_OFFICE_CSS]}
+
+    def changelist_view(self, request, extra_context=None):
+        # The editable price boxes carry no currency of their own: the list says it once.
+        business = admin_business(request)
+        if business is not None:
+            subtitle = f"Prices in {business.currency_symbol}; stock in units, all storefronts"
+            extra_context = {"subtitle": subtitle, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (

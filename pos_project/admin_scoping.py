@@ -68,7 +68,17 @@ class BackOfficeRights:
         )
 
 
-class BusinessScopedAdmin(BackOfficeRights, admin.ModelAdmin):
+class NamedListTitle:
+    """A list titled by what it lists: "Customers", not Django's "Select customer to
+    change". Most lists are read to find something, and some (sales, the audit log) cannot
+    be changed at all."""
+
+    def changelist_view(self, request, extra_context=None):
+        title = self.opts.verbose_name_plural[:1].upper() + self.opts.verbose_name_plural[1:]
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+
+class BusinessScopedAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
     """A ModelAdmin whose rows, pickers and rights follow the user's business and role.
 
     `business_path` is the lookup from this model to its business.

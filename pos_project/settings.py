@@ -98,6 +98,8 @@ RECEIPT_LINK_MAX_AGE = int(os.environ.get("RECEIPT_LINK_MAX_AGE", str(24 * 60 * 
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the back office's look) overrides Django's.
+    "pos_project",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -113,7 +115,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "pos_project",
     "audit",
     "staff",
     "customers",
@@ -260,6 +261,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# One date and time format everywhere (pos_project/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["pos_project.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -25,7 +25,8 @@ urlpatterns = [
     path("sales/api/", include("audit.api.urls")),
 ]
 
-handler400 = "pos_project.exceptions.json_bad_request"
-handler403 = "pos_project.exceptions.json_permission_denied"
-handler404 = "pos_project.exceptions.json_not_found"
-handler500 = "pos_project.exceptions.json_server_error"
+# JSON for the API's paths, a page in the back office's look for every other.
+handler400 = "pos_project.error_pages.bad_request"
+handler403 = "pos_project.error_pages.permission_denied"
+handler404 = "pos_project.error_pages.not_found"
+handler500 = "pos_project.error_pages.server_error"

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -33,6 +33,9 @@ from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
+    POSITION_HINTS,
+    POSITION_WORDS,
+    ReceivablesPosition,
     debtors_in_bucket,
     debtors_report,
     debtors_totals,
@@ -42,12 +45,36 @@ from receivables.services import (
     customer_adjust_credit,
     customer_record_payment,
 )
+from receivables.statements import statement_html, statement_of_account
 
 DEBTORS_PER_PAGE = 50
 
 
 def money_text(amount, business) -> str:
     return "-" if amount is None else format_money(amount, business.currency_symbol)
+
+
+def balance_words(balance: Decimal, business) -> str:
+    """A balance as a shopkeeper says it: "owes 12.00 DH", "holds 38.50 DH of credit"."""
+    if balance > 0:
+        return f"owes {money_text(balance, business)}"
+    if balance < 0:
+        return f"holds {money_text(-balance, business)} of credit"
+    return "owes nothing"
+
+
+def position_cards(position: ReceivablesPosition, business) -> list[tuple[str, str, str, str]]:
+    """(html id, label, figure, hint) of owed / credit held / net, for every page that shows
+    them, in the same words."""
+    return [
+        (
+            f"receivables-{key}",
+            POSITION_WORDS[key],
+            money_text(getattr(position, key), business),
+            POSITION_HINTS[key],
+        )
+        for key in POSITION_WORDS
+    ]
 
 
 # --- forms ------------------------------------------------------------------------------
@@ -97,6 +124,18 @@ class AdjustCreditForm(OneTimeForm):
     )
 
 
+class StatementRangeForm(forms.Form):
+    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day comes after the last.")
+        return cleaned
+
+
 class DebtorsFilterForm(forms.Form):
     search = forms.CharField(label="Name or phone", required=False, max_length=100)
     bucket = forms.ChoiceField(
@@ -111,17 +150,46 @@ def _service_fields(form: OneTimeForm) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
 
 
-def refusal_to_form(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on the fields it names, or on the form as a whole."""
+OVERPAYMENT_BOX = RecordPaymentForm.base_fields["allow_overpayment"].label
+
+
+def back_office_words(error: DomainError, business) -> str:
+    """A service's refusal in the words of the page's own controls, amounts with currency.
+
+    The services speak to API clients ("send allow_overpayment: true"); a manager on the
+    form has a checkbox, not a JSON body.
+    """
+
+    def amount(key: str) -> str:
+        return money_text(Decimal(error.details[key]), business)
+
+    if error.code == "overpayment_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Record at most that, or tick "
+            f'"{OVERPAYMENT_BOX}" to keep the extra as credit for them.'
+        )
+    if error.code == "deposit_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
+            "credit is a manager's decision: record at most what is owed, or ask a manager."
+        )
+    if error.code == "deduction_exceeds_credit":
+        return (
+            f"The customer holds {amount('credit_held')} of credit; at most that can be taken "
+            "back. To charge the customer for goods, sell on account at the till."
+        )
+    return error.message
+
+
+def refusal_to_form(form: forms.Form, error: DomainError, business) -> None:
+    """Put a service's refusal, once, on the field it names or on the form as a whole."""
+    message = back_office_words(error, business)
     fields = error.details.get("fields") or {}
-    placed = False
-    for name, problems in fields.items():
-        if name in form.fields:
-            for problem in problems:
-                form.add_error(name, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
+    placed = [name for name in fields if name in form.fields]
+    if placed:
+        form.add_error(placed[0], message)
+    else:
+        form.add_error(None, message)
 
 
 # --- the chart --------------------------------------------------------------------------
@@ -205,6 +273,11 @@ class ReceivablesBackOfficeViews:
                 view(self.adjust_credit_view),
                 name="customers_customer_adjust_credit",
             ),
+            path(
+                "<uuid:object_id>/statement/",
+                view(self.statement_view),
+                name="customers_customer_statement",
+            ),
             *super().get_urls(),
         ]
 
@@ -224,8 +297,8 @@ class ReceivablesBackOfficeViews:
             )
             return (
                 f"Payment of {money_text(payment.amount, business)} recorded from "
-                f"{customer.name}. They now owe "
-                f"{money_text(payment.customer.outstanding_balance, business)}."
+                f"{customer.name}, who now "
+                f"{balance_words(payment.customer.outstanding_balance, business)}."
             )
 
         return self._receivable_form(
@@ -256,8 +329,8 @@ class ReceivablesBackOfficeViews:
             verb = "given to" if given else "taken from"
             return (
                 f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
-                f"{customer.name}. They now owe "
-                f"{money_text(entry.customer.outstanding_balance, business)}."
+                f"{customer.name}, who now "
+                f"{balance_words(entry.customer.outstanding_balance, business)}."
             )
 
         return self._receivable_form(
@@ -278,8 +351,8 @@ class ReceivablesBackOfficeViews:
             try:
                 done = form.submit_once(request, business=business, work=work)
             except DomainError as error:
-                refusal_to_form(form, error)
-                messages.error(request, f"{error.error}: {error.message}")
+                # Said once, on the form, next to the control it concerns.
+                refusal_to_form(form, error, business)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(back)
@@ -302,6 +375,22 @@ class ReceivablesBackOfficeViews:
                 ),
             ),
         )
+
+    # -- the statement of account to print and hand over
+
+    def statement_view(self, request, object_id):
+        """The printable A4 statement; `?since=` and `?until=` (YYYY-MM-DD) pick the days."""
+        customer = self._scoped_customer(request, object_id)
+        dates = StatementRangeForm(request.GET)
+        # A range that does not read as dates falls back to the default, as a report would.
+        chosen = dates.cleaned_data if dates.is_valid() else {}
+        statement = statement_of_account(
+            customer=customer,
+            since=chosen.get("since"),
+            until=chosen.get("until"),
+        )
+        page = statement_html(statement, back_url=self._profile_url(customer))
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
 
     # -- the debtors report
 
@@ -357,6 +446,7 @@ class ReceivablesBackOfficeViews:
                 + _query(next=here),
                 "owed_text": money_text(debtor.amount_owed, business),
                 "owes": debtor.amount_owed > 0,
+                "credit_text": money_text(-debtor.amount_owed, business),
                 "days_since_payment": clock.days_since(debtor.last_payment_date),
                 "buckets": [money_text(getattr(debtor, name), business) for name in BUCKETS],
             }
@@ -382,8 +472,13 @@ class ReceivablesBackOfficeViews:
                 page_query=_query(**query),
                 bucket_labels=[BUCKET_LABELS[name] for name in BUCKETS],
                 totals_text={
-                    name: money_text(totals[name], business) for name in ("amount_owed", *BUCKETS)
+                    name: money_text(totals[name], business)
+                    for name in ("owed", "credit_held", "amount_owed", *BUCKETS)
                 },
+                position_cards=position_cards(
+                    ReceivablesPosition(owed=totals["owed"], credit_held=totals["credit_held"]),
+                    business,
+                ),
                 totals_buckets=[money_text(totals[name], business) for name in BUCKETS],
                 chart=ageing_chart_svg(totals, business),
                 export_url=reverse("admin:customers_customer_debtors_export")

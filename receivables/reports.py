@@ -14,6 +14,7 @@ in Casablanca belongs to that local day even though it is the next day in UTC. A
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -154,10 +155,72 @@ def debtors_in_bucket(queryset: QuerySet[Customer], *, bucket: str):
     return queryset.filter(**{f"{bucket}__gt": 0})
 
 
+@dataclass(frozen=True)
+class ReceivablesPosition:
+    """The three figures every page, export and endpoint names the same way.
+
+    - `owed`: what customers who owe money owe the shop (the sum of positive balances; it
+      is also everything still due on sales, so it is the sum of the age columns);
+    - `credit_held`: what the shop holds for customers in credit (negative balances, as a
+      positive amount);
+    - `net`: owed less credit held, the sum of every balance.
+    """
+
+    owed: Decimal
+    credit_held: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return quantize(self.owed - self.credit_held)
+
+
+POSITION_WORDS = {
+    "owed": "Owed to the shop",
+    "credit_held": "Credit held for customers",
+    "net": "Net receivables",
+}
+POSITION_HINTS = {
+    "owed": "By customers who owe money",
+    "credit_held": "Paid in advance or overpaid",
+    "net": "Owed less credit held",
+}
+
+
+def receivables_position(*, business: Business) -> ReceivablesPosition:
+    """The business's owed / credit held / net, from its kept summary: one query at any size.
+
+    A customer in credit has nothing due on sales (free credit settles them), so what is
+    due on sales is exactly what customers who owe money owe; the kept balance sum is net.
+    """
+    return _position_of(_summary(business))
+
+
+def _summary(business: Business) -> ReceivablesSummary:
+    summary = ReceivablesSummary.objects.filter(business=business).first()
+    return summary or ReceivablesSummary(business=business)
+
+
+def _position_of(summary: ReceivablesSummary) -> ReceivablesPosition:
+    owed = quantize(summary.amount_due)
+    return ReceivablesPosition(owed=owed, credit_held=quantize(owed - summary.amount_owed))
+
+
+def position_figures(position: ReceivablesPosition) -> dict:
+    """The position as the totals' `owed`, `credit_held` and `amount_owed` (net) keys."""
+    return {
+        "owed": position.owed,
+        "credit_held": position.credit_held,
+        "amount_owed": position.net,
+    }
+
+
 def debtors_totals(
     queryset: QuerySet[Customer], *, clock: ReportClock, unfiltered: bool = False
 ) -> dict:
     """The number of customers in `queryset` and the sums of every money column over them.
+
+    `amount_owed` is the sum of the balances (net), `owed` the sum of the positive ones and
+    `credit_held` the negative ones as a positive amount (see `ReceivablesPosition`).
 
     `unfiltered` (the queryset is every debtor of the business): read from the business's
     receivables summary and due slots, two queries whatever the size. Otherwise two queries
@@ -165,7 +228,11 @@ def debtors_totals(
     """
     if unfiltered:
         return _kept_totals(clock)
-    figures = queryset.order_by().aggregate(customers=Count("id"), total=Sum("outstanding_balance"))
+    figures = queryset.order_by().aggregate(
+        customers=Count("id"),
+        owed=Sum("outstanding_balance", filter=Q(outstanding_balance__gt=0)),
+        held=Sum("outstanding_balance", filter=Q(outstanding_balance__lt=0)),
+    )
     unpaid = Sale.objects.filter(
         business=clock.business,
         status=SaleStatus.COMPLETED,
@@ -179,7 +246,10 @@ def debtors_totals(
         }
     )
     # Quantized: SQLite adds decimals as floats.
-    totals = {"customers": figures["customers"], "amount_owed": quantize(figures["total"] or ZERO)}
+    position = ReceivablesPosition(
+        owed=quantize(figures["owed"] or ZERO), credit_held=quantize(-(figures["held"] or ZERO))
+    )
+    totals = {"customers": figures["customers"], **position_figures(position)}
     totals.update({name: quantize(sales[name] or ZERO) for name in BUCKETS})
     return totals
 
@@ -191,8 +261,8 @@ def _kept_totals(clock: ReportClock) -> dict:
     younger than 91 days is an exact sum of whole slots; the over-90 bucket is the rest of
     what is due.
     """
-    summary = ReceivablesSummary.objects.filter(business=clock.business).first()
-    summary = summary or ReceivablesSummary(business=clock.business)
+    summary = _summary(clock.business)
+    position = _position_of(summary)
     recent = {name: bounds for name, bounds in BUCKETS.items() if bounds[0] is not None}
     since = clock.day_start(max(oldest for oldest, _ in recent.values()))
     slots = ReceivablesDueSlot.objects.filter(
@@ -204,9 +274,9 @@ def _kept_totals(clock: ReportClock) -> dict:
         }
     )
     recent_due = {name: quantize(slots[name] or ZERO) for name in recent}
-    older_due = quantize(summary.amount_due - sum(recent_due.values(), ZERO))
+    older_due = quantize(position.owed - sum(recent_due.values(), ZERO))
     return {
         "customers": summary.debtors,
-        "amount_owed": quantize(summary.amount_owed),
+        **position_figures(position),
         **{name: recent_due.get(name, older_due) for name in BUCKETS},
     }

@@ -22,7 +22,7 @@ from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid, invalid_field
-from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large
+from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
 from receivables.errors import ErrorCode
 from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
 from receivables.models import (
@@ -170,15 +170,20 @@ def customer_record_payment(
             business=customer.business,
             actor=actor,
             event_type=AuditEvent.CUSTOMER_PAYMENT_RECORDED,
+            # The reference and note are in the description so the audit list finds them.
             description=(
                 f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
-                f"{amount} from {customer.name}."
+                f"{format_money(amount, customer.business.currency_symbol)} from "
+                f"{customer.name}."
+                + (f" Reference: {payment.reference}." if payment.reference else "")
+                + (f" Note: {payment.note}" if payment.note else "")
             ),
             event_data={
                 "payment_id": str(payment.pk),
                 "amount": amount,
                 "method": method,
                 "reference": payment.reference,
+                "note": payment.note,
                 "changes": audit_changes(
                     {"outstanding_balance": balance_before},
                     {"outstanding_balance": customer.outstanding_balance},

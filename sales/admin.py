@@ -7,13 +7,22 @@ follow pos_project.admin_scoping: managers and owners see their own business, su
 every business.
 """
 
+import uuid
+
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
+from customers.models import Customer
+from customers.search import customer_search_q
+from pos_project.actors import display_name
+from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
 from pos_project.errors import DomainError
+from pos_project.models import Business
 from pos_project.money import format_money
 from sales import (
     admin_tills,  # noqa: F401  (registers the Tills section of the back office)
@@ -21,7 +30,7 @@ from sales import (
 )
 from sales.admin_returns import SaleReturnsBackOffice
 from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
-from sales.models import Payment, Sale, SaleItem, SaleStatus
+from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus
 from sales.receipt_links import receipt_queryset
 from sales.receipts import receipt_html
 
@@ -40,24 +49,122 @@ class ReadOnlyInline(BackOfficeRights, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row shows its amounts in the business's currency.
+        return super().get_queryset(request).select_related("sale__business")
+
+
+def _inline_money(name: str, label: str):
+    @admin.display(description=label)
+    def show(self, row):
+        return format_money(getattr(row, name), row.sale.business.currency_symbol)
+
+    return show
+
 
 class SaleItemInline(ReadOnlyInline):
     model = SaleItem
     fields = [
         "medicine_name",
         "quantity",
-        "unit_price",
-        "discount",
-        "line_total",
+        "unit_price_shown",
+        "discount_shown",
+        "line_total_shown",
         "returned_quantity",
     ]
     readonly_fields = fields
+    unit_price_shown = _inline_money("unit_price", "unit price")
+    discount_shown = _inline_money("discount", "discount")
+    line_total_shown = _inline_money("line_total", "line total")
 
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["method", "amount", "reference", "created_at"]
+    fields = ["tendered", "amount_shown", "reference", "received_at"]
     readonly_fields = fields
+    amount_shown = _inline_money("amount", "amount")
+
+    @admin.display(description="method")
+    def tendered(self, payment):
+        if payment.method == PaymentMethod.ON_ACCOUNT:
+            return "Charged to account"
+        return payment.get_method_display()
+
+    @admin.display(description="at")
+    def received_at(self, payment):
+        return date_format(
+            timezone.localtime(payment.created_at, payment.sale.business.zone), "DATETIME_FORMAT"
+        )
+
+
+DEFAULT_REGION = Business._meta.get_field("default_region").default
+
+
+class CustomerSearchFilter(admin.SimpleListFilter):
+    """A search box in the filters: the sales of customers whose name or phone matches,
+    as the till's customer search reads them (any part of the name, accents ignored; a
+    phone typed any way). Listing every customer as a choice made the page as long as the
+    customer book."""
+
+    title = "customer"
+    parameter_name = "customer_q"
+    template = "admin/sales/sale/customer_search_filter.html"
+
+    def lookups(self, request, model_admin):
+        self._region = getattr(admin_business(request), "default_region", DEFAULT_REGION)
+        return []
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        condition = customer_search_q(self.value() or "", region=self._region)
+        if condition is None:
+            return queryset
+        return queryset.filter(customer__in=Customer.objects.filter(condition))
+
+    def choices(self, changelist):
+        # One "choice": the box itself, with the list's other parameters kept.
+        kept = [
+            (name, value)
+            for name, value in changelist.params.items()
+            if name != self.parameter_name
+        ]
+        yield {"value": self.value() or "", "kept": kept, "name": self.parameter_name}
+
+
+class CustomerChosenFilter(admin.SimpleListFilter):
+    """`?customer__id__exact=<id>`: one customer's sales, as the profile links to them.
+
+    Listing every customer as a choice made the page as long as the customer book; the
+    search box above the list finds sales by the customer's name or phone instead.
+    """
+
+    title = "chosen customer"
+    parameter_name = "customer__id__exact"
+
+    def has_output(self):
+        # Shown only when a link chose a customer; the search box above finds the others.
+        return self.value() is not None
+
+    def lookups(self, request, model_admin):
+        chosen = self._chosen()
+        if chosen is None:
+            return []
+        sale = model_admin.get_queryset(request).filter(customer_id=chosen).first()
+        return [(str(chosen), sale.customer_name if sale else "No such customer")]
+
+    def _chosen(self):
+        try:
+            return uuid.UUID(str(self.value())) if self.value() else None
+        except ValueError:
+            return None
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        chosen = self._chosen()
+        return queryset.none() if chosen is None else queryset.filter(customer_id=chosen)
 
 
 @admin.register(Sale)
@@ -74,9 +181,10 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
         "receipt_link",
     ]
     list_filter = [
+        CustomerSearchFilter,
         "status",
         "type",
-        ("customer", admin.RelatedOnlyFieldListFilter),
+        CustomerChosenFilter,
         ("storefront", admin.RelatedOnlyFieldListFilter),
         "created_at",
         "completed_at",
@@ -100,7 +208,7 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
         "customer",
         *MONEY_FIELDS,
         "notes",
-        "created_by",
+        "sold_by",
         *TIME_FIELDS,
         "cancel_reason",
         "receipt_link",
@@ -135,7 +243,18 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
 
     @admin.display(description="sale", ordering="receipt_number")
     def label(self, obj):
+        if obj.status == SaleStatus.CANCELLED:
+            return format_html(
+                '<span class="cancelled-sale">{}</span><br><span class="status-tag cancelled">'
+                "Cancelled</span>",
+                obj,
+            )
         return str(obj)
+
+    @admin.display(description="sold by")
+    def sold_by(self, obj):
+        # The full name, as on the payments and the statement, not the log-in name.
+        return display_name(obj.created_by)
 
     @admin.display(description="customer", ordering="customer__name")
     def customer_label(self, obj):
@@ -150,7 +269,7 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
         if obj is None or obj.pk is None or obj.status == SaleStatus.DRAFT:
             return "-"
         url = reverse("admin:sales_sale_receipt", args=[obj.pk])
-        return format_html('<a href="{}" target="_blank">Print receipt</a>', url)
+        return format_html('<a href="{}" class="nowrap">Print receipt</a>', url)
 
     # --- the receipt page -----------------------------------------------------------------
 
@@ -176,4 +295,12 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
         )
         if sale is None or sale.status == SaleStatus.DRAFT:
             raise Http404
-        return HttpResponse(receipt_html(sale), content_type="text/html; charset=utf-8")
+        back = reverse("admin:sales_sale_change", args=[sale.pk])
+        target = request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = target
+        return HttpResponse(
+            receipt_html(sale, back_url=back), content_type="text/html; charset=utf-8"
+        )

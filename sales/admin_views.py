@@ -7,6 +7,8 @@ The sale is opened through the admin's business-scoped queryset, so another busi
 sale is a 404.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
@@ -18,8 +20,8 @@ from django.utils.formats import date_format
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
 from pos_project.errors import DomainError
-from pos_project.money import format_money
-from sales.models import Sale, SaleStatus
+from pos_project.money import ZERO, format_money
+from sales.models import PaymentMethod, Sale, SaleStatus
 from sales.services import sale_cancel
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
@@ -58,6 +60,35 @@ def _time_display(name: str):
         return date_format(timezone.localtime(moment, sale.business.zone), "DATETIME_FORMAT")
 
     return show
+
+
+def money_back_words(sale: Sale) -> list[str]:
+    """What the manager must still do by hand after cancelling a completed sale: give back
+    what was taken in cash, card or mobile money. The on-account part is taken off the
+    customer's account by the cancellation itself."""
+    symbol = sale.business.currency_symbol
+    by_method: dict[str, Decimal] = {}
+    for payment in sale.payments.all():
+        by_method[payment.method] = by_method.get(payment.method, ZERO) + payment.amount
+    # Change given at the till came out of the cash taken.
+    if PaymentMethod.CASH in by_method:
+        by_method[PaymentMethod.CASH] -= sale.change_due
+    words = []
+    for method, how in (
+        (PaymentMethod.CASH, "in cash"),
+        (PaymentMethod.CARD, "to their card"),
+        (PaymentMethod.MOBILE_MONEY, "by mobile money"),
+    ):
+        if by_method.get(method, ZERO) > 0:
+            words.append(
+                f"Give {format_money(by_method[method], symbol)} back to the customer {how}."
+            )
+    if by_method.get(PaymentMethod.ON_ACCOUNT, ZERO) > 0:
+        words.append(
+            f"The {format_money(by_method[PaymentMethod.ON_ACCOUNT], symbol)} charged to "
+            "their account was taken off it."
+        )
+    return words
 
 
 class CancelSaleForm(OneTimeForm):
@@ -132,8 +163,10 @@ class SaleBackOfficeViews:
         form = CancelSaleForm(request.POST or None)
 
         def cancel() -> str:
+            was_completed = sale.status == SaleStatus.COMPLETED
             sale_cancel(sale=sale, reason=form.cleaned_data["reason"], actor=actor)
-            return f"Sale {sale} cancelled: {form.cleaned_data['reason']}"
+            done = f"Sale {sale} cancelled: {form.cleaned_data['reason']}."
+            return " ".join([done, *money_back_words(sale)]) if was_completed else done
 
         # Explained below with a redirect, unless a submit of this very form did it.
         refused_outright = sale.status == SaleStatus.CANCELLED or (

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from customers.phones import display_phone
 from pos_project.actors import display_name
 from pos_project.errors import Invalid
 from pos_project.money import format_money
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.errors import ErrorCode
-from sales.models import WALK_IN_CUSTOMER, Payment, Sale, SaleStatus
+from sales.models import WALK_IN_CUSTOMER, Payment, PaymentMethod, Sale, SaleStatus
 
 
 def receipt_data(sale: Sale) -> dict:
@@ -91,8 +93,11 @@ def receipt_data(sale: Sale) -> dict:
     }
 
 
-def receipt_html(sale: Sale) -> str:
-    """The receipt as a self-contained page, 80 mm wide, for the till's printer."""
+def receipt_html(sale: Sale, *, back_url: str | None = None) -> str:
+    """The receipt as a self-contained page, 80 mm wide, for the till's printer.
+
+    `back_url`: where the back office came from, linked above the slip (not printed).
+    """
     data = receipt_data(sale)
     symbol = data["currency_symbol"]
     method_labels = dict(Payment._meta.get_field("method").choices)
@@ -112,6 +117,7 @@ def receipt_html(sale: Sale) -> str:
             }
             for line in data["lines"]
         ],
+        # What was tendered, by method; the on-account part was not received but charged.
         "payments": [
             {
                 **payment,
@@ -119,7 +125,13 @@ def receipt_html(sale: Sale) -> str:
                 "amount_text": money(payment["amount"]),
             }
             for payment in data["payments"]
+            if payment["method"] != PaymentMethod.ON_ACCOUNT
         ],
+        "received_text": money(data["amount_paid"] - data["on_account_amount"]),
+        "on_account_text": money(data["on_account_amount"]) if data["on_account_amount"] else "",
+        "still_due_text": money(sale.amount_due) if data["on_account_amount"] else "",
+        "phone_text": display_phone(data["customer"]["phone"], region=sale.business.default_region),
+        "back_url": back_url,
         "subtotal_text": money(data["subtotal"]),
         "discount_total_text": money(data["discount_total"]),
         "total_text": money(data["total_amount"]),
@@ -129,8 +141,9 @@ def receipt_html(sale: Sale) -> str:
         "balance_after_text": (
             money(data["balance_after"]) if data["balance_after"] is not None else ""
         ),
-        # Formatted here: the template's date filter would convert back to the server's zone.
-        "date_text": data["date"].strftime("%Y-%m-%d %H:%M"),
+        # Formatted here, in the shop's zone and the back office's one format: the
+        # template's date filter would convert back to the server's zone.
+        "date_text": date_format(data["date"], "DATETIME_FORMAT"),
         "is_cancelled": data["status"] == SaleStatus.CANCELLED,
     }
     return render_to_string("sales/receipt.html", context)

@@ -155,11 +155,19 @@ class CustomerStatsSerializer(serializers.Serializer):
     )
     days = serializers.IntegerField()
     total_outstanding = _money(
-        max_digits=SUM_MAX_DIGITS, help_text="What customers owe: the sum of positive balances."
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Owed to the shop by customers who owe money: the sum of positive balances "
+        "(the Debtors report's `totals.owed`).",
     )
     total_credit_held = _money(
         max_digits=SUM_MAX_DIGITS,
-        help_text="What the shop holds for customers: negative balances, as a positive amount.",
+        help_text="Credit held for customers in credit: negative balances, as a positive amount "
+        "(the Debtors report's `totals.credit_held`).",
+    )
+    net_receivables = _money(
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Owed less credit held: the sum of every balance (the Debtors report's "
+        "`totals.amount_owed`).",
     )
     average_purchase_value = _money(
         help_text="All customers' purchases divided by their number of sales; 0.00 before any."

@@ -1,5 +1,7 @@
 """The customer endpoints: thin wrappers that validate, call a service, and answer."""
 
+from dataclasses import asdict
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -23,6 +25,7 @@ from pos_project.pagination import SearchPagination
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 from receivables.api.views import CustomerReceivablesMixin
+from receivables.reports import receivables_position
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 
@@ -156,4 +159,14 @@ class CustomerViewSet(CustomerReceivablesMixin, BusinessScopedMixin, viewsets.Mo
         query = CustomerStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         figures = customer_stats(business=self.business, days=query.validated_data["days"])
-        return Response(CustomerStatsSerializer(figures).data)
+        position = receivables_position(business=self.business)
+        return Response(
+            CustomerStatsSerializer(
+                {
+                    **asdict(figures),
+                    "total_outstanding": position.owed,
+                    "total_credit_held": position.credit_held,
+                    "net_receivables": position.net,
+                }
+            ).data
+        )

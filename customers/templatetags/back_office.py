@@ -2,6 +2,7 @@
 
 from django import template
 
+from customers.phones import display_phone
 from pos_project.money import format_money
 
 register = template.Library()
@@ -13,3 +14,9 @@ def money(amount, symbol):
     if amount is None or amount == "":
         return "-"
     return format_money(amount, symbol)
+
+
+@register.filter
+def phone(number, region):
+    """`{{ customer.phone|phone:business.default_region }}` -> `06 12 34 56 78`; `-` for none."""
+    return display_phone(number, region=region) or "-"

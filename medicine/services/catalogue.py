@@ -21,21 +21,29 @@ from medicine.models import Medicine
 from pos_project.actors import Actor
 from pos_project.errors import DomainError, invalid_field
 from pos_project.models import Business
+from pos_project.money import format_money
 
 PRICE_FIELDS = ("prix_br", "wholesale_price")
 DETAIL_FIELDS = ("name", "generic_name", "form", "strength", "barcode", "is_active")
 EDITABLE_FIELDS = DETAIL_FIELDS + PRICE_FIELDS
 
 
-_PRICE_LABELS = {"prix_br": "public price", "wholesale_price": "wholesale price"}
+_PRICE_WORDS = {"prix_br": "price", "wholesale_price": "wholesale price"}
 
 
-def _price_changes_text(price_changes: dict) -> str:
-    """ "public price 12.00 to 13.50", and "none" for a wholesale price left empty."""
-    return ", ".join(
-        f"{_PRICE_LABELS[field]} {change['old'] or 'none'} to {change['new'] or 'none'}"
+def _price_change_words(medicine: Medicine, price_changes: dict) -> str:
+    """ "Doliprane 1000: price from 12.00 DH to 14.00 DH": only the prices that changed, with
+    the currency; a wholesale price that is not set reads "not set"."""
+    symbol = medicine.business.currency_symbol
+
+    def price(value) -> str:
+        return "not set" if value is None else format_money(value, symbol)
+
+    said = [
+        f"{_PRICE_WORDS[field]} from {price(change['old'])} to {price(change['new'])}"
         for field, change in price_changes.items()
-    )
+    ]
+    return f"{medicine.name}: {' and '.join(said)}"
 
 
 def _check_prices(*, prix_br: Decimal, wholesale_price: Decimal | None) -> None:
@@ -184,7 +192,7 @@ def medicine_update(*, medicine: Medicine, actor: Actor, data: Mapping[str, Any]
                 business=locked.business,
                 actor=actor,
                 event_type=AuditEvent.MEDICINE_PRICE_CHANGED,
-                description=f"Price of {locked} changed: {_price_changes_text(price_changes)}",
+                description=_price_change_words(locked, price_changes),
                 event_data={"medicine": locked.pk, "name": locked.name, "changes": price_changes},
             )
         details = [field for field in changed if field in DETAIL_FIELDS]

@@ -93,6 +93,7 @@ def stock_adjust(
             ),
             event_data={
                 "medicine": medicine.pk,
+                "name": medicine.name,
                 "storefront": storefront.pk,
                 "storefront_name": storefront.name,
                 "changes": audit_changes({"quantity": old_quantity}, {"quantity": row.quantity}),

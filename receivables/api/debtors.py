@@ -8,6 +8,7 @@ the customer's page, with `record_payment`.
 from datetime import UTC
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -35,6 +36,7 @@ from receivables.api.views import (
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
+    POSITION_WORDS,
     debtors_in_bucket,
     debtors_overdue,
     debtors_report,
@@ -73,15 +75,41 @@ class DebtorSerializer(serializers.Serializer):
         return self.context["clock"].days_since(customer.last_payment_date)
 
 
-CSV_COLUMNS = list(DebtorSerializer._declared_fields)
+# The spreadsheet's columns: the API's, name first and the id last, with readable headers,
+# the currency, and dates as calendar days of the business's time zone.
+CSV_HEADERS = {
+    "name": "Customer",
+    "phone": "Phone",
+    "currency": "Currency",
+    "amount_owed": "Amount owed (negative: credit held)",
+    "last_payment_date": "Last payment",
+    "days_since_payment": "Days since payment",
+    **{name: f"Due {label}" for name, label in BUCKET_LABELS.items()},
+    "oldest_due_date": "Oldest sale due",
+    "id": "Customer id",
+}
+CSV_COLUMNS = list(CSV_HEADERS)
+CSV_DATE_COLUMNS = ["last_payment_date", "oldest_due_date"]
 MONEY_COLUMNS = ["amount_owed", *BUCKETS]
 
 
 class DebtorTotalsSerializer(serializers.Serializer):
     """Over every customer the filters select, not only the page."""
 
-    customers = serializers.IntegerField()
-    amount_owed = _money(max_digits=SUM_MAX_DIGITS)
+    customers = serializers.IntegerField(help_text="Customers with a non-zero balance.")
+    owed = _money(
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Owed to the shop by customers who owe money (positive balances); the sum "
+        "of the age columns.",
+    )
+    credit_held = _money(
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Credit held for customers in credit (negative balances, as a positive amount).",
+    )
+    amount_owed = _money(
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Net: owed less credit held, the sum of the `amount_owed` column.",
+    )
     owed_0_30 = _money(max_digits=SUM_MAX_DIGITS)
     owed_31_60 = _money(max_digits=SUM_MAX_DIGITS)
     owed_61_90 = _money(max_digits=SUM_MAX_DIGITS)
@@ -178,7 +206,12 @@ class DebtorOrderingFilter(CustomerOrderingFilter):
             (200, "application/json"): DebtorsPageSerializer,
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
-                description=f"Columns {', '.join(CSV_COLUMNS)}; the last row is the totals.",
+                description=(
+                    "UTF-8 with a byte-order mark, for spreadsheets. Columns "
+                    f"{', '.join(CSV_HEADERS.values())}; dates are calendar days in the "
+                    "business's time zone. The last three rows are the totals: owed to the "
+                    "shop (with the age columns), credit held (negative), net."
+                ),
             ),
             **json_errors(400, 401, 403, 404),
         },
@@ -238,15 +271,35 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         return Response(body)
 
     def _csv(self, queryset):
-        rows = [CSV_COLUMNS]
-        count = 0
+        """The report as a spreadsheet, then its totals in the words of the back office:
+        what is owed to the shop (with the age columns), the credit held, and the net."""
+        business = self.clock.business
+        rows = [list(CSV_HEADERS.values())]
+        context = self.get_serializer_context()
         for customer in queryset.iterator(chunk_size=2000):
-            data = DebtorSerializer(customer, context=self.get_serializer_context()).data
+            data = dict(DebtorSerializer(customer, context=context).data)
+            data["currency"] = business.currency_code
+            for column in CSV_DATE_COLUMNS:
+                moment = getattr(customer, column)
+                data[column] = moment and timezone.localdate(moment, business.zone).isoformat()
             rows.append([data[column] for column in CSV_COLUMNS])
-            count += 1
         totals = self._totals(queryset)
-        total_row = dict.fromkeys(CSV_COLUMNS, "")
-        total_row.update(id="TOTAL", name=f"{count} customers")
-        total_row.update({key: f"{totals[key]:.2f}" for key in MONEY_COLUMNS})
-        rows.append([total_row[column] for column in CSV_COLUMNS])
+        owed = {
+            "name": f"{POSITION_WORDS['owed']} ({totals['customers']} customers with a balance)",
+            "amount_owed": totals["owed"],
+            **{name: totals[name] for name in BUCKETS},
+        }
+        # Credit held is negative in the balance column, so owed + credit = net there too.
+        credit = {"name": POSITION_WORDS["credit_held"], "amount_owed": -totals["credit_held"]}
+        net = {"name": POSITION_WORDS["net"], "amount_owed": totals["amount_owed"]}
+        for total in (owed, credit, net):
+            total = {**total, "currency": business.currency_code}
+            rows.append(
+                [
+                    f"{total[column]:.2f}"
+                    if column in MONEY_COLUMNS and column in total
+                    else total.get(column, "")
+                    for column in CSV_COLUMNS
+                ]
+            )
         return csv_response(rows, filename=f"debtors-{self.clock.today.isoformat()}.csv")

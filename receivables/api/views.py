@@ -30,6 +30,7 @@ from receivables.api.serializers import (
     RecordPaymentResultSerializer,
     RecordPaymentSerializer,
 )
+from receivables.api.statements import CustomerStatementMixin, StatementHTMLRenderer
 from receivables.models import CustomerPayment, ReceivableAllocation
 from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
@@ -56,11 +57,20 @@ class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    # The byte-order mark tells Excel the file is UTF-8, so "Chaïmae" reads as written.
+    BYTE_ORDER_MARK = "\ufeff"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in data)
-        return buffer.getvalue().encode(self.charset)
+        return spreadsheet_csv(data)
+
+
+def spreadsheet_csv(rows) -> bytes:
+    """`rows` (header first) as the CSV a spreadsheet opens well: UTF-8 with a byte-order
+    mark, and no cell that it would run as a formula."""
+    buffer = io.StringIO()
+    buffer.write(CSVRenderer.BYTE_ORDER_MARK)
+    csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode(CSVRenderer.charset)
 
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
@@ -91,7 +101,8 @@ def csv_response(rows: list[list], *, filename: str) -> Response:
 
 
 class CSVFormatMixin:
-    """For views with a CSV variant: a clear 400 for an unknown `?format=`, errors in JSON."""
+    """For views with a CSV (or, for the statement, HTML) variant: a clear 400 for an
+    unknown `?format=`, errors in JSON."""
 
     csv_actions: tuple[str, ...] = ()
 
@@ -105,19 +116,22 @@ class CSVFormatMixin:
             # DRF answers an unknown `?format=` with a bare 404, as if the page were missing.
             if not self._offers_csv():
                 raise
+            other = "html" if getattr(self, "action", None) == "statement" else "csv"
             raise Invalid(
                 "Unknown format",
-                "Use ?format=json (the default) or ?format=csv.",
+                f"Use ?format=json (the default) or ?format={other}.",
                 code=ErrorCode.UNKNOWN_FORMAT,
-                fields={"format": ["Use json or csv."]},
+                fields={"format": [f"Use json or {other}."]},
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error body is JSON even when the client asked for CSV, so it can be read.
+        # An error body is JSON even when the client asked for CSV or HTML, so it can be read.
         if (
             isinstance(response, Response)
             and response.status_code >= 400
-            and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+            and isinstance(
+                getattr(request, "accepted_renderer", None), (CSVRenderer, StatementHTMLRenderer)
+            )
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
@@ -140,18 +154,20 @@ def _local_midnight(day, zone) -> datetime:
 
 
 LEDGER_CSV_HEADER = [
-    "sequence",
-    "date",
-    "entry_type",
-    "description",
-    "receipt_number",
-    "amount",
-    "balance_after",
-    "recorded_by",
+    "Entry",
+    "Date",
+    "Time",
+    "Type",
+    "Description",
+    "Receipt",
+    "Currency",
+    "Amount",
+    "Balance after",
+    "Recorded by",
 ]
 
 
-class CustomerReceivablesMixin(CSVFormatMixin):
+class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
     """Adds the receivables actions to the customer viewset.
 
     Each action opens the customer through the viewset's business-scoped `get_object()`
@@ -160,7 +176,8 @@ class CustomerReceivablesMixin(CSVFormatMixin):
 
     # The viewset adds these to its own `manager_actions`; the service checks the role too.
     manager_actions = ("adjust_credit",)
-    csv_actions = ("ledger",)
+    # The actions answering more than JSON: an unknown `?format=` there is a 400.
+    csv_actions = ("ledger", "statement")
 
     @extend_schema(
         summary="Record a payment against the customer's debt",
@@ -282,7 +299,12 @@ class CustomerReceivablesMixin(CSVFormatMixin):
         responses={
             (200, "application/json"): LedgerEntrySerializer(many=True),
             (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="Header row, then one row per entry."
+                OpenApiTypes.STR,
+                description=(
+                    "UTF-8 with a byte-order mark. Header row ("
+                    + ", ".join(LEDGER_CSV_HEADER)
+                    + "), then one row per entry; dates and times in the business's time zone."
+                ),
             ),
             **json_errors(400, 401, 403, 404),
         },
@@ -307,13 +329,16 @@ class CustomerReceivablesMixin(CSVFormatMixin):
             entries = entries.filter(created_at__lt=next_day)
         if wants_csv(request):
             rows = [LEDGER_CSV_HEADER]
+            currency = customer.business.currency_code
             rows.extend(
                 [
                     entry.sequence,
-                    entry.created_at.astimezone(zone).isoformat(timespec="seconds"),
-                    entry.entry_type,
+                    entry.created_at.astimezone(zone).date().isoformat(),
+                    entry.created_at.astimezone(zone).strftime("%H:%M"),
+                    entry.get_entry_type_display(),
                     entry.description,
                     entry.sale.receipt_number if entry.sale_id else "",
+                    currency,
                     entry.amount,
                     entry.balance_after,
                     entry.created_by_name,

@@ -7,19 +7,11 @@ one naming no receipt, or an expired one is a plain page that shows nothing of a
 
 from django.core import signing
 from django.http import HttpResponse
-from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
+from pos_project.error_pages import refusal_page
 from sales.receipt_links import ReceiptLinkExpired, receipt_from_link
 from sales.receipts import receipt_html
-
-
-def refusal_page(status: int, title: str, message: str) -> HttpResponse:
-    page = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-        f"</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
-    )
-    return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
 
 
 @require_GET

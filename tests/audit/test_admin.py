@@ -214,3 +214,57 @@ def test_removing_staff_is_audited_one_by_one_and_in_bulk(admin_client, business
     assert sorted(entry.event_data["username"] for entry in removed) == sorted(
         staff.user.username for staff in (first, second, third)
     )
+
+
+# --- the list a manager reads ------------------------------------------------------------
+
+
+def test_the_list_reads_in_the_shops_words(business, storefront, manager):
+    from decimal import Decimal
+
+    from medicine.services import medicine_update
+    from pos_project.actors import Actor
+    from receivables.services import customer_record_payment
+    from tests.conftest import admin_client_for
+    from tests.factories.medicine import MedicineFactory
+
+    actor = Actor.for_user(manager)
+    customer = CustomerFactory(business=business, name="Khadija Berrada")
+    customer_record_payment(
+        customer=customer,
+        amount=Decimal("38.50"),
+        method="CASH",
+        note="Brought by her son",
+        allow_overpayment=True,
+        actor=actor,
+    )
+    medicine = MedicineFactory(business=business, name="Doliprane 1000", wholesale_price=None)
+    medicine_update(medicine=medicine, actor=actor, data={"prix_br": Decimal("14.00")})
+    client = admin_client_for(manager)
+
+    page = client.get(url("audit_auditlog_changelist")).content.decode()
+    found = client.get(url("audit_auditlog_changelist"), {"q": "her son"})
+
+    assert "Payment received" in page and "Price changed" in page
+    table = page.split('id="result_list"')[1].split("</table>")[0]
+    assert ">customer.payment_recorded<" not in table, "the code only as a tooltip"
+    assert "38.50 DH" in page
+    assert "Doliprane 1000: price from" in page and "None" not in page
+    assert [entry.event_type for entry in found.context["cl"].result_list] == [
+        "customer.payment_recorded"
+    ]
+    filters = page.split('id="changelist-filter"')[1]
+    assert manager.get_full_name() in filters, "who did it, by name"
+    entry = AuditLog.objects.get(event_type="medicine.price_changed")
+    detail = client.get(url("audit_auditlog_change", entry.pk)).content.decode()
+    assert "Price changed, " in detail
+
+
+def test_the_staff_list_names_people_by_their_full_name(admin_client, business):
+    user = UserFactory(username="ytazi", first_name="Youssef", last_name="Tazi")
+    StaffMemberFactory(business=business, user=user, role=Role.MANAGER)
+
+    page = admin_client.get(url("pos_project_staffmember_changelist")).content.decode()
+
+    assert "Youssef Tazi" in page
+    assert "<h1>Staff members</h1>" in page

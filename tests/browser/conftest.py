@@ -7,9 +7,18 @@ here). Without Chromium the tests are skipped with a message saying how to get i
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from pos_project.actors import Actor
+from pos_project.models import Role
+from staff.services import staff_add
+from tests.factories.customers import CustomerFactory
+from tests.factories.kernel import PASSWORD, BusinessFactory, StorefrontFactory
+from tests.factories.medicine import MedicineFactory
+from tests.factories.sales import complete_sale
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SKIP_REASON = "Chromium is not installed; install Debian's package with: apt-get install chromium"
@@ -99,3 +108,59 @@ def admin_login(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+def make_manager(business, username, role=Role.MANAGER):
+    """A manager made as the shop makes one, so the admin login is the real one."""
+    return staff_add(
+        business=business,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name="Youssef Alaoui",
+        actor=Actor.system("test"),
+    ).user
+
+
+@pytest.fixture
+def shop():
+    business = BusinessFactory(name="Pharmacie Atlas")
+    storefront = StorefrontFactory(business=business, name="Main")
+    manager = make_manager(business, "youssef")
+    khadija = CustomerFactory(
+        business=business,
+        name="Khadija Berrada",
+        phone="+212612345678",
+        credit_limit=Decimal("1000.00"),
+    )
+    omar = CustomerFactory(business=business, name="Omar Tazi", phone="+212661000111")
+    doliprane = MedicineFactory(business=business, name="Doliprane 1000", prix_br=Decimal("120"))
+    vitamin = MedicineFactory(business=business, name="Vitamine C", prix_br=Decimal("45.50"))
+    first = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=khadija,
+        lines=[(doliprane, 2)],
+        on_account=True,
+    )
+    second = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=khadija,
+        lines=[(vitamin, 1)],
+        on_account=True,
+    )
+    complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=omar,
+        lines=[(vitamin, 2)],
+        on_account=True,
+    )
+    return {
+        "business": business,
+        "manager": manager,
+        "khadija": khadija,
+        "first": first,
+        "second": second,
+    }

@@ -7,16 +7,36 @@ such a customer, not about how sales and payments produce one.
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
+
 from customers.models import Customer
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
+from receivables.summary import receivables_summary_move
 from sales.models import Sale
 
 
 def give_ledger_entry(customer: Customer, amount: str) -> CustomerLedgerEntry:
-    """Append one ledger line and move the balance with it, as the receivables do."""
+    """Append one ledger line and move the balance and the business's receivables summary
+    with it, as the receivables do (what the customer owes counts as due today)."""
     amount = Decimal(amount)
     last = customer.ledger_entries.order_by("-sequence").first()
-    balance = (last.balance_after if last else Decimal("0.00")) + amount
+    before = last.balance_after if last else Decimal("0.00")
+    balance = before + amount
+    with transaction.atomic():
+        entry = _append_entry(customer, last, amount, balance)
+        due = max(balance, Decimal(0)) - max(before, Decimal(0))
+        receivables_summary_move(
+            business_id=customer.business_id,
+            balance_before=before,
+            balance_after=balance,
+            due=[(timezone.now(), due)] if due else [],
+        )
+    customer.refresh_from_db()
+    return entry
+
+
+def _append_entry(customer, last, amount, balance) -> CustomerLedgerEntry:
     entry = CustomerLedgerEntry.objects.create(
         business=customer.business,
         customer=customer,
@@ -30,7 +50,6 @@ def give_ledger_entry(customer: Customer, amount: str) -> CustomerLedgerEntry:
         created_by_name="test",
     )
     Customer.objects.filter(pk=customer.pk).update(outstanding_balance=balance)
-    customer.refresh_from_db()
     return entry
 
 

@@ -17,6 +17,7 @@ from audit.models import AuditLog
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
+from receivables.services import customer_record_payment
 from staff.services import staff_add, staff_change_role, staff_remove
 from tests.conftest import BackOfficeClient, client_for, messages_of
 from tests.factories.customers import CustomerFactory
@@ -122,8 +123,29 @@ def test_a_cashier_cannot_log_in_to_the_admin(business):
     )
 
     assert response.status_code == 200
-    assert "staff account" in response.content.decode()
+    page = response.content.decode()
+    assert "The back office is for managers and owners." in page
+    assert "you sell and take payments at the till" in page
+    assert "correct username and password" not in page
     assert client.get(CHANGELIST).status_code == 302
+
+
+def test_a_wrong_password_still_gets_the_usual_answer(business):
+    staff_add(
+        business=business,
+        username="salma",
+        password=PASSWORD,
+        role=Role.CASHIER,
+        actor=Actor.system("test"),
+    )
+
+    response = BackOfficeClient().post(
+        reverse("admin:login"), {"username": "salma", "password": "wrong", "next": "/admin/"}
+    )
+
+    page = response.content.decode()
+    assert "correct username and password" in page
+    assert "for managers and owners" not in page
 
 
 def test_a_cashier_with_is_staff_still_reaches_nothing(cashier, debtor):
@@ -185,6 +207,55 @@ def test_the_dashboard_shows_the_stats_endpoints_figures(manager_admin, manager,
     assert "240.00 DH" in page  # outstanding receivables and average purchase value
     assert stats["total_outstanding"] == "240.00"
     assert stats["average_purchase_value"] == "240.00"
+
+
+def test_the_list_speaks_the_shops_words(manager_admin, debtor):
+    page = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(debtor)).content.decode()
+
+    assert "<h1>Customers</h1>" in page
+    assert "Select customer to change" not in page
+    assert "By is active" not in page and "By status" in page
+    assert ">Record<" not in profile and "Added and last changed" in profile
+
+
+def test_phones_read_in_the_shops_national_format_and_the_api_keeps_e164(
+    manager_admin, manager, debtor
+):
+    Customer.objects.filter(pk=debtor.pk).update(phone="+212612345678")
+
+    page = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(debtor)).content.decode()
+    report = manager_admin.get(DEBTORS).content.decode()
+    api = client_for(manager).get(f"/customers/api/customers/{debtor.pk}/").json()
+
+    for shown in (page, report):
+        assert "0612-345678" in shown.split('id="result_list"')[1]
+        assert "+212612345678" not in shown
+    assert 'value="0612-345678"' in profile
+    assert api["phone"] == "+212612345678"
+
+
+def test_every_page_says_once_which_time_zone_its_times_are_in(manager_admin, debtor):
+    for url in (CHANGELIST, DEBTORS, profile_url(debtor), reverse("admin:index")):
+        page = manager_admin.get(url).content.decode()
+        assert page.count("Times in Africa/Casablanca") == 1, url
+
+
+def test_the_profile_puts_balance_actions_and_history_before_the_form(manager_admin, debtor):
+    page = manager_admin.get(profile_url(debtor)).content.decode()
+
+    order = [
+        page.index('id="outstanding-balance"'),
+        page.index('class="profile-jump"'),
+        page.index('id="purchase-history"'),
+        page.index('id="payments"'),
+        page.index('id="statement"'),
+        page.index('id="details"'),
+        page.index('name="name"'),
+    ]
+    assert order == sorted(order)
+    assert 'target="_blank"' not in page
 
 
 def test_the_list_highlights_a_balance_over_the_limit(manager_admin, business, debtor):
@@ -255,7 +326,7 @@ def test_recording_a_payment_lowers_the_balance_and_is_audited(manager_admin, de
 
     assert response.status_code == 302
     assert response.url == profile_url(debtor)
-    assert "Payment of 100.00 DH recorded from Khadija Berrada. They now owe 140.00 DH." in (
+    assert "Payment of 100.00 DH recorded from Khadija Berrada, who now owes 140.00 DH." in (
         messages_of(response)
     )
     debtor.refresh_from_db()
@@ -284,8 +355,15 @@ def test_an_overpayment_is_refused_on_the_form(manager_admin, debtor):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The customer owes 240.00" in page
-    assert any("Payment exceeds the amount owed" in text for text in messages_of(response))
+    words = (
+        "The customer owes 240.00 DH. Record at most that, or tick &quot;Keep any amount above "
+        "the debt as credit for the customer&quot; to keep the extra as credit for them."
+    )
+    assert page.count(words) == 1, "said once, in the words of the form's checkbox"
+    assert "allow_overpayment" not in page.split('id="content-main"')[1].replace(
+        'name="allow_overpayment"', ""
+    ).replace('id="id_allow_overpayment"', "").replace('for="id_allow_overpayment"', "")
+    assert messages_of(response) == []
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("240.00")
 
@@ -297,6 +375,16 @@ def test_an_overpayment_allowed_is_held_as_credit(manager_admin, debtor):
 
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("-60.00")
+
+
+def test_an_overpayment_allowed_says_the_credit_held_in_words(manager_admin, debtor):
+    response = manager_admin.post(
+        payment_url(debtor), {"amount": "278.50", "method": "CASH", "allow_overpayment": "on"}
+    )
+
+    assert messages_of(response) == [
+        "Payment of 278.50 DH recorded from Khadija Berrada, who now holds 38.50 DH of credit."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -344,7 +432,9 @@ def test_taking_back_more_credit_than_held_is_refused(manager_admin, debtor):
     )
 
     assert response.status_code == 200
-    assert any("Deduction exceeds the credit held" in text for text in messages_of(response))
+    assert "The customer holds 0.00 DH of credit; at most that can be taken back." in (
+        response.content.decode()
+    )
     debtor.refresh_from_db()
     assert debtor.outstanding_balance == Decimal("240.00")
 
@@ -385,7 +475,12 @@ def test_a_superuser_adjusts_credit_as_a_manager_would(debtor):
 def test_the_delete_page_says_a_debtor_cannot_be_removed(manager_admin, debtor):
     url = reverse("admin:customers_customer_delete", args=[debtor.pk])
 
-    assert "owes 240.00 DH" in manager_admin.get(url).content.decode()
+    page = manager_admin.get(url).content.decode()
+    assert "owes 240.00 DH" in page
+    assert "cannot be removed" in page
+    # Refused before the click: no confirmation button, a way forward instead.
+    assert 'name="post"' not in page
+    assert payment_url(debtor) in page
     response = manager_admin.post(url, {"post": "yes"})
 
     assert response.status_code == 302, response.content
@@ -409,6 +504,73 @@ def test_the_debtors_report_lists_totals_buckets_and_a_chart(manager_admin, busi
     assert '<div class="card-figure" id="debtors-total">240.00 DH</div>' in page
     assert page.count("<rect ") == 4
     assert "<script" not in page.split('<div id="content-main">')[1]
+    assert payment_url(debtor) in page
+
+
+@pytest.fixture
+def in_credit(business, manager):
+    """Omar, who paid 38.50 in advance: the shop holds it as credit for him."""
+    customer = CustomerFactory(business=business, name="Omar Tazi")
+    customer_record_payment(
+        customer=customer,
+        amount=Decimal("38.50"),
+        method="CASH",
+        allow_overpayment=True,
+        actor=Actor.for_user(manager),
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+def test_one_truth_for_owed_credit_held_and_net(manager_admin, manager, debtor, in_credit):
+    api = client_for(manager)
+    stats = api.get("/customers/api/customers/stats/").json()
+    totals = api.get("/customers/api/debtors/").json()["totals"]
+    dashboard = manager_admin.get(CHANGELIST).content.decode()
+    report = manager_admin.get(DEBTORS).content.decode()
+
+    assert (stats["total_outstanding"], stats["total_credit_held"], stats["net_receivables"]) == (
+        "240.00",
+        "38.50",
+        "201.50",
+    )
+    assert (totals["owed"], totals["credit_held"], totals["amount_owed"]) == (
+        "240.00",
+        "38.50",
+        "201.50",
+    )
+    # The owed figure is the sum of the age columns.
+    ages = ["owed_0_30", "owed_31_60", "owed_61_90", "owed_over_90"]
+    assert sum(Decimal(totals[name]) for name in ages) == Decimal(totals["owed"])
+    for page in (dashboard, report):
+        for words, figure in [
+            ("Owed to the shop", "240.00 DH"),
+            ("Credit held for customers", "38.50 DH"),
+            ("Net receivables", "201.50 DH"),
+        ]:
+            card = page.split(f'<div class="card-label">{words}</div>')[1]
+            assert card.split("</div>")[0].endswith(figure), (words, page)
+    assert "Outstanding receivables" not in dashboard
+
+
+def test_credit_held_never_reads_as_a_negative_debt(manager_admin, in_credit):
+    listing = manager_admin.get(CHANGELIST).content.decode()
+    profile = manager_admin.get(profile_url(in_credit)).content.decode()
+
+    rows = listing.split('id="result_list"')[1]
+    assert "-38.50" not in rows and "-38.50" not in profile.split('id="statement"')[0]
+    assert '<span class="credit-tag">In credit</span> 38.50 DH' in listing
+    assert '<div class="card-label">Credit held</div>' in profile
+    assert '<div class="card-figure" id="outstanding-balance">38.50 DH</div>' in profile
+
+
+def test_a_customer_in_credit_is_marked_and_offered_no_payment(manager_admin, debtor, in_credit):
+    page = manager_admin.get(DEBTORS).content.decode()
+
+    row = page.split("Omar Tazi</a>")[1].split("</tr>")[0]
+    assert "In credit" in row and "holds 38.50 DH" in row
+    assert "Record payment" not in row
+    assert payment_url(in_credit) not in page
     assert payment_url(debtor) in page
 
 
@@ -439,3 +601,46 @@ def test_a_superuser_picks_the_business_of_the_report(business, other_business, 
     page = client.get(DEBTORS, {"business": str(business.pk)}).content.decode()
     assert "Khadija Berrada" in page
     assert client.get(DEBTORS, {"business": "not-a-uuid"}).status_code == 200
+
+
+# --- the customers list as a spreadsheet ---------------------------------------------------
+
+
+def test_the_customers_list_exports_as_a_spreadsheet(manager_admin, business, debtor):
+    import csv
+    import io
+
+    CustomerFactory(business=business, name="Chaïmae Alami", phone="+212661000111")
+    CustomerFactory(business=business, name="=HYPERLINK(1)")
+    CustomerFactory(business=business, name="Gone Away", is_active=False)
+    export = reverse("admin:customers_customer_export")
+
+    assert export in manager_admin.get(CHANGELIST).content.decode()
+    response = manager_admin.get(export)
+    filtered = manager_admin.get(export, {"owes": "yes"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = list(rows[0])
+    assert (header[0], header[-1]) == ("Customer", "Customer id")
+    by_name = {row["Customer"]: row for row in rows}
+    # Accents survive, and a name a spreadsheet would run as a formula is kept as text.
+    assert set(by_name) == {"Khadija Berrada", "Chaïmae Alami", "'=HYPERLINK(1)", "Gone Away"}
+    khadija = by_name["Khadija Berrada"]
+    assert (khadija["Currency"], khadija["Balance (negative: credit held)"]) == ("MAD", "240.00")
+    assert khadija["Sales"] == "1" and khadija["Last purchase"]
+    assert by_name["Chaïmae Alami"]["Phone"] == "0661-000111"
+    owing = list(csv.DictReader(io.StringIO(filtered.content.decode("utf-8-sig"))))
+    assert [row["Customer"] for row in owing] == ["Khadija Berrada"]
+
+
+def test_another_business_exports_none_of_these_customers(other_manager, debtor):
+    client = admin_client(other_manager)
+    other_manager.is_staff = True
+    other_manager.save()
+
+    response = client.get(reverse("admin:customers_customer_export"))
+
+    assert b"Khadija" not in response.content

@@ -24,6 +24,7 @@ def test_an_empty_business_has_zeroes_not_errors(cashier_client):
         "days": 90,
         "total_outstanding": "0.00",
         "total_credit_held": "0.00",
+        "net_receivables": "0.00",
         "average_purchase_value": "0.00",
     }
 
@@ -57,6 +58,7 @@ def test_the_figures(cashier_client, dashboard):
         "days": 90,
         "total_outstanding": "130.00",
         "total_credit_held": "40.25",
+        "net_receivables": "89.75",
         "average_purchase_value": "64.29",  # 450.00 over 7 sales
     }
 

@@ -9,6 +9,7 @@ ROUTES = {
     "customer-sales": lambda business: {"pk": CustomerFactory(business=business).pk},
     "customer-payments": lambda business: {"pk": CustomerFactory(business=business).pk},
     "customer-ledger": lambda business: {"pk": CustomerFactory(business=business).pk},
+    "customer-statement": lambda business: {"pk": CustomerFactory(business=business).pk},
 }
 
 EXEMPT = {}

@@ -184,3 +184,20 @@ def test_deleting_in_the_admin_goes_through_the_service(manager_admin, business)
     assert response.status_code == 302
     assert not Medicine.objects.filter(pk=medicine.pk).exists()
     assert_audited("medicine.deleted", business=business)
+
+
+def test_the_price_boxes_say_their_currency(manager_admin, business):
+    medicine = MedicineFactory(business=business, prix_br=Decimal("25.40"))
+
+    page = manager_admin.get(change_url(medicine)).content.decode()
+
+    assert "Retail price (PPV) (DH):</label>" in page
+
+
+def test_the_medicines_list_says_its_prices_currency(manager_admin, business):
+    MedicineFactory(business=business, prix_br=Decimal("25.40"))
+
+    page = manager_admin.get(reverse("admin:medicine_medicine_changelist")).content.decode()
+
+    assert "<h2>Prices in DH; stock in units, all storefronts</h2>" in page
+    assert "<h1>Medicines</h1>" in page

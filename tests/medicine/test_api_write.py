@@ -178,7 +178,7 @@ def test_a_price_change_through_ppv_shows_in_prix_br_and_is_audited(
     entry = assert_audited("medicine.price_changed", business=business)
     assert entry.user == manager
     assert entry.event_data["changes"] == {"prix_br": {"old": "25.40", "new": "27.90"}}
-    assert entry.description == f"Price of {medicine} changed: public price 25.40 to 27.90"
+    assert entry.description == f"{medicine.name}: price from 25.40 DH to 27.90 DH"
     assert entry.event_data["medicine"] == str(medicine.pk)
 
 
@@ -191,7 +191,7 @@ def test_a_wholesale_price_change_is_audited_as_a_price_change(manager_client, b
     assert response.json()["effective_wholesale_price"] == "20.10"
     entry = assert_audited("medicine.price_changed")
     assert entry.event_data["changes"] == {"wholesale_price": {"old": None, "new": "20.10"}}
-    assert entry.description.endswith("wholesale price none to 20.10")
+    assert entry.description.endswith("wholesale price from not set to 20.10 DH")
 
 
 def test_clearing_the_wholesale_price_falls_back_to_the_public_price(manager_client, business):

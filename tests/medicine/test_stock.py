@@ -49,6 +49,7 @@ def test_a_manager_receives_stock_and_gets_the_medicine_back(
     assert entry.user == manager
     assert entry.event_data == {
         "medicine": str(medicine.pk),
+        "name": medicine.name,
         "storefront": str(storefront.pk),
         "storefront_name": storefront.name,
         "changes": {"quantity": {"old": 0, "new": 12}},

@@ -157,6 +157,8 @@ def test_the_report_lists_non_zero_balances_largest_first_with_totals(manager_cl
     assert body["results"][3]["amount_owed"] == "-15.00"
     assert body["totals"] == {
         "customers": 4,
+        "owed": "530.00",
+        "credit_held": "15.00",
         "amount_owed": "515.00",
         "owed_0_30": "80.00",
         "owed_31_60": "120.00",
@@ -224,6 +226,22 @@ def test_bad_parameters_are_a_400(manager_client, book, params):
     assert response["Content-Type"].startswith("application/json")
 
 
+CSV_MONEY = {
+    "amount_owed": "Amount owed (negative: credit held)",
+    "owed_0_30": "Due 0-30 days",
+    "owed_31_60": "Due 31-60 days",
+    "owed_61_90": "Due 61-90 days",
+    "owed_over_90": "Due Over 90 days",
+}
+
+
+def _csv_rows(response) -> list[dict]:
+    content = response.content.decode("utf-8")
+    # A byte-order mark first, so a spreadsheet reads the accents as written.
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff"))))
+
+
 def test_the_csv_parses_back_to_the_same_figures(manager_client, book):
     as_json = manager_client.get(URL).json()
 
@@ -231,30 +249,64 @@ def test_the_csv_parses_back_to_the_same_figures(manager_client, book):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    *customers, total = rows
-    money = ["amount_owed", "owed_0_30", "owed_31_60", "owed_61_90", "owed_over_90"]
+    rows = _csv_rows(response)
+    assert list(rows[0])[:2] == ["Customer", "Phone"]
+    assert list(rows[0])[-1] == "Customer id"
+    *customers, owed, credit, net = rows
     assert [
-        {"id": row["id"], "name": row["name"], **{k: D(row[k]) for k in money}} for row in customers
+        {"id": row["Customer id"], "name": row["Customer"]}
+        | {key: D(row[header]) for key, header in CSV_MONEY.items()}
+        for row in customers
     ] == [
-        {"id": row["id"], "name": row["name"], **{k: D(row[k]) for k in money}}
+        {"id": row["id"], "name": row["name"]} | {key: D(row[key]) for key in CSV_MONEY}
         for row in as_json["results"]
     ]
-    assert total["id"] == "TOTAL"
-    for column in money:
-        assert D(total[column]) == D(as_json["totals"][column])
-        assert D(total[column]) == sum(D(row[column]) for row in customers)
-    assert [row["days_since_payment"] for row in customers] == [
+    assert {row["Currency"] for row in rows} == {"MAD"}
+    # The totals say what the page and the API say: owed (the sum of the age columns),
+    # credit held, net.
+    assert owed["Customer"].startswith("Owed to the shop (4 customers")
+    assert D(owed[CSV_MONEY["amount_owed"]]) == D(as_json["totals"]["owed"]) == D("530.00")
+    for key in list(CSV_MONEY)[1:]:
+        assert D(owed[CSV_MONEY[key]]) == D(as_json["totals"][key])
+    assert D(owed[CSV_MONEY["amount_owed"]]) == sum(
+        D(owed[CSV_MONEY[key]]) for key in list(CSV_MONEY)[1:]
+    )
+    assert credit["Customer"] == "Credit held for customers"
+    assert D(credit[CSV_MONEY["amount_owed"]]) == -D(as_json["totals"]["credit_held"])
+    assert net["Customer"] == "Net receivables"
+    assert D(net[CSV_MONEY["amount_owed"]]) == D(as_json["totals"]["amount_owed"])
+    assert D(net[CSV_MONEY["amount_owed"]]) == sum(
+        D(row[CSV_MONEY["amount_owed"]]) for row in customers
+    )
+    assert [row["Days since payment"] for row in customers] == [
         "" if row["days_since_payment"] is None else str(row["days_since_payment"])
         for row in as_json["results"]
     ]
 
 
+def test_the_csv_dates_are_days_in_the_shops_time_zone(manager_client, book, business):
+    as_json = manager_client.get(URL).json()
+    rows = _csv_rows(manager_client.get(URL, {"format": "csv"}))[:-3]
+
+    for row, api in zip(rows, as_json["results"], strict=True):
+        for header, key in (
+            ("Last payment", "last_payment_date"),
+            ("Oldest sale due", "oldest_due_date"),
+        ):
+            expected = (
+                ""
+                if api[key] is None
+                else timezone.localdate(datetime.fromisoformat(api[key]), business.zone).isoformat()
+            )
+            assert row[header] == expected
+
+
 def test_the_csv_honours_the_filters(manager_client, book):
     response = manager_client.get(URL, {"format": "csv", "min_amount": "100"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [row["name"] for row in rows] == ["Amina Alaoui", "Youssef Benali", "2 customers"]
-    assert D(rows[-1]["amount_owed"]) == D("500.00")
+    rows = _csv_rows(response)
+    assert [row["Customer"] for row in rows[:-3]] == ["Amina Alaoui", "Youssef Benali"]
+    assert D(rows[-3][CSV_MONEY["amount_owed"]]) == D("500.00")
+    assert D(rows[-1][CSV_MONEY["amount_owed"]]) == D("500.00")
 
 
 @pytest.mark.parametrize("client_name", ["manager_client", "owner_client"])
@@ -297,6 +349,8 @@ def test_totals_are_zero_without_debtors(business, unfiltered):
     report = debtors_report(business=business)
     assert debtors_totals(report, clock=clock, unfiltered=unfiltered) == {
         "customers": 0,
+        "owed": D("0"),
+        "credit_held": D("0"),
         "amount_owed": D("0"),
         "owed_0_30": D("0"),
         "owed_31_60": D("0"),

@@ -382,11 +382,19 @@ def test_the_ledger_csv_parses_back_to_the_same_figures(cashier_client, customer
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [
-        (int(r["sequence"]), Decimal(r["amount"]), Decimal(r["balance_after"])) for r in rows
-    ] == [(j["sequence"], Decimal(j["amount"]), Decimal(j["balance_after"])) for j in as_json]
-    assert sum(Decimal(r["amount"]) for r in rows) == Decimal(rows[-1]["balance_after"])
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff"), "a byte-order mark, so a spreadsheet reads UTF-8"
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert [(int(r["Entry"]), Decimal(r["Amount"]), Decimal(r["Balance after"])) for r in rows] == [
+        (j["sequence"], Decimal(j["amount"]), Decimal(j["balance_after"])) for j in as_json
+    ]
+    assert sum(Decimal(r["Amount"]) for r in rows) == Decimal(rows[-1]["Balance after"])
+    assert {r["Currency"] for r in rows} == {"MAD"}
+    zone = customer.business.zone
+    assert [r["Date"] for r in rows] == [
+        datetime.fromisoformat(j["created_at"]).astimezone(zone).date().isoformat() for j in as_json
+    ]
+    assert rows[0]["Type"] == "Sale charge"
 
 
 def test_a_spreadsheet_formula_in_a_name_is_not_run(cashier_client, customer, sell):

@@ -352,10 +352,15 @@ def test_the_csv_total_row_of_the_unfiltered_report_is_the_sum_of_its_rows(manag
     import io
 
     response = manager_client.get(URL, {"format": "csv"})
-    *rows, total = csv.DictReader(io.StringIO(response.content.decode()))
+    text = response.content.decode().removeprefix("\ufeff")
+    *rows, owed, credit, net = csv.DictReader(io.StringIO(text))
 
-    for column in ("amount_owed", "owed_0_30", "owed_31_60", "owed_61_90", "owed_over_90"):
-        assert D(total[column]) == sum(D(row[column]) for row in rows)
+    balance = "Amount owed (negative: credit held)"
+    assert D(net[balance]) == sum(D(row[balance]) for row in rows)
+    assert D(owed[balance]) == sum(D(row[balance]) for row in rows if D(row[balance]) > 0)
+    assert D(credit[balance]) == sum(D(row[balance]) for row in rows if D(row[balance]) < 0)
+    for column in ("Due 0-30 days", "Due 31-60 days", "Due 61-90 days", "Due Over 90 days"):
+        assert D(owed[column]) == sum(D(row[column]) for row in rows)
 
 
 def test_the_unfiltered_first_page_costs_the_same_queries_as_debtors_grow(

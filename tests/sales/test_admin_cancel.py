@@ -53,7 +53,10 @@ def test_a_manager_cancels_with_a_reason(manager_admin, on_account):
 
     assert response.status_code == 302
     assert response.url == change_url(on_account)
-    assert f"Sale {on_account.receipt_number} cancelled: Returned unopened" in messages_of(response)
+    assert messages_of(response) == [
+        f"Sale {on_account.receipt_number} cancelled: Returned unopened. "
+        "The 50.80 DH charged to their account was taken off it."
+    ]
     on_account.refresh_from_db()
     assert on_account.status == SaleStatus.CANCELLED
     assert on_account.cancel_reason == "Returned unopened"
@@ -62,6 +65,65 @@ def test_a_manager_cancels_with_a_reason(manager_admin, on_account):
     assert Stock.objects.get(storefront=on_account.storefront).quantity == 10
     entry = AuditLog.objects.get(sale=on_account, event_type="sale.cancelled")
     assert entry.event_data["reason"] == "Returned unopened"
+
+
+def test_cancelling_a_cash_sale_says_to_give_the_money_back(
+    manager_admin, business, storefront, manager
+):
+    medicine = MedicineFactory(business=business, prix_br=Decimal("45.50"))
+    sale = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        lines=[(medicine, 1)],
+        payments=[{"method": "CASH", "amount": "50.00"}],
+    )
+
+    response = manager_admin.post(cancel_url(sale), {"reason": "Wrong item"})
+
+    # 50.00 taken, 4.50 given as change: 45.50 goes back.
+    assert messages_of(response) == [
+        f"Sale {sale.receipt_number} cancelled: Wrong item. "
+        "Give 45.50 DH back to the customer in cash."
+    ]
+
+
+def test_the_sales_list_marks_cancelled_sales_and_lists_no_customer_choices(
+    manager_admin, business, on_account
+):
+    for number in range(3):
+        CustomerFactory(business=business, name=f"Regular {number}")
+    manager_admin.post(cancel_url(on_account), {"reason": "Returned unopened"})
+
+    page = manager_admin.get(reverse("admin:sales_sale_changelist")).content.decode()
+
+    assert "<h1>Sales</h1>" in page and "Select sale to change" not in page
+    assert '<span class="status-tag cancelled">Cancelled</span>' in page
+    assert "Regular 0" not in page, "the customer filter lists no customers to choose from"
+    chosen = manager_admin.get(
+        reverse("admin:sales_sale_changelist"),
+        {"customer__id__exact": str(on_account.customer_id)},
+    )
+    assert [sale.pk for sale in chosen.context["cl"].result_list] == [on_account.pk]
+    assert "Khadija Berrada" in chosen.content.decode()
+    # The filter is a search box: by any part of the name, accents and case ignored.
+    assert 'name="customer_q"' in page
+    for query in ("khadija", "BERRADA"):
+        found = manager_admin.get(
+            reverse("admin:sales_sale_changelist"), {"customer_q": query, "status": "CANCELLED"}
+        )
+        assert [sale.pk for sale in found.context["cl"].result_list] == [on_account.pk]
+        assert 'name="status" value="CANCELLED"' in found.content.decode()
+    nobody = manager_admin.get(reverse("admin:sales_sale_changelist"), {"customer_q": "zzz"})
+    assert list(nobody.context["cl"].result_list) == []
+
+
+def test_the_sale_page_shows_amounts_with_currency_and_who_sold_by_name(manager_admin, on_account):
+    page = manager_admin.get(change_url(on_account)).content.decode()
+
+    assert "25.40 DH" in page  # the item's unit price
+    assert "Charged to account" in page
+    assert on_account.created_by.get_full_name() in page
+    assert f"<p>{on_account.created_by.username}</p>" not in page
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

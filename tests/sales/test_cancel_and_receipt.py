@@ -4,6 +4,9 @@ receipt, as JSON and as the printable page."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from medicine.models import Stock
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
@@ -215,6 +218,32 @@ def test_receipt_html_is_a_printable_80mm_page(cashier_client, on_account_sale, 
     assert cashier.get_full_name() in page
     assert "Balance owed after this sale" in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_a_sale_on_account_prints_charged_to_account_not_paid(cashier_client, on_account_sale):
+    page = cashier_client.get(
+        sale_url(on_account_sale, "sale-receipt") + "?format=html"
+    ).content.decode()
+
+    assert "Charged to account" in page
+    assert "Still due on this sale" in page
+    # Nothing was received: no "Paid 60.00 DH" that reads as cash taken.
+    assert "<td>Paid</td>" not in page and "<td>Received</td>" not in page
+    moment = timezone.localtime(on_account_sale.completed_at, on_account_sale.business.zone)
+    assert date_format(moment, "DATETIME_FORMAT") in page
+    assert moment.strftime("%H:%M") in page and moment.strftime("%Y-%m-%d") not in page
+
+
+def test_the_back_office_receipt_has_a_way_back(manager_admin, on_account_sale):
+    receipt = reverse("admin:sales_sale_receipt", args=[on_account_sale.pk])
+    sale_page = reverse("admin:sales_sale_change", args=[on_account_sale.pk])
+    profile = reverse("admin:customers_customer_change", args=[on_account_sale.customer_id])
+
+    assert f'href="{sale_page}" id="receipt-back"' in manager_admin.get(receipt).content.decode()
+    from_profile = manager_admin.get(receipt, {"next": profile}).content.decode()
+    assert f'href="{profile}" id="receipt-back"' in from_profile
+    off_site = manager_admin.get(receipt, {"next": "https://evil.example/"}).content.decode()
+    assert "evil.example" not in off_site
 
 
 def test_receipt_html_shows_discounts_and_change(cashier_client, draft, medicine):

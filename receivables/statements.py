@@ -1,0 +1,184 @@
+"""The statement of account a shop hands its customer: a date range of the ledger, printable.
+
+Opening balance, every charge, payment, reversal and adjustment in the range with the
+balance after it, the closing balance, and what is still due by age today. Days are
+calendar days of the business's time zone, as on the Debtors report. A fixed number of
+queries whatever the range: the statement reads the ledger, which already carries each
+entry's running balance.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from customers.models import Customer
+from customers.phones import display_phone
+from pos_project.money import ZERO, format_money
+from receivables.models import CustomerLedgerEntry
+from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_clock
+
+# A statement covers the last 90 days unless a range is asked for.
+DEFAULT_DAYS = 90
+
+HOW_TO_PAY = (
+    "Pay at any of our counters in cash, by card or by mobile money, giving your name or "
+    "phone number. A payment settles your oldest purchases first."
+)
+
+
+@dataclass(frozen=True)
+class StatementOfAccount:
+    customer: Customer
+    since: date
+    until: date
+    opening_balance: Decimal
+    entries: list[CustomerLedgerEntry]
+    closing_balance: Decimal
+    # Bucket name -> what is still due today on sales of that age.
+    due_by_age: dict[str, Decimal]
+
+    @property
+    def business(self):
+        return self.customer.business
+
+
+def _local_midnight(day: date, zone) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def statement_of_account(
+    *, customer: Customer, since: date | None = None, until: date | None = None
+) -> StatementOfAccount:
+    """`customer`'s statement from `since` to `until` (both included; by default the last
+    DEFAULT_DAYS days to today)."""
+    business = customer.business
+    clock = report_clock(business=business)
+    until = until or clock.today
+    since = since or until - timedelta(days=DEFAULT_DAYS - 1)
+    start = _local_midnight(since, business.zone)
+    end = _local_midnight(until + timedelta(days=1), business.zone)
+    before = (
+        customer.ledger_entries.filter(created_at__lt=start)
+        .order_by("-sequence")
+        .values_list("balance_after", flat=True)
+        .first()
+    )
+    opening = before if before is not None else ZERO
+    entries = list(
+        customer.ledger_entries.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("sale")
+        .order_by("sequence")
+    )
+    closing = entries[-1].balance_after if entries else opening
+    ageing = debtors_report(business=business, clock=clock).filter(pk=customer.pk).first()
+    due_by_age = {name: getattr(ageing, name) if ageing else ZERO for name in BUCKETS}
+    return StatementOfAccount(
+        customer=customer,
+        since=since,
+        until=until,
+        opening_balance=opening,
+        entries=entries,
+        closing_balance=closing,
+        due_by_age=due_by_age,
+    )
+
+
+def _balance_words(balance: Decimal, symbol: str) -> str:
+    if balance < 0:
+        return f"{format_money(-balance, symbol)} in your favour"
+    return format_money(balance, symbol)
+
+
+def statement_html(statement: StatementOfAccount, *, back_url: str | None = None) -> str:
+    """The statement as a self-contained A4 page that prints cleanly from a browser."""
+    business = statement.business
+    symbol = business.currency_symbol
+    zone = business.zone
+    customer = statement.customer
+    rows = [
+        {
+            "date": date_format(timezone.localtime(entry.created_at, zone), "DATETIME_FORMAT"),
+            "type": entry.get_entry_type_display(),
+            "description": entry.description,
+            "receipt": entry.sale.receipt_number if entry.sale_id else "",
+            "charge": format_money(entry.amount, symbol) if entry.amount > 0 else "",
+            "credit": format_money(-entry.amount, symbol) if entry.amount < 0 else "",
+            "balance": format_money(entry.balance_after, symbol),
+        }
+        for entry in statement.entries
+    ]
+    return render_to_string(
+        "receivables/statement.html",
+        {
+            "business": business,
+            "storefronts": [s for s in business.storefronts.all() if s.is_active],
+            "customer": customer,
+            "phone": display_phone(customer.phone, region=business.default_region),
+            "since": date_format(statement.since, "DATE_FORMAT"),
+            "until": date_format(statement.until, "DATE_FORMAT"),
+            "printed": date_format(timezone.localtime(timezone.now(), zone), "DATETIME_FORMAT"),
+            "time_zone": business.time_zone,
+            "opening": _balance_words(statement.opening_balance, symbol),
+            "closing": _balance_words(statement.closing_balance, symbol),
+            "owes": statement.closing_balance > 0,
+            "rows": rows,
+            "ages": [
+                (BUCKET_LABELS[name], format_money(amount, symbol))
+                for name, amount in statement.due_by_age.items()
+            ],
+            "how_to_pay": HOW_TO_PAY,
+            "back_url": back_url,
+        },
+    )
+
+
+# --- the signed link: a statement opened without a token, as receipts are ---------------
+
+STATEMENT_LINK_SALT = "receivables.statement-link"
+
+
+class StatementLinkExpired(Exception):
+    """The link was genuine but older than RECEIPT_LINK_MAX_AGE."""
+
+
+def statement_link_url(statement: StatementOfAccount, request=None) -> str:
+    """A link that opens this statement's printable page without a token, for
+    `window.open`: signed with the project's key, tied to the customer, their business and
+    the range, valid as long as a receipt link."""
+    token = signing.dumps(
+        {
+            "customer": str(statement.customer.pk),
+            "business": str(statement.customer.business_id),
+            "since": statement.since.isoformat(),
+            "until": statement.until.isoformat(),
+        },
+        salt=STATEMENT_LINK_SALT,
+    )
+    path = reverse("customer-statement-link", kwargs={"token": token})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def statement_from_link(token: str) -> StatementOfAccount:
+    """The statement a link opens. BadSignature if it was tampered with (or names no
+    customer), StatementLinkExpired once it is too old."""
+    try:
+        signed = signing.loads(
+            token, salt=STATEMENT_LINK_SALT, max_age=settings.RECEIPT_LINK_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise StatementLinkExpired from None
+    try:
+        customer = Customer.objects.select_related("business").get(
+            pk=signed["customer"], business_id=signed["business"]
+        )
+        since, until = date.fromisoformat(signed["since"]), date.fromisoformat(signed["until"])
+    except (Customer.DoesNotExist, KeyError, TypeError, ValueError):
+        raise signing.BadSignature("The link names no statement.") from None
+    return statement_of_account(customer=customer, since=since, until=until)

@@ -9,7 +9,6 @@ superusers every business, cashiers nothing.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from customers import services
+from customers.admin_filters import ActiveFilter, OwesMoneyFilter
 from customers.admin_views import CustomerBackOfficeViews
 from customers.models import Customer
 from customers.phones import InvalidPhoneNumber, display_phone, normalise_phone
@@ -25,7 +25,8 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.models import Business
-from receivables.admin_views import ReceivablesBackOfficeViews, money_text
+from receivables.admin_display import money_text
+from receivables.admin_views import ReceivablesBackOfficeViews
 from receivables.api.views import spreadsheet_csv
 
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
@@ -149,48 +150,6 @@ def _export_row(customer: Customer) -> list:
         day(customer.created_at),
         customer.pk,
     ]
-
-
-class ActiveFilter(admin.SimpleListFilter):
-    """ "Active" with the shop's words, instead of Django's "By is active"."""
-
-    title = "status"
-    parameter_name = "is_active__exact"
-
-    def lookups(self, request, model_admin):
-        return [("1", "Active"), ("0", "Deactivated (hidden from the till)")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("0", "1"):
-            return queryset.filter(is_active=self.value() == "1")
-        return queryset
-
-
-class OwesMoneyFilter(admin.SimpleListFilter):
-    title = "balance"
-    parameter_name = "owes"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("yes", "Owes money"),
-            ("over_limit", "Over the credit limit"),
-            ("credit", "Holds credit"),
-            ("no", "Owes nothing"),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "yes":
-            return queryset.filter(outstanding_balance__gt=0)
-        if value == "over_limit":
-            return queryset.filter(
-                credit_limit__isnull=False, outstanding_balance__gt=F("credit_limit")
-            )
-        if value == "credit":
-            return queryset.filter(outstanding_balance__lt=0)
-        if value == "no":
-            return queryset.filter(outstanding_balance__lte=0)
-        return queryset
 
 
 @admin.register(Customer)

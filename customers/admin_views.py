@@ -5,7 +5,7 @@
 - what deleting will do, said on the confirmation page.
 
 The "Record payment", "Adjust credit" and Debtors pages are the receivables' own
-(`receivables.admin_views`).
+(`receivables.admin_views`, `receivables.admin_display`).
 
 Every page opens the customer through the admin's business-scoped queryset, so another
 business's customer is a 404, exactly as in the API. Business rules stay in the services:
@@ -21,7 +21,7 @@ from customers.models import Customer
 from customers.selectors import customer_stats
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
-from receivables.admin_views import money_text, position_cards
+from receivables.admin_display import money_text, position_cards
 from receivables.profile import SECTION_ROWS, customer_profile
 from receivables.reports import receivables_position
 

@@ -9,32 +9,33 @@ a refusal comes back as a DomainError and is shown on the form and as a message.
 """
 
 import uuid
-from decimal import Decimal
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from customers.selectors import customer_search
 from pos_project.actors import Actor
-from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import admin_business
 from pos_project.errors import DomainError
 from pos_project.models import Business
-from pos_project.money import LARGEST_AMOUNT, format_money
 from pos_project.pagination import CountedPaginator
+from receivables.admin_display import ageing_chart_svg, balance_words, money_text, position_cards
+from receivables.admin_forms import (
+    AdjustCreditForm,
+    DebtorsFilterForm,
+    RecordPaymentForm,
+    StatementRangeForm,
+    _service_fields,
+    refusal_to_form,
+)
 from receivables.api.debtors import DebtorViewSet
-from receivables.models import AdjustmentType, DebtPaymentMethod
+from receivables.models import AdjustmentType
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
-    POSITION_HINTS,
-    POSITION_WORDS,
     ReceivablesPosition,
     debtors_in_bucket,
     debtors_report,
@@ -48,205 +49,6 @@ from receivables.services import (
 from receivables.statements import statement_html, statement_of_account
 
 DEBTORS_PER_PAGE = 50
-
-
-def money_text(amount, business) -> str:
-    return "-" if amount is None else format_money(amount, business.currency_symbol)
-
-
-def balance_words(balance: Decimal, business) -> str:
-    """A balance as a shopkeeper says it: "owes 12.00 DH", "holds 38.50 DH of credit"."""
-    if balance > 0:
-        return f"owes {money_text(balance, business)}"
-    if balance < 0:
-        return f"holds {money_text(-balance, business)} of credit"
-    return "owes nothing"
-
-
-def position_cards(position: ReceivablesPosition, business) -> list[tuple[str, str, str, str]]:
-    """(html id, label, figure, hint) of owed / credit held / net, for every page that shows
-    them, in the same words."""
-    return [
-        (
-            f"receivables-{key}",
-            POSITION_WORDS[key],
-            money_text(getattr(position, key), business),
-            POSITION_HINTS[key],
-        )
-        for key in POSITION_WORDS
-    ]
-
-
-# --- forms ------------------------------------------------------------------------------
-
-
-def _amount_field(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=LARGEST_AMOUNT,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "money-input"}),
-    )
-
-
-class RecordPaymentForm(OneTimeForm):
-    amount = _amount_field("Amount paid")
-    method = forms.ChoiceField(
-        label="Paid by", choices=DebtPaymentMethod.choices, initial=DebtPaymentMethod.CASH
-    )
-    reference = forms.CharField(
-        label="Reference", max_length=100, required=False, help_text="Card slip or transfer id."
-    )
-    note = forms.CharField(label="Note", max_length=255, required=False)
-    allow_overpayment = forms.BooleanField(
-        label="Keep any amount above the debt as credit for the customer", required=False
-    )
-
-
-class AdjustCreditForm(OneTimeForm):
-    type = forms.ChoiceField(
-        label="Adjustment",
-        choices=[
-            (AdjustmentType.ADD, "Give credit (lowers what the customer owes)"),
-            (AdjustmentType.DEDUCT, "Take back credit held for the customer"),
-        ],
-        initial=AdjustmentType.ADD,
-        widget=forms.RadioSelect,
-    )
-    amount = _amount_field("Amount")
-    reason = forms.CharField(
-        label="Reason",
-        max_length=200,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text="Kept on the customer's statement and in the audit log.",
-    )
-
-
-class StatementRangeForm(forms.Form):
-    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError("The first day comes after the last.")
-        return cleaned
-
-
-class DebtorsFilterForm(forms.Form):
-    search = forms.CharField(label="Name or phone", required=False, max_length=100)
-    bucket = forms.ChoiceField(
-        label="Money due",
-        required=False,
-        choices=[("", "Any age"), *BUCKET_LABELS.items()],
-    )
-
-
-def _service_fields(form: OneTimeForm) -> dict:
-    """The form's fields as the service takes them: all but the form's one-time key."""
-    return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
-
-
-OVERPAYMENT_BOX = RecordPaymentForm.base_fields["allow_overpayment"].label
-
-
-def back_office_words(error: DomainError, business) -> str:
-    """A service's refusal in the words of the page's own controls, amounts with currency.
-
-    The services speak to API clients ("send allow_overpayment: true"); a manager on the
-    form has a checkbox, not a JSON body.
-    """
-
-    def amount(key: str) -> str:
-        return money_text(Decimal(error.details[key]), business)
-
-    if error.code == "overpayment_not_allowed":
-        return (
-            f"The customer owes {amount('outstanding_balance')}. Record at most that, or tick "
-            f'"{OVERPAYMENT_BOX}" to keep the extra as credit for them.'
-        )
-    if error.code == "deposit_not_allowed":
-        return (
-            f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
-            "credit is a manager's decision: record at most what is owed, or ask a manager."
-        )
-    if error.code == "deduction_exceeds_credit":
-        return (
-            f"The customer holds {amount('credit_held')} of credit; at most that can be taken "
-            "back. To charge the customer for goods, sell on account at the till."
-        )
-    return error.message
-
-
-def refusal_to_form(form: forms.Form, error: DomainError, business) -> None:
-    """Put a service's refusal, once, on the field it names or on the form as a whole."""
-    message = back_office_words(error, business)
-    fields = error.details.get("fields") or {}
-    placed = [name for name in fields if name in form.fields]
-    if placed:
-        form.add_error(placed[0], message)
-    else:
-        form.add_error(None, message)
-
-
-# --- the chart --------------------------------------------------------------------------
-
-CHART_WIDTH, CHART_HEIGHT, BAR_AREA = 460, 190, 130
-BAR_COLOURS = {
-    "owed_0_30": "#5b9bd5",
-    "owed_31_60": "#f0ad4e",
-    "owed_61_90": "#e8743b",
-    "owed_over_90": "#c9302c",
-}
-
-
-def ageing_chart_svg(totals: dict, business: Business) -> str:
-    """The ageing buckets as a bar chart: plain SVG drawn here, no script, no library."""
-    largest = max((totals[name] for name in BUCKETS), default=Decimal(0))
-    slot = CHART_WIDTH // len(BUCKETS)
-    bars = []
-    for index, name in enumerate(BUCKETS):
-        value = totals[name]
-        height = int(BAR_AREA * value / largest) if largest > 0 else 0
-        x = index * slot + 20
-        y = 20 + BAR_AREA - height
-        bars.append(
-            format_html(
-                "<g><title>{label}: {amount}</title>"
-                '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
-                '<text x="{cx}" y="{ty}" text-anchor="middle" class="chart-amount">{amount}</text>'
-                '<text x="{cx}" y="{ly}" text-anchor="middle" class="chart-label">{label}</text>'
-                "</g>",
-                label=BUCKET_LABELS[name],
-                amount=money_text(value, business),
-                x=x,
-                y=y,
-                w=slot - 40,
-                h=max(height, 1),
-                colour=BAR_COLOURS[name],
-                cx=x + (slot - 40) // 2,
-                ty=y - 5,
-                ly=20 + BAR_AREA + 18,
-            )
-        )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="ageing-chart" role="img" '
-        'aria-label="Amount due by age of the unpaid sales" width="{w}" height="{h}" '
-        'viewBox="0 0 {w} {h}">'
-        '<line x1="10" y1="{base}" x2="{end}" y2="{base}" stroke="#999"></line>{bars}</svg>',
-        w=CHART_WIDTH,
-        h=CHART_HEIGHT,
-        base=20 + BAR_AREA,
-        end=CHART_WIDTH - 10,
-        # Each bar was escaped by format_html above.
-        bars=mark_safe("".join(bars)),
-    )
-
-
-# --- the views --------------------------------------------------------------------------
 
 
 class ReceivablesBackOfficeViews:

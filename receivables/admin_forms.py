@@ -1,0 +1,131 @@
+"""The receivables' back-office forms ("Record payment", "Adjust credit", the statement's
+dates, the Debtors filter), and a service's refusal said in the words of the form's own
+controls."""
+
+from decimal import Decimal
+
+from django import forms
+
+from pos_project.admin_forms import OneTimeForm
+from pos_project.errors import DomainError
+from pos_project.money import LARGEST_AMOUNT
+from receivables.admin_display import money_text
+from receivables.models import AdjustmentType, DebtPaymentMethod
+from receivables.reports import (
+    BUCKET_LABELS,
+)
+
+
+def _amount_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=LARGEST_AMOUNT,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "money-input"}),
+    )
+
+
+class RecordPaymentForm(OneTimeForm):
+    amount = _amount_field("Amount paid")
+    method = forms.ChoiceField(
+        label="Paid by", choices=DebtPaymentMethod.choices, initial=DebtPaymentMethod.CASH
+    )
+    reference = forms.CharField(
+        label="Reference", max_length=100, required=False, help_text="Card slip or transfer id."
+    )
+    note = forms.CharField(label="Note", max_length=255, required=False)
+    allow_overpayment = forms.BooleanField(
+        label="Keep any amount above the debt as credit for the customer", required=False
+    )
+
+
+class AdjustCreditForm(OneTimeForm):
+    type = forms.ChoiceField(
+        label="Adjustment",
+        choices=[
+            (AdjustmentType.ADD, "Give credit (lowers what the customer owes)"),
+            (AdjustmentType.DEDUCT, "Take back credit held for the customer"),
+        ],
+        initial=AdjustmentType.ADD,
+        widget=forms.RadioSelect,
+    )
+    amount = _amount_field("Amount")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+        help_text="Kept on the customer's statement and in the audit log.",
+    )
+
+
+class StatementRangeForm(forms.Form):
+    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day comes after the last.")
+        return cleaned
+
+
+class DebtorsFilterForm(forms.Form):
+    search = forms.CharField(label="Name or phone", required=False, max_length=100)
+    bucket = forms.ChoiceField(
+        label="Money due",
+        required=False,
+        choices=[("", "Any age"), *BUCKET_LABELS.items()],
+    )
+
+
+def _service_fields(form: OneTimeForm) -> dict:
+    """The form's fields as the service takes them: all but the form's one-time key."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
+
+
+OVERPAYMENT_BOX = RecordPaymentForm.base_fields["allow_overpayment"].label
+
+
+def back_office_words(error: DomainError, business) -> str:
+    """A service's refusal in the words of the page's own controls, amounts with currency.
+
+    The services speak to API clients ("send allow_overpayment: true"); a manager on the
+    form has a checkbox, not a JSON body.
+    """
+
+    def amount(key: str) -> str:
+        return money_text(Decimal(error.details[key]), business)
+
+    if error.code == "overpayment_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Record at most that, or tick "
+            f'"{OVERPAYMENT_BOX}" to keep the extra as credit for them.'
+        )
+    if error.code == "deposit_not_allowed":
+        return (
+            f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
+            "credit is a manager's decision: record at most what is owed, or ask a manager."
+        )
+    if error.code == "deduction_exceeds_credit":
+        return (
+            f"The customer holds {amount('credit_held')} of credit; at most that can be taken "
+            "back. To charge the customer for goods, sell on account at the till."
+        )
+    return error.message
+
+
+def refusal_to_form(form: forms.Form, error: DomainError, business) -> None:
+    """Put a service's refusal, once, on the field it names or on the form as a whole."""
+    message = back_office_words(error, business)
+    fields = error.details.get("fields") or {}
+    placed = [name for name in fields if name in form.fields]
+    if placed:
+        form.add_error(placed[0], message)
+    else:
+        form.add_error(None, message)
+
+
+# --- the chart --------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 from datetime import UTC
 
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django_filters.fields import DateRangeWidget, IsoDateTimeField, RangeField
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
@@ -29,6 +32,25 @@ class UtcIsoDateTimeField(IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
+
+
+def _by_user_id(queryset, field_name: str, value: int):
+    # The type hint is what documents the parameter as an integer in the schema.
+    key_type = get_user_model()._meta.pk.get_internal_type()
+    low, high = connection.ops.integer_field_range(key_type)
+    # No user can have an id the column cannot hold; the driver would fail on it instead.
+    if (low is not None and value < low) or (high is not None and value > high):
+        return queryset.none()
+    return queryset.filter(**{field_name: value})
+
+
+class UserIdFilter(django_filters.NumberFilter):
+    """A user's id. An integer: a decimal filter would quietly truncate "1.5" to user 1."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, method=_by_user_id, **kwargs)
 
 
 class UtcIsoDateTimeRangeField(RangeField):

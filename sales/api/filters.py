@@ -3,7 +3,11 @@
 import django_filters
 from django.db.models import Q
 
-from pos_project.filters import StrictOrderingFilter, UtcIsoDateTimeFromToRangeFilter
+from pos_project.filters import (
+    StrictOrderingFilter,
+    UserIdFilter,
+    UtcIsoDateTimeFromToRangeFilter,
+)
 from sales.models import Sale, SaleStatus, SaleType, TillSession, TillSessionStatus
 
 
@@ -76,7 +80,7 @@ class TillSessionFilter(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(choices=TillSessionStatus.choices, label="Status")
     till = django_filters.UUIDFilter(field_name="till_id", label="Till (id)")
-    opened_by = django_filters.NumberFilter(field_name="opened_by_id", label="Opened by (user id)")
+    opened_by = UserIdFilter(field_name="opened_by_id", label="Opened by (user id)")
     opened = UtcIsoDateTimeFromToRangeFilter(
         field_name="opened_at", label="Opened between (opened_after / opened_before)"
     )

@@ -619,3 +619,31 @@ def test_the_sales_list_filters_by_till_session(cashier_client, till, ring_up):
     body = cashier_client.get(reverse("sale-list"), {"till_session": session["id"]}).json()
 
     assert [row["id"] for row in body["results"]] == [str(in_session.pk)]
+
+
+@pytest.mark.parametrize(
+    ("opened_by", "status"),
+    [("-1.7976931348623157e+308", 400), ("1.5", 400), ("abc", 400), ("99999999999999999999", 200)],
+)
+def test_a_malformed_or_impossible_opened_by_is_refused_or_matches_nobody(
+    manager_client, till, cashier_client, opened_by, status
+):
+    opened(cashier_client, till)
+
+    response = manager_client.get(SESSIONS, {"opened_by": opened_by})
+
+    assert response.status_code == status, response.content
+    if status == 200:
+        assert response.json()["results"] == []
+    else:
+        assert "opened_by" in assert_error(response, 400)["fields"]
+
+
+def test_sessions_filter_by_who_opened_them(manager_client, till, cashier_client, cashier):
+    opened(cashier_client, till)
+
+    mine = manager_client.get(SESSIONS, {"opened_by": cashier.pk}).json()["results"]
+    nobody = manager_client.get(SESSIONS, {"opened_by": cashier.pk + 1000}).json()["results"]
+
+    assert [session["opened_by"] for session in mine] == [cashier.pk]
+    assert nobody == []

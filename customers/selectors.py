@@ -48,8 +48,8 @@ def customer_stats(*, business: Business, days: int) -> CustomerStats:
     - `total_customers`: customers not deactivated; `inactive_customers`: the others; both
       from the business's kept counts (`customers.counts`), one row.
     - `active_customers`: customers (of either kind) who bought in the last `days` days,
-      counted through the `(business, last_purchase_date)` index: its cost grows with those
-      buyers only.
+      counted through the `customer_last_purchase` index on `(business, -last_purchase_date)`
+      (an index-only range scan on PostgreSQL): its cost grows with those buyers only.
     """
     counts = customer_counts_read(business=business)
     since = timezone.now() - timedelta(days=days)

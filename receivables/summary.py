@@ -3,16 +3,18 @@
 Counting the debtors and summing every balance and unpaid sale costs a scan that grows with
 the customers; these rows cost the same at any size. `ReceivablesSummary` holds, per
 business, the number of customers with a non-zero balance, the sum of the balances and what
-is still due on completed sales; `ReceivablesDueSlot` splits that amount due by the
+is still due on completed sales, and for the customer dashboard the sums of the customers'
+total purchases and sales counts; `ReceivablesDueSlot` splits that amount due by the
 15-minute UTC slot its sales were completed in, so the ageing buckets are sums of slots.
 
 Kept like the balance itself: the receivables services move them in the transaction that
-changes a balance or an amount due, by atomic increments, once per operation, after the
-sale rows are locked and before the audit entry (the lock order is customer, sale, stock,
-receipt sequence, this summary, audit chain). The summary row is per business, so it
-serialises a business's writers exactly as the audit chain head already does.
-`check_ledgers` proves them against their sources, and
-`receivables_summary_rebuild` recomputes them from those sources.
+changes a balance, an amount due or a customer's purchase statistics (an on-account
+completion in the one UPDATE it makes anyway; a sale paid without credit, a cancellation or
+a return in one more), by atomic increments, after the sale rows are locked and before the
+audit entry (the lock order is customer, sale, stock, receipt sequence, customer counts,
+this summary, audit chain). The summary row is per business, so it serialises a business's
+writers exactly as the audit chain head already does. `check_ledgers` proves them against
+their sources, and `receivables_summary_rebuild` recomputes them from those sources.
 """
 
 from collections import defaultdict

@@ -23,7 +23,7 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
 from receivables.admin_display import money_text, position_cards
 from receivables.profile import SECTION_ROWS, customer_profile
-from receivables.reports import receivables_position
+from receivables.reports import receivables_position_and_average_sale
 
 # The dashboard counts a customer as active over the same window as the stats endpoint.
 DASHBOARD_DAYS = CustomerStatsQuerySerializer().fields["days"].default
@@ -71,6 +71,7 @@ class CustomerBackOfficeViews:
         extra = {"debtors_url": reverse("admin:customers_customer_debtors")}
         if business is not None:
             stats = customer_stats(business=business, days=DASHBOARD_DAYS)
+            position, average_sale = receivables_position_and_average_sale(business=business)
             extra["dashboard"] = [
                 ("Total customers", f"{stats.total_customers:,}", "Not deactivated"),
                 (
@@ -80,13 +81,11 @@ class CustomerBackOfficeViews:
                 ),
                 (
                     "Average purchase value",
-                    money_text(stats.average_purchase_value, business),
+                    money_text(average_sale, business),
                     "All purchases over all sales",
                 ),
             ]
-            extra["position_cards"] = position_cards(
-                receivables_position(business=business), business
-            )
+            extra["position_cards"] = position_cards(position, business)
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     # -- the profile

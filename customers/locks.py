@@ -6,7 +6,7 @@ changes, so the lock is `FOR NO KEY UPDATE`: rows pointing at the customer (a pa
 ledger entry, an audit entry) are inserted without waiting on it.
 """
 
-from customers.models import Customer
+from customers.models import Customer, CustomerCounts
 
 
 def customer_lock(*, customer: Customer) -> Customer:
@@ -32,3 +32,9 @@ def customer_lock_in_business(*, business_id, customer_id) -> Customer | None:
         .filter(pk=customer_id, business_id=business_id)
         .first()
     )
+
+
+def customer_counts_lock(*, business) -> CustomerCounts:
+    """The business's customer counts, locked; made on their first change."""
+    CustomerCounts.objects.get_or_create(business=business)
+    return CustomerCounts.objects.select_for_update(no_key=True).get(business=business)

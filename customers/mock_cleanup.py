@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from customers.counts import customer_counts_move, customer_counts_of
 from customers.locks import customers_lock_for_removal
 from customers.mock_backup import MockCleanupError, write_backup
 from customers.mock_detection import mock_reasons
@@ -55,7 +56,8 @@ from customers.mock_review import (
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Business
-from pos_project.money import ZERO
+from pos_project.money import ZERO, quantize
+from receivables.summary import receivables_purchases_move
 from sales.locks import sales_of_customers_lock
 from sales.models import Sale, SaleStatus
 
@@ -238,6 +240,10 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
     if item.action == DELETE:
         outcome.result = "deleted"
         event_data["action"] = "deleted"
+        customer_counts_move(business_id=customer.business_id, **customer_counts_of(customer, -1))
+        receivables_purchases_move(
+            customer, purchases=-customer.total_purchases, sales=-customer.sales_count
+        )
         # Recorded before the row goes, while the entry can still name it; the same
         # transaction, so one never exists without the other.
         audit_record(
@@ -281,9 +287,17 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         update_fields += ["total_purchases", "sales_count", "last_purchase_date"]
     event_data["reassigned_sales"] = moved
     event_data["why"] = item.why
+    was_active = customer.is_active
     customer.is_active = False
     event_data["changes"] = audit_changes(before, {**_statistics(customer), "is_active": False})
     customer.save(update_fields=update_fields)
+    if was_active:
+        customer_counts_move(business_id=customer.business_id, active=-1, deactivated=1)
+    receivables_purchases_move(
+        customer,
+        purchases=quantize(customer.total_purchases - before["total_purchases"]),
+        sales=customer.sales_count - before["sales_count"],
+    )
     outcome.reassigned_sales = len(moved)
     audit_record(
         business=customer.business,

@@ -102,3 +102,30 @@ class Customer(models.Model):
         if self.credit_limit is None:
             return True
         return self.outstanding_balance + amount <= self.credit_limit
+
+
+class CustomerCounts(models.Model):
+    """How many customers a business has, active and deactivated, kept on one row.
+
+    Moved by every change that creates, deletes, deactivates or reactivates a customer, in
+    its transaction (`customers.counts`), so the dashboard reads two numbers instead of
+    counting every customer. `check_ledgers` proves them against the customers;
+    `customer_counts_rebuild` recomputes them. A business without a row yet reads as zeros.
+    """
+
+    # Derived figures: they follow their business rather than holding it back.
+    business = models.OneToOneField(
+        "pos_project.Business",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="customer_counts",
+    )
+    active = models.IntegerField(default=0, help_text="Customers not deactivated.")
+    deactivated = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["business_id"]
+        verbose_name_plural = "customer counts"
+
+    def __str__(self):
+        return f"{self.active} active, {self.deactivated} deactivated customers"

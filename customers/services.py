@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from customers.counts import customer_counts_move, customer_counts_of
 from customers.errors import ErrorCode
 from customers.locks import customer_lock
 from customers.models import Customer, CustomerType
@@ -187,6 +188,7 @@ def customer_create(
     _validate(customer)
     with transaction.atomic():
         _save_checking_phone(customer, force_insert=True)
+        customer_counts_move(business_id=business.pk, **customer_counts_of(customer))
         audit_record(
             business=business,
             actor=actor,
@@ -204,6 +206,11 @@ def _set_active(customer: Customer, *, actor: Actor, is_active: bool) -> None:
         return
     customer.is_active = is_active
     customer.save(update_fields=["is_active", "updated_at"])
+    customer_counts_move(
+        business_id=customer.business_id,
+        active=1 if is_active else -1,
+        deactivated=-1 if is_active else 1,
+    )
     verb = "reactivated" if is_active else "deactivated"
     audit_record(
         business=customer.business,
@@ -324,6 +331,9 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
         if not _has_history(customer):
             try:
                 with transaction.atomic():
+                    customer_counts_move(
+                        business_id=customer.business_id, **customer_counts_of(customer, -1)
+                    )
                     # Recorded first, while the entry can still name the row it describes.
                     audit_record(
                         business=customer.business,

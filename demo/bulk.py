@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from customers.counts import customer_counts_rebuild
 from customers.models import Customer
 from customers.search import search_name_for
 from demo.copy_loader import (
@@ -309,7 +310,8 @@ def seed_bulk(
         if foreign_keys:
             with tqdm(total=len(foreign_keys), desc="Checking references", unit="key") as bar:
                 _check_foreign_keys(cursor, foreign_keys, bar)
-        # The rows went in beside the services, so the summary is recomputed from them.
+        # The rows went in beside the services, so the kept figures are recomputed from them.
+        customer_counts_rebuild(business=business)
         receivables_summary_rebuild(business=business)
 
     if is_postgres:

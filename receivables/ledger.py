@@ -38,7 +38,7 @@ from receivables.models import (
     LedgerEntryType,
     ReceivableAllocation,
 )
-from receivables.summary import receivables_summary_move
+from receivables.summary import receivables_purchases_move, receivables_summary_move
 from sales.locks import unpaid_sales_lock
 from sales.models import SaleStatus
 
@@ -211,6 +211,8 @@ def receivable_charge_sale(
         balance_before=balance_before,
         balance_after=customer.outstanding_balance,
         due=[(sale.completed_at, amount), *_settled(made)],
+        purchases=sale.total_amount,
+        sales=1,
     )
     return entry
 
@@ -326,6 +328,7 @@ def customer_record_purchase(*, customer: Customer, sale) -> None:
     _require_transaction()
     _count_purchase(customer, sale)
     customer.save(update_fields=[*PURCHASE_FIELDS, "updated_at"])
+    receivables_purchases_move(customer, purchases=sale.total_amount, sales=1)
 
 
 def customer_remove_purchase(*, customer: Customer, sale) -> None:
@@ -341,6 +344,7 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
+    receivables_purchases_move(customer, purchases=-sale.total_amount, sales=-1)
 
 
 def customer_record_return(*, customer: Customer, amount: Decimal) -> None:
@@ -352,3 +356,4 @@ def customer_record_return(*, customer: Customer, amount: Decimal) -> None:
     _require_transaction()
     customer.total_purchases -= amount
     customer.save(update_fields=["total_purchases", "updated_at"])
+    receivables_purchases_move(customer, purchases=-amount)

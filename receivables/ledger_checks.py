@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
+from customers.counts import CountFigures, customer_counts_from_sources, customer_counts_kept
 from customers.models import Customer
 from pos_project.models import Business
 from pos_project.money import ZERO, quantize
@@ -254,27 +255,29 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
 
 
 REBUILD_HINT = (
-    "Recompute the summaries and slots from the customers and sales with "
+    "Recompute the summaries, slots and customer counts from the customers and sales with "
     "'manage.py rebuild_receivables_summaries' (--business ID for one business)."
 )
 
 
 def receivables_summary_check(*, businesses: QuerySet[Business] | None = None) -> list[str]:
-    """Each business's receivables summary and due slots against customers and sales.
+    """Each business's receivables summary, due slots and customer counts against the
+    customers and sales.
 
-    Five grouped queries whatever the number of businesses; a business without a summary
-    row must have nothing to summarise.
+    Seven grouped queries whatever the number of businesses; a business without a summary
+    or counts row must have nothing to summarise.
     """
     if businesses is None:
         businesses = Business.objects.all()
     ids = businesses.values("id")
     expected = receivables_summary_from_sources(business_ids=ids)
     kept = receivables_summary_kept(business_ids=ids)
-    names = dict(
-        Business.objects.filter(pk__in=set(expected) | set(kept)).values_list("id", "name")
-    )
+    counted = customer_counts_from_sources(business_ids=ids)
+    counts = customer_counts_kept(business_ids=ids)
+    every = set(expected) | set(kept) | set(counted) | set(counts)
+    names = dict(Business.objects.filter(pk__in=every).values_list("id", "name"))
     out = []
-    for business_id in sorted(set(expected) | set(kept), key=str):
+    for business_id in sorted(every, key=str):
         want = expected.get(business_id, NOTHING)
         have = kept.get(business_id, NOTHING)
         who = f"Business {names.get(business_id)!r} ({business_id}): receivables summary"
@@ -299,4 +302,29 @@ def receivables_summary_check(*, businesses: QuerySet[Business] | None = None) -
                     f"{who} slot {starts_at:%Y-%m-%d %H:%M} UTC holds {found} but {due} is due "
                     "on the sales completed in it."
                 )
+        if have.purchases != want.purchases:
+            out.append(
+                f"{who} purchases {have.purchases} but the customers' total purchases sum to "
+                f"{want.purchases}."
+            )
+        if have.sales_count != want.sales_count:
+            out.append(
+                f"{who} sales_count {have.sales_count} but the customers' sales counts sum to "
+                f"{want.sales_count}."
+            )
+        out.extend(_counts_differences(business_id, names, counted, counts))
     return out
+
+
+def _counts_differences(business_id, names, counted, counts) -> list[str]:
+    want = counted.get(business_id, CountFigures())
+    have = counts.get(business_id, CountFigures())
+    who = f"Business {names.get(business_id)!r} ({business_id}): customer counts"
+    return [
+        f"{who} hold {found} {label} but {actual} customers are {label}."
+        for label, found, actual in (
+            ("active", have.active, want.active),
+            ("deactivated", have.deactivated, want.deactivated),
+        )
+        if found != actual
+    ]

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from customers.models import Customer
-from pos_project.money import ZERO, money_field
+from pos_project.money import SUM_MAX_DIGITS, ZERO, money_field
 
 
 class DebtPaymentMethod(models.TextChoices):
@@ -156,10 +156,12 @@ class ReceivableAllocation(models.Model):
 
 
 class ReceivablesSummary(models.Model):
-    """The unfiltered Debtors report's count and totals for one business, kept on one row.
+    """The unfiltered Debtors report's count and totals for one business, kept on one row,
+    with the sums of its customers' purchases and sales for the customer dashboard.
 
-    Moved by the receivables services in the same transaction as every change to a balance
-    or to a completed sale's `amount_due` (`receivables.summary`), so the report
+    Moved by the receivables services in the same transaction as every change to a balance,
+    to a completed sale's `amount_due` or to a customer's purchase statistics
+    (`receivables.summary`), so the report
     reads them instead of scanning every debtor and unpaid sale. `check_ledgers` proves
     them against their sources; `receivables_summary_rebuild`
     recomputes them. A business without a row yet reads as zeros.
@@ -175,6 +177,17 @@ class ReceivablesSummary(models.Model):
     debtors = models.IntegerField(default=0, help_text="Customers with a non-zero balance.")
     amount_owed = money_field(default=ZERO, help_text="Sum of every outstanding balance.")
     amount_due = money_field(default=ZERO, help_text="Still due on the completed sales.")
+    # The customer dashboard's average sale: kept here, not beside the customer counts, so
+    # a checkout moves them in the UPDATE of this row it already makes for an on-account
+    # part, and queues on no other row.
+    purchases = money_field(
+        default=ZERO,
+        max_digits=SUM_MAX_DIGITS,
+        help_text="Sum of every customer's total purchases (net of returns).",
+    )
+    sales_count = models.BigIntegerField(
+        default=0, help_text="Sum of every customer's count of completed sales."
+    )
 
     class Meta:
         db_table = "customers_receivablessummary"

@@ -195,6 +195,17 @@ def receivables_position(*, business: Business) -> ReceivablesPosition:
     return _position_of(_summary(business))
 
 
+def receivables_position_and_average_sale(
+    *, business: Business
+) -> tuple[ReceivablesPosition, Decimal]:
+    """The position and the customers' average sale (their purchases over their sales,
+    0.00 before the first), both from the kept summary: one query at any size."""
+    summary = _summary(business)
+    sales = summary.sales_count
+    average = quantize(summary.purchases / sales) if sales else ZERO
+    return _position_of(summary), average
+
+
 def _summary(business: Business) -> ReceivablesSummary:
     summary = ReceivablesSummary.objects.filter(business=business).first()
     return summary or ReceivablesSummary(business=business)

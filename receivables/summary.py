@@ -3,16 +3,18 @@
 Counting the debtors and summing every balance and unpaid sale costs a scan that grows with
 the customers; these rows cost the same at any size. `ReceivablesSummary` holds, per
 business, the number of customers with a non-zero balance, the sum of the balances and what
-is still due on completed sales; `ReceivablesDueSlot` splits that amount due by the
+is still due on completed sales, and for the customer dashboard the sums of the customers'
+total purchases and sales counts; `ReceivablesDueSlot` splits that amount due by the
 15-minute UTC slot its sales were completed in, so the ageing buckets are sums of slots.
 
 Kept like the balance itself: the receivables services move them in the transaction that
-changes a balance or an amount due, by atomic increments, once per operation, after the
-sale rows are locked and before the audit entry (the lock order is customer, sale, stock,
-receipt sequence, this summary, audit chain). The summary row is per business, so it
-serialises a business's writers exactly as the audit chain head already does.
-`check_ledgers` proves them against their sources, and
-`receivables_summary_rebuild` recomputes them from those sources.
+changes a balance, an amount due or a customer's purchase statistics (an on-account
+completion in the one UPDATE it makes anyway; a sale paid without credit, a cancellation or
+a return in one more), by atomic increments, after the sale rows are locked and before the
+audit entry (the lock order is customer, sale, stock, receipt sequence, customer counts,
+this summary, audit chain). The summary row is per business, so it serialises a business's
+writers exactly as the audit chain head already does. `check_ledgers` proves them against
+their sources, and `receivables_summary_rebuild` recomputes them from those sources.
 """
 
 from collections import defaultdict
@@ -22,16 +24,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, F, Func, Q, Sum
+from django.db.models import Count, DateTimeField, Func, Q, Sum
 
 from customers.models import Customer
+from pos_project.kept_figures import kept_figures_add
 from pos_project.models import Business
-from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, quantize
+from pos_project.money import ZERO, quantize
 from receivables.locks import receivables_summary_lock
 from receivables.models import DUE_SLOT_MINUTES, ReceivablesDueSlot, ReceivablesSummary
 from sales.models import Sale, SaleStatus
 
 SLOT_SECONDS = DUE_SLOT_MINUTES * 60
+TOTALS = "The business's total receivables"
 
 
 def slot_start(moment: datetime) -> datetime:
@@ -72,42 +76,21 @@ class SlotStart(Func):
         )
 
 
-def _add(model, key: dict, **amounts) -> None:
-    """Add `amounts` to the row `key` names, with one atomic UPDATE.
-
-    A row's first change creates it at zero first (`ON CONFLICT DO NOTHING`, so whichever
-    writer gets there first wins and the other simply adds to it). Every later change is a
-    plain UPDATE, which takes the row lock like any other, in the ORM on either database.
-    The UPDATE only matches while every money sum stays within its column, so a sum that
-    would overflow changes nothing and is refused with a 400 naming the limit.
-    """
-    changes = {name: F(name) + value for name, value in amounts.items()}
-    within = Q()
-    for name, value in amounts.items():
-        if isinstance(value, Decimal) and value > 0:
-            within &= Q(**{f"{name}__lte": LARGEST_AMOUNT - value})
-        elif isinstance(value, Decimal) and value < 0:
-            within &= Q(**{f"{name}__gte": -LARGEST_AMOUNT - value})
-    rows = model.objects.filter(**key)
-    if rows.filter(within).update(**changes):
-        return
-    model.objects.bulk_create([model(**key)], ignore_conflicts=True)
-    if not rows.filter(within).update(**changes):
-        raise amount_too_large(field="amount", what="The business's total receivables")
-
-
 def receivables_summary_move(
     *,
     business_id,
     balance_before: Decimal,
     balance_after: Decimal,
     due: Iterable[tuple[datetime, Decimal]] = (),
+    purchases: Decimal = ZERO,
+    sales: int = 0,
 ) -> None:
     """Add one operation's changes to its business's summary and slots.
 
     `balance_before`/`balance_after` are one customer's balance around the operation (equal
     when it moved none); `due` is each change to a completed sale's `amount_due`, as
-    (the sale's completion time, the change).
+    (the sale's completion time, the change); `purchases` and `sales` the change to the
+    customer's total purchases and count of sales, added in the same UPDATE.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("The receivables summary moves only inside the changing transaction.")
@@ -117,23 +100,39 @@ def receivables_summary_move(
     by_slot = {start: change for start, change in by_slot.items() if change}
     debtors = int(balance_after != 0) - int(balance_before != 0)
     owed = balance_after - balance_before
-    if not (debtors or owed or by_slot):
+    if not (debtors or owed or by_slot or purchases or sales):
         return
     # The summary first: its row lock queues the business's writers, so no two of them
     # ever race on a slot.
-    _add(
+    kept_figures_add(
         ReceivablesSummary,
         {"business_id": business_id},
+        what=TOTALS,
         debtors=debtors,
         amount_owed=owed,
         amount_due=sum(by_slot.values(), ZERO),
+        purchases=purchases,
+        sales_count=sales,
     )
     for starts_at, change in sorted(by_slot.items()):
-        _add(
+        kept_figures_add(
             ReceivablesDueSlot,
             {"business_id": business_id, "starts_at": starts_at},
+            what=TOTALS,
             amount_due=change,
         )
+
+
+def receivables_purchases_move(customer: Customer, *, purchases: Decimal, sales: int = 0) -> None:
+    """Add a change of `customer`'s total purchases and count of sales to their business's
+    sums, for an operation that moves no balance."""
+    receivables_summary_move(
+        business_id=customer.business_id,
+        balance_before=customer.outstanding_balance,
+        balance_after=customer.outstanding_balance,
+        purchases=purchases,
+        sales=sales,
+    )
 
 
 def _unpaid_sales(business_ids):
@@ -150,9 +149,11 @@ class SummaryFigures:
     amount_owed: Decimal
     amount_due: Decimal
     slots: dict[datetime, Decimal]
+    purchases: Decimal = ZERO
+    sales_count: int = 0
 
 
-# What a business with no debtors and nothing due holds, kept or recomputed.
+# What a business with no debtors, nothing due and no purchases holds, kept or recomputed.
 NOTHING = SummaryFigures(debtors=0, amount_owed=ZERO, amount_due=ZERO, slots={})
 
 
@@ -164,10 +165,14 @@ def receivables_summary_from_sources(*, business_ids) -> dict:
     customers = {
         row["business_id"]: row
         for row in Customer.objects.filter(business__in=business_ids)
-        .filter(Q(outstanding_balance__gt=0) | Q(outstanding_balance__lt=0))
         .order_by()
         .values("business_id")
-        .annotate(debtors=Count("id"), owed=Sum("outstanding_balance"))
+        .annotate(
+            debtors=Count("id", filter=Q(outstanding_balance__gt=0) | Q(outstanding_balance__lt=0)),
+            owed=Sum("outstanding_balance"),
+            purchases=Sum("total_purchases"),
+            sales_count=Sum("sales_count"),
+        )
     }
     slots: dict = defaultdict(dict)
     for row in (
@@ -190,6 +195,8 @@ def receivables_summary_from_sources(*, business_ids) -> dict:
             amount_owed=quantize(row.get("owed") or ZERO),
             amount_due=due.get(business_id, ZERO),
             slots=slots.get(business_id, {}),
+            purchases=quantize(row.get("purchases") or ZERO),
+            sales_count=row.get("sales_count") or 0,
         )
     return figures
 
@@ -198,7 +205,12 @@ def receivables_summary_kept(*, business_ids) -> dict:
     """What each business's summary and slots hold now; zero slots left out."""
     kept = {
         summary.business_id: SummaryFigures(
-            summary.debtors, summary.amount_owed, summary.amount_due, {}
+            summary.debtors,
+            summary.amount_owed,
+            summary.amount_due,
+            {},
+            summary.purchases,
+            summary.sales_count,
         )
         for summary in ReceivablesSummary.objects.filter(business__in=business_ids)
     }
@@ -227,6 +239,8 @@ def receivables_summary_rebuild(*, business: Business) -> None:
         summary.debtors = figures.debtors
         summary.amount_owed = figures.amount_owed
         summary.amount_due = figures.amount_due
+        summary.purchases = figures.purchases
+        summary.sales_count = figures.sales_count
         summary.save()
         ReceivablesDueSlot.objects.filter(business=business).delete()
         ReceivablesDueSlot.objects.bulk_create(

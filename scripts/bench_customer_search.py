@@ -165,6 +165,7 @@ SURNAMES = [
 
 
 def fill(business, target: int, rng: random.Random) -> None:
+    from customers.counts import customer_counts_rebuild
     from customers.models import Customer, CustomerType
     from customers.search import search_name_for
 
@@ -199,6 +200,8 @@ def fill(business, target: int, rng: random.Random) -> None:
         if len(batch) == 5000 or missing == 0:
             Customer.objects.bulk_create(batch)
             batch = []
+    # The rows went in beside the services, so the business's kept counts are recomputed.
+    customer_counts_rebuild(business=business)
     report(f"inserted {target - have} customers in {time.perf_counter() - started:.1f}s")
 
 

@@ -11,8 +11,9 @@ the data) with bulk inserts in batches:
   200 days, the oldest partly settled by a payment: ledger entries, balances, allocations
   and `amount_due` exactly as the services write them;
 - a handful of customers holding credit (negative balances);
-- the business's receivables summary and due slots, recomputed from those rows by
-  `receivables_summary_rebuild` (the rows go in beside the services, which keep them).
+- the business's receivables summary and due slots and its customer counts, recomputed
+  from those rows by `receivables_summary_rebuild` and `customer_counts_rebuild` (the rows
+  go in beside the services, which keep them).
 Then it times `--requests` calls of the report's first page two ways:
 - api: `GET /customers/api/debtors/` through DRF's APIClient, in process, as a manager with
   a token: authentication, filters, the count, the first page of 50, the totals over every
@@ -82,6 +83,7 @@ def fill(*, business, storefront, user, customers: int, owing: int, rng: random.
     from django.db import transaction
     from django.utils import timezone
 
+    from customers.counts import customer_counts_rebuild
     from customers.models import Customer
     from customers.search import search_name_for
     from receivables.models import (
@@ -237,6 +239,7 @@ def fill(*, business, storefront, user, customers: int, owing: int, rng: random.
         ReceiptSequence.objects.update_or_create(
             business=business, defaults={"last_number": receipt}
         )
+        customer_counts_rebuild(business=business)
         receivables_summary_rebuild(business=business)
     report(
         f"filled {customers - have} customers ({owing} owing, {credit_holders} holding "

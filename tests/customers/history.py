@@ -1,7 +1,8 @@
 """Giving a test customer a past: a ledger line, a sale, a balance, purchase statistics.
 
 Written straight to the tables: these tests are about what the customer endpoints do with
-such a customer, not about how sales and payments produce one.
+such a customer, not about how sales and payments produce one. The business's kept figures
+move with them, as the services move them.
 """
 
 from datetime import datetime
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
-from receivables.summary import receivables_summary_move
+from receivables.summary import receivables_purchases_move, receivables_summary_move
 from sales.models import Sale
 
 
@@ -63,8 +64,16 @@ def give_sale(customer: Customer, *, storefront, user) -> Sale:
 def give_purchases(
     customer: Customer, *, total: str, count: int, last: datetime | None
 ) -> Customer:
-    Customer.objects.filter(pk=customer.pk).update(
-        total_purchases=Decimal(total), sales_count=count, last_purchase_date=last
-    )
+    """Set the customer's purchase statistics, and move their business's sums with them."""
+    customer.refresh_from_db()
+    with transaction.atomic():
+        Customer.objects.filter(pk=customer.pk).update(
+            total_purchases=Decimal(total), sales_count=count, last_purchase_date=last
+        )
+        receivables_purchases_move(
+            customer,
+            purchases=Decimal(total) - customer.total_purchases,
+            sales=count - customer.sales_count,
+        )
     customer.refresh_from_db()
     return customer

@@ -426,7 +426,10 @@ def test_check_ledgers_names_a_tampered_summary_and_the_rebuild_repairs_it(busin
     assert "manage.py rebuild_receivables_summaries" in message
     out = StringIO()
     call_command("rebuild_receivables_summaries", stdout=out)
-    assert f"{business.name} ({business.pk}): summary and due slots rebuilt." in out.getvalue()
+    assert (
+        f"{business.name} ({business.pk}): summary, due slots and customer counts rebuilt."
+        in out.getvalue()
+    )
     assert "agree" in run_check()
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from customers.counts import customer_counts_rebuild
 from pos_project.commands import business_from_option
 from pos_project.models import Business
 from receivables.summary import receivables_summary_rebuild
@@ -8,7 +9,8 @@ from receivables.summary import receivables_summary_rebuild
 class Command(BaseCommand):
     help = (
         "Recompute each business's receivables summary and due slots (what the unfiltered "
-        "Debtors report reads) from its customers and sales, for a difference check_ledgers "
+        "Debtors report and the customer dashboard read) and its customer counts from its "
+        "customers and sales, for a difference check_ledgers "
         "reported. Each business in its own transaction; safe to run at any time."
     )
 
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         else:
             businesses = Business.objects.order_by("name", "id")
         for business in businesses:
+            customer_counts_rebuild(business=business)
             receivables_summary_rebuild(business=business)
-            self.stdout.write(f"{business.name} ({business.pk}): summary and due slots rebuilt.")
+            self.stdout.write(
+                f"{business.name} ({business.pk}): summary, due slots and customer counts rebuilt."
+            )
         self.stdout.write(self.style.SUCCESS("Done."))

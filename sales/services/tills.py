@@ -18,7 +18,7 @@ from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
-from pos_project.money import LARGEST_AMOUNT, amount_within_limit, quantize
+from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
 from sales.locks import till_lock, till_session_lock, z_sequence_lock
 from sales.models import (
@@ -42,17 +42,14 @@ def _require_manager(actor: Actor, what: str) -> None:
 
 
 def _amount(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
-    """A money amount from a body: two decimals at most, positive (or zero when allowed)."""
+    """A money amount from a body: two decimals at most, positive (or zero when allowed), up
+    to `LARGEST_AMOUNT`."""
     amount = _check_amount(value, field=field, code=ErrorCode.INVALID_AMOUNT)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise invalid_field(
             field,
             "The amount must be zero or more." if allow_zero else "The amount must be positive.",
             code=ErrorCode.INVALID_AMOUNT,
-        )
-    if amount > LARGEST_AMOUNT:
-        raise invalid_field(
-            field, f"The amount may not exceed {LARGEST_AMOUNT}.", code=ErrorCode.INVALID_AMOUNT
         )
     return amount
 

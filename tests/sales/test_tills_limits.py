@@ -125,3 +125,19 @@ def test_a_rename_losing_the_race_for_a_name_is_a_400(manager_client, till, monk
     assert "name" in body["fields"]
     till.refresh_from_db()
     assert till.name == "Till 1"
+
+
+@pytest.mark.parametrize("amount", [Decimal("1e30"), "1e30", Decimal("-1e30")])
+def test_an_amount_past_any_column_sent_to_the_services_is_refused(cashier, till, amount):
+    actor = Actor.for_user(cashier)
+    with pytest.raises(DomainError) as refused_open:
+        till_session_open(till=till, opening_float=amount, actor=actor)
+    session = till_session_open(till=till, opening_float="10.00", actor=actor)
+    with pytest.raises(DomainError) as refused_move:
+        till_cash_move(
+            session=session, type=CashMovementType.PAY_IN, amount=amount, reason="x", actor=actor
+        )
+
+    assert refused_open.value.code == refused_move.value.code == "amount_too_large"
+    assert TillSession.objects.count() == 1
+    assert not CashMovement.objects.exists()

@@ -8,7 +8,9 @@ superusers every business, cashiers nothing.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -261,11 +263,18 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
         """The customers the list shows (its search and filters), every page, as CSV."""
         if not self.has_view_permission(request):
             raise Http404
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A filter the list cannot read: back to the list, which says so, as Django's own
+            # changelist does.
+            changelist_url = reverse("admin:customers_customer_changelist")
+            return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
         rows = [list(EXPORT_COLUMNS)]
         for customer in changelist.queryset.select_related("business").iterator(chunk_size=2000):
             rows.append(_export_row(customer))
         response = HttpResponse(spreadsheet_csv(rows), content_type="text/csv; charset=utf-8")
+        # The shop's day: a staff member's requests run in their business's time zone.
         today = timezone.localdate()
         response["Content-Disposition"] = f'attachment; filename="customers-{today}.csv"'
         return response

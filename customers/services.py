@@ -25,7 +25,7 @@ from customers.search import search_name_for
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, DomainError, Forbidden, Invalid
 from pos_project.models import Business
-from pos_project.money import ZERO, format_money, quantize
+from pos_project.money import ZERO, amount_within_limit, format_money, quantize
 
 # What `customer_update` may change. Contact details are every staff member's to edit;
 # the credit limit and whether the customer is active belong to managers and owners.
@@ -75,6 +75,10 @@ def _clean_value(field: str, value: Any, *, business: Business) -> Any:
         return value or ""
     if field == "credit_limit" and value is not None:
         value = Decimal(value)
+        if not value.is_finite():
+            raise _invalid_fields({"credit_limit": ["Must be a number."]})
+        # Before rounding: a limit such as 1e30 has more digits than a quantize can hold.
+        amount_within_limit(value, field="credit_limit", what="The credit limit")
         if value < ZERO:
             raise _invalid_fields(
                 {"credit_limit": ["Must be 0 (no credit) or more, or empty (no limit)."]}

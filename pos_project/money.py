@@ -21,7 +21,10 @@ def quantize(value) -> Decimal:
 
 def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> DomainError:
     """The 400 for a sum past `LARGEST_AMOUNT`, naming the limit."""
-    comes_to = f"would come to {quantize(value)}, beyond" if value is not None else "would exceed"
+    # A value past any sum this system makes (an amount typed as 1e30) is not repeated: it
+    # would not even round to cents.
+    shown = value is not None and abs(value) < 10**SUM_MAX_DIGITS
+    comes_to = f"would come to {quantize(value)}, beyond" if shown else "would exceed"
     message = (
         f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
         "Send a smaller amount."

@@ -14,6 +14,7 @@ from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
     BUCKET_LABELS,
 )
+from receivables.statements import STATEMENT_DAY_VALIDATORS
 
 
 def _amount_field(label: str) -> forms.DecimalField:
@@ -61,8 +62,20 @@ class AdjustCreditForm(OneTimeForm):
 
 
 class StatementRangeForm(forms.Form):
-    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    since = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], validators=STATEMENT_DAY_VALIDATORS
+    )
+    until = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], validators=STATEMENT_DAY_VALIDATORS
+    )
+
+    def refusal(self) -> str:
+        """What is wrong with the dates, in one sentence per problem."""
+        return " ".join(
+            f"{'' if name == '__all__' else name + ': '}{message}"
+            for name, messages in self.errors.items()
+            for message in messages
+        )
 
     def clean(self):
         cleaned = super().clean()

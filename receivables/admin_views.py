@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from customers.selectors import customer_search
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
+from pos_project.error_pages import refusal_page
 from pos_project.errors import DomainError
 from pos_project.models import Business
 from pos_project.pagination import CountedPaginator
@@ -184,12 +185,12 @@ class ReceivablesBackOfficeViews:
         """The printable A4 statement; `?since=` and `?until=` (YYYY-MM-DD) pick the days."""
         customer = self._scoped_customer(request, object_id)
         dates = StatementRangeForm(request.GET)
-        # A range that does not read as dates falls back to the default, as a report would.
-        chosen = dates.cleaned_data if dates.is_valid() else {}
+        if not dates.is_valid():
+            return refusal_page(400, "Dates not understood", dates.refusal())
         statement = statement_of_account(
             customer=customer,
-            since=chosen.get("since"),
-            until=chosen.get("until"),
+            since=dates.cleaned_data.get("since"),
+            until=dates.cleaned_data.get("until"),
         )
         page = statement_html(statement, back_url=self._profile_url(customer))
         return HttpResponse(page, content_type="text/html; charset=utf-8")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,11 @@ from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_c
 
 # A statement covers the last 90 days unless a range is asked for.
 DEFAULT_DAYS = 90
+# The days a statement may start or end on, from the API and the back office alike: a day's
+# bounds in any time zone (and the day after the last) must stay dates and times Python can
+# convert to UTC; a day near year 1 or 9999 cannot.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9000, 12, 31)
+STATEMENT_DAY_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 HOW_TO_PAY = (
     "Pay at any of our counters in cash, by card or by mobile money, giving your name or "
@@ -49,7 +55,8 @@ class StatementOfAccount:
         return self.customer.business
 
 
-def _local_midnight(day: date, zone) -> datetime:
+def local_midnight(day: date, zone) -> datetime:
+    """The start of `day` in the business's time zone `zone`."""
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
@@ -62,8 +69,8 @@ def statement_of_account(
     clock = report_clock(business=business)
     until = until or clock.today
     since = since or until - timedelta(days=DEFAULT_DAYS - 1)
-    start = _local_midnight(since, business.zone)
-    end = _local_midnight(until + timedelta(days=1), business.zone)
+    start = local_midnight(since, business.zone)
+    end = local_midnight(until + timedelta(days=1), business.zone)
     before = (
         customer.ledger_entries.filter(created_at__lt=start)
         .order_by("-sequence")

@@ -91,8 +91,13 @@ def return_sequence_lock(*, business) -> ReturnSequence:
 
 
 def till_lock(till: Till) -> Till:
-    """`till` again, locked to rename or (de)activate it."""
-    return Till.objects.select_for_update(no_key=True).select_related("business").get(pk=till.pk)
+    """`till` again, locked to rename or (de)activate it, or to open a session on it."""
+    # OF the till alone: over the join it would also lock the business and the storefront.
+    return (
+        Till.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("business", "storefront")
+        .get(pk=till.pk)
+    )
 
 
 def till_session_lock(*, pk, business_id) -> TillSession:

@@ -12,12 +12,12 @@ Expected cash = opening float + cash tendered in sales - change given + cash deb
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, QuerySet, Sum
 
-from pos_project.money import ZERO, quantize
+from pos_project.money import SUM_MAX_DIGITS, ZERO, amount_within_limit, quantize
 from sales.models import (
     CashMovement,
     CashMovementType,
@@ -66,9 +66,35 @@ class TillTotals:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def with_cash_movement(self, *, type: str, amount: Decimal) -> TillTotals:
+        """These totals once a pay-in or pay-out of `amount` joins the session."""
+        if type == CashMovementType.PAY_IN:
+            return replace(
+                self, pay_ins=self.pay_ins + amount, expected_cash=self.expected_cash + amount
+            )
+        return replace(
+            self, pay_outs=self.pay_outs + amount, expected_cash=self.expected_cash - amount
+        )
 
-def _by(rows, key: str) -> dict[str, Decimal]:
-    return {row[key]: quantize(row["total"] or ZERO) for row in rows}
+    def check_within_limit(self, *, field: str) -> None:
+        """A 400 (`amount_too_large`, under `field`) when a total would not fit the money
+        column the close stores it in."""
+        for name, value in self.as_dict().items():
+            if name != "sales_count":
+                what = f"The session's {name.replace('_', ' ')}"
+                amount_within_limit(value, field=field, what=what)
+
+
+def _sum(column: str) -> Sum:
+    # Wider than a money column: the report adds amounts that each fit one, and a total past
+    # the column is refused with a 400 (`TillTotals.check_within_limit`), never misread.
+    return Sum(column, output_field=DecimalField(max_digits=SUM_MAX_DIGITS, decimal_places=2))
+
+
+def _sums_by(rows: QuerySet, key: str) -> dict[str, Decimal]:
+    """The rows' amounts added up for each value of `key` (a payment method, a type)."""
+    totals = rows.values(key).annotate(total=_sum("amount")).order_by()
+    return {row[key]: quantize(row["total"] or ZERO) for row in totals}
 
 
 def till_session_totals(session: TillSession) -> TillTotals:
@@ -80,52 +106,25 @@ def till_session_totals(session: TillSession) -> TillTotals:
     """
     sales = Sale.objects.filter(till_session=session).aggregate(
         count=Count("id"),
-        gross=Sum("subtotal"),
-        discounts=Sum("discount_total"),
-        net=Sum("total_amount"),
-        change=Sum("change_due"),
+        gross=_sum("subtotal"),
+        discounts=_sum("discount_total"),
+        net=_sum("total_amount"),
+        change=_sum("change_due"),
     )
-    tenders = _by(
-        Payment.objects.filter(sale__till_session=session)
-        .values("method")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "method",
-    )
-    debt = _by(
-        session.debt_payments.values("method").annotate(total=Sum("amount")).order_by(),
-        "method",
-    )
+    tenders = _sums_by(Payment.objects.filter(sale__till_session=session), "method")
+    debt = _sums_by(session.debt_payments.all(), "method")
     # A cancelled sale gives back what each tender kept: cash net of the change it gave,
     # card and mobile money in full. The on-account part goes back on the ledger, not the
     # drawer.
-    refunded = _by(
-        Payment.objects.filter(sale__cancellation_till_session=session)
-        .values("method")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "method",
-    )
-    returned = _by(
-        ReturnRefund.objects.filter(sale_return__till_session=session)
-        .values("method")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "method",
-    )
+    refunded = _sums_by(Payment.objects.filter(sale__cancellation_till_session=session), "method")
+    returned = _sums_by(ReturnRefund.objects.filter(sale_return__till_session=session), "method")
     refunded_change = quantize(
-        Sale.objects.filter(cancellation_till_session=session).aggregate(change=Sum("change_due"))[
+        Sale.objects.filter(cancellation_till_session=session).aggregate(change=_sum("change_due"))[
             "change"
         ]
         or ZERO
     )
-    movements = _by(
-        CashMovement.objects.filter(session=session)
-        .values("type")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "type",
-    )
+    movements = _sums_by(CashMovement.objects.filter(session=session), "type")
     cash_tendered = tenders.get(PaymentMethod.CASH, ZERO)
     change_given = quantize(sales["change"] or ZERO)
     debt_cash = debt.get(PaymentMethod.CASH, ZERO)

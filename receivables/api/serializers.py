@@ -1,7 +1,5 @@
 """What the accounts-receivable endpoints read and return: payments, adjustments, histories."""
 
-from datetime import date
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -15,6 +13,7 @@ from receivables.models import (
     CustomerPayment,
     DebtPaymentMethod,
 )
+from receivables.statements import EARLIEST_DAY, LATEST_DAY, STATEMENT_DAY_VALIDATORS
 from sales.models import SaleStatus
 from sales.receipt_links import receipt_link_url
 
@@ -75,24 +74,16 @@ class AdjustCreditSerializer(StrictSerializer):
 class LedgerQuerySerializer(serializers.Serializer):
     """`?since=` and `?until=` of the statement: calendar days in the business's time zone."""
 
-    since = serializers.DateField(required=False, help_text="First day included (YYYY-MM-DD).")
-    until = serializers.DateField(required=False, help_text="Last day included (YYYY-MM-DD).")
-
-    # A day's bounds in any time zone must stay representable once converted to UTC.
-    EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
-
-    def _in_range(self, value):
-        if not self.EARLIEST <= value <= self.LATEST:
-            raise serializers.ValidationError(
-                f"Use a date from {self.EARLIEST.isoformat()} to {self.LATEST.isoformat()}."
-            )
-        return value
-
-    def validate_since(self, value):
-        return self._in_range(value)
-
-    def validate_until(self, value):
-        return self._in_range(value)
+    since = serializers.DateField(
+        required=False,
+        validators=STATEMENT_DAY_VALIDATORS,
+        help_text=f"First day included (YYYY-MM-DD), {EARLIEST_DAY} to {LATEST_DAY}.",
+    )
+    until = serializers.DateField(
+        required=False,
+        validators=STATEMENT_DAY_VALIDATORS,
+        help_text=f"Last day included (YYYY-MM-DD), {EARLIEST_DAY} to {LATEST_DAY}.",
+    )
 
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import F, Prefetch
 from django.http import Http404
@@ -33,6 +33,7 @@ from receivables.api.serializers import (
 from receivables.api.statements import CustomerStatementMixin, StatementHTMLRenderer
 from receivables.models import CustomerPayment, ReceivableAllocation
 from receivables.services import customer_adjust_credit, customer_record_payment
+from receivables.statements import local_midnight
 from sales.models import Sale, SaleStatus
 
 # A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)"); phone
@@ -147,10 +148,6 @@ class PurchaseHistoryQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Completed and cancelled sales are listed unless one is asked for.",
     )
-
-
-def _local_midnight(day, zone) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 LEDGER_CSV_HEADER = [
@@ -323,9 +320,9 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         zone = customer.business.zone
         entries = customer.ledger_entries.select_related("sale").order_by("sequence")
         if since := query.validated_data.get("since"):
-            entries = entries.filter(created_at__gte=_local_midnight(since, zone))
+            entries = entries.filter(created_at__gte=local_midnight(since, zone))
         if until := query.validated_data.get("until"):
-            next_day = _local_midnight(until + timedelta(days=1), zone)
+            next_day = local_midnight(until + timedelta(days=1), zone)
             entries = entries.filter(created_at__lt=next_day)
         if wants_csv(request):
             rows = [LEDGER_CSV_HEADER]

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pos_project.actors import display_name
-from pos_project.money import LARGEST_AMOUNT
+from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 from sales.api.serializers import (
     MONEY,
@@ -18,6 +18,9 @@ from sales.api.serializers import (
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
 
 POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
+# A report's totals: the live X report adds up amounts that each fit a money column, and may
+# come to more than one holds (a close refuses that rather than store it).
+TOTAL = {"max_digits": SUM_MAX_DIGITS, "decimal_places": 2}
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -126,19 +129,19 @@ class TillRefSerializer(serializers.Serializer):
 
 class SalesTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    gross = serializers.DecimalField(**MONEY)
-    discounts = serializers.DecimalField(**MONEY)
-    net = serializers.DecimalField(**MONEY)
+    gross = serializers.DecimalField(**TOTAL)
+    discounts = serializers.DecimalField(**TOTAL)
+    net = serializers.DecimalField(**TOTAL)
 
 
 class MethodTotalsSerializer(serializers.Serializer):
-    cash = serializers.DecimalField(**MONEY)
-    card = serializers.DecimalField(**MONEY)
-    mobile_money = serializers.DecimalField(**MONEY)
+    cash = serializers.DecimalField(**TOTAL)
+    card = serializers.DecimalField(**TOTAL)
+    mobile_money = serializers.DecimalField(**TOTAL)
 
 
 class TenderTotalsSerializer(MethodTotalsSerializer):
-    on_account = serializers.DecimalField(**MONEY)
+    on_account = serializers.DecimalField(**TOTAL)
 
 
 class TillReportSerializer(serializers.Serializer):
@@ -161,16 +164,16 @@ class TillReportSerializer(serializers.Serializer):
     opening_float = serializers.DecimalField(**MONEY)
     sales = SalesTotalsSerializer(help_text="Sales completed in the session.")
     tenders = TenderTotalsSerializer(help_text="What those sales were paid with, as tendered.")
-    change_given = serializers.DecimalField(**MONEY)
+    change_given = serializers.DecimalField(**TOTAL)
     debt_payments = MethodTotalsSerializer()
     refunds = MethodTotalsSerializer()
-    pay_ins = serializers.DecimalField(**MONEY)
-    pay_outs = serializers.DecimalField(**MONEY)
+    pay_ins = serializers.DecimalField(**TOTAL)
+    pay_outs = serializers.DecimalField(**TOTAL)
     blind = serializers.BooleanField(
         help_text="True while a cashier's own session is open: expected cash is not shown "
         "before the count."
     )
-    expected_cash = serializers.DecimalField(**MONEY, allow_null=True)
+    expected_cash = serializers.DecimalField(**TOTAL, allow_null=True)
     counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
     variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
     closing_note = serializers.CharField(allow_blank=True)

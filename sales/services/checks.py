@@ -10,7 +10,7 @@ from typing import Any
 from customers.models import Customer
 from pos_project.errors import DomainError, Invalid, NotFound, invalid_field
 from pos_project.models import Business
-from pos_project.money import quantize
+from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
 from sales.models import (
     Sale,
@@ -101,6 +101,8 @@ def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
         raise invalid_field(field, "The amount is not a number.", code=code) from None
     if not amount.is_finite():
         raise invalid_field(field, "The amount is not a number.", code=code)
+    # Before rounding: an amount such as 1e30 has more digits than a quantize can hold.
+    amount_within_limit(amount, field=field, what="The amount")
     if amount != amount.quantize(Decimal("0.01")):
         raise invalid_field(field, "The amount may have at most two decimal places.", code=code)
     return quantize(amount)

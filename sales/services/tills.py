@@ -18,7 +18,7 @@ from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
-from pos_project.money import LARGEST_AMOUNT, quantize
+from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
 from sales.locks import till_lock, till_session_lock, z_sequence_lock
 from sales.models import (
@@ -42,17 +42,14 @@ def _require_manager(actor: Actor, what: str) -> None:
 
 
 def _amount(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
-    """A money amount from a body: two decimals at most, positive (or zero when allowed)."""
+    """A money amount from a body: two decimals at most, positive (or zero when allowed), up
+    to `LARGEST_AMOUNT`."""
     amount = _check_amount(value, field=field, code=ErrorCode.INVALID_AMOUNT)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise invalid_field(
             field,
             "The amount must be zero or more." if allow_zero else "The amount must be positive.",
             code=ErrorCode.INVALID_AMOUNT,
-        )
-    if amount > LARGEST_AMOUNT:
-        raise invalid_field(
-            field, f"The amount may not exceed {LARGEST_AMOUNT}.", code=ErrorCode.INVALID_AMOUNT
         )
     return amount
 
@@ -101,6 +98,12 @@ def till_create(*, business, storefront, name: str, actor: Actor) -> Till:
     return till
 
 
+def _name_taken_elsewhere():
+    return invalid_field(
+        "name", "Another till there has this name.", code=ErrorCode.TILL_NAME_TAKEN
+    )
+
+
 def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=None) -> Till:
     """Rename a till or (de)activate it (managers and owners). A till with an open session
     stays active until the session is closed."""
@@ -112,9 +115,7 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
             name = name.strip()
             taken = Till.objects.filter(storefront_id=till.storefront_id, name__iexact=name)
             if taken.exclude(pk=till.pk).exists():
-                raise invalid_field(
-                    "name", "Another till there has this name.", code=ErrorCode.TILL_NAME_TAKEN
-                )
+                raise _name_taken_elsewhere()
             till.name = name
         if is_active is not None and is_active != till.is_active:
             if not is_active and till.sessions.filter(status=TillSessionStatus.OPEN).exists():
@@ -126,7 +127,12 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
             till.is_active = is_active
         changes = audit_changes(before, {"name": till.name, "is_active": till.is_active})
         if changes:
-            till.save()
+            try:
+                with transaction.atomic():
+                    till.save()
+            except IntegrityError:
+                # The same name given to another till there by another request in between.
+                raise _name_taken_elsewhere() from None
             audit_record(
                 business=till.business,
                 actor=actor,
@@ -166,23 +172,29 @@ def _open_conflict(*, till: Till, actor: Actor) -> Conflict | None:
 def till_session_open(*, till: Till, opening_float, actor: Actor) -> TillSession:
     """Open a session on `till` for `actor`, with the cash put in the drawer to start.
 
-    At most one OPEN session per till and per user: the database's partial unique indexes
-    decide a race, and the loser is a 409 like any other refusal.
+    At most one OPEN session per till and per user. The till is locked first, so two opens
+    of one till and a deactivation queue up; two tills opened by one person at once are
+    decided by the database's partial unique indexes, and the loser is a 409 like any other
+    refusal.
     """
     if actor.user is None:
         raise Forbidden(
-            "Permission denied",
-            "A till session belongs to a person.",
-            code=ErrorCode.MANAGER_REQUIRED,
+            "Person required",
+            "A till session belongs to the person who counts its drawer; sign in as that "
+            "person to open one.",
+            code=ErrorCode.PERSON_REQUIRED,
         )
     opening_float = _amount(opening_float, field="opening_float")
-    if not till.is_active or not till.storefront.is_active:
-        raise Conflict(
-            "Till is inactive",
-            f"{till.name} (or its storefront) is deactivated; open another till.",
-            code=ErrorCode.TILL_INACTIVE,
-        )
     with transaction.atomic():
+        # Locked before the checks, as a deactivation locks it: none slips in between the
+        # check that the till is active and the new session.
+        till = till_lock(till)
+        if not till.is_active or not till.storefront.is_active:
+            raise Conflict(
+                "Till is inactive",
+                f"{till.name} (or its storefront) is deactivated; open another till.",
+                code=ErrorCode.TILL_INACTIVE,
+            )
         conflict = _open_conflict(till=till, actor=actor)
         if conflict is not None:
             raise conflict
@@ -239,16 +251,26 @@ def till_cash_move(
             "Say why the cash moves; the reason goes on the report.",
             code=ErrorCode.REASON_REQUIRED,
         )
+    longest = CashMovement._meta.get_field("reason").max_length
+    if len(reason) > longest:
+        raise invalid_field(
+            "reason",
+            f"The reason may have at most {longest} characters; it has {len(reason)}.",
+            code=ErrorCode.REASON_TOO_LONG,
+        )
     with transaction.atomic():
         session = till_session_lock(pk=session.pk, business_id=session.business_id)
         _require_opener_or_manager(session, actor, "move cash in this session")
         if not session.is_open:
             raise _closed(session)
+        till_session_totals(session).with_cash_movement(
+            type=type, amount=amount
+        ).check_within_limit(field="amount")
         movement = CashMovement.objects.create(
             session=session,
             type=type,
             amount=amount,
-            reason=reason[:255],
+            reason=reason,
             created_by=actor.user,
             created_by_name=actor.name,
         )
@@ -306,11 +328,15 @@ def till_session_close(
         if not session.is_open:
             raise _closed(session)
         totals = till_session_totals(session)
+        totals.check_within_limit(field="counted_cash")
+        variance = amount_within_limit(
+            counted - totals.expected_cash, field="counted_cash", what="The variance"
+        )
         for name, value in totals.as_dict().items():
             setattr(session, name, value)
         session.z_sequence, session.z_number = _next_z_number(session.business)
         session.counted_cash = counted
-        session.variance = quantize(counted - totals.expected_cash)
+        session.variance = quantize(variance)
         session.status = TillSessionStatus.CLOSED
         session.closed_by = actor.user
         session.closed_at = timezone.now()

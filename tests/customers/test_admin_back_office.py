@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditLog
 from customers.models import Customer
@@ -634,6 +635,31 @@ def test_the_customers_list_exports_as_a_spreadsheet(manager_admin, business, de
     assert by_name["Chaïmae Alami"]["Phone"] == "0661-000111"
     owing = list(csv.DictReader(io.StringIO(filtered.content.decode("utf-8-sig"))))
     assert [row["Customer"] for row in owing] == ["Khadija Berrada"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"is_active": "zzz"}, {"name__nonsense": "x"}, {"created_at__gte": "9999-99-99"}],
+)
+def test_an_export_filter_the_list_cannot_read_goes_back_to_the_list(manager_admin, query):
+    response = manager_admin.get(reverse("admin:customers_customer_export"), query)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGELIST}?e=1"
+    assert manager_admin.get(response["Location"]).status_code == 200
+
+
+def test_the_export_is_named_after_the_shops_day(manager_admin, business):
+    # A zone whose day differs from UTC's now: 14 hours ahead late in the UTC day, 11
+    # behind early in it.
+    business.time_zone = "Pacific/Kiritimati" if timezone.now().hour >= 10 else "Pacific/Niue"
+    business.save(update_fields=["time_zone"])
+    shop_day = timezone.localdate(timezone=business.zone)
+    assert shop_day != timezone.now().date()
+
+    response = manager_admin.get(reverse("admin:customers_customer_export"))
+
+    assert response["Content-Disposition"] == f'attachment; filename="customers-{shop_day}.csv"'
 
 
 def test_another_business_exports_none_of_these_customers(other_manager, debtor):

@@ -70,6 +70,23 @@ def test_update_refuses_more_than_two_decimals(business):
     assert "credit_limit" in error.value.details["fields"]
 
 
+@pytest.mark.parametrize(
+    ("limit", "code"),
+    [("1e30", "amount_too_large"), ("1000000000000.00", "amount_too_large"), ("NaN", None)],
+)
+def test_update_refuses_a_limit_past_the_largest_amount_or_not_a_number(business, limit, code):
+    customer = CustomerFactory(business=business, credit_limit=Decimal("500.00"))
+
+    with pytest.raises(DomainError) as error:
+        customer_update(customer=customer, actor=SYSTEM, data={"credit_limit": Decimal(limit)})
+
+    assert "credit_limit" in error.value.details["fields"]
+    if code is not None:
+        assert error.value.code == code
+    customer.refresh_from_db()
+    assert customer.credit_limit == Decimal("500.00")
+
+
 def test_a_cashier_actor_may_not_deactivate_or_delete(business, cashier_actor):
     customer = CustomerFactory(business=business)
 

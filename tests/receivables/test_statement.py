@@ -11,6 +11,7 @@ from django.utils import timezone
 from pos_project.actors import Actor
 from receivables.models import CustomerLedgerEntry
 from receivables.services import customer_adjust_credit, customer_record_payment
+from receivables.statements import EARLIEST_DAY, LATEST_DAY
 from tests.conftest import admin_client_for
 from tests.contracts import assert_error
 from tests.factories.customers import CustomerFactory
@@ -137,4 +138,33 @@ def test_the_profile_prints_the_statement_with_a_way_back(manager, history):
     page = client.get(statement).content.decode()
     assert f'href="{profile}" id="statement-back"' in page
     assert "Closing balance" in page and "105.00 DH" in page
-    assert client.get(statement, {"since": "nonsense"}).status_code == 200
+    assert client.get(statement, {"since": "nonsense"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"since": "0001-01-01"},
+        {"until": "9999-12-31"},
+        {"since": "0001-01-01", "until": "0001-01-02"},
+        {"since": "1899-12-31"},
+        {"until": "9001-01-01"},
+    ],
+)
+def test_a_day_outside_the_statement_range_is_refused(manager, manager_client, history, dates):
+    body = assert_error(manager_client.get(url(history), dates), 400)
+    assert set(body["fields"]) == set(dates)
+    assert_error(manager_client.get(url(history), {**dates, "format": "html"}), 400)
+
+    statement = reverse("admin:customers_customer_statement", args=[history.pk])
+    page = admin_client_for(manager).get(statement, dates)
+    assert page.status_code == 400
+    assert "1900-01-01" in page.content.decode() or "9000-12-31" in page.content.decode()
+
+
+def test_the_first_and_last_days_of_the_range_are_accepted(manager, manager_client, history):
+    dates = {"since": EARLIEST_DAY.isoformat(), "until": LATEST_DAY.isoformat()}
+
+    assert manager_client.get(url(history), dates).status_code == 200
+    statement = reverse("admin:customers_customer_statement", args=[history.pk])
+    assert admin_client_for(manager).get(statement, dates).status_code == 200

@@ -2,6 +2,7 @@
 sessions with Z reports and variances (red beyond the tolerance), a manager's one-time
 "close session" form, and today's takings on the home page."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from audit.models import AuditLog
 from pos_project.actors import Actor
 from sales.models import Till, TillSession, TillSessionStatus
+from sales.services.returns import sale_return
 from sales.services.tills import till_session_close, till_session_open
 from tests.conftest import admin_client_for, messages_of, submit_form_twice
 from tests.factories.kernel import StaffMemberFactory
@@ -128,3 +130,38 @@ def test_the_home_page_shows_todays_takings_by_tender(manager_admin, storefront,
 
     assert "Today's takings (2 sales)" in page
     assert "25.40 DH" in page
+
+
+def _takings(page: str) -> dict[str, str]:
+    table = page[page.index('id="todays-takings"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table)
+    return dict(rows)
+
+
+def test_todays_takings_are_net_of_todays_return_refunds(
+    manager_admin, storefront, cashier, manager
+):
+    cash_sale = complete_sale(
+        storefront=storefront,
+        actor_user=cashier,
+        payments=[{"method": "CASH", "amount": "30.00"}],
+    )
+    card_sale = complete_sale(
+        storefront=storefront,
+        actor_user=cashier,
+        payments=[{"method": "CARD", "amount": "25.40"}],
+    )
+    for sale, method in ((cash_sale, "CASH"), (card_sale, "CARD")):
+        item = sale.items.get()
+        sale_return(
+            sale=sale,
+            lines=[{"item": item.pk, "quantity": 1}],
+            reason="Wrong box",
+            refund_method=method,
+            actor=Actor.for_user(manager),
+        )
+
+    takings = _takings(manager_admin.get(reverse("admin:index")).content.decode())
+
+    assert (takings["Cash"], takings["Card"]) == ("0.00 DH", "0.00 DH")

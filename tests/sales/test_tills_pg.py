@@ -3,14 +3,18 @@ twice at once, one person opening two tills at once, and completions and debt pa
 racing the close of their session. The figures printed (run with -s) are the ones quoted in
 the closing note."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from pos_project.actors import Actor
+from pos_project.errors import DomainError
 from pos_project.models import Role
 from receivables.models import CustomerPayment
 from receivables.services import customer_record_payment
+from sales.locks import till_lock
 from sales.models import Sale, SaleStatus, TillSession, TillSessionStatus
 from sales.services import sale_complete, sale_create, sale_item_add
 from sales.services.tills import till_session_close, till_session_open
@@ -180,3 +184,32 @@ def test_debt_payments_racing_the_close_are_in_the_z_report_or_refused(shop):
     assert [o[1] for o in outcomes if o[0] == "refused"] == ["till_session_required"] * (6 - taken)
     assert TillTotals.stored(closed) == till_session_totals(closed)
     report(f"debt payment vs close: {taken} in the Z report, {6 - taken} refused")
+
+
+def test_a_deactivation_holding_the_till_keeps_a_new_session_out(shop):
+    business, storefront = shop
+    till = TillFactory(storefront=storefront, name="Deactivated")
+    (actor,) = _actors(business, 1)
+    outcomes = []
+
+    def open_it():
+        try:
+            outcomes.append(("ok", till_session_open(till=till, opening_float="10", actor=actor)))
+        except DomainError as error:
+            outcomes.append(("refused", error.code))
+        finally:
+            connection.close()
+
+    opener = threading.Thread(target=open_it)
+    with transaction.atomic():
+        locked = till_lock(till)
+        opener.start()
+        opener.join(timeout=1)
+        # The open waits for the till, as it would for `till_update` deactivating it.
+        assert opener.is_alive(), outcomes
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+    opener.join(timeout=30)
+
+    assert outcomes == [("refused", "till_inactive")]
+    assert not TillSession.objects.filter(till=till).exists()

@@ -48,7 +48,8 @@ from receivables.models import (
     DebtPaymentMethod,
 )
 from receivables.summary import receivables_summary_rebuild
-from sales.locks import receipt_sequence_lock
+from sales.locks import sequence_take
+from sales.models import ReceiptSequence
 
 FIRST_NAMES = [
     "Mohamed", "Fatima", "Ahmed", "Khadija", "Youssef", "Aïcha", "Omar", "Zineb", "Hamza",
@@ -175,8 +176,8 @@ def seed_bulk(
         return {key: [] for key in TABLES}
 
     with transaction.atomic(), connection.cursor() as cursor:
-        sequence_row = receipt_sequence_lock(business=business)
-        receipt = sequence_row.last_number
+        # The whole run's receipt numbers, taken (and the sequence locked) at once.
+        receipt = sequence_take(ReceiptSequence, business=business, count=sales) - sales
         foreign_keys = None
         if is_postgres:
             # One commit at the end: nothing gained by waiting for the disk on it.
@@ -304,8 +305,6 @@ def seed_bulk(
         finally:
             progress.close()
 
-        sequence_row.last_number = receipt
-        sequence_row.save(update_fields=["last_number"])
         if foreign_keys:
             with tqdm(total=len(foreign_keys), desc="Checking references", unit="key") as bar:
                 _check_foreign_keys(cursor, foreign_keys, bar)

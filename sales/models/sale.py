@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from pos_project.money import ZERO, money_field
+from sales.models.sequences import BusinessSequence
 
 WALK_IN_CUSTOMER = "Walk-in Customer"
 
@@ -202,16 +203,7 @@ class Payment(models.Model):
         return f"{self.get_method_display()} {self.amount}"
 
 
-class ReceiptSequence(models.Model):
-    """The last receipt number a business issued; locked at completion so numbers are gap-free."""
+class ReceiptSequence(BusinessSequence):
+    """The last receipt number a business issued; taken at completion."""
 
-    business = models.OneToOneField(
-        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
-    )
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["business"]
-
-    def __str__(self):
-        return f"{self.business}: {self.last_number}"
+    prefix = "S"

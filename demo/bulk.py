@@ -290,7 +290,7 @@ def seed_bulk(
                     f"{state.id}\t{business_id}\t{name}\t{search_name}\t{phone}\t\t\t\t"
                     f"{'RETAIL' if offset % 10 else 'WHOLESALE'}\t{limit}\t"
                     f"{_cents(state.balance)}\t{_cents(state.total)}\t{state.sales_count}\t"
-                    f"{state.last_purchase}\tt\t{start_text}\t{now_text}\n"
+                    f"{state.sequence}\t{state.last_purchase}\tt\t{start_text}\t{now_text}\n"
                 )
                 batch_units += 1
                 if batch_units >= BATCH_CUSTOMERS:

@@ -223,8 +223,8 @@ def settle_draft(
     transaction, with the sale and its customer (None for a walk-in) locked in the order of
     docs/locking.md (or the sale new, not yet written: it is then inserted complete) and
     `quantities` the units per medicine of the sale's lines. A refusal is raised before this
-    function writes anything (the stock check only locks); the caller's transaction rolls
-    back whatever the caller wrote itself.
+    function writes anything (a stock refusal puts back what it took); the caller's
+    transaction rolls back whatever the caller wrote itself.
     """
     if not quantities:
         raise Invalid(

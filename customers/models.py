@@ -27,8 +27,9 @@ class Customer(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: the unique phone constraint and the indexes below lead with it.
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="customers"
+        "pos_project.Business", on_delete=models.PROTECT, related_name="customers", db_index=False
     )
     name = models.CharField(max_length=200)
     # Lower-cased, accent-free copy of `name`, so search ignores case and accents on any

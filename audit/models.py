@@ -28,8 +28,10 @@ class AuditLog(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No single-column index on the business, user, sale or customer: an index of Meta
+    # leads with each (the unique chain position and `audit_business_time` with the business).
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="audit_logs"
+        "pos_project.Business", on_delete=models.PROTECT, related_name="audit_logs", db_index=False
     )
     sequence = models.PositiveBigIntegerField(help_text="Position in the business's chain.")
     event_type = models.CharField(max_length=64, choices=AuditEvent.choices)
@@ -41,6 +43,7 @@ class AuditLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     user_name = models.CharField(max_length=150)
     sale = models.ForeignKey(
@@ -50,6 +53,7 @@ class AuditLog(models.Model):
         null=True,
         blank=True,
         related_name="audit_logs",
+        db_index=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -58,6 +62,7 @@ class AuditLog(models.Model):
         null=True,
         blank=True,
         related_name="audit_logs",
+        db_index=False,
     )
     event_data = models.JSONField(default=dict)
     description = models.TextField()

@@ -19,15 +19,17 @@ class CustomerType(models.TextChoices):
 class Customer(models.Model):
     """A regular customer of one business.
 
-    `outstanding_balance`, `total_purchases`, `sales_count` and `last_purchase_date` are
-    kept on the row by the customers' services, in the same transaction as the sale or
-    payment that changes them, so lists sort and filter on them at any size.
+    `outstanding_balance`, `total_purchases`, `sales_count`, `last_purchase_date` and
+    `ledger_sequence` are kept on the row by the customers' services, in the same
+    transaction as the sale or payment that changes them, so lists sort and filter on them
+    at any size.
     `check_ledgers` proves them against the ledger and the sales.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: the unique phone constraint and the indexes below lead with it.
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="customers"
+        "pos_project.Business", on_delete=models.PROTECT, related_name="customers", db_index=False
     )
     name = models.CharField(max_length=200)
     # Lower-cased, accent-free copy of `name`, so search ignores case and accents on any
@@ -51,6 +53,10 @@ class Customer(models.Model):
     )
     total_purchases = money_field(default=ZERO)
     sales_count = models.PositiveIntegerField(default=0)
+    # The `sequence` of the customer's last ledger entry: the next entry takes the one
+    # after, read from this row, which posting has locked and saves anyway (its balance),
+    # instead of from the largest sequence in the ledger.
+    ledger_sequence = models.PositiveIntegerField(default=0, editable=False)
     last_purchase_date = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

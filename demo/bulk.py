@@ -49,7 +49,8 @@ from receivables.models import (
     DebtPaymentMethod,
 )
 from receivables.summary import receivables_summary_rebuild
-from sales.locks import receipt_sequence_lock
+from sales.locks import sequence_take
+from sales.models import ReceiptSequence
 
 FIRST_NAMES = [
     "Mohamed", "Fatima", "Ahmed", "Khadija", "Youssef", "Aïcha", "Omar", "Zineb", "Hamza",
@@ -176,8 +177,8 @@ def seed_bulk(
         return {key: [] for key in TABLES}
 
     with transaction.atomic(), connection.cursor() as cursor:
-        sequence_row = receipt_sequence_lock(business=business)
-        receipt = sequence_row.last_number
+        # The whole run's receipt numbers, taken (and the sequence locked) at once.
+        receipt = sequence_take(ReceiptSequence, business=business, count=sales) - sales
         foreign_keys = None
         if is_postgres:
             # One commit at the end: nothing gained by waiting for the disk on it.
@@ -290,7 +291,7 @@ def seed_bulk(
                     f"{state.id}\t{business_id}\t{name}\t{search_name}\t{phone}\t\t\t\t"
                     f"{'RETAIL' if offset % 10 else 'WHOLESALE'}\t{limit}\t"
                     f"{_cents(state.balance)}\t{_cents(state.total)}\t{state.sales_count}\t"
-                    f"{state.last_purchase}\tt\t{start_text}\t{now_text}\n"
+                    f"{state.sequence}\t{state.last_purchase}\tt\t{start_text}\t{now_text}\n"
                 )
                 batch_units += 1
                 if batch_units >= BATCH_CUSTOMERS:
@@ -305,8 +306,6 @@ def seed_bulk(
         finally:
             progress.close()
 
-        sequence_row.last_number = receipt
-        sequence_row.save(update_fields=["last_number"])
         if foreign_keys:
             with tqdm(total=len(foreign_keys), desc="Checking references", unit="key") as bar:
                 _check_foreign_keys(cursor, foreign_keys, bar)

@@ -120,7 +120,8 @@ TABLES = {
         Customer,
         ["id", "business_id", "name", "search_name", "phone", "email", "address", "notes",
          "customer_type", "credit_limit", "outstanding_balance", "total_purchases",
-         "sales_count", "last_purchase_date", "is_active", "created_at", "updated_at"],
+         "sales_count", "ledger_sequence", "last_purchase_date", "is_active", "created_at",
+         "updated_at"],
         booleans=("is_active",),
     ),
 }  # fmt: skip

@@ -6,6 +6,12 @@ after the customer and the sale, by primary key). Keys never change, so every lo
 """
 
 import uuid
+from collections.abc import Mapping
+
+from django.db import connections, router
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
 
 from medicine.models import Medicine, Stock
 
@@ -31,3 +37,40 @@ def stocks_lock(*, storefront, medicine_ids) -> dict[uuid.UUID, Stock]:
         .order_by("pk")
     )
     return {row.medicine_id: row for row in rows}
+
+
+def stocks_take(*, storefront, quantities: Mapping[uuid.UUID, int]) -> set[uuid.UUID]:
+    """Take `quantities` (units by medicine id) off the storefront's stock rows, in one
+    statement that locks them in primary-key order; a row moves only if it holds enough.
+    Answers the medicine ids whose row moved: fewer than asked means a shortage.
+
+    The rows are locked by the statement's subquery (`SELECT ... ORDER BY id FOR NO KEY
+    UPDATE`), in the order `stocks_lock` takes them, so two sales sharing medicines still
+    cannot deadlock; the guard `quantity >= units` is checked on each row once it is held.
+    """
+    units = Case(
+        *(
+            When(medicine_id=medicine_id, then=Value(count))
+            for medicine_id, count in quantities.items()
+        ),
+        output_field=IntegerField(),
+    )
+    locked = (
+        Stock.objects.select_for_update(no_key=True)
+        .filter(storefront=storefront, medicine_id__in=quantities)
+        .order_by("pk")
+        .values("pk")
+    )
+    moving = Stock.objects.filter(pk__in=locked, quantity__gte=units)
+    # `QuerySet.update` answers a count, not which rows moved: the ORM builds the UPDATE as
+    # `update()` would, and RETURNING (PostgreSQL, SQLite 3.35+) names the rows.
+    using = router.db_for_write(Stock)
+    update = moving.query.chain(UpdateQuery)
+    update.add_update_values({"quantity": F("quantity") - units, "updated_at": timezone.now()})
+    sql, params = update.get_compiler(using).as_sql()
+    connection = connections[using]
+    returning = connection.ops.quote_name(Stock._meta.get_field("medicine").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {returning}", params)
+        moved = cursor.fetchall()
+    return {uuid.UUID(str(medicine_id)) for (medicine_id,) in moved}

@@ -71,7 +71,10 @@ class Stock(models.Model):
     """How many units of a medicine one storefront has. Never below zero."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    medicine = models.ForeignKey(Medicine, on_delete=models.CASCADE, related_name="stocks")
+    # No index of its own: the unique (medicine, storefront) leads with it.
+    medicine = models.ForeignKey(
+        Medicine, on_delete=models.CASCADE, related_name="stocks", db_index=False
+    )
     storefront = models.ForeignKey(
         "pos_project.Storefront", on_delete=models.PROTECT, related_name="stocks"
     )

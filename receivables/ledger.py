@@ -79,12 +79,14 @@ def ledger_post(
     amount_within_limit(
         customer.outstanding_balance + amount, field="amount", what="The customer's balance"
     )
-    last = customer.ledger_entries.aggregate(last=Max("sequence"))["last"] or 0
+    # The customer row is locked and saved below anyway: its kept last sequence spares
+    # reading the largest one in the ledger.
+    customer.ledger_sequence += 1
     customer.outstanding_balance += amount
     entry = CustomerLedgerEntry.objects.create(
         business_id=customer.business_id,
         customer=customer,
-        sequence=last + 1,
+        sequence=customer.ledger_sequence,
         entry_type=entry_type,
         amount=amount,
         balance_after=customer.outstanding_balance,
@@ -94,7 +96,9 @@ def ledger_post(
         created_by=actor.user,
         created_by_name=actor.name,
     )
-    customer.save(update_fields=["outstanding_balance", *also_saving, "updated_at"])
+    customer.save(
+        update_fields=["outstanding_balance", "ledger_sequence", *also_saving, "updated_at"]
+    )
     return entry
 
 

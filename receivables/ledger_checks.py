@@ -60,6 +60,7 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
             "total_purchases",
             "sales_count",
             "last_purchase_date",
+            "ledger_sequence",
         )
     }
     result = LedgerCheck(checked=len(rows))
@@ -74,13 +75,22 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
     ledger_totals = _by_customer(
         CustomerLedgerEntry.objects.filter(customer__in=ids).values("customer_id"),
         total=Sum("amount"),
+        last=Max("sequence"),
     )
     for customer_id, row in rows.items():
-        total = _money(ledger_totals.get(customer_id, {}).get("total"))
+        totals = ledger_totals.get(customer_id, {})
+        total = _money(totals.get("total"))
         if row["outstanding_balance"] != total:
             out.append(
                 f"{who(customer_id)}: outstanding_balance {row['outstanding_balance']} but the "
                 f"ledger sums to {total}."
+            )
+        # The next entry is numbered from it: behind the ledger, it would collide.
+        last = totals.get("last") or 0
+        if row["ledger_sequence"] != last:
+            out.append(
+                f"{who(customer_id)}: ledger_sequence {row['ledger_sequence']} but the last "
+                f"ledger entry is {last}."
             )
     entries = (
         CustomerLedgerEntry.objects.filter(customer__in=ids)

@@ -87,8 +87,14 @@ class CustomerLedgerEntry(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="ledger_entries")
+    # No index of their own: `ledger_business_time` and the unique (customer, sequence)
+    # lead with them.
+    business = models.ForeignKey(
+        "pos_project.Business", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+    )
     sequence = models.PositiveIntegerField(help_text="Position in the customer's statement.")
     entry_type = models.CharField(max_length=20, choices=LedgerEntryType.choices)
     amount = money_field(help_text="Positive raises the debt; negative lowers it.")

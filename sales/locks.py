@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from django.db import connections, router
 
 from sales.models import (
-    ReceiptSequence,
-    ReturnSequence,
     Sale,
     SaleStatus,
     Till,
     TillSession,
     TillSessionStatus,
-    ZNumberSequence,
 )
+from sales.models.sequences import BusinessSequence
 
 
 @dataclass(frozen=True)
@@ -71,23 +69,34 @@ def sales_of_customers_lock(customer_ids: list) -> list[Sale]:
     )
 
 
-def _sequence_lock(model, *, business):
-    try:
-        return model.objects.select_for_update(no_key=True).get(business=business)
-    except model.DoesNotExist:
-        # The business's first number: created once, then locked like any other time.
-        model.objects.get_or_create(business=business)
-        return model.objects.select_for_update(no_key=True).get(business=business)
+def sequence_take(model: type[BusinessSequence], *, business, count: int = 1) -> int:
+    """Take the business's next `count` numbers of `model` (a `BusinessSequence`): its
+    row incremented and locked (`FOR NO KEY UPDATE`, as any UPDATE that keeps the key)
+    until the caller's transaction ends; answers the last number taken.
 
-
-def receipt_sequence_lock(*, business) -> ReceiptSequence:
-    """The business's receipt sequence, locked; made on the business's first sale."""
-    return _sequence_lock(ReceiptSequence, business=business)
-
-
-def return_sequence_lock(*, business) -> ReturnSequence:
-    """The business's return sequence, locked; made on the business's first return."""
-    return _sequence_lock(ReturnSequence, business=business)
+    One statement, `UPDATE ... SET last_number = last_number + n ... RETURNING`, where
+    reading the row locked and saving it took two. Django's `QuerySet.update` cannot
+    return the new value, hence the SQL, built from the model's table and columns.
+    """
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    last_number = quote(model._meta.get_field("last_number").column)
+    key = model._meta.get_field("business")
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {last_number} = {last_number} + %s "
+        f"WHERE {quote(key.column)} = %s RETURNING {last_number}"
+    )
+    params = [count, key.get_db_prep_value(business.pk, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+        if row is None:
+            # The business's first number: the row is made once (a concurrent first
+            # number finds it made), then taken like any other time.
+            model.objects.get_or_create(business_id=business.pk)
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+    return row[0]
 
 
 def till_lock(till: Till) -> Till:
@@ -132,8 +141,3 @@ def open_till_session_share(*, user, business_id, storefront_id=None) -> TillSes
     table = TillSession._meta.db_table
     found = list(TillSession.objects.raw(f'{sql} FOR SHARE OF "{table}"', params))
     return found[0] if found else None
-
-
-def z_sequence_lock(*, business) -> ZNumberSequence:
-    """The business's Z-number sequence, locked; made at the business's first close."""
-    return _sequence_lock(ZNumberSequence, business=business)

@@ -187,6 +187,8 @@ def fill(*, business, storefront, user, customers: int, owing: int, rng: random.
                 settled = min(left, total) if on_account else Decimal("0.00")
                 left -= settled
                 dues.append((total - settled if on_account else Decimal("0.00"), settled))
+            # One ledger entry per sale on account, and one for the payment.
+            customer.ledger_sequence = len(completed) + (paid > 0) if on_account else 0
             writer.add(customer)
             sales = [
                 sale(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from medicine.errors import ErrorCode
-from medicine.locks import stock_lock, stocks_lock
+from medicine.locks import stock_lock, stocks_lock, stocks_take
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, invalid_field
@@ -119,14 +119,14 @@ def _require_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must run inside the transaction of the sale it serves.")
 
 
-def _shift_stock(rows: Mapping[Any, Stock], changes: Mapping[Any, int]) -> None:
-    """Move each locked row by its own number of units, in one UPDATE for the whole sale."""
-    pks = {medicine_id: rows[medicine_id].pk for medicine_id in changes}
-    Stock.objects.filter(pk__in=pks.values()).update(
+def _shift_stock(storefront: Storefront, changes: Mapping[uuid.UUID, int]) -> None:
+    """Move each of the storefront's rows of `changes` (locked by the caller) by its own
+    number of units, in one UPDATE."""
+    Stock.objects.filter(storefront=storefront, medicine_id__in=changes).update(
         quantity=F("quantity")
         + Case(
             *(
-                When(pk=pks[medicine_id], then=Value(units))
+                When(medicine_id=medicine_id, then=Value(units))
                 for medicine_id, units in changes.items()
             ),
             output_field=IntegerField(),
@@ -152,13 +152,24 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
     wanted = _normalise_quantities(quantities)
     if not wanted:
         return
-    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
-    short = {
-        medicine_id: (requested, rows[medicine_id].quantity if medicine_id in rows else 0)
-        for medicine_id, requested in wanted.items()
-        if medicine_id not in rows or rows[medicine_id].quantity < requested
-    }
-    if short:
+    # The usual case, every row holding enough, is this one statement; a shortage is read
+    # only when it happens.
+    moved = stocks_take(storefront=storefront, quantities=wanted)
+    if len(moved) < len(wanted):
+        # The rows that moved go back (nothing changes on a refusal, even for a caller that
+        # goes on in its transaction); all of them stay locked, so what is read is exact.
+        if moved:
+            _shift_stock(storefront, {medicine_id: wanted[medicine_id] for medicine_id in moved})
+        on_hand = dict(
+            Stock.objects.filter(storefront=storefront, medicine_id__in=wanted).values_list(
+                "medicine_id", "quantity"
+            )
+        )
+        short = {
+            medicine_id: (requested, on_hand.get(medicine_id, 0))
+            for medicine_id, requested in wanted.items()
+            if medicine_id not in moved
+        }
         names = dict(
             Medicine.objects.filter(pk__in=short, business_id=storefront.business_id)
             .order_by("name", "pk")
@@ -186,7 +197,6 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
             code=ErrorCode.INSUFFICIENT_STOCK,
             shortages=shortages,
         )
-    _shift_stock(rows, {medicine_id: -requested for medicine_id, requested in wanted.items()})
 
 
 def stock_restore_for_sale(*, storefront: Storefront, quantities: Mapping[Any, int]) -> None:
@@ -207,5 +217,5 @@ def stock_restore_for_sale(*, storefront: Storefront, quantities: Mapping[Any, i
     for medicine_id in sorted(missing, key=str):
         # A row deleted or never created since the sale: recreate it at zero first.
         Stock.objects.get_or_create(medicine_id=medicine_id, storefront=storefront)
-    rows = stocks_lock(storefront=storefront, medicine_ids=wanted)
-    _shift_stock(rows, wanted)
+    stocks_lock(storefront=storefront, medicine_ids=wanted)
+    _shift_stock(storefront, wanted)

@@ -8,6 +8,7 @@ from django.db.models import Case, Q, Value, When
 
 from pos_project.money import money_field
 from sales.models.sale import Sale, SaleItem
+from sales.models.sequences import BusinessSequence
 
 
 class RefundMethod(models.TextChoices):
@@ -135,16 +136,7 @@ class ReturnRefund(models.Model):
         return f"{self.get_method_display()} {self.amount}"
 
 
-class ReturnSequence(models.Model):
-    """The last return number a business issued; locked by each return so numbers are gap-free."""
+class ReturnSequence(BusinessSequence):
+    """The last return number a business issued; taken by each return."""
 
-    business = models.OneToOneField(
-        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
-    )
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["business"]
-
-    def __str__(self):
-        return f"{self.business}: {self.last_number}"
+    prefix = "R"

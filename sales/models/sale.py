@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from pos_project.money import ZERO, money_field
+from sales.models.sequences import BusinessSequence
 
 WALK_IN_CUSTOMER = "Walk-in Customer"
 
@@ -43,8 +44,11 @@ class Sale(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No single-column index on business or customer: the composite indexes below lead with
+    # them, and serve every lookup by either (a second index would be written on every
+    # insert and never read).
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="sales"
+        "pos_project.Business", on_delete=models.PROTECT, related_name="sales", db_index=False
     )
     storefront = models.ForeignKey(
         "pos_project.Storefront", on_delete=models.PROTECT, related_name="sales"
@@ -55,6 +59,7 @@ class Sale(models.Model):
         null=True,
         blank=True,
         related_name="sales",
+        db_index=False,
     )
     type = models.CharField(max_length=10, choices=SaleType.choices, default=SaleType.RETAIL)
     status = models.CharField(max_length=10, choices=SaleStatus.choices, default=SaleStatus.DRAFT)
@@ -127,6 +132,14 @@ class Sale(models.Model):
                 include=["customer", "amount_due"],
                 condition=Q(status="COMPLETED", amount_due__gt=0),
                 name="sale_unpaid",
+            ),
+            # A customer's purchase history in its page's order (the sales with a receipt
+            # number, newest completed first): the page and its count are read off it
+            # however many sales the customer has. No INCLUDE: the page shows most columns.
+            models.Index(
+                fields=["customer", "-completed_at", "-created_at", "-id"],
+                condition=Q(receipt_number__isnull=False),
+                name="sale_purchase_history",
             ),
             # A debtor's unpaid sales, oldest first: their ageing and what a payment settles.
             models.Index(
@@ -202,16 +215,7 @@ class Payment(models.Model):
         return f"{self.get_method_display()} {self.amount}"
 
 
-class ReceiptSequence(models.Model):
-    """The last receipt number a business issued; locked at completion so numbers are gap-free."""
+class ReceiptSequence(BusinessSequence):
+    """The last receipt number a business issued; taken at completion."""
 
-    business = models.OneToOneField(
-        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
-    )
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["business"]
-
-    def __str__(self):
-        return f"{self.business}: {self.last_number}"
+    prefix = "S"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from pos_project.money import money_field
+from sales.models.sequences import BusinessSequence
 
 
 class Till(models.Model):
@@ -182,16 +183,7 @@ class CashMovement(models.Model):
         return f"{self.get_type_display()} {self.amount}"
 
 
-class ZNumberSequence(models.Model):
-    """The last Z number a business issued; locked at close so numbers are gap-free."""
+class ZNumberSequence(BusinessSequence):
+    """The last Z number a business issued; taken at a till session's close."""
 
-    business = models.OneToOneField(
-        "pos_project.Business", on_delete=models.PROTECT, primary_key=True, related_name="+"
-    )
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["business"]
-
-    def __str__(self):
-        return f"{self.business}: {self.last_number}"
+    prefix = "Z"

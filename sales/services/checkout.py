@@ -21,15 +21,15 @@ from customers.models import Customer
 from medicine.services import stock_decrement_for_sale
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, Invalid, invalid_field
-from pos_project.models import Business
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.ledger import customer_record_purchase, receivable_charge_sale
 from sales.errors import ErrorCode
-from sales.locks import receipt_sequence_lock, sale_lock
+from sales.locks import sale_lock, sequence_take
 from sales.models import (
     WALK_IN_CUSTOMER,
     Payment,
     PaymentMethod,
+    ReceiptSequence,
     Sale,
     SaleStatus,
 )
@@ -137,15 +137,6 @@ def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
     return sent == kept
 
 
-def _next_receipt_number(business: Business) -> tuple[int, str]:
-    # Locked, and incremented in the completing transaction: a completion that fails rolls
-    # its number back, and two tills never get the same one, so numbers are gap-free.
-    sequence = receipt_sequence_lock(business=business)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number, f"S-{sequence.last_number:06d}"
-
-
 def _units(lines: Iterable[tuple[uuid.UUID, int]]) -> dict[uuid.UUID, int]:
     """Units per medicine over `(medicine_id, quantity)` lines."""
     quantities: dict[uuid.UUID, int] = {}
@@ -232,8 +223,8 @@ def settle_draft(
     transaction, with the sale and its customer (None for a walk-in) locked in the order of
     docs/locking.md (or the sale new, not yet written: it is then inserted complete) and
     `quantities` the units per medicine of the sale's lines. A refusal is raised before this
-    function writes anything (the stock check only locks); the caller's transaction rolls
-    back whatever the caller wrote itself.
+    function writes anything (a stock refusal puts back what it took); the caller's
+    transaction rolls back whatever the caller wrote itself.
     """
     if not quantities:
         raise Invalid(
@@ -310,7 +301,9 @@ def settle_draft(
         moves_cash=any(t.method == PaymentMethod.CASH for t in tenders),
     )
     stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
-    sale.receipt_sequence, sale.receipt_number = _next_receipt_number(sale.business)
+    # Taken in the completing transaction: a completion that fails gives its number back.
+    sale.receipt_sequence = sequence_take(ReceiptSequence, business=sale.business)
+    sale.receipt_number = ReceiptSequence.label(sale.receipt_sequence)
     sale.status = SaleStatus.COMPLETED
     sale.completed_at = completed_at or timezone.now()
     sale.amount_paid = paid

@@ -24,13 +24,14 @@ from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import ZERO, quantize
 from receivables.ledger import customer_record_return, receivable_return_sale
 from sales.errors import ErrorCode
-from sales.locks import SaleRef, return_sequence_lock
+from sales.locks import SaleRef, sequence_take
 from sales.models import (
     CHOSEN_REFUND_METHODS,
     RefundMethod,
     Return,
     ReturnItem,
     ReturnRefund,
+    ReturnSequence,
     Sale,
     SaleItem,
     SaleStatus,
@@ -157,14 +158,6 @@ def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem,
     return [(items[line.item], line) for line in lines]
 
 
-def _next_return_number(business) -> tuple[int, str]:
-    # Locked and incremented in the returning transaction, so numbers are gap-free.
-    sequence = return_sequence_lock(business=business)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number, f"R-{sequence.last_number:06d}"
-
-
 def _refund(*, sale_return: Return, method: str, amount: Decimal) -> ReturnRefund:
     """Record one way the return's money goes back (the return's till session, if any, gave
     back what left a drawer)."""
@@ -237,7 +230,9 @@ def sale_return(
                 restocked[item.medicine_id] = restocked.get(item.medicine_id, 0) + line.quantity
         stock_restore_for_sale(storefront=sale.storefront, quantities=restocked)
 
-        sequence, number = _next_return_number(sale.business)
+        # Taken in the returning transaction, so numbers are gap-free.
+        sequence = sequence_take(ReturnSequence, business=sale.business)
+        number = ReturnSequence.label(sequence)
         created = Return.objects.create(
             business=sale.business,
             sale=sale,

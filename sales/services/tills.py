@@ -20,13 +20,14 @@ from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
-from sales.locks import till_lock, till_session_lock, z_sequence_lock
+from sales.locks import sequence_take, till_lock, till_session_lock
 from sales.models import (
     CashMovement,
     CashMovementType,
     Till,
     TillSession,
     TillSessionStatus,
+    ZNumberSequence,
 )
 from sales.services.checks import _check_amount
 from sales.till_totals import TillTotals, till_session_totals
@@ -302,14 +303,6 @@ def _require_opener_or_manager(session: TillSession, actor: Actor, what: str) ->
         )
 
 
-def _next_z_number(business) -> tuple[int, str]:
-    # Locked and incremented in the closing transaction: gap-free, like receipt numbers.
-    sequence = z_sequence_lock(business=business)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number, f"Z-{sequence.last_number:06d}"
-
-
 def till_session_close(
     *, session: TillSession, counted_cash, note: str = "", actor: Actor
 ) -> TillSession:
@@ -334,7 +327,9 @@ def till_session_close(
         )
         for name, value in totals.as_dict().items():
             setattr(session, name, value)
-        session.z_sequence, session.z_number = _next_z_number(session.business)
+        # Taken in the closing transaction: gap-free, like receipt numbers.
+        session.z_sequence = sequence_take(ZNumberSequence, business=session.business)
+        session.z_number = ZNumberSequence.label(session.z_sequence)
         session.counted_cash = counted
         session.variance = quantize(variance)
         session.status = TillSessionStatus.CLOSED

@@ -50,7 +50,9 @@ def _append_entry(customer, last, amount, balance) -> CustomerLedgerEntry:
         description="test history",
         created_by_name="test",
     )
-    Customer.objects.filter(pk=customer.pk).update(outstanding_balance=balance)
+    Customer.objects.filter(pk=customer.pk).update(
+        outstanding_balance=balance, ledger_sequence=entry.sequence
+    )
     return entry
 
 

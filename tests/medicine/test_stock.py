@@ -3,7 +3,8 @@
 import uuid
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditLog
 from medicine.models import Stock
@@ -211,6 +212,33 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
     assert quantity(absent, storefront) is None
 
 
+def test_taking_a_sale_off_the_shelf_is_one_statement(business, storefront):
+    first, second = MedicineFactory.create_batch(2, business=business)
+    StockFactory(medicine=first, storefront=storefront, quantity=3)
+    StockFactory(medicine=second, storefront=storefront, quantity=3)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        stock_decrement_for_sale(storefront=storefront, quantities={first.pk: 1, second.pk: 3})
+
+    assert len(queries.captured_queries) == 1
+    assert (quantity(first, storefront), quantity(second, storefront)) == (2, 0)
+
+
+def test_a_refusal_puts_back_what_it_took_for_a_caller_that_goes_on(business, storefront):
+    plenty, short = MedicineFactory.create_batch(2, business=business)
+    StockFactory(medicine=plenty, storefront=storefront, quantity=5)
+    StockFactory(medicine=short, storefront=storefront, quantity=1)
+
+    with transaction.atomic():
+        with pytest.raises(Conflict) as raised:
+            stock_decrement_for_sale(storefront=storefront, quantities={plenty.pk: 5, short.pk: 2})
+        # still inside the caller's transaction: the plentiful row moved, then went back
+        assert quantity(plenty, storefront) == 5
+        assert quantity(short, storefront) == 1
+
+    assert [item["available"] for item in raised.value.body()["shortages"]] == [1]
+
+
 def test_stock_of_another_storefront_does_not_count(business, storefront):
     annex = StorefrontFactory(business=business, name="Annex")
     medicine = MedicineFactory(business=business)
@@ -244,8 +272,6 @@ def test_the_sale_helpers_refuse_to_run_outside_a_transaction(business, storefro
     medicine = MedicineFactory(business=business)
     StockFactory(medicine=medicine, storefront=storefront, quantity=5)
     # pytest-django wraps the test in a transaction: leave it to see the guard.
-    from django.db import connection
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(connection, "in_atomic_block", False)
         with pytest.raises(RuntimeError):

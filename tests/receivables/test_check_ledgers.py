@@ -85,6 +85,30 @@ def test_a_gap_in_the_sequence_is_named(history, customer):
     assert "without gaps" in failure()
 
 
+def test_every_entry_took_the_sequence_kept_on_its_customer(history, customer):
+    customer.refresh_from_db()
+    entries = CustomerLedgerEntry.objects.filter(customer=customer).order_by("sequence")
+
+    assert list(entries.values_list("sequence", flat=True)) == list(range(1, 7))
+    assert customer.ledger_sequence == 6
+
+
+def test_a_kept_sequence_behind_the_ledger_is_named(history, customer):
+    Customer.objects.filter(pk=customer.pk).update(ledger_sequence=F("ledger_sequence") - 1)
+
+    message = failure()
+
+    assert "Hamza Chraibi" in message
+    assert "ledger_sequence 5 but the last ledger entry is 6" in message
+
+
+def test_a_customer_without_entries_keeps_sequence_zero(business):
+    idle = CustomerFactory(business=business)
+    Customer.objects.filter(pk=idle.pk).update(ledger_sequence=2)
+
+    assert "ledger_sequence 2 but the last ledger entry is 0" in failure()
+
+
 def test_an_allocation_beyond_its_sale_is_named(history):
     allocation = ReceivableAllocation.objects.order_by("created_at").first()
     ReceivableAllocation.objects.filter(pk=allocation.pk).update(amount=Decimal("500.00"))

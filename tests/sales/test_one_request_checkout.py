@@ -223,17 +223,20 @@ def test_a_refused_checkout_frees_its_key_for_the_corrected_cart(cashier_client,
 
 
 # At most this many data statements for a whole checkout, key and answer included (the draft
-# flow's six requests take about 80), and this many with the transactions' BEGIN, COMMIT and
+# flow's six requests take about 75), and this many with the transactions' BEGIN, COMMIT and
 # savepoint statements (three transactions: the key's claim, the work, and the service's
 # savepoint inside it). Counted outside a test transaction, so that the request's
 # transactions are real ones, as in production. One of them finds the caller's open till
-# session, which takes the money.
-MAX_CHECKOUT_STATEMENTS = 20
-MAX_CHECKOUT_STATEMENTS_WITH_TRANSACTIONS = 23
-# With a customer and an on-account tender: the customer's lock, the ledger entry (after
-# reading the last one), the customer's balance and statistics in one UPDATE, the business's
-# receivables summary and due slot on top.
-MAX_ON_ACCOUNT_CHECKOUT_STATEMENTS = 23
+# session, which takes the money; the stock and the receipt number are one statement each
+# (taken with their locks).
+MAX_CHECKOUT_STATEMENTS = 15
+MAX_CHECKOUT_STATEMENTS_WITH_TRANSACTIONS = 21
+# With a customer and an on-account tender: the customer's lock, the ledger entry (numbered
+# from the locked customer row), the customer's balance, statistics and last ledger
+# sequence in one UPDATE, the business's receivables summary and due slot on top.
+MAX_ON_ACCOUNT_CHECKOUT_STATEMENTS = 20
+# The two transactions' BEGIN and COMMIT, and the service's SAVEPOINT and RELEASE.
+ON_ACCOUNT_TRANSACTION_CONTROL_STATEMENTS = 6
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
@@ -283,7 +286,9 @@ def test_an_on_account_checkout_costs_a_bounded_number_of_statements(
         customer=str(customer.pk),
     )
 
-    with django_assert_max_num_queries(MAX_ON_ACCOUNT_CHECKOUT_STATEMENTS + 7) as queries:
+    with django_assert_max_num_queries(
+        MAX_ON_ACCOUNT_CHECKOUT_STATEMENTS + ON_ACCOUNT_TRANSACTION_CONTROL_STATEMENTS
+    ) as queries:
         response = _post(cashier_client, body, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
 
     assert response.status_code == 201, response.json()

@@ -170,10 +170,11 @@ def test_the_answer_is_the_completed_sale_as_complete_answers_it(
     assert response.status_code == 201
     body = response.json()
     shown = cashier_client.get(reverse("sale-detail", kwargs={"pk": body["id"]})).json()
+    # Each answer signs its own link, stamped with the second it was made.
+    assert body.pop("receipt_url") and shown.pop("receipt_url")
     assert body == shown
     assert body["created_by"] == cashier.pk
     assert body["notes"] == "Counter 2"
-    assert body["receipt_url"]
     sale = Sale.objects.get()
     assert sale.status == SaleStatus.COMPLETED
     assert SaleItem.objects.filter(sale=sale).count() == 2

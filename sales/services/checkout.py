@@ -301,6 +301,18 @@ def settle_draft(
         moves_cash=any(t.method == PaymentMethod.CASH for t in tenders),
     )
     stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
+    # From the receipt number to the commit, every other checkout of the business waits on
+    # this one (the receipt sequence, then the receivables summary and the audit chain
+    # head), so what does not need the number is written before it is taken. The tenders
+    # point at the sale by its key, which a new sale already has; PostgreSQL and SQLite
+    # check a foreign key at commit.
+    held_rows(
+        sale,
+        payments=Payment.objects.bulk_create(
+            Payment(sale=sale, method=t.method, amount=t.amount, reference=t.reference[:100])
+            for t in tenders
+        ),
+    )
     # Taken in the completing transaction: a completion that fails gives its number back.
     sale.receipt_sequence = sequence_take(ReceiptSequence, business=sale.business)
     sale.receipt_number = ReceiptSequence.label(sale.receipt_sequence)
@@ -327,11 +339,6 @@ def settle_draft(
                 "updated_at",
             ]
         )
-    payments = Payment.objects.bulk_create(
-        Payment(sale=sale, method=t.method, amount=t.amount, reference=t.reference[:100])
-        for t in tenders
-    )
-    held_rows(sale, payments=payments)
     balance_before = customer.outstanding_balance if customer else None
     if on_account > 0:
         # Also counts the sale in the customer's statistics, in the balance's UPDATE.

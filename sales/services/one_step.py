@@ -106,6 +106,9 @@ def sale_checkout(
         )
         items = _priced_lines(sale, cart)
         _set_totals(sale, items)
+        # The lines go in before settling takes the receipt number, after which every
+        # other checkout of the business waits on this one (`settle_draft`).
+        held_rows(sale, items=SaleItem.objects.bulk_create(items))
         # A new row nobody else can see needs no lock: settling inserts it, complete.
         settle_draft(
             sale=sale,
@@ -116,5 +119,4 @@ def sale_checkout(
             actor=actor,
             completed_at=None,
         )
-        held_rows(sale, items=SaleItem.objects.bulk_create(items))
     return sale

@@ -9,11 +9,12 @@ checkout (create, three items, update_customer, complete with cash and on accoun
 3. update_customer: the sale locked, the customer read, the sale updated, the audit entry
    (chain head locked, entry inserted with its hash, head moved on).
 4. complete: the Idempotency-Key claimed in a transaction of its own; then customer and
-   sale locked (in the application's lock order), the lines read, the stock rows locked and
-   decremented, the next receipt number taken, the sale completed, both tenders inserted,
-   the ledger entry appended and the customer's balance and statistics updated, the
-   business's receivables summary and the sale's 15-minute due slot moved (one UPDATE
-   each), the audit entry, the key's stored response.
+   sale locked (in the application's lock order), the lines read, the stock rows locked in
+   key order and decremented in one UPDATE, both tenders inserted, the next receipt number
+   taken, the sale completed, the ledger entry appended after the customer's last (its
+   sequence kept on the customer row) and the customer's balance and statistics updated,
+   the business's receivables summary (balances and purchase sums) and the sale's
+   15-minute due slot moved (one UPDATE each), the audit entry, the key's stored response.
 
 What it leaves out is what a hand-written client would not need: authentication, the
 re-reads of rows already held, savepoints, and the sale re-read to answer each request.
@@ -100,6 +101,26 @@ def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, 
 
 # The 15-minute UTC slot the sale completed in (its completed_at is now()).
 SLOT_OF_NOW = "to_timestamp(floor(extract(epoch FROM now()) / 900) * 900)"
+# A sale's stock rows locked in key order and taken in one statement, each only if it holds
+# enough (`medicine.locks.stocks_take`). Parameters: medicines, units, storefront, medicines.
+STOCK_TAKE = (
+    "UPDATE medicine_stock s SET quantity = s.quantity - c.units, updated_at = now() "
+    "FROM unnest(%s::uuid[], %s::int[]) AS c(medicine_id, units) "
+    "WHERE s.id IN (SELECT id FROM medicine_stock WHERE storefront_id = %s "
+    "AND medicine_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE) "
+    "AND s.medicine_id = c.medicine_id AND s.quantity >= c.units RETURNING s.medicine_id"
+)
+# What `receivables_summary_move` writes for an on-account sale: the balances' figures and
+# the purchase sums in one UPDATE. Parameters: debtors, owed, due, purchase, business.
+SUMMARY_MOVE = (
+    "UPDATE customers_receivablessummary SET debtors = debtors + %s, "
+    "amount_owed = amount_owed + %s, amount_due = amount_due + %s, "
+    "purchases = purchases + %s, sales_count = sales_count + 1 WHERE business_id = %s"
+)
+SUMMARY_CREATE = (
+    "INSERT INTO customers_receivablessummary (business_id, debtors, amount_owed, amount_due, "
+    "purchases, sales_count) VALUES (%s, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING"
+)
 
 
 def _add(db, update: str, params: list, create: str, key: list) -> None:
@@ -193,9 +214,10 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             [key_id],
         ).fetchone()
         db.execute("SELECT customer_id FROM sales_sale WHERE id = %s", [sale]).fetchone()
-        balance, _limit, _active, name, purchases, count = db.execute(
+        balance, _limit, _active, name, purchases, count, ledger_sequence = db.execute(
             "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
-            "sales_count FROM customers_customer WHERE id = %s FOR UPDATE",
+            "sales_count, ledger_sequence FROM customers_customer WHERE id = %s "
+            "FOR NO KEY UPDATE",
             [customer],
         ).fetchone()
         db.execute(
@@ -204,18 +226,13 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
         lines = db.execute(
             "SELECT medicine_id, quantity FROM sales_saleitem WHERE sale_id = %s", [sale]
         ).fetchall()
-        stocks = db.execute(
-            "SELECT id, medicine_id, quantity FROM medicine_stock WHERE storefront_id = %s AND "
-            "medicine_id = ANY(%s) ORDER BY id FOR UPDATE",
-            [storefront, [medicine for medicine, _ in lines]],
-        ).fetchall()
-        wanted = dict(lines)
-        for stock_id, medicine, _quantity in stocks:
-            db.execute(
-                "UPDATE medicine_stock SET quantity = quantity - %s, updated_at = now() "
-                "WHERE id = %s",
-                [wanted[medicine], stock_id],
-            )
+        medicines = [medicine for medicine, _ in lines]
+        db.execute(STOCK_TAKE, [medicines, [units for _, units in lines], storefront, medicines])
+        db.execute(
+            "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
+            "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
+            [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
+        )
         receipt = db.execute(
             "UPDATE sales_receiptsequence SET last_number = last_number + 1 WHERE business_id = %s "
             "RETURNING last_number",
@@ -229,21 +246,12 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             [receipt, number, total, on_account, on_account, sale],
         )
         db.execute(
-            "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
-            "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
-            [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
-        )
-        last = db.execute(
-            "SELECT coalesce(max(sequence), 0) FROM customers_customerledgerentry "
-            "WHERE customer_id = %s",
-            [customer],
-        ).fetchone()[0]
-        db.execute(
             "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
             "entry_type, amount, balance_after, sale_id, payment_id, description, "
             "created_by_id, created_by_name, created_at) VALUES "
             "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
-            [uuid.uuid4(), business, customer, last + 1, on_account, balance + on_account, sale,
+            [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
+             balance + on_account, sale,
              f"On-account part of sale {number}", user, ids["user_name"]],
         )  # fmt: skip
         # Credit held for the customer would settle the new charge at once; none is held
@@ -256,17 +264,22 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             ).fetchall()
         db.execute(
             "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
-            "sales_count = %s, last_purchase_date = now(), updated_at = now() WHERE id = %s",
-            [balance + on_account, purchases + total, count + 1, customer],
+            "sales_count = %s, ledger_sequence = %s, last_purchase_date = now(), "
+            "updated_at = now() WHERE id = %s",
+            [balance + on_account, purchases + total, count + 1, ledger_sequence + 1, customer],
         )
         # What receivables_summary_move writes: after the sale rows, before the audit chain.
         _add(
             db,
-            "UPDATE customers_receivablessummary SET debtors = debtors + %s, "
-            "amount_owed = amount_owed + %s, amount_due = amount_due + %s WHERE business_id = %s",
-            [int(balance + on_account != 0) - int(balance != 0), on_account, on_account, business],
-            "INSERT INTO customers_receivablessummary (business_id, debtors, amount_owed, "
-            "amount_due) VALUES (%s, 0, 0, 0) ON CONFLICT DO NOTHING",
+            SUMMARY_MOVE,
+            [
+                int(balance + on_account != 0) - int(balance != 0),
+                on_account,
+                on_account,
+                total,
+                business,
+            ],
+            SUMMARY_CREATE,
             [business],
         )
         _add(

@@ -5,12 +5,13 @@ and an on-account tender and an Idempotency-Key, in the same two transactions:
 
 1. the Idempotency-Key claimed in a transaction of its own;
 2. one transaction: the key row locked; the storefront checked; the customer locked; the
-   three medicines read in one query; their stock rows locked and decremented in one
-   UPDATE; the next receipt number taken; the sale inserted complete, its lines and both
-   tenders inserted; the ledger entry appended after the customer's last; the customer's
-   balance and statistics updated; the business's receivables summary and the sale's
-   15-minute due slot moved; the audit entry (chain head locked, entry, head moved on); the
-   key's stored response.
+   three medicines read in one query; their stock rows locked in key order and decremented
+   in one UPDATE; the lines and both tenders inserted; the next receipt number taken; the
+   sale inserted complete; the ledger entry appended after the customer's last (its
+   sequence kept on the customer row); the customer's balance, statistics and ledger
+   sequence updated; the business's receivables summary (balances and purchase sums) and
+   the sale's 15-minute due slot moved; the audit entry (chain head locked, entry, head
+   moved on); the key's stored response.
 
 Like scripts/bench_ceiling.py, it leaves out what a hand-written client would not need
 (authentication, savepoints, the ORM's separate lock and update statements), so
@@ -26,7 +27,32 @@ import uuid
 from decimal import Decimal
 
 import psycopg
-from bench_ceiling import SLOT_OF_NOW, _add, _audit, context
+from bench_ceiling import (
+    SLOT_OF_NOW,
+    STOCK_TAKE,
+    SUMMARY_CREATE,
+    SUMMARY_MOVE,
+    _add,
+    _audit,
+    context,
+)
+
+
+def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> None:
+    """The lines and both tenders, written before the receipt number is taken, as the
+    application does: they point at the sale by its key, checked at commit."""
+    db.execute(
+        "INSERT INTO sales_saleitem (id, sale_id, medicine_id, medicine_name, unit_price, "
+        "quantity, discount, line_total, created_at, updated_at) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s, 0, %s, now(), now())"] * len(lines)),
+        [value for medicine, label, price, quantity in lines
+         for value in (uuid.uuid4(), sale, medicine, label, price, quantity, price * quantity)],
+    )  # fmt: skip
+    db.execute(
+        "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
+        "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
+        [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
+    )
 
 
 def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
@@ -51,10 +77,10 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "SELECT is_active FROM pos_project_storefront WHERE id = %s AND business_id = %s",
             [storefront, business],
         ).fetchone()
-        balance, _limit, _active, name, purchases, count = db.execute(
+        balance, _limit, _active, name, purchases, count, ledger_sequence = db.execute(
             "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
-            "sales_count FROM customers_customer WHERE id = %s AND business_id = %s "
-            "FOR NO KEY UPDATE",
+            "sales_count, ledger_sequence FROM customers_customer "
+            "WHERE id = %s AND business_id = %s FOR NO KEY UPDATE",
             [customer, business],
         ).fetchone()
         medicines = db.execute(
@@ -67,25 +93,16 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             for medicine, label, strength, price, _active in medicines
         ]
         total = sum((price * quantity for *_, price, quantity in lines), Decimal("0.00"))
-        db.execute(
-            "SELECT id, quantity FROM medicine_stock WHERE storefront_id = %s AND "
-            "medicine_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-            [storefront, list(cart)],
-        ).fetchall()
-        db.execute(
-            "UPDATE medicine_stock s SET quantity = s.quantity - c.units, updated_at = now() "
-            "FROM unnest(%s::uuid[], %s::int[]) AS c(medicine_id, units) "
-            "WHERE s.storefront_id = %s AND s.medicine_id = c.medicine_id",
-            [list(cart), list(cart.values()), storefront],
-        )
+        on_account = (total / 2).quantize(Decimal("0.01"))
+        cash = total - on_account
+        db.execute(STOCK_TAKE, [list(cart), list(cart.values()), storefront, list(cart)])
+        sale_rows(db, sale, lines, cash, on_account)
         receipt = db.execute(
             "UPDATE sales_receiptsequence SET last_number = last_number + 1 WHERE business_id = %s "
             "RETURNING last_number",
             [business],
         ).fetchone()[0]
         number = f"S-{receipt:06d}"
-        on_account = (total / 2).quantize(Decimal("0.01"))
-        cash = total - on_account
         db.execute(
             "INSERT INTO sales_sale (id, business_id, storefront_id, customer_id, type, status, "
             "receipt_sequence, receipt_number, subtotal, discount_total, total_amount, "
@@ -97,43 +114,31 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
              on_account, on_account, user],
         )  # fmt: skip
         db.execute(
-            "INSERT INTO sales_saleitem (id, sale_id, medicine_id, medicine_name, unit_price, "
-            "quantity, discount, line_total, created_at, updated_at) VALUES "
-            + ", ".join(["(%s, %s, %s, %s, %s, %s, 0, %s, now(), now())"] * len(lines)),
-            [value for medicine, label, price, quantity in lines
-             for value in (uuid.uuid4(), sale, medicine, label, price, quantity,
-                           price * quantity)],
-        )  # fmt: skip
-        db.execute(
-            "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
-            "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
-            [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
-        )
-        last = db.execute(
-            "SELECT coalesce(max(sequence), 0) FROM customers_customerledgerentry "
-            "WHERE customer_id = %s",
-            [customer],
-        ).fetchone()[0]
-        db.execute(
             "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
             "entry_type, amount, balance_after, sale_id, payment_id, description, "
             "created_by_id, created_by_name, created_at) VALUES "
             "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
-            [uuid.uuid4(), business, customer, last + 1, on_account, balance + on_account, sale,
+            [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
+             balance + on_account, sale,
              f"On-account part of sale {number}", user, ids["user_name"]],
         )  # fmt: skip
         db.execute(
             "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
-            "sales_count = %s, last_purchase_date = now(), updated_at = now() WHERE id = %s",
-            [balance + on_account, purchases + total, count + 1, customer],
+            "sales_count = %s, ledger_sequence = %s, last_purchase_date = now(), "
+            "updated_at = now() WHERE id = %s",
+            [balance + on_account, purchases + total, count + 1, ledger_sequence + 1, customer],
         )
         _add(
             db,
-            "UPDATE customers_receivablessummary SET debtors = debtors + %s, "
-            "amount_owed = amount_owed + %s, amount_due = amount_due + %s WHERE business_id = %s",
-            [int(balance + on_account != 0) - int(balance != 0), on_account, on_account, business],
-            "INSERT INTO customers_receivablessummary (business_id, debtors, amount_owed, "
-            "amount_due) VALUES (%s, 0, 0, 0) ON CONFLICT DO NOTHING",
+            SUMMARY_MOVE,
+            [
+                int(balance + on_account != 0) - int(balance != 0),
+                on_account,
+                on_account,
+                total,
+                business,
+            ],
+            SUMMARY_CREATE,
             [business],
         )
         _add(

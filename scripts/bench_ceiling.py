@@ -130,6 +130,58 @@ def _add(db, update: str, params: list, create: str, key: list) -> None:
         db.execute(update, params)
 
 
+def charge_on_account(
+    db, ids: dict, *, sale, number: str, customer, figures: tuple, total, on_account
+) -> None:
+    """The on-account part of a completed sale, as `receivable_charge_sale` writes it: the
+    ledger entry after the customer's last (`figures`: the locked customer's balance,
+    purchases, sales count and ledger sequence), the customer's row, the business's
+    receivables summary and the sale's 15-minute due slot."""
+    business, user = ids["business"], ids["user"]
+    balance, purchases, count, ledger_sequence = figures
+    db.execute(
+        "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
+        "entry_type, amount, balance_after, sale_id, payment_id, description, "
+        "created_by_id, created_by_name, created_at) VALUES "
+        "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
+        [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
+         balance + on_account, sale, f"On-account part of sale {number}", user,
+         ids["user_name"]],
+    )  # fmt: skip
+    # Credit held for the customer would settle the new charge at once; none is held
+    # unless the balance was below zero, so the allocation work is skipped otherwise.
+    if balance < 0:
+        db.execute(
+            "SELECT id, amount FROM customers_customerledgerentry WHERE customer_id = %s "
+            "AND amount < 0 ORDER BY sequence",
+            [customer],
+        ).fetchall()
+    db.execute(
+        "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
+        "sales_count = %s, ledger_sequence = %s, last_purchase_date = now(), "
+        "updated_at = now() WHERE id = %s",
+        [balance + on_account, purchases + total, count + 1, ledger_sequence + 1, customer],
+    )
+    # What receivables_summary_move writes: after the sale rows, before the audit chain.
+    _add(
+        db,
+        SUMMARY_MOVE,
+        [int(balance + on_account != 0) - int(balance != 0), on_account, on_account, total,
+         business],
+        SUMMARY_CREATE,
+        [business],
+    )  # fmt: skip
+    _add(
+        db,
+        "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
+        f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
+        [on_account, business],
+        "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
+        f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
+        [uuid.uuid4(), business],
+    )
+
+
 def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
     business, storefront, user = ids["business"], ids["storefront"], ids["user"]
     sale = uuid.uuid4()
@@ -245,51 +297,15 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "amount_due = %s, completed_at = now(), updated_at = now() WHERE id = %s",
             [receipt, number, total, on_account, on_account, sale],
         )
-        db.execute(
-            "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
-            "entry_type, amount, balance_after, sale_id, payment_id, description, "
-            "created_by_id, created_by_name, created_at) VALUES "
-            "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
-            [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
-             balance + on_account, sale,
-             f"On-account part of sale {number}", user, ids["user_name"]],
-        )  # fmt: skip
-        # Credit held for the customer would settle the new charge at once; none is held
-        # unless the balance was below zero, so the allocation work is skipped otherwise.
-        if balance < 0:
-            db.execute(
-                "SELECT id, amount FROM customers_customerledgerentry WHERE customer_id = %s "
-                "AND amount < 0 ORDER BY sequence",
-                [customer],
-            ).fetchall()
-        db.execute(
-            "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
-            "sales_count = %s, ledger_sequence = %s, last_purchase_date = now(), "
-            "updated_at = now() WHERE id = %s",
-            [balance + on_account, purchases + total, count + 1, ledger_sequence + 1, customer],
-        )
-        # What receivables_summary_move writes: after the sale rows, before the audit chain.
-        _add(
+        charge_on_account(
             db,
-            SUMMARY_MOVE,
-            [
-                int(balance + on_account != 0) - int(balance != 0),
-                on_account,
-                on_account,
-                total,
-                business,
-            ],
-            SUMMARY_CREATE,
-            [business],
-        )
-        _add(
-            db,
-            "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
-            f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
-            [on_account, business],
-            "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
-            f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
-            [uuid.uuid4(), business],
+            ids,
+            sale=sale,
+            number=number,
+            customer=customer,
+            figures=(balance, purchases, count, ledger_sequence),
+            total=total,
+            on_account=on_account,
         )
         _audit(
             db, ids, event_type="sale.completed", sale=sale, customer=customer,

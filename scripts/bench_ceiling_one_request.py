@@ -27,15 +27,7 @@ import uuid
 from decimal import Decimal
 
 import psycopg
-from bench_ceiling import (
-    SLOT_OF_NOW,
-    STOCK_TAKE,
-    SUMMARY_CREATE,
-    SUMMARY_MOVE,
-    _add,
-    _audit,
-    context,
-)
+from bench_ceiling import STOCK_TAKE, _audit, charge_on_account, context
 
 
 def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> None:
@@ -113,42 +105,15 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             [sale, business, storefront, customer, receipt, number, total, total, total,
              on_account, on_account, user],
         )  # fmt: skip
-        db.execute(
-            "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
-            "entry_type, amount, balance_after, sale_id, payment_id, description, "
-            "created_by_id, created_by_name, created_at) VALUES "
-            "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
-            [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
-             balance + on_account, sale,
-             f"On-account part of sale {number}", user, ids["user_name"]],
-        )  # fmt: skip
-        db.execute(
-            "UPDATE customers_customer SET outstanding_balance = %s, total_purchases = %s, "
-            "sales_count = %s, ledger_sequence = %s, last_purchase_date = now(), "
-            "updated_at = now() WHERE id = %s",
-            [balance + on_account, purchases + total, count + 1, ledger_sequence + 1, customer],
-        )
-        _add(
+        charge_on_account(
             db,
-            SUMMARY_MOVE,
-            [
-                int(balance + on_account != 0) - int(balance != 0),
-                on_account,
-                on_account,
-                total,
-                business,
-            ],
-            SUMMARY_CREATE,
-            [business],
-        )
-        _add(
-            db,
-            "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
-            f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
-            [on_account, business],
-            "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
-            f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
-            [uuid.uuid4(), business],
+            ids,
+            sale=sale,
+            number=number,
+            customer=customer,
+            figures=(balance, purchases, count, ledger_sequence),
+            total=total,
+            on_account=on_account,
         )
         _audit(
             db, ids, event_type="sale.completed", sale=sale, customer=customer,

@@ -6,16 +6,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pos_project.actors import Actor
+from pos_project.errors import DomainError
 from pos_project.models import Business, Role
 from receivables.ledger_checks import receivables_summary_check
 from receivables.models import ReceivablesDueSlot
 from receivables.reports import recent_buyers
-from receivables.summary import slot_start
+from receivables.summary import receivables_summary_move, slot_start
 from sales.services import sale_cancel
 from tests.concurrency import race
 from tests.conftest import requires_postgres
@@ -204,3 +205,25 @@ def test_tills_selling_to_returning_customers_at_once_leave_the_buyers_exact():
     assert sum(buyers_of(business).values()) == 4
     assert recent_buyers(business=business, days=1) == 4
     assert_checked(business)
+
+
+def test_a_slot_sum_past_its_column_is_refused_and_no_row_moves(business, earlier):
+    now = timezone.now()
+    column = ReceivablesDueSlot._meta.get_field("amount_due")
+    largest = Decimal(10) ** (column.max_digits - column.decimal_places) - Decimal("0.01")
+    ReceivablesDueSlot.objects.create(
+        business=business, starts_at=slot_start(now), amount_due=largest - 1
+    )
+    ReceivablesDueSlot.objects.create(business=business, starts_at=slot_start(earlier), buyers=1)
+
+    with pytest.raises(DomainError), transaction.atomic():
+        receivables_summary_move(
+            business_id=business.pk,
+            balance_before=Decimal(0),
+            balance_after=Decimal(5),
+            due=[(now, Decimal(5))],
+            buyer_moved=(earlier, now),
+        )
+
+    assert buyers_of(business) == {slot_start(earlier): 1}
+    assert ReceivablesDueSlot.objects.get(starts_at=slot_start(now)).amount_due == largest - 1

@@ -242,7 +242,10 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         event_data["action"] = "deleted"
         customer_counts_move(business_id=customer.business_id, **customer_counts_of(customer, -1))
         receivables_purchases_move(
-            customer, purchases=-customer.total_purchases, sales=-customer.sales_count
+            customer,
+            purchases=-customer.total_purchases,
+            sales=-customer.sales_count,
+            buyer_moved=(customer.last_purchase_date, None),
         )
         # Recorded before the row goes, while the entry can still name it; the same
         # transaction, so one never exists without the other.
@@ -297,6 +300,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
         customer,
         purchases=quantize(customer.total_purchases - before["total_purchases"]),
         sales=customer.sales_count - before["sales_count"],
+        buyer_moved=(before["last_purchase_date"], customer.last_purchase_date),
     )
     outcome.reassigned_sales = len(moved)
     audit_record(

@@ -1,10 +1,8 @@
 """Reads over a business's customers: the POS search and the dashboard figures."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from customers.counts import customer_counts_read
 from customers.models import Customer
@@ -33,31 +31,16 @@ def customer_list(
 
 @dataclass(frozen=True)
 class CustomerStats:
-    """The customer dashboard's customer figures (seed 000), over every customer of the
-    business; what they owe and their average sale are the receivables' figures."""
+    """The customer dashboard's counts of customers (seed 000), over every customer of the
+    business; its recent buyers, what they owe and their average sale are the receivables'
+    figures (`receivables.reports`)."""
 
     total_customers: int
     inactive_customers: int
-    active_customers: int
-    days: int
 
 
-def customer_stats(*, business: Business, days: int) -> CustomerStats:
-    """Two queries whose cost does not grow with the customers who have not bought lately.
-
-    - `total_customers`: customers not deactivated; `inactive_customers`: the others; both
-      from the business's kept counts (`customers.counts`), one row.
-    - `active_customers`: customers (of either kind) who bought in the last `days` days,
-      counted through the `customer_last_purchase` index on `(business, -last_purchase_date)`
-      (an index-only range scan on PostgreSQL): its cost grows with those buyers only.
-    """
+def customer_stats(*, business: Business) -> CustomerStats:
+    """`total_customers`: customers not deactivated; `inactive_customers`: the others; both
+    from the business's kept counts (`customers.counts`), one row."""
     counts = customer_counts_read(business=business)
-    since = timezone.now() - timedelta(days=days)
-    return CustomerStats(
-        total_customers=counts.active,
-        inactive_customers=counts.deactivated,
-        active_customers=Customer.objects.filter(
-            business=business, last_purchase_date__gte=since
-        ).count(),
-        days=days,
-    )
+    return CustomerStats(total_customers=counts.active, inactive_customers=counts.deactivated)

@@ -191,6 +191,7 @@ def receivable_charge_sale(
     Credit already held for the customer settles it at once.
     """
     balance_before = customer.outstanding_balance
+    last_before = customer.last_purchase_date
     _count_purchase(customer, sale)
     entry = ledger_post(
         customer=customer,
@@ -217,6 +218,7 @@ def receivable_charge_sale(
         due=[(sale.completed_at, amount), *_settled(made)],
         purchases=sale.total_amount,
         sales=1,
+        buyer_moved=(last_before, customer.last_purchase_date),
     )
     return entry
 
@@ -330,14 +332,21 @@ def customer_record_purchase(*, customer: Customer, sale) -> None:
     """Add a completed sale paid without credit to the locked customer's purchase statistics
     (an on-account sale is counted by `receivable_charge_sale`)."""
     _require_transaction()
+    last_before = customer.last_purchase_date
     _count_purchase(customer, sale)
     customer.save(update_fields=[*PURCHASE_FIELDS, "updated_at"])
-    receivables_purchases_move(customer, purchases=sale.total_amount, sales=1)
+    receivables_purchases_move(
+        customer,
+        purchases=sale.total_amount,
+        sales=1,
+        buyer_moved=(last_before, customer.last_purchase_date),
+    )
 
 
 def customer_remove_purchase(*, customer: Customer, sale) -> None:
     """Take a cancelled sale back out of the locked customer's purchase statistics."""
     _require_transaction()
+    last_before = customer.last_purchase_date
     customer.total_purchases -= sale.total_amount
     customer.sales_count -= 1
     customer.last_purchase_date = (
@@ -348,7 +357,12 @@ def customer_remove_purchase(*, customer: Customer, sale) -> None:
     customer.save(
         update_fields=["total_purchases", "sales_count", "last_purchase_date", "updated_at"]
     )
-    receivables_purchases_move(customer, purchases=-sale.total_amount, sales=-1)
+    receivables_purchases_move(
+        customer,
+        purchases=-sale.total_amount,
+        sales=-1,
+        buyer_moved=(last_before, customer.last_purchase_date),
+    )
 
 
 def customer_record_return(*, customer: Customer, amount: Decimal) -> None:

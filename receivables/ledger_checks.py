@@ -274,7 +274,7 @@ def receivables_summary_check(*, businesses: QuerySet[Business] | None = None) -
     """Each business's receivables summary, due slots and customer counts against the
     customers and sales.
 
-    Seven grouped queries whatever the number of businesses; a business without a summary
+    Eight grouped queries whatever the number of businesses; a business without a summary
     or counts row must have nothing to summarise.
     """
     if businesses is None:
@@ -311,6 +311,13 @@ def receivables_summary_check(*, businesses: QuerySet[Business] | None = None) -
                 out.append(
                     f"{who} slot {starts_at:%Y-%m-%d %H:%M} UTC holds {found} but {due} is due "
                     "on the sales completed in it."
+                )
+        for starts_at in sorted(set(want.buyers) | set(have.buyers)):
+            found, buyers = have.buyers.get(starts_at, 0), want.buyers.get(starts_at, 0)
+            if found != buyers:
+                out.append(
+                    f"{who} slot {starts_at:%Y-%m-%d %H:%M} UTC counts {found} buyers but "
+                    f"{buyers} customers last bought in it."
                 )
         if have.purchases != want.purchases:
             out.append(

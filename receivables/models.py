@@ -210,17 +210,23 @@ DUE_SLOT_MINUTES = 15
 
 
 class ReceivablesDueSlot(models.Model):
-    """What is still due on a business's completed sales completed in one 15-minute UTC slot.
+    """What is still due on a business's sales completed in one 15-minute UTC slot, and how
+    many of its customers last bought in that slot.
 
     Kept with `ReceivablesSummary`. A slot whose sales are all paid stays at zero rather
     than being deleted: removing it would cost the paying transaction a statement more,
     and a business has at most 96 slots a day, of which the report reads the last 91 days.
+    `buyers` moves with each customer's `last_purchase_date`, one from the old slot to the
+    new, so the dashboard's recent buyers are a sum of slots whatever the customers.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     business = models.ForeignKey("pos_project.Business", on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField(help_text="Completion time floored to 15 minutes, in UTC.")
     amount_due = money_field(default=ZERO)
+    buyers = models.IntegerField(
+        default=0, help_text="Customers whose last purchase falls in this slot."
+    )
 
     class Meta:
         db_table = "customers_receivablesdueslot"

@@ -5,7 +5,9 @@ the customers; these rows cost the same at any size. `ReceivablesSummary` holds,
 business, the number of customers with a non-zero balance, the sum of the balances and what
 is still due on completed sales, and for the customer dashboard the sums of the customers'
 total purchases and sales counts; `ReceivablesDueSlot` splits that amount due by the
-15-minute UTC slot its sales were completed in, so the ageing buckets are sums of slots.
+15-minute UTC slot its sales were completed in, so the ageing buckets are sums of slots,
+and counts per slot the customers whose last purchase falls in it, so the dashboard's
+recent buyers are a sum of slots too.
 
 Kept like the balance itself: the receivables services move them in the transaction that
 changes a balance, an amount due or a customer's purchase statistics (an on-account
@@ -19,7 +21,7 @@ their sources, and `receivables_summary_rebuild` recomputes them from those sour
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.db.models import Count, DateTimeField, Func, Q, Sum
 
 from customers.models import Customer
-from pos_project.kept_figures import kept_figures_add
+from pos_project.kept_figures import kept_figures_add, kept_figures_add_rows
 from pos_project.models import Business
 from pos_project.money import ZERO, quantize
 from receivables.locks import receivables_summary_lock
@@ -84,23 +86,33 @@ def receivables_summary_move(
     due: Iterable[tuple[datetime, Decimal]] = (),
     purchases: Decimal = ZERO,
     sales: int = 0,
+    buyer_moved: tuple[datetime | None, datetime | None] = (None, None),
 ) -> None:
     """Add one operation's changes to its business's summary and slots.
 
     `balance_before`/`balance_after` are one customer's balance around the operation (equal
     when it moved none); `due` is each change to a completed sale's `amount_due`, as
     (the sale's completion time, the change); `purchases` and `sales` the change to the
-    customer's total purchases and count of sales, added in the same UPDATE.
+    customer's total purchases and count of sales, added in the same UPDATE; `buyer_moved`
+    the customer's `last_purchase_date` before and after (None: no purchase), which moves
+    one buyer between their slots in the same UPDATE as the slots' amounts due.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("The receivables summary moves only inside the changing transaction.")
     by_slot: dict[datetime, Decimal] = defaultdict(lambda: ZERO)
     for completed_at, change in due:
         by_slot[slot_start(completed_at)] += change
-    by_slot = {start: change for start, change in by_slot.items() if change}
+    slots: dict[datetime, dict] = {
+        start: {"amount_due": change} for start, change in by_slot.items() if change
+    }
+    left, joined = (None if moment is None else slot_start(moment) for moment in buyer_moved)
+    if left != joined:
+        for starts_at, step in ((left, -1), (joined, 1)):
+            if starts_at is not None:
+                slots.setdefault(starts_at, {})["buyers"] = step
     debtors = int(balance_after != 0) - int(balance_before != 0)
     owed = balance_after - balance_before
-    if not (debtors or owed or by_slot or purchases or sales):
+    if not (debtors or owed or slots or purchases or sales):
         return
     # The summary first: its row lock queues the business's writers, so no two of them
     # ever race on a slot.
@@ -114,24 +126,34 @@ def receivables_summary_move(
         purchases=purchases,
         sales_count=sales,
     )
-    for starts_at, change in sorted(by_slot.items()):
-        kept_figures_add(
-            ReceivablesDueSlot,
-            {"business_id": business_id, "starts_at": starts_at},
-            what=TOTALS,
-            amount_due=change,
-        )
+    # Every slot in one UPDATE: an on-account sale moves its buyer out of the slot of their
+    # previous purchase in the statement that adds the sale's amount due to its own slot.
+    kept_figures_add_rows(
+        ReceivablesDueSlot,
+        {"business_id": business_id},
+        by="starts_at",
+        changes=slots,
+        what=TOTALS,
+    )
 
 
-def receivables_purchases_move(customer: Customer, *, purchases: Decimal, sales: int = 0) -> None:
-    """Add a change of `customer`'s total purchases and count of sales to their business's
-    sums, for an operation that moves no balance."""
+def receivables_purchases_move(
+    customer: Customer,
+    *,
+    purchases: Decimal,
+    sales: int = 0,
+    buyer_moved: tuple[datetime | None, datetime | None] = (None, None),
+) -> None:
+    """Add a change of `customer`'s total purchases, count of sales and last purchase date
+    (`buyer_moved`, as in `receivables_summary_move`) to their business's sums, for an
+    operation that moves no balance."""
     receivables_summary_move(
         business_id=customer.business_id,
         balance_before=customer.outstanding_balance,
         balance_after=customer.outstanding_balance,
         purchases=purchases,
         sales=sales,
+        buyer_moved=buyer_moved,
     )
 
 
@@ -143,7 +165,8 @@ def _unpaid_sales(business_ids):
 
 @dataclass(frozen=True)
 class SummaryFigures:
-    """A business's summary and non-zero slots, as kept or as recomputed from the sources."""
+    """A business's summary and non-zero slots (amount due; buyers), as kept or as
+    recomputed from the sources."""
 
     debtors: int
     amount_owed: Decimal
@@ -151,6 +174,7 @@ class SummaryFigures:
     slots: dict[datetime, Decimal]
     purchases: Decimal = ZERO
     sales_count: int = 0
+    buyers: dict[datetime, int] = field(default_factory=dict)
 
 
 # What a business with no debtors, nothing due and no purchases holds, kept or recomputed.
@@ -160,7 +184,7 @@ NOTHING = SummaryFigures(debtors=0, amount_owed=ZERO, amount_due=ZERO, slots={})
 def receivables_summary_from_sources(*, business_ids) -> dict:
     """What each business's summary and slots should hold, from customers and sales.
 
-    Three grouped queries whatever the number of businesses: the check reads it for all.
+    Four grouped queries whatever the number of businesses: the check reads it for all.
     """
     customers = {
         row["business_id"]: row
@@ -182,6 +206,15 @@ def receivables_summary_from_sources(*, business_ids) -> dict:
         .annotate(due=Sum("amount_due"))
     ):
         slots[row["business_id"]][row["starts_at"].astimezone(UTC)] = quantize(row["due"])
+    buyers: dict = defaultdict(dict)
+    for row in (
+        Customer.objects.filter(business__in=business_ids, last_purchase_date__isnull=False)
+        .order_by()
+        .annotate(starts_at=SlotStart("last_purchase_date"))
+        .values("business_id", "starts_at")
+        .annotate(buyers=Count("id"))
+    ):
+        buyers[row["business_id"]][row["starts_at"].astimezone(UTC)] = row["buyers"]
     # Totalled from the unpaid sales themselves, not from the rounded slot sums.
     due = {
         row["business_id"]: quantize(row["due"])
@@ -197,6 +230,7 @@ def receivables_summary_from_sources(*, business_ids) -> dict:
             slots=slots.get(business_id, {}),
             purchases=quantize(row.get("purchases") or ZERO),
             sales_count=row.get("sales_count") or 0,
+            buyers=buyers.get(business_id, {}),
         )
     return figures
 
@@ -214,14 +248,15 @@ def receivables_summary_kept(*, business_ids) -> dict:
         )
         for summary in ReceivablesSummary.objects.filter(business__in=business_ids)
     }
-    for business_id, starts_at, amount in ReceivablesDueSlot.objects.filter(
+    for business_id, starts_at, amount, buyers in ReceivablesDueSlot.objects.filter(
         business__in=business_ids
-    ).values_list("business_id", "starts_at", "amount_due"):
-        # Compared once read as Decimal: SQLite's float sums leave a paid slot at 1e-14.
-        if not amount:
-            continue
+    ).values_list("business_id", "starts_at", "amount_due", "buyers"):
         figures = kept.setdefault(business_id, SummaryFigures(0, ZERO, ZERO, {}))
-        figures.slots[starts_at.astimezone(UTC)] = amount
+        # Compared once read as Decimal: SQLite's float sums leave a paid slot at 1e-14.
+        if amount:
+            figures.slots[starts_at.astimezone(UTC)] = amount
+        if buyers:
+            figures.buyers[starts_at.astimezone(UTC)] = buyers
     return kept
 
 
@@ -244,6 +279,11 @@ def receivables_summary_rebuild(*, business: Business) -> None:
         summary.save()
         ReceivablesDueSlot.objects.filter(business=business).delete()
         ReceivablesDueSlot.objects.bulk_create(
-            ReceivablesDueSlot(business=business, starts_at=starts_at, amount_due=amount)
-            for starts_at, amount in figures.slots.items()
+            ReceivablesDueSlot(
+                business=business,
+                starts_at=starts_at,
+                amount_due=figures.slots.get(starts_at, ZERO),
+                buyers=figures.buyers.get(starts_at, 0),
+            )
+            for starts_at in sorted(set(figures.slots) | set(figures.buyers))
         )

@@ -25,7 +25,7 @@ from pos_project.pagination import SearchPagination
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 from receivables.api.views import CustomerReceivablesMixin
-from receivables.reports import receivables_position_and_average_sale
+from receivables.reports import receivables_position_and_average_sale, recent_buyers
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 
@@ -158,12 +158,15 @@ class CustomerViewSet(CustomerReceivablesMixin, BusinessScopedMixin, viewsets.Mo
     def stats(self, request):
         query = CustomerStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        figures = customer_stats(business=self.business, days=query.validated_data["days"])
+        days = query.validated_data["days"]
+        figures = customer_stats(business=self.business)
         position, average_sale = receivables_position_and_average_sale(business=self.business)
         return Response(
             CustomerStatsSerializer(
                 {
                     **asdict(figures),
+                    "active_customers": recent_buyers(business=self.business, days=days),
+                    "days": days,
                     "average_purchase_value": average_sale,
                     "total_outstanding": position.owed,
                     "total_credit_held": position.credit_held,

@@ -76,6 +76,7 @@ def give_purchases(
             customer,
             purchases=Decimal(total) - customer.total_purchases,
             sales=count - customer.sales_count,
+            buyer_moved=(customer.last_purchase_date, last),
         )
     customer.refresh_from_db()
     return customer

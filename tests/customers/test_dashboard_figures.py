@@ -1,9 +1,10 @@
-"""The customer dashboard's kept figures: the customer counts (`customers.counts`) and the
-sums of purchases and sales on the receivables summary move with every change, in its
-transaction; they always equal what an aggregate over the customers would say, the
-dashboard answers them in a fixed number of queries, and `check_ledgers` names any
-difference."""
+"""The customer dashboard's kept figures: the customer counts (`customers.counts`), the
+sums of purchases and sales on the receivables summary and the buyers per due slot move with
+every change, in its transaction; they always equal what an aggregate over the customers
+would say, the dashboard answers them in a fixed number of queries, and `check_ledgers`
+names any difference."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +32,8 @@ from pos_project.models import Business, Role
 from pos_project.money import ZERO, quantize
 from receivables.ledger_checks import receivables_summary_check
 from receivables.models import ReceivablesSummary
+from receivables.reports import recent_buyers
+from receivables.summary import slot_start
 from sales.services import sale_cancel, sale_return
 from tests.concurrency import race
 from tests.conftest import requires_postgres
@@ -40,9 +44,12 @@ from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import complete_sale
 
 STATS = reverse("customer-stats")
+# Windows of the dashboard's recent buyers compared with the aggregate.
+WINDOWS = (1, 30, 90)
+NO_BUYERS = {f"bought_in_{days}": 0 for days in WINDOWS}
 
 
-def kept(business) -> dict:
+def kept(business, *, now=None) -> dict:
     counts = customer_counts_read(business=business)
     summary = ReceivablesSummary.objects.filter(business=business).first()
     return {
@@ -50,16 +57,27 @@ def kept(business) -> dict:
         "deactivated": counts.deactivated,
         "purchases": summary.purchases if summary else ZERO,
         "sales": summary.sales_count if summary else 0,
+        **{
+            f"bought_in_{days}": recent_buyers(business=business, days=days, now=now)
+            for days in WINDOWS
+        },
     }
 
 
-def aggregated(business) -> dict:
+def aggregated(business, *, now=None) -> dict:
     """What the dashboard used to compute over every customer of the business."""
+    now = now or timezone.now()
     figures = Customer.objects.filter(business=business).aggregate(
         active=Count("id", filter=Q(is_active=True)),
         deactivated=Count("id", filter=Q(is_active=False)),
         purchases=Sum("total_purchases"),
         sales=Sum("sales_count"),
+        **{
+            f"bought_in_{days}": Count(
+                "id", filter=Q(last_purchase_date__gte=now - timedelta(days=days))
+            )
+            for days in WINDOWS
+        },
     )
     return {
         **figures,
@@ -82,7 +100,13 @@ def test_creating_customers_counts_them(business, manager_actor):
     customer_create(business=business, actor=manager_actor, name="Amina")
     customer_create(business=business, actor=manager_actor, name="Youssef", is_active=False)
 
-    assert assert_true(business) == {"active": 1, "deactivated": 1, "purchases": ZERO, "sales": 0}
+    assert assert_true(business) == {
+        "active": 1,
+        "deactivated": 1,
+        "purchases": ZERO,
+        "sales": 0,
+        **NO_BUYERS,
+    }
 
 
 def test_a_refused_creation_counts_nothing(business, manager_actor):
@@ -101,7 +125,13 @@ def test_deactivating_and_reactivating_move_the_counts(business, manager_actor):
     assert assert_true(business)["deactivated"] == 1
     # Deactivating again changes nothing.
     customer_set_active(customer=customer, actor=manager_actor, is_active=False)
-    assert assert_true(business) == {"active": 0, "deactivated": 1, "purchases": ZERO, "sales": 0}
+    assert assert_true(business) == {
+        "active": 0,
+        "deactivated": 1,
+        "purchases": ZERO,
+        "sales": 0,
+        **NO_BUYERS,
+    }
 
     customer_update(customer=customer, actor=manager_actor, data={"is_active": True})
     assert assert_true(business)["active"] == 1
@@ -155,6 +185,7 @@ def test_sales_cancellations_and_returns_move_the_purchase_sums(business, storef
         "deactivated": 0,
         "purchases": Decimal("150.00"),
         "sales": 2,
+        **{f"bought_in_{days}": 1 for days in WINDOWS},
     }
 
     sale_return(
@@ -171,6 +202,7 @@ def test_sales_cancellations_and_returns_move_the_purchase_sums(business, storef
         "deactivated": 0,
         "purchases": Decimal("60.00"),
         "sales": 1,
+        **{f"bought_in_{days}": 1 for days in WINDOWS},
     }
 
 
@@ -189,7 +221,13 @@ def test_the_mock_cleanup_moves_the_figures(business, storefront, manager, tmp_p
 
     assert sorted(outcome.result for outcome in result.outcomes) == ["deactivated", "deleted"]
     # The buyer's paid sale moved to walk-in: no customer's purchase any more.
-    assert assert_true(business) == {"active": 1, "deactivated": 1, "purchases": ZERO, "sales": 0}
+    assert assert_true(business) == {
+        "active": 1,
+        "deactivated": 1,
+        "purchases": ZERO,
+        "sales": 0,
+        **NO_BUYERS,
+    }
 
 
 # --- the dashboard reads them -----------------------------------------------------------------
@@ -211,15 +249,38 @@ def test_the_dashboard_answers_what_the_aggregate_says(
     assert body["total_customers"] == figures["active"] == 4
     assert body["inactive_customers"] == figures["deactivated"] == 1
     assert body["average_purchase_value"] == str(quantize(figures["purchases"] / figures["sales"]))
+    assert body["active_customers"] == figures["bought_in_90"] == 1
 
 
-def test_the_dashboard_costs_three_queries_whatever_the_customers(
+@pytest.mark.parametrize("seconds_into_slot", [0, 1, 450, 899])
+def test_recent_buyers_equal_the_aggregate_wherever_the_window_starts_in_a_slot(
+    business, seconds_into_slot
+):
+    # Windows starting at a slot's first instant, just after it, mid-slot and at its last
+    # second: the part of the window's first slot is counted from the customers.
+    now = slot_start(timezone.now()) + timedelta(seconds=seconds_into_slot)
+    for days in WINDOWS:
+        since = now - timedelta(days=days)
+        for offset in (-901, -1, 0, 1, 60, 899, 900, 901, 3600):
+            moment = since + timedelta(seconds=offset)
+            give_purchases(CustomerFactory(business=business), total="5.00", count=1, last=moment)
+    give_purchases(CustomerFactory(business=business), total="5.00", count=1, last=now)
+    CustomerFactory(business=business)
+
+    assert kept(business, now=now) == aggregated(business, now=now)
+    assert receivables_summary_check() == []
+
+
+def test_the_dashboard_costs_four_queries_whatever_the_customers_and_buyers(
     cashier_client, business, django_assert_num_queries
 ):
     # Token authentication, the counts row, the recent buyers, the receivables summary.
+    now = timezone.now()
     for size in (1, 30):
         while business.customers.count() < size:
-            CustomerFactory(business=business)
+            customer = CustomerFactory(business=business)
+            last = now - timedelta(hours=7 * business.customers.count())
+            give_purchases(customer, total="5.00", count=1, last=last)
         with django_assert_num_queries(4):
             assert cashier_client.get(STATS).json()["total_customers"] == size
 
@@ -348,3 +409,4 @@ def test_tills_creating_customers_and_selling_at_once_leave_the_figures_exact():
     assert figures["active"] == 10
     assert figures["sales"] == 8
     assert figures["purchases"] == Decimal("120.00")  # 4 sales of one box, 4 of two
+    assert figures["bought_in_1"] == 4

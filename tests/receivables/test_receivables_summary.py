@@ -79,11 +79,15 @@ def test_a_business_without_a_row_reads_as_zeros_and_the_first_charge_creates_it
     assert_summary_true(business)
 
 
-def test_a_till_sale_without_an_on_account_part_moves_nothing(business, sell):
-    sell(CustomerFactory(business=business), "40.00", on_account="0")
+def test_a_till_sale_without_an_on_account_part_moves_only_its_buyer(business, sell):
+    sale = sell(CustomerFactory(business=business), "40.00", on_account="0")
 
     assert summary_of(business) == (0, D("0"), D("0"))
-    assert not ReceivablesDueSlot.objects.exists()
+    assert slots_of(business) == {}
+    assert list(ReceivablesDueSlot.objects.values_list("starts_at", "buyers")) == [
+        (slot_start(sale.completed_at), 1)
+    ]
+    assert_summary_true(business)
 
 
 def test_payments_full_partial_and_over_move_the_summary_and_the_slots(

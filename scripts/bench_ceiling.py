@@ -110,6 +110,19 @@ STOCK_TAKE = (
     "AND medicine_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE) "
     "AND s.medicine_id = c.medicine_id AND s.quantity >= c.units RETURNING s.medicine_id"
 )
+# A sale's due slot moved and its customer counted in it, taken off the slot of their last
+# purchase (a slot counted once when both are the same), in one UPDATE that names the rows
+# it found: the current slot's row is made when missing. Parameters: due, last purchase,
+# business, last purchase.
+SLOT_OF_LAST = "to_timestamp(floor(extract(epoch FROM %s::timestamptz) / 900) * 900)"
+SLOTS_MOVE = (
+    "UPDATE customers_receivablesdueslot SET "
+    f"amount_due = amount_due + CASE WHEN starts_at = {SLOT_OF_NOW} THEN %s ELSE 0 END, "
+    f"buyers = buyers + (CASE WHEN starts_at = {SLOT_OF_NOW} THEN 1 ELSE 0 END) "
+    f"- (CASE WHEN starts_at = {SLOT_OF_LAST} THEN 1 ELSE 0 END) "
+    f"WHERE business_id = %s AND starts_at IN ({SLOT_OF_NOW}, {SLOT_OF_LAST}) "
+    f"RETURNING starts_at = {SLOT_OF_NOW}"
+)
 # What `receivables_summary_move` writes for an on-account sale: the balances' figures and
 # the purchase sums in one UPDATE. Parameters: debtors, owed, due, purchase, business.
 SUMMARY_MOVE = (
@@ -135,10 +148,11 @@ def charge_on_account(
 ) -> None:
     """The on-account part of a completed sale, as `receivable_charge_sale` writes it: the
     ledger entry after the customer's last (`figures`: the locked customer's balance,
-    purchases, sales count and ledger sequence), the customer's row, the business's
-    receivables summary and the sale's 15-minute due slot."""
+    purchases, sales count, ledger sequence and last purchase), the customer's row, the
+    business's receivables summary, then in one statement the sale's 15-minute due slot
+    and the customer moved to it from the slot of their last purchase."""
     business, user = ids["business"], ids["user"]
-    balance, purchases, count, ledger_sequence = figures
+    balance, purchases, count, ledger_sequence, last = figures
     db.execute(
         "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
         "entry_type, amount, balance_after, sale_id, payment_id, description, "
@@ -171,15 +185,13 @@ def charge_on_account(
         SUMMARY_CREATE,
         [business],
     )  # fmt: skip
-    _add(
-        db,
-        "UPDATE customers_receivablesdueslot SET amount_due = amount_due + %s "
-        f"WHERE business_id = %s AND starts_at = {SLOT_OF_NOW}",
-        [on_account, business],
-        "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due) "
-        f"VALUES (%s, %s, {SLOT_OF_NOW}, 0) ON CONFLICT DO NOTHING",
-        [uuid.uuid4(), business],
-    )
+    moved = db.execute(SLOTS_MOVE, [on_account, last, business, last]).fetchall()
+    if not any(now for (now,) in moved):
+        db.execute(
+            "INSERT INTO customers_receivablesdueslot (id, business_id, starts_at, amount_due, "
+            f"buyers) VALUES (%s, %s, {SLOT_OF_NOW}, %s, 1)",
+            [uuid.uuid4(), business, on_account],
+        )
 
 
 def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
@@ -266,10 +278,10 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             [key_id],
         ).fetchone()
         db.execute("SELECT customer_id FROM sales_sale WHERE id = %s", [sale]).fetchone()
-        balance, _limit, _active, name, purchases, count, ledger_sequence = db.execute(
+        balance, _limit, _active, name, purchases, count, ledger_sequence, last = db.execute(
             "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
-            "sales_count, ledger_sequence FROM customers_customer WHERE id = %s "
-            "FOR NO KEY UPDATE",
+            "sales_count, ledger_sequence, last_purchase_date FROM customers_customer "
+            "WHERE id = %s FOR NO KEY UPDATE",
             [customer],
         ).fetchone()
         db.execute(
@@ -303,7 +315,7 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             sale=sale,
             number=number,
             customer=customer,
-            figures=(balance, purchases, count, ledger_sequence),
+            figures=(balance, purchases, count, ledger_sequence, last),
             total=total,
             on_account=on_account,
         )

@@ -69,9 +69,9 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "SELECT is_active FROM pos_project_storefront WHERE id = %s AND business_id = %s",
             [storefront, business],
         ).fetchone()
-        balance, _limit, _active, name, purchases, count, ledger_sequence = db.execute(
+        balance, _limit, _active, name, purchases, count, ledger_sequence, last = db.execute(
             "SELECT outstanding_balance, credit_limit, is_active, name, total_purchases, "
-            "sales_count, ledger_sequence FROM customers_customer "
+            "sales_count, ledger_sequence, last_purchase_date FROM customers_customer "
             "WHERE id = %s AND business_id = %s FOR NO KEY UPDATE",
             [customer, business],
         ).fetchone()
@@ -111,7 +111,7 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             sale=sale,
             number=number,
             customer=customer,
-            figures=(balance, purchases, count, ledger_sequence),
+            figures=(balance, purchases, count, ledger_sequence, last),
             total=total,
             on_account=on_account,
         )

@@ -8,12 +8,11 @@ after the customer and the sale, by primary key). Keys never change, so every lo
 import uuid
 from collections.abc import Mapping
 
-from django.db import connections, router
 from django.db.models import Case, F, IntegerField, Value, When
-from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from medicine.models import Medicine, Stock
+from pos_project.returning import update_returning
 
 
 def medicine_lock(*, medicine: Medicine) -> Medicine:
@@ -62,15 +61,8 @@ def stocks_take(*, storefront, quantities: Mapping[uuid.UUID, int]) -> set[uuid.
         .values("pk")
     )
     moving = Stock.objects.filter(pk__in=locked, quantity__gte=units)
-    # `QuerySet.update` answers a count, not which rows moved: the ORM builds the UPDATE as
-    # `update()` would, and RETURNING (PostgreSQL, SQLite 3.35+) names the rows.
-    using = router.db_for_write(Stock)
-    update = moving.query.chain(UpdateQuery)
-    update.add_update_values({"quantity": F("quantity") - units, "updated_at": timezone.now()})
-    sql, params = update.get_compiler(using).as_sql()
-    connection = connections[using]
-    returning = connection.ops.quote_name(Stock._meta.get_field("medicine").column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {returning}", params)
-        moved = cursor.fetchall()
-    return {uuid.UUID(str(medicine_id)) for (medicine_id,) in moved}
+    return update_returning(
+        moving,
+        {"quantity": F("quantity") - units, "updated_at": timezone.now()},
+        returning="medicine",
+    )

@@ -6,11 +6,10 @@ transaction of the change, by one UPDATE, with the row made on its first change.
 
 from decimal import Decimal
 
-from django.db import connections, router
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.sql.subqueries import UpdateQuery
 
 from pos_project.money import CENT, amount_too_large
+from pos_project.returning import update_returning
 
 
 def _largest(model, name: str) -> Decimal:
@@ -49,13 +48,9 @@ def kept_figures_add(model, key: dict, *, what: str, **amounts) -> None:
         raise amount_too_large(field="amount", what=what)
 
 
-def _update_returning(model, rows, *, by: str, changes: dict) -> set:
+def _add_to_rows(model, rows, *, by: str, changes: dict) -> set:
     """Add `changes` (amounts by row, the rows named by their `by` value) to `rows` in one
-    UPDATE, and answer the `by` values of the rows it moved.
-
-    `QuerySet.update` answers a count, not which rows moved: the ORM builds the UPDATE as
-    `update()` would, and RETURNING (PostgreSQL, SQLite 3.35+) names the rows.
-    """
+    UPDATE, and answer the `by` values of the rows it moved."""
     names = sorted({name for amounts in changes.values() for name in amounts})
     values = {}
     for name in names:
@@ -70,25 +65,7 @@ def _update_returning(model, rows, *, by: str, changes: dict) -> set:
             default=Value(zero, output_field=field),
             output_field=field,
         )
-    using = router.db_for_write(model)
-    update = rows.query.chain(UpdateQuery)
-    update.add_update_values(values)
-    sql, params = update.get_compiler(using).as_sql()
-    connection = connections[using]
-    column = model._meta.get_field(by).get_col(model._meta.db_table)
-    converters = [
-        *connection.ops.get_db_converters(column),
-        *column.field.get_db_converters(connection),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(column.target.column)}", params)
-        moved = cursor.fetchall()
-    found = set()
-    for (value,) in moved:
-        for converter in converters:
-            value = converter(value, column, connection)
-        found.add(value)
-    return found
+    return update_returning(rows, values, returning=by)
 
 
 def kept_figures_add_rows(model, key: dict, *, by: str, changes: dict, what: str) -> None:
@@ -108,12 +85,12 @@ def kept_figures_add_rows(model, key: dict, *, by: str, changes: dict, what: str
             within |= Q(**{by: value}) & _within(model, changes[value])
         return model.objects.filter(**key).filter(within)
 
-    missing = set(changes) - _update_returning(model, guarded(changes), by=by, changes=changes)
+    missing = set(changes) - _add_to_rows(model, guarded(changes), by=by, changes=changes)
     if not missing:
         return
     model.objects.bulk_create(
         [model(**key, **{by: value}) for value in sorted(missing)], ignore_conflicts=True
     )
     retry = {value: changes[value] for value in missing}
-    if _update_returning(model, guarded(retry), by=by, changes=retry) != missing:
+    if _add_to_rows(model, guarded(retry), by=by, changes=retry) != missing:
         raise amount_too_large(field="amount", what=what)

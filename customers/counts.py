@@ -39,6 +39,12 @@ def customer_counts_of(customer: Customer, sign: int = 1) -> dict:
     return {"active": sign} if customer.is_active else {"deactivated": sign}
 
 
+def customer_counts_switch(*, business_id, is_active: bool) -> None:
+    """Move one customer between the business's active and deactivated counts."""
+    step = 1 if is_active else -1
+    customer_counts_move(business_id=business_id, active=step, deactivated=-step)
+
+
 @dataclass(frozen=True)
 class CountFigures:
     active: int = 0

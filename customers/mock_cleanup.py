@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
-from customers.counts import customer_counts_move, customer_counts_of
+from customers.counts import customer_counts_move, customer_counts_of, customer_counts_switch
 from customers.locks import customers_lock_for_removal
 from customers.mock_backup import MockCleanupError, write_backup
 from customers.mock_detection import mock_reasons
@@ -295,7 +295,7 @@ def _apply(item: _Work, *, actor: Actor, backup_path: Path) -> CleanupOutcome:
     event_data["changes"] = audit_changes(before, {**_statistics(customer), "is_active": False})
     customer.save(update_fields=update_fields)
     if was_active:
-        customer_counts_move(business_id=customer.business_id, active=-1, deactivated=1)
+        customer_counts_switch(business_id=customer.business_id, is_active=False)
     receivables_purchases_move(
         customer,
         purchases=quantize(customer.total_purchases - before["total_purchases"]),

@@ -16,7 +16,7 @@ from django.db.models import ProtectedError
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
-from customers.counts import customer_counts_move, customer_counts_of
+from customers.counts import customer_counts_move, customer_counts_of, customer_counts_switch
 from customers.errors import ErrorCode
 from customers.locks import customer_lock
 from customers.models import Customer, CustomerType
@@ -210,11 +210,7 @@ def _set_active(customer: Customer, *, actor: Actor, is_active: bool) -> None:
         return
     customer.is_active = is_active
     customer.save(update_fields=["is_active", "updated_at"])
-    customer_counts_move(
-        business_id=customer.business_id,
-        active=1 if is_active else -1,
-        deactivated=-1 if is_active else 1,
-    )
+    customer_counts_switch(business_id=customer.business_id, is_active=is_active)
     verb = "reactivated" if is_active else "deactivated"
     audit_record(
         business=customer.business,

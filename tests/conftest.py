@@ -1,14 +1,17 @@
 """Fixtures every app's tests share: two businesses, a user of each role, API clients."""
 
+import os
 import re
 import sys
 import uuid
+from collections import Counter
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from hypothesis import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -24,12 +27,44 @@ requires_postgres = pytest.mark.skipif(
 )
 
 
+# Hypothesis profiles. `dev`, the default, draws few examples per property for a quick local
+# run; `ci` (HYPOTHESIS_PROFILE=ci, set by .ci/run) draws many, from a fixed seed, so a failure
+# in CI reproduces on a developer's machine with the same command. A property test sets no
+# max_examples of its own, so the profile decides.
+settings.register_profile("dev", max_examples=10)
+settings.register_profile("ci", max_examples=40, derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+FUZZ_MODULE = "tests.pos_project.test_schema_fuzz"
+# The fuzz cases the pytest-xdist workers ran, summed on the controller.
+WORKER_FUZZ_CASES: Counter = Counter()
+
+
+def _fuzz_cases_run() -> Counter:
+    fuzz = sys.modules.get(FUZZ_MODULE)
+    return fuzz.CASES_RUN if fuzz is not None else Counter()
+
+
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker counts its own fuzz cases; it hands them to the
+    # controller, which reports the sum.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_cases"] = [[*key, n] for key, n in _fuzz_cases_run().items()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for role, label, n in getattr(node, "workeroutput", {}).get("fuzz_cases", []):
+        WORKER_FUZZ_CASES[role, label] += n
+
+
 def pytest_terminal_summary(terminalreporter):
-    fuzz = sys.modules.get("tests.pos_project.test_schema_fuzz")
-    if fuzz is None or not fuzz.CASES_RUN:
+    cases = _fuzz_cases_run() + WORKER_FUZZ_CASES
+    if not cases:
         return
-    for role in sorted({role for role, _ in fuzz.CASES_RUN}):
-        runs = {label: n for (who, label), n in fuzz.CASES_RUN.items() if who == role}
+    for role in sorted({role for role, _ in cases}):
+        runs = {label: n for (who, label), n in cases.items() if who == role}
         terminalreporter.write_line(
             f"Schema fuzz as {role}: {sum(runs.values())} cases over {len(runs)} operations"
         )

@@ -30,7 +30,6 @@ operation = st.one_of(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

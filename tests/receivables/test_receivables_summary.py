@@ -210,7 +210,6 @@ step = st.one_of(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -64,7 +64,6 @@ def _payments(kind: str, total: Decimal, extra: Decimal) -> list[dict]:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -67,7 +67,6 @@ def _check(body: dict, sale: Sale) -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -16,6 +16,7 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.till_report import BLIND_FIELDS
 
 POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
@@ -127,15 +128,19 @@ class TillRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+BLIND = "Null in a blind report (`blind`)."
+BLIND_TOTAL = {**TOTAL, "allow_null": True, "help_text": BLIND}
+
+
 class SalesTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    gross = serializers.DecimalField(**TOTAL)
-    discounts = serializers.DecimalField(**TOTAL)
-    net = serializers.DecimalField(**TOTAL)
+    gross = serializers.DecimalField(**BLIND_TOTAL)
+    discounts = serializers.DecimalField(**BLIND_TOTAL)
+    net = serializers.DecimalField(**BLIND_TOTAL)
 
 
 class MethodTotalsSerializer(serializers.Serializer):
-    cash = serializers.DecimalField(**TOTAL)
+    cash = serializers.DecimalField(**BLIND_TOTAL)
     card = serializers.DecimalField(**TOTAL)
     mobile_money = serializers.DecimalField(**TOTAL)
 
@@ -161,33 +166,53 @@ class TillReportSerializer(serializers.Serializer):
     time_zone = serializers.CharField()
     currency = serializers.CharField()
     currency_symbol = serializers.CharField()
-    opening_float = serializers.DecimalField(**MONEY)
+    opening_float = serializers.DecimalField(**MONEY, allow_null=True, help_text=BLIND)
     sales = SalesTotalsSerializer(help_text="Sales completed in the session.")
     tenders = TenderTotalsSerializer(help_text="What those sales were paid with, as tendered.")
-    change_given = serializers.DecimalField(**TOTAL)
+    change_given = serializers.DecimalField(**BLIND_TOTAL)
     debt_payments = MethodTotalsSerializer()
     refunds = MethodTotalsSerializer()
-    pay_ins = serializers.DecimalField(**TOTAL)
-    pay_outs = serializers.DecimalField(**TOTAL)
+    pay_ins = serializers.DecimalField(**BLIND_TOTAL)
+    pay_outs = serializers.DecimalField(**BLIND_TOTAL)
     blind = serializers.BooleanField(
-        help_text="True while a cashier's own session is open: expected cash is not shown "
-        "before the count."
+        help_text="True while a cashier's own session is open: the report shows nothing the "
+        "drawer's expected cash could be added up from. These fields are null then: "
+        + ", ".join(f"`{name}`" for name in BLIND_FIELDS)
+        + ". The count of sales and the non-cash tenders stay; the Z report shows all."
     )
-    expected_cash = serializers.DecimalField(**TOTAL, allow_null=True)
+    expected_cash = serializers.DecimalField(**BLIND_TOTAL)
     counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
     variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
     closing_note = serializers.CharField(allow_blank=True)
 
 
 class TillSessionDetailSerializer(TillSessionSerializer):
-    """A session with its cash movements and its live (X) or stored (Z) report."""
+    """A session with its cash movements and its live (X) or stored (Z) report. When the
+    report is blind, so is the rest: no float and no movements."""
 
-    movements = CashMovementSerializer(many=True, read_only=True)
+    opening_float = serializers.DecimalField(
+        **MONEY, read_only=True, allow_null=True, help_text=BLIND
+    )
+    movements = serializers.SerializerMethodField(
+        help_text="The pay-ins and pay-outs; empty in a blind report (`report.blind`)."
+    )
     report = serializers.SerializerMethodField()
 
     class Meta(TillSessionSerializer.Meta):
         fields = [*TillSessionSerializer.Meta.fields, "movements", "report"]
         read_only_fields = fields
+
+    def to_representation(self, session):
+        data = super().to_representation(session)
+        if self.context["report"]["blind"]:
+            data["opening_float"] = None
+        return data
+
+    @extend_schema_field(CashMovementSerializer(many=True))
+    def get_movements(self, session) -> list:
+        if self.context["report"]["blind"]:
+            return []
+        return CashMovementSerializer(session.movements.all(), many=True).data
 
     @extend_schema_field(TillReportSerializer)
     def get_report(self, session) -> dict:

@@ -231,8 +231,10 @@ class TillSessionViewSet(
         summary="The session's report (X while open, Z once closed), JSON or a printable page",
         description=(
             "Sales, tenders, change, debt payments, refunds, pay-ins and pay-outs, and the "
-            "expected cash (hidden from a cashier while the session is open), counted cash "
-            "and variance. `?format=html` is the 80 mm page; errors are JSON either way."
+            "expected cash, counted cash and variance. A cashier's report of an open session "
+            "is blind: every figure the expected cash could be added up from is null (see "
+            "`blind`), the count of sales and the non-cash tenders stay. `?format=html` is "
+            "the 80 mm page, blind alike; errors are JSON either way."
         ),
         parameters=[FORMAT_PARAMETER],
         responses={

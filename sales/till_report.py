@@ -31,6 +31,12 @@ BLIND_FIELDS = (
 )
 
 
+def till_report_is_blind(session: TillSession, *, show_expected: bool) -> bool:
+    """Whether a viewer who may (`show_expected`) or may not see expected cash sees this
+    session blind: only while it is open, until the count."""
+    return session.is_open and not show_expected
+
+
 def till_report_data(session: TillSession, *, show_expected: bool = True) -> dict:
     """The report of `session`, amounts as Decimals.
 
@@ -42,7 +48,7 @@ def till_report_data(session: TillSession, *, show_expected: bool = True) -> dic
     totals = till_session_report_totals(session)
     business = session.business
     zone = business.zone
-    blind = session.is_open and not show_expected
+    blind = till_report_is_blind(session, show_expected=show_expected)
     report = {
         "session": session.pk,
         "kind": "X" if session.is_open else "Z",

@@ -5,7 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pos_project.actors import display_name
+from pos_project.actors import Actor, display_name
 from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 from sales.api.serializers import (
@@ -16,7 +16,7 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
-from sales.till_report import BLIND_FIELDS
+from sales.till_report import BLIND_FIELDS, till_report_is_blind
 
 POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
@@ -84,13 +84,20 @@ class CashMovementSerializer(ReadModelSerializer):
         read_only_fields = fields
 
 
+BLIND = "Null in a blind report (`blind`)."
+BLIND_TOTAL = {**TOTAL, "allow_null": True, "help_text": BLIND}
+
+
 class TillSessionSerializer(ReadModelSerializer):
     """A session in lists: who, where, when and, once closed, its count and the expected
-    cash stored with it (null while open)."""
+    cash stored with it (null while open). A cashier's open session is blind: no float."""
 
     till_name = serializers.CharField(source="till.name", read_only=True)
     storefront = serializers.UUIDField(source="till.storefront_id", read_only=True)
     opened_by_name = serializers.SerializerMethodField()
+    opening_float = serializers.DecimalField(
+        **MONEY, read_only=True, allow_null=True, help_text=BLIND
+    )
     closed_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -116,6 +123,16 @@ class TillSessionSerializer(ReadModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, session):
+        data = super().to_representation(session)
+        if self._blind(session):
+            data["opening_float"] = None
+        return data
+
+    def _blind(self, session) -> bool:
+        viewer = Actor.from_request(self.context["request"])
+        return till_report_is_blind(session, show_expected=viewer.is_manager)
+
     def get_opened_by_name(self, session) -> str:
         return display_name(session.opened_by)
 
@@ -126,10 +143,6 @@ class TillSessionSerializer(ReadModelSerializer):
 class TillRefSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
-
-
-BLIND = "Null in a blind report (`blind`)."
-BLIND_TOTAL = {**TOTAL, "allow_null": True, "help_text": BLIND}
 
 
 class SalesTotalsSerializer(serializers.Serializer):
@@ -190,9 +203,6 @@ class TillSessionDetailSerializer(TillSessionSerializer):
     """A session with its cash movements and its live (X) or stored (Z) report. When the
     report is blind, so is the rest: no float and no movements."""
 
-    opening_float = serializers.DecimalField(
-        **MONEY, read_only=True, allow_null=True, help_text=BLIND
-    )
     movements = serializers.SerializerMethodField(
         help_text="The pay-ins and pay-outs; empty in a blind report (`report.blind`)."
     )
@@ -202,15 +212,9 @@ class TillSessionDetailSerializer(TillSessionSerializer):
         fields = [*TillSessionSerializer.Meta.fields, "movements", "report"]
         read_only_fields = fields
 
-    def to_representation(self, session):
-        data = super().to_representation(session)
-        if self.context["report"]["blind"]:
-            data["opening_float"] = None
-        return data
-
     @extend_schema_field(CashMovementSerializer(many=True))
     def get_movements(self, session) -> list:
-        if self.context["report"]["blind"]:
+        if self._blind(session):
             return []
         return CashMovementSerializer(session.movements.all(), many=True).data
 

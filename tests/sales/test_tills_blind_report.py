@@ -66,6 +66,19 @@ def test_the_session_itself_is_blind_to_its_cashier(cashier_client, busy_session
     assert session["report"]["pay_ins"] is None
 
 
+def test_the_session_list_shows_a_cashier_no_float_until_the_count(
+    cashier_client, manager_client, busy_session
+):
+    sessions = reverse("till-session-list")
+    (blind,) = cashier_client.get(sessions).json()["results"]
+    (whole,) = manager_client.get(sessions).json()["results"]
+    close(cashier_client, busy_session, "315.00")
+    (closed,) = cashier_client.get(sessions).json()["results"]
+
+    assert (blind["opening_float"], whole["opening_float"]) == (None, "200.00")
+    assert (closed["opening_float"], closed["expected_cash"]) == ("200.00", "315.00")
+
+
 def test_the_printable_x_report_is_blind_alike(cashier_client, busy_session):
     response = cashier_client.get(
         session_url(busy_session, "till-session-report"), {"format": "html"}

@@ -12,6 +12,7 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -90,7 +91,7 @@ def _superuser():
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def deployment():
     """Two roles set up as the README says, a database migrated by the owner and granted to
     the application's role, and a second one like it: the new machine a backup moves to."""
@@ -128,32 +129,41 @@ def deployment():
             admin.execute(f'DROP ROLE IF EXISTS "{deployment.owner}"')
 
 
-def test_backup_verify_restore_and_checks_each_run_as_the_documented_role(deployment, tmp_path):
-    backups = tmp_path / "backups"
-    # the shop has sold, on account and in cash, as the application's role
+@pytest.fixture(scope="module")
+def nightly_backup(deployment, tmp_path_factory) -> Path:
+    """The shop has sold, on account and in cash, as the application's role; then the
+    nightly backup ran with that role alone."""
     succeeded(manage(deployment.app_env(), "seed_demo"))
-
-    # the nightly backup, with the application's role alone
+    backups = tmp_path_factory.mktemp("backups")
     written = succeeded(manage(deployment.app_env(), "backup", "--out", backups, "--keep", "14"))
     assert "Backup written" in written
     (backup,) = backups.glob("*.pgdump")
+    return backup
 
-    # verify_backup needs a role that may create its scratch database: the application's
-    # role is refused with a clear message, the owner (as manage.py picks it from the
-    # server's environment) proves the backup
-    refused = manage(deployment.app_env(), "verify_backup", backup)
+
+def test_verify_backup_proves_it_as_the_owner_and_tells_the_app_role_why_not(
+    deployment, nightly_backup
+):
+    # the application's role may not create the scratch database: a clear refusal
+    refused = manage(deployment.app_env(), "verify_backup", nightly_backup)
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert f"{deployment.app} cannot create the scratch database" in refused.stderr
-    proof = succeeded(manage(deployment.server_env(), "verify_backup", backup))
-    assert "Checked 34 customers." in proof
-    assert f"{backup.name} restores" in proof
 
+    # the owner, as manage.py picks it from the server's environment, proves the backup
+    proof = succeeded(manage(deployment.server_env(), "verify_backup", nightly_backup))
+    assert "Checked 34 customers." in proof
+    assert f"{nightly_backup.name} restores" in proof
+
+
+def test_restored_on_a_new_machine_the_server_role_checks_the_copy(
+    deployment, nightly_backup, tmp_path
+):
     # restore it on the new machine, as its owner; the server's role keeps its grants
     restored = succeeded(
         manage(
             deployment.server_env(deployment.spare_database),
-            *("restore", backup, "--yes", "--safety-dir", tmp_path / "safety"),
+            *("restore", nightly_backup, "--yes", "--safety-dir", tmp_path / "safety"),
         )
     )
     assert f"{deployment.app} can use the restored database's" in restored

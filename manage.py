@@ -4,10 +4,12 @@
 import os
 import sys
 
-# Commands that change the tables or their grants run as the role that owns the tables,
-# `MIGRATE_DATABASE_URL` when it is set; the application, and every other command, connect
-# as `DATABASE_URL`, a role that owns nothing and cannot rewrite the audit trail.
-OWNER_COMMANDS = {"migrate", "grant_app_role", "createcachetable"}
+# Commands that change the tables or their grants, replace the database (`restore`) or create
+# a scratch one (`verify_backup`, which needs CREATEDB) run as the role that owns the tables,
+# `MIGRATE_DATABASE_URL` when it is set; the application, and every other command (`backup`
+# among them), connect as `DATABASE_URL`, a role that owns nothing and cannot rewrite the
+# audit trail. docs/operations.md says which role each command needs and why.
+OWNER_COMMANDS = {"migrate", "grant_app_role", "createcachetable", "restore", "verify_backup"}
 
 
 def main():

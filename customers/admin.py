@@ -27,9 +27,9 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.models import Business
+from pos_project.spreadsheets import spreadsheet_csv
 from receivables.admin_display import money_text
 from receivables.admin_views import ReceivablesBackOfficeViews
-from receivables.api.views import spreadsheet_csv
 
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
 BACK_OFFICE_CSS = "customers/admin/back_office.css"

@@ -4,6 +4,11 @@ SQLite uses its online backup API, which copies a consistent snapshot while othe
 keep working (a writer waits at most for the copy, within the connection's busy timeout).
 PostgreSQL uses `pg_dump` in custom format and `pg_restore`, which must be at least the
 server's major version.
+
+On PostgreSQL each command runs as the role `docs/operations.md` names: `backup` as the
+application's role (it reads every table and sequence, and writes nothing but the file and
+its record), `verify_backup` and `restore` as the tables' owner. A role that lacks a right
+gets a CommandError saying which and what to grant, never a traceback.
 """
 
 import os
@@ -18,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.db import connection as default_connection
 from tqdm import tqdm
 
@@ -106,16 +112,37 @@ class PostgresEngine(Engine):
                 elif "error" in line.lower():
                     errors.append(line.strip())
             if process.wait() != 0:
-                raise CommandError("pg_dump failed: " + ("; ".join(errors) or "see above"))
+                failure = "; ".join(errors) or "see above"
+                hint = (
+                    " Give the role the application's grants: `manage.py grant_app_role "
+                    f"{self.settings['USER']}` as the tables' owner."
+                    if "permission denied" in failure
+                    else ""
+                )
+                raise CommandError(f"pg_dump failed: {failure}.{hint}")
 
     @contextmanager
     def scratch_copy(self, backup: Path):
         self._check_tool("pg_restore")
         name = f"{self.label[:40]}_verify_{secrets.token_hex(4)}"
-        with self.connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
         try:
-            self._run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={name}", backup])
+            with self.connection.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        except DatabaseError as error:
+            raise CommandError(
+                f"{self.settings['USER']} cannot create the scratch database the proof is "
+                f"restored into ({str(error).strip()}). Run verify_backup as the tables' "
+                "owner (manage.py uses MIGRATE_DATABASE_URL for it), a role with CREATEDB: "
+                "ALTER ROLE <owner> CREATEDB. The application's role needs no such right."
+            ) from None
+        try:
+            # Grants name the source's roles, which need not exist where the copy is proven.
+            self._run(
+                [
+                    *("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"),
+                    *(f"--dbname={name}", backup),
+                ]
+            )
             yield self._url(name)
         finally:
             with self.connection.cursor() as cursor:
@@ -142,7 +169,9 @@ class PostgresEngine(Engine):
         self.connection.close()
         with tempfile.TemporaryDirectory(prefix="pos-restore-") as folder:
             script = Path(folder) / "restore.sql"
-            self._run(["pg_restore", "--no-owner", f"--file={script}", backup])
+            # The grants are given again after the load (see `restore`), to the roles this
+            # database grants to, which need not be those of the database backed up.
+            self._run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", backup])
             self._run(
                 [
                     *("psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"),

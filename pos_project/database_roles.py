@@ -5,10 +5,13 @@ the role that does (`MIGRATE_DATABASE_URL`). A table owner can disable any trigg
 rewrite any row, so only the application role's privileges keep the audit trail
 append-only: it gets SELECT, INSERT, UPDATE and DELETE on each table, except where a model
 narrows them with a `database_privileges` attribute (the audit log: SELECT and INSERT).
+It may read the sequences behind the tables' ids (`pg_dump` reads where each one stands, so
+`manage.py backup` runs under this role) but neither advance nor reset them: an identity
+column draws its next value with the table's INSERT privilege alone.
 """
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 FULL_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 # Django's record of applied migrations: the application reads it, only `migrate` writes it.
@@ -37,16 +40,50 @@ def table_privileges() -> dict[str, tuple[str, ...]]:
 
 def grant_statements(role: str) -> list[str]:
     """The SQL that leaves `role` with exactly the application's privileges."""
-    quote = connection.ops.quote_name
-    role_name = quote(role)
-    statements = [
+    return _schema_statements(role) + _table_statements(role)
+
+
+def _schema_statements(role: str) -> list[str]:
+    role_name = connection.ops.quote_name(role)
+    return [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role_name}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role_name}",
         f"GRANT USAGE ON SCHEMA public TO {role_name}",
+        f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {role_name}",
     ]
-    for table, privileges in sorted(table_privileges().items()):
-        statements.append(f"GRANT {', '.join(privileges)} ON {quote(table)} TO {role_name}")
-    return statements
+
+
+def _table_statements(role: str) -> list[str]:
+    quote = connection.ops.quote_name
+    return [
+        f"GRANT {', '.join(privileges)} ON {quote(table)} TO {quote(role)}"
+        for table, privileges in sorted(table_privileges().items())
+    ]
+
+
+def grant_app_privileges(role: str) -> int:
+    """Leave `role` with exactly the application's privileges, after checking it can be
+    limited at all (an UnsafeRole otherwise). The number of tables it may now use."""
+    check_role_can_be_limited(role)
+    schema, tables = _schema_statements(role), _table_statements(role)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in schema + tables:
+            cursor.execute(statement)
+    return len(tables)
+
+
+def granted_roles() -> list[str]:
+    """The roles other than the tables' owners that hold privileges on the tables: the
+    application roles `grant_app_role` was run for."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT role.rolname FROM pg_class AS relation "
+            "CROSS JOIN LATERAL aclexplode(relation.relacl) AS privilege "
+            "JOIN pg_roles AS role ON role.oid = privilege.grantee "
+            "WHERE relation.relnamespace = 'public'::regnamespace AND relation.relkind = 'r' "
+            "AND privilege.grantee <> relation.relowner ORDER BY role.rolname"
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
 def check_role_can_be_limited(role: str) -> None:

@@ -1,9 +1,12 @@
-"""Prometheus metrics, served at /metrics when METRICS_ENABLED=1 to METRICS_ALLOWED addresses.
+"""Prometheus metrics, served at /metrics when METRICS_ENABLED=1, to a scraper that sends
+`Authorization: Bearer <METRICS_TOKEN>` from one of the METRICS_ALLOWED addresses (the
+client's address as `client_ip` finds it, behind a trusted proxy the forwarded one).
 
 Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR to an empty folder so every
 worker's figures are added up (prometheus_client's multiprocess mode).
 """
 
+import hmac
 import ipaddress
 import os
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from prometheus_client import (
 )
 from rest_framework.exceptions import ValidationError
 
+from pos_project.actors import client_ip
 from pos_project.errors import DomainError
 from pos_project.exceptions import busy_refusal, json_not_found
 
@@ -79,9 +83,18 @@ def _allowed(address: str | None) -> bool:
     return any(client in ipaddress.ip_network(network, strict=False) for network in allowed)
 
 
+def _bearer_matches(request) -> bool:
+    token = settings.METRICS_TOKEN
+    scheme, _, sent = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(sent.strip().encode(), token.encode())
+
+
 def metrics_view(request):
-    # Off, or asked from elsewhere: answered exactly like an address that does not exist.
-    if not settings.METRICS_ENABLED or not _allowed(request.META.get("REMOTE_ADDR")):
+    # Off, without the token, or asked from elsewhere: answered exactly like an address
+    # that does not exist, so a prober learns nothing about it.
+    if not (settings.METRICS_ENABLED and _bearer_matches(request) and _allowed(client_ip(request))):
         return json_not_found(request)
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

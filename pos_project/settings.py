@@ -364,13 +364,26 @@ LOGGING = logging_settings(
 )
 # Requests slower than this are logged at warning, with their number of statements.
 SLOW_REQUEST_MS = float(os.environ.get("SLOW_REQUEST_MS", "1000"))
-# /metrics (Prometheus) answers only when enabled, and only to these addresses or networks.
+# /metrics (Prometheus) answers only when enabled, only to a scraper that sends the bearer
+# token, and only from these addresses or networks. Behind a proxy on the same host every
+# client's socket address is the loopback, so the token is what keeps it private.
 METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
 METRICS_ALLOWED = env_list("METRICS_ALLOWED", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_TOKEN_MIN_LENGTH = 32
+if METRICS_ENABLED and len(METRICS_TOKEN) < METRICS_TOKEN_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"METRICS_ENABLED=1 needs METRICS_TOKEN, a random string of at least "
+        f"{METRICS_TOKEN_MIN_LENGTH} characters (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))'); the scraper sends it as "
+        "`Authorization: Bearer <token>`. Or leave METRICS_ENABLED unset."
+    )
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    # /healthz and /metrics are probed over plain HTTP by load balancers and process managers.
+    # /healthz and /metrics are probed over plain HTTP by load balancers and process managers,
+    # and by a Prometheus on the same host straight at the server's loopback port. /metrics
+    # still wants its bearer token: a plain-HTTP request without it is a 404.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)

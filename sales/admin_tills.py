@@ -198,7 +198,8 @@ class TillSessionAdmin(BusinessScopedAdmin):
 
     def report_view(self, request, object_id):
         session = self._session(request, object_id)
-        return HttpResponse(till_report_html(session), content_type="text/html; charset=utf-8")
+        page = till_report_html(session, show_expected=Actor.from_request(request).is_manager)
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
 
     def close_view(self, request, object_id):
         session = self._session(request, object_id)

@@ -13,19 +13,43 @@ from pos_project.money import format_money
 from sales.models import TillSession
 from sales.services.tills import till_session_report_totals
 
+# What a blind report leaves out (null): every term the drawer's expected cash is made of,
+# and the sales amounts, from which cash taken follows once the non-cash tenders are known.
+# The count of sales and the non-cash tenders stay. Dotted names reach into a group.
+BLIND_FIELDS = (
+    "opening_float",
+    "sales.gross",
+    "sales.discounts",
+    "sales.net",
+    "tenders.cash",
+    "change_given",
+    "debt_payments.cash",
+    "refunds.cash",
+    "pay_ins",
+    "pay_outs",
+    "expected_cash",
+)
+
+
+def till_report_is_blind(session: TillSession, *, show_expected: bool) -> bool:
+    """Whether a viewer who may (`show_expected`) or may not see expected cash sees this
+    session blind: only while it is open, until the count."""
+    return session.is_open and not show_expected
+
 
 def till_report_data(session: TillSession, *, show_expected: bool = True) -> dict:
     """The report of `session`, amounts as Decimals.
 
     `show_expected=False` is the blind count: while the session is open, a cashier is not
-    shown the cash the drawer should hold, so the count at close is honest. Once closed,
-    everyone sees expected cash and the variance.
+    shown the cash the drawer should hold, nor anything it could be added up from
+    (`BLIND_FIELDS` are None), so the count at close is honest. Once closed, everyone sees
+    every figure, expected cash and the variance.
     """
     totals = till_session_report_totals(session)
     business = session.business
     zone = business.zone
-    blind = session.is_open and not show_expected
-    return {
+    blind = till_report_is_blind(session, show_expected=show_expected)
+    report = {
         "session": session.pk,
         "kind": "X" if session.is_open else "Z",
         "status": session.status,
@@ -67,11 +91,19 @@ def till_report_data(session: TillSession, *, show_expected: bool = True) -> dic
         "pay_ins": totals.pay_ins,
         "pay_outs": totals.pay_outs,
         "blind": blind,
-        "expected_cash": None if blind else totals.expected_cash,
+        "expected_cash": totals.expected_cash,
         "counted_cash": session.counted_cash,
         "variance": session.variance,
         "closing_note": session.closing_note,
     }
+    if blind:
+        for name in BLIND_FIELDS:
+            *groups, field = name.split(".")
+            target = report
+            for group in groups:
+                target = target[group]
+            target[field] = None
+    return report
 
 
 def till_report_html(session: TillSession, *, show_expected: bool = True) -> str:
@@ -81,6 +113,9 @@ def till_report_html(session: TillSession, *, show_expected: bool = True) -> str
 
     def money(amount):
         return format_money(amount, symbol) if amount is not None else "-"
+
+    def taken_out(amount):
+        return f"-{money(amount)}" if amount is not None else "-"
 
     def rows(group: dict, labels: dict) -> list[dict]:
         return [{"label": labels[key], "amount_text": money(group[key])} for key in labels]
@@ -101,11 +136,11 @@ def till_report_html(session: TillSession, *, show_expected: bool = True) -> str
             {"label": "Net", "amount_text": money(data["sales"]["net"])},
         ],
         "tender_rows": rows(data["tenders"], {**methods, "on_account": "On account"}),
-        "change_text": money(data["change_given"]),
+        "change_text": taken_out(data["change_given"]),
         "debt_rows": rows(data["debt_payments"], methods),
         "refund_rows": rows(data["refunds"], methods),
         "pay_ins_text": money(data["pay_ins"]),
-        "pay_outs_text": money(data["pay_outs"]),
+        "pay_outs_text": taken_out(data["pay_outs"]),
         "expected_text": money(data["expected_cash"]),
         "counted_text": money(data["counted_cash"]),
         "variance_text": money(data["variance"]),

@@ -1,8 +1,5 @@
 """Accounts-receivable actions on a customer: payments, credit adjustments, statements."""
 
-import csv
-import io
-import re
 from datetime import timedelta
 
 from django.db.models import Prefetch
@@ -20,6 +17,7 @@ from pos_project.errors import ErrorCode, Invalid
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.pagination import StandardPagination
 from pos_project.schema import error_responses
+from pos_project.spreadsheets import CHARSET, spreadsheet_csv
 from receivables.api.serializers import (
     AdjustCreditSerializer,
     CreditAdjustmentResultSerializer,
@@ -36,42 +34,16 @@ from receivables.services import customer_adjust_credit, customer_record_payment
 from receivables.statements import local_midnight
 from sales.models import Sale, SaleStatus
 
-# A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)"); phone
-# numbers and signed amounts are plain numbers and stay as they are.
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s.]*$")
-
-
-def csv_cell(value) -> str:
-    """A value as a CSV cell that a spreadsheet shows as text instead of evaluating."""
-    if value is None:
-        return ""
-    text = str(value)
-    if _FORMULA_START.match(text) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
 
 class CSVRenderer(BaseRenderer):
     """`?format=csv` (or `Accept: text/csv`): the view hands over the rows, header first."""
 
     media_type = "text/csv"
     format = "csv"
-    charset = "utf-8"
-    # The byte-order mark tells Excel the file is UTF-8, so "Chaïmae" reads as written.
-    BYTE_ORDER_MARK = "\ufeff"
+    charset = CHARSET
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return spreadsheet_csv(data)
-
-
-def spreadsheet_csv(rows) -> bytes:
-    """`rows` (header first) as the CSV a spreadsheet opens well: UTF-8 with a byte-order
-    mark, and no cell that it would run as a formula."""
-    buffer = io.StringIO()
-    buffer.write(CSVRenderer.BYTE_ORDER_MARK)
-    csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode(CSVRenderer.charset)
 
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]

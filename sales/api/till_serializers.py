@@ -5,7 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pos_project.actors import display_name
+from pos_project.actors import Actor, display_name
 from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
 from pos_project.serializers import ReadModelSerializer
 from sales.api.serializers import (
@@ -16,6 +16,7 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.till_report import BLIND_FIELDS, till_report_is_blind
 
 POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
@@ -83,13 +84,20 @@ class CashMovementSerializer(ReadModelSerializer):
         read_only_fields = fields
 
 
+BLIND = "Null in a blind report (`blind`)."
+BLIND_TOTAL = {**TOTAL, "allow_null": True, "help_text": BLIND}
+
+
 class TillSessionSerializer(ReadModelSerializer):
     """A session in lists: who, where, when and, once closed, its count and the expected
-    cash stored with it (null while open)."""
+    cash stored with it (null while open). A cashier's open session is blind: no float."""
 
     till_name = serializers.CharField(source="till.name", read_only=True)
     storefront = serializers.UUIDField(source="till.storefront_id", read_only=True)
     opened_by_name = serializers.SerializerMethodField()
+    opening_float = serializers.DecimalField(
+        **MONEY, read_only=True, allow_null=True, help_text=BLIND
+    )
     closed_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -115,6 +123,16 @@ class TillSessionSerializer(ReadModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, session):
+        data = super().to_representation(session)
+        if self._blind(session):
+            data["opening_float"] = None
+        return data
+
+    def _blind(self, session) -> bool:
+        viewer = Actor.from_request(self.context["request"])
+        return till_report_is_blind(session, show_expected=viewer.is_manager)
+
     def get_opened_by_name(self, session) -> str:
         return display_name(session.opened_by)
 
@@ -129,13 +147,13 @@ class TillRefSerializer(serializers.Serializer):
 
 class SalesTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    gross = serializers.DecimalField(**TOTAL)
-    discounts = serializers.DecimalField(**TOTAL)
-    net = serializers.DecimalField(**TOTAL)
+    gross = serializers.DecimalField(**BLIND_TOTAL)
+    discounts = serializers.DecimalField(**BLIND_TOTAL)
+    net = serializers.DecimalField(**BLIND_TOTAL)
 
 
 class MethodTotalsSerializer(serializers.Serializer):
-    cash = serializers.DecimalField(**TOTAL)
+    cash = serializers.DecimalField(**BLIND_TOTAL)
     card = serializers.DecimalField(**TOTAL)
     mobile_money = serializers.DecimalField(**TOTAL)
 
@@ -161,33 +179,44 @@ class TillReportSerializer(serializers.Serializer):
     time_zone = serializers.CharField()
     currency = serializers.CharField()
     currency_symbol = serializers.CharField()
-    opening_float = serializers.DecimalField(**MONEY)
+    opening_float = serializers.DecimalField(**MONEY, allow_null=True, help_text=BLIND)
     sales = SalesTotalsSerializer(help_text="Sales completed in the session.")
     tenders = TenderTotalsSerializer(help_text="What those sales were paid with, as tendered.")
-    change_given = serializers.DecimalField(**TOTAL)
+    change_given = serializers.DecimalField(**BLIND_TOTAL)
     debt_payments = MethodTotalsSerializer()
     refunds = MethodTotalsSerializer()
-    pay_ins = serializers.DecimalField(**TOTAL)
-    pay_outs = serializers.DecimalField(**TOTAL)
+    pay_ins = serializers.DecimalField(**BLIND_TOTAL)
+    pay_outs = serializers.DecimalField(**BLIND_TOTAL)
     blind = serializers.BooleanField(
-        help_text="True while a cashier's own session is open: expected cash is not shown "
-        "before the count."
+        help_text="True while a cashier's own session is open: the report shows nothing the "
+        "drawer's expected cash could be added up from. These fields are null then: "
+        + ", ".join(f"`{name}`" for name in BLIND_FIELDS)
+        + ". The count of sales and the non-cash tenders stay; the Z report shows all."
     )
-    expected_cash = serializers.DecimalField(**TOTAL, allow_null=True)
+    expected_cash = serializers.DecimalField(**BLIND_TOTAL)
     counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
     variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
     closing_note = serializers.CharField(allow_blank=True)
 
 
 class TillSessionDetailSerializer(TillSessionSerializer):
-    """A session with its cash movements and its live (X) or stored (Z) report."""
+    """A session with its cash movements and its live (X) or stored (Z) report. When the
+    report is blind, so is the rest: no float and no movements."""
 
-    movements = CashMovementSerializer(many=True, read_only=True)
+    movements = serializers.SerializerMethodField(
+        help_text="The pay-ins and pay-outs; empty in a blind report (`report.blind`)."
+    )
     report = serializers.SerializerMethodField()
 
     class Meta(TillSessionSerializer.Meta):
         fields = [*TillSessionSerializer.Meta.fields, "movements", "report"]
         read_only_fields = fields
+
+    @extend_schema_field(CashMovementSerializer(many=True))
+    def get_movements(self, session) -> list:
+        if self._blind(session):
+            return []
+        return CashMovementSerializer(session.movements.all(), many=True).data
 
     @extend_schema_field(TillReportSerializer)
     def get_report(self, session) -> dict:

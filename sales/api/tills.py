@@ -164,7 +164,8 @@ class TillSessionViewSet(
         summary="List till sessions (a cashier's own; all of them for managers)",
         description=(
             "Newest first; filter by `status`, `till`, `opened_by` and the opening time. A "
-            "closed session carries its count, expected cash, variance and Z number."
+            "closed session carries its count, expected cash, variance and Z number. A "
+            "cashier's open session shows no float (`opening_float` is null) until the count."
         ),
         responses={200: TillSessionSerializer(many=True), **error_responses(400, 401, 403)},
     )
@@ -174,8 +175,9 @@ class TillSessionViewSet(
     @extend_schema(
         summary="One till session, with its movements and its live report",
         description=(
-            "`report` is the X report while the session is open (a cashier is not shown "
-            "expected cash before counting) and the stored Z report once closed."
+            "`report` is the X report while the session is open (blind for a cashier: see "
+            "`report.blind`; the float and the movements are left out too) and the stored Z "
+            "report once closed."
         ),
         responses={200: TillSessionDetailSerializer, **READ_ERRORS},
     )
@@ -231,8 +233,10 @@ class TillSessionViewSet(
         summary="The session's report (X while open, Z once closed), JSON or a printable page",
         description=(
             "Sales, tenders, change, debt payments, refunds, pay-ins and pay-outs, and the "
-            "expected cash (hidden from a cashier while the session is open), counted cash "
-            "and variance. `?format=html` is the 80 mm page; errors are JSON either way."
+            "expected cash, counted cash and variance. A cashier's report of an open session "
+            "is blind: every figure the expected cash could be added up from is null (see "
+            "`blind`), the count of sales and the non-cash tenders stay. `?format=html` is "
+            "the 80 mm page, blind alike; errors are JSON either way."
         ),
         parameters=[FORMAT_PARAMETER],
         responses={

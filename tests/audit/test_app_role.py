@@ -69,6 +69,8 @@ def as_app_role(app_role):
         (f"DELETE FROM {HEAD_TABLE}", "permission denied"),
         ("DELETE FROM django_migrations", "permission denied"),
         ("CREATE TABLE audit_shadow (id int)", "permission denied"),
+        ("SELECT nextval('auth_group_id_seq')", "permission denied"),
+        ("SELECT setval('auth_group_id_seq', 1)", "permission denied"),
     ],
     ids=[
         "update-entry",
@@ -81,6 +83,8 @@ def as_app_role(app_role):
         "delete-chain-head",
         "forge-migrations",
         "create-table",
+        "advance-sequence",
+        "reset-sequence",
     ],
 )
 def test_the_app_role_cannot_rewrite_the_trail(business, as_app_role, sql, refusal):
@@ -88,6 +92,11 @@ def test_the_app_role_cannot_rewrite_the_trail(business, as_app_role, sql, refus
     with pytest.raises(psycopg.Error, match=refusal):
         as_app_role.execute(sql)
     assert AuditLog.objects.filter(business=business, description="Test event").count() == 1
+
+
+def test_the_app_role_reads_where_each_sequence_stands_for_pg_dump(as_app_role):
+    (is_called,) = as_app_role.execute("SELECT is_called FROM auth_group_id_seq").fetchone()
+    assert is_called in (True, False)
 
 
 def test_the_app_role_runs_the_shop_and_its_trail_verifies(business, storefront, manager, app_role):
@@ -157,3 +166,4 @@ def test_the_statements_can_be_handed_to_a_dba(db):
     assert f'GRANT SELECT, INSERT, UPDATE ON "{HEAD_TABLE}" TO "pos_app";' in statements
     assert 'GRANT SELECT ON "django_migrations" TO "pos_app";' in statements
     assert statements[0] == 'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "pos_app";'
+    assert 'GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "pos_app";' in statements

@@ -3,9 +3,13 @@
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 import structlog
+from django.conf import settings
 from django.db import OperationalError
 from django.test import Client, override_settings
 from prometheus_client import REGISTRY
@@ -111,19 +115,71 @@ def test_metrics_are_off_unless_enabled(db):
     assert response.status_code == 404 and response.json()["error"] == "Not found"
 
 
-@override_settings(METRICS_ENABLED=True, METRICS_ALLOWED=["10.0.0.0/8"])
+TOKEN = "scrape-token-" + "s" * 32
+SCRAPER = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
+SCRAPING = override_settings(METRICS_ENABLED=True, METRICS_TOKEN=TOKEN)
+
+
+@SCRAPING
+@override_settings(METRICS_ALLOWED=["10.0.0.0/8"])
 def test_metrics_answer_only_allowed_addresses(db):
+    assert Client().get("/metrics", **SCRAPER).status_code == 404
+    assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics", **SCRAPER).status_code == 200
+
+
+@SCRAPING
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x", TOKEN],
+    ids=["none", "empty", "no-token", "wrong", "other-scheme", "longer", "no-scheme"],
+)
+def test_metrics_without_the_bearer_token_are_an_unknown_address(db, authorization):
+    headers = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization}
+
+    # from the loopback, as every client is behind a proxy on the same host
+    response = Client().get("/metrics", **headers)
+
+    with override_settings(METRICS_ENABLED=False):
+        off = Client().get("/metrics")
+    assert response.status_code == 404
+    assert response.json() == off.json()
+    assert off.json()["error"] == "Not found"
+    assert b"pos_http_requests_total" not in response.content
+
+
+@SCRAPING
+def test_metrics_with_the_bearer_token_from_the_loopback(db):
+    response = Client().get("/metrics", HTTP_AUTHORIZATION=f"bearer  {TOKEN} ")
+
+    assert response.status_code == 200
+    assert b"pos_http_requests_total" in response.content
+
+
+@SCRAPING
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_a_trusted_proxy_the_forwarded_address_must_be_allowed_too(db):
+    outside = Client().get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9", **SCRAPER)
+    on_the_host = Client().get("/metrics", HTTP_X_FORWARDED_FOR="127.0.0.1", **SCRAPER)
+
+    assert (outside.status_code, on_the_host.status_code) == (404, 200)
+
+
+@SCRAPING
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^healthz$", r"^metrics$"])
+def test_plain_http_metrics_are_exempt_from_the_redirect_but_not_from_the_token(db):
+    # the production settings (DEBUG=0): every other page is redirected to HTTPS
+    assert Client().get("/api/me/").status_code == 301
     assert Client().get("/metrics").status_code == 404
-    assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
+    assert Client().get("/metrics", **SCRAPER).status_code == 200
 
 
-@override_settings(METRICS_ENABLED=True)
+@SCRAPING
 def test_metrics_count_requests_latencies_and_statements_by_route(owner_client):
     labels = {"route": "me", "method": "GET", "status": "200"}
     before = REGISTRY.get_sample_value("pos_http_requests_total", labels) or 0
     owner_client.get("/api/me/")
 
-    response = Client().get("/metrics")
+    response = Client().get("/metrics", **SCRAPER)
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -133,6 +189,26 @@ def test_metrics_count_requests_latencies_and_statements_by_route(owner_client):
     assert 'pos_http_request_duration_seconds_bucket{le="0.01",method="GET",route="me"}' in body
     assert REGISTRY.get_sample_value("pos_db_statements_total", {"route": "me"}) > 0
     assert "# TYPE pos_checkouts_total counter" in body
+
+
+def test_metrics_enabled_without_a_token_stops_the_server_from_starting():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("METRICS_TOKEN", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(METRICS_ENABLED="1", DEBUG="1", ENV_FILE="")
+    completed = subprocess.run(
+        [sys.executable, "-c", "import pos_project.settings"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert "METRICS_ENABLED=1 needs METRICS_TOKEN" in completed.stderr
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/no/such/page"])

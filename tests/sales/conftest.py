@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from medicine.models import Stock
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
-from tests.factories.sales import SaleFactory
+from tests.factories.sales import SaleFactory, SaleItemFactory, recompute
 from tests.factories.tills import TillFactory
 from tests.sales.flows import FLOWS
 
@@ -85,3 +86,19 @@ def cash_control(business):
     business.cash_control = True
     business.save(update_fields=["cash_control"])
     return business
+
+
+@pytest.fixture
+def ring_up(business, storefront, cashier):
+    """ring_up(total, user=cashier) -> a DRAFT of `total` at Main, its stock on the shelf."""
+
+    def make(total="60.00", user=None, at=None):
+        at = at or storefront
+        sale = SaleFactory(business=business, storefront=at, created_by=user or cashier)
+        item = SaleItemFactory(sale=sale, unit_price=Decimal(total), quantity=1)
+        item.medicine.prix_br = Decimal(total)
+        item.medicine.save(update_fields=["prix_br"])
+        Stock.objects.create(medicine=item.medicine, storefront=at, quantity=10)
+        return recompute(sale)
+
+    return make

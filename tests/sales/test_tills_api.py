@@ -20,7 +20,7 @@ from sales.services.tills import till_cash_move, till_session_open
 from tests.conftest import client_for
 from tests.contracts import assert_audited, assert_error, assert_flat_queries
 from tests.factories.kernel import StaffMemberFactory, StorefrontFactory
-from tests.factories.sales import SaleFactory, SaleItemFactory, complete_sale, recompute
+from tests.factories.sales import complete_sale
 from tests.factories.tills import TillFactory
 from tests.sales.conftest import sale_url
 
@@ -56,22 +56,6 @@ def complete(client, sale, *payments, **headers):
         format="json",
         **headers,
     )
-
-
-@pytest.fixture
-def ring_up(business, storefront, cashier):
-    """ring_up(total, user=cashier) -> a DRAFT of `total` at Main, its stock on the shelf."""
-
-    def make(total="60.00", user=None, at=None):
-        at = at or storefront
-        sale = SaleFactory(business=business, storefront=at, created_by=user or cashier)
-        item = SaleItemFactory(sale=sale, unit_price=Decimal(total), quantity=1)
-        item.medicine.prix_br = Decimal(total)
-        item.medicine.save(update_fields=["prix_br"])
-        Stock.objects.create(medicine=item.medicine, storefront=at, quantity=10)
-        return recompute(sale)
-
-    return make
 
 
 # --- tills --------------------------------------------------------------------------------
@@ -125,13 +109,14 @@ def test_a_cashier_opens_a_till_with_a_float(cashier_client, cashier, till):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "OPEN"
-    assert body["opening_float"] == "200.00"
     assert body["opened_by"] == cashier.pk
     assert body["till_name"] == "Till 1"
     assert body["report"]["kind"] == "X"
-    # A blind count: the cashier does not see what the drawer should hold.
+    # A blind count: the cashier sees neither what the drawer should hold nor its float.
     assert body["report"]["blind"] is True
     assert body["report"]["expected_cash"] is None
+    assert body["opening_float"] is None
+    assert TillSession.objects.get(pk=body["id"]).opening_float == Decimal("200.00")
     entry = assert_audited("till.opened")
     assert entry.event_data["opening_float"] == "200.00"
 

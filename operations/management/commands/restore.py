@@ -7,6 +7,7 @@ from django.db import connection
 
 from operations.backups import check_checksum, record_backup, take_backup
 from operations.engines import engine_for
+from pos_project.database_roles import UnsafeRole, grant_app_privileges, granted_roles
 from pos_project.server_lock import ServerRunning
 
 STOP_THE_SERVER = (
@@ -19,7 +20,9 @@ class Command(BaseCommand):
     help = (
         "Replace the database with a backup, after checking its checksum and writing a "
         "safety backup of what it replaces; then migrate and run check_ledgers and "
-        "verify_audit_log on the result. Refuses while a server is using the database."
+        "verify_audit_log on the result. On PostgreSQL, run it as the tables' owner "
+        "(MIGRATE_DATABASE_URL); the application roles keep their grants. Refuses while a "
+        "server is using the database."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +41,8 @@ class Command(BaseCommand):
         engine = engine_for(connection)
         if not options["yes"] and not self._confirmed(engine.label, path):
             raise CommandError("Restore cancelled. Nothing was changed.")
+        # The roles `grant_app_role` was run for: the restored tables are given to them again.
+        app_roles = granted_roles() if connection.vendor == "postgresql" else []
         try:
             with engine.refuse_if_in_use():
                 safety = take_backup(options["safety_dir"], keep=None)
@@ -53,6 +58,12 @@ class Command(BaseCommand):
         connection.close()
         record_backup(safety)
         call_command("migrate", interactive=False, verbosity=0)
+        for role in app_roles:
+            try:
+                tables = grant_app_privileges(role)
+            except UnsafeRole as error:
+                raise CommandError(f"Restored, but {role} was not granted again: {error}") from None
+            self.stdout.write(f"{role} can use the restored database's {tables} tables again.")
         call_command("check_ledgers", stdout=self.stdout)
         call_command("verify_audit_log", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Restored {path.name} into {engine.label}."))

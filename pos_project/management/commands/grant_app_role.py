@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 
-from pos_project.database_roles import UnsafeRole, check_role_can_be_limited, grant_statements
+from pos_project.database_roles import UnsafeRole, grant_app_privileges, grant_statements
 
 
 class Command(BaseCommand):
     help = (
         "Grant a PostgreSQL role exactly what the application needs and no more (audit log: "
-        "SELECT and INSERT only), revoking anything else it held on the tables. Run it as the "
-        "tables' owner (manage.py uses MIGRATE_DATABASE_URL for it) after every migrate."
+        "SELECT and INSERT only; sequences: SELECT, for pg_dump), revoking anything else it "
+        "held on the tables. Run it as the tables' owner (manage.py uses MIGRATE_DATABASE_URL "
+        "for it) after every migrate."
     )
 
     def add_arguments(self, parser):
@@ -21,18 +22,12 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("Database roles are PostgreSQL's; SQLite has none to grant.")
         role = options["role"]
-        statements = grant_statements(role)
         if options["sql"]:
-            for statement in statements:
+            for statement in grant_statements(role):
                 self.stdout.write(f"{statement};")
             return
         try:
-            check_role_can_be_limited(role)
+            tables = grant_app_privileges(role)
         except UnsafeRole as error:
             raise CommandError(str(error)) from None
-        with transaction.atomic(), connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-        self.stdout.write(
-            self.style.SUCCESS(f"{role} can now use {len(statements) - 3} tables, and no more.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{role} can now use {tables} tables, and no more."))

@@ -11,11 +11,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from customers import services
 from customers.admin_filters import ActiveFilter, OwesMoneyFilter
@@ -27,7 +28,8 @@ from pos_project.actors import Actor
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.models import Business
-from pos_project.spreadsheets import spreadsheet_csv
+from pos_project.money import ZERO
+from pos_project.spreadsheets import Sheet, spreadsheet_download
 from receivables.admin_display import money_text
 from receivables.admin_views import ReceivablesBackOfficeViews
 
@@ -134,7 +136,7 @@ def _export_row(customer: Customer) -> list:
     business = customer.business
 
     def day(moment):
-        return timezone.localdate(moment, business.zone).isoformat() if moment else ""
+        return timezone.localdate(moment, business.zone) if moment else None
 
     return [
         customer.name,
@@ -145,13 +147,29 @@ def _export_row(customer: Customer) -> list:
         "Yes" if customer.is_active else "No",
         business.currency_code,
         customer.outstanding_balance,
-        "" if customer.credit_limit is None else customer.credit_limit,
+        customer.credit_limit,
         customer.total_purchases,
         customer.sales_count,
         day(customer.last_purchase_date),
         day(customer.created_at),
         customer.pk,
     ]
+
+
+def _export_totals(rows: list[list]) -> list:
+    """The totals row under the customers: how many, and the sums of the money columns."""
+    totals = ["" for _ in EXPORT_COLUMNS]
+    totals[0] = ngettext("Total (%(count)d customer)", "Total (%(count)d customers)", len(rows)) % {
+        "count": len(rows)
+    }
+    for column, start in (
+        ("Balance (negative: credit held)", ZERO),
+        ("Total purchases", ZERO),
+        ("Sales", 0),
+    ):
+        index = EXPORT_COLUMNS.index(column)
+        totals[index] = sum((row[index] for row in rows), start)
+    return totals
 
 
 @admin.register(Customer)
@@ -254,13 +272,21 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
+                {"kind": "csv"},
                 name="customers_customer_export",
+            ),
+            path(
+                "export/xlsx/",
+                self.admin_site.admin_view(self.export_view),
+                {"kind": "xlsx"},
+                name="customers_customer_export_xlsx",
             ),
             *super().get_urls(),
         ]
 
-    def export_view(self, request):
-        """The customers the list shows (its search and filters), every page, as CSV."""
+    def export_view(self, request, kind):
+        """The customers the list shows (its search and filters), every page, as a workbook
+        (`kind` "xlsx") or a CSV, with a totals row."""
         if not self.has_view_permission(request):
             raise Http404
         try:
@@ -270,14 +296,17 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             # changelist does.
             changelist_url = reverse("admin:customers_customer_changelist")
             return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
-        rows = [list(EXPORT_COLUMNS)]
-        for customer in changelist.queryset.select_related("business").iterator(chunk_size=2000):
-            rows.append(_export_row(customer))
-        response = HttpResponse(spreadsheet_csv(rows), content_type="text/csv; charset=utf-8")
+        rows = [
+            _export_row(customer)
+            for customer in changelist.queryset.select_related("business").iterator(chunk_size=2000)
+        ]
+        sheet = Sheet(
+            title="Customers", rows=[list(EXPORT_COLUMNS), *rows, _export_totals(rows)], totals=1
+        )
         # The shop's day: a staff member's requests run in their business's time zone.
-        today = timezone.localdate()
-        response["Content-Disposition"] = f'attachment; filename="customers-{today}.csv"'
-        return response
+        return spreadsheet_download(
+            sheet, name=f"customers-{timezone.localdate()}", as_csv=kind == "csv"
+        )
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)

@@ -123,6 +123,9 @@ class CustomerBackOfficeViews:
                 "admin:customers_customer_adjust_credit", args=[customer.pk]
             ),
             "statement_url": reverse("admin:customers_customer_statement", args=[customer.pk]),
+            "statement_export_url": reverse(
+                "admin:customers_customer_statement_export", args=[customer.pk]
+            ),
             "can_adjust_credit": Actor.from_request(request).is_manager,
             "audit_url": reverse("admin:audit_auditlog_changelist") + f"?customer={customer.pk}",
         }

@@ -23,6 +23,7 @@ from pos_project.error_pages import refusal_page
 from pos_project.errors import DomainError
 from pos_project.models import Business
 from pos_project.pagination import CountedPaginator
+from pos_project.spreadsheets import spreadsheet_download
 from receivables.admin_display import ageing_chart_svg, balance_words, money_text, position_cards
 from receivables.admin_forms import (
     AdjustCreditForm,
@@ -47,7 +48,7 @@ from receivables.services import (
     customer_adjust_credit,
     customer_record_payment,
 )
-from receivables.statements import statement_html, statement_of_account
+from receivables.statements import statement_html, statement_of_account, statement_sheet
 
 DEBTORS_PER_PAGE = 50
 
@@ -80,6 +81,11 @@ class ReceivablesBackOfficeViews:
                 "<uuid:object_id>/statement/",
                 view(self.statement_view),
                 name="customers_customer_statement",
+            ),
+            path(
+                "<uuid:object_id>/statement/export/",
+                view(self.statement_export_view),
+                name="customers_customer_statement_export",
             ),
             *super().get_urls(),
         ]
@@ -284,24 +290,51 @@ class ReceivablesBackOfficeViews:
                 ),
                 totals_buckets=[money_text(totals[name], business) for name in BUCKETS],
                 chart=ageing_chart_svg(totals, business),
-                export_url=reverse("admin:customers_customer_debtors_export")
-                + ("?" + _query(**query) if query else ""),
+                export_xlsx_url=reverse("admin:customers_customer_debtors_export")
+                + "?"
+                + _query(**query, format="xlsx"),
+                export_csv_url=reverse("admin:customers_customer_debtors_export")
+                + "?"
+                + _query(**query, format="csv"),
                 # The export is the API's own CSV, answered for a staff member's business.
                 can_export=admin_business(request) is not None,
             ),
         )
 
     def debtors_export_view(self, request):
-        """The API's `GET /customers/api/debtors/?format=csv`, byte for byte.
+        """The API's `GET /customers/api/debtors/?format=xlsx` (or `csv`), byte for byte.
 
         The admin session authenticates the API call, and the API scopes it to the staff
         member's business, so the file is the one the API would give this user.
         """
         if not self.has_view_permission(request) or admin_business(request) is None:
             raise Http404
-        request.GET = request.GET.copy()
-        request.GET["format"] = "csv"
+        _ask_for_a_spreadsheet(request)
         return DebtorViewSet.as_view({"get": "list"})(request)
+
+    def statement_export_view(self, request, object_id):
+        """The statement's days as a workbook (`?format=csv` for a CSV): the opening
+        balance, every entry, the closing balance."""
+        customer = self._scoped_customer(request, object_id)
+        dates = StatementRangeForm(request.GET)
+        if not dates.is_valid():
+            return refusal_page(400, "Dates not understood", dates.refusal())
+        statement = statement_of_account(
+            customer=customer,
+            since=dates.cleaned_data.get("since"),
+            until=dates.cleaned_data.get("until"),
+        )
+        return spreadsheet_download(
+            statement_sheet(statement),
+            name=f"statement-{statement.since}-{statement.until}",
+            as_csv=request.GET.get("format") == "csv",
+        )
+
+
+def _ask_for_a_spreadsheet(request) -> None:
+    """A workbook unless the link asks for CSV; any other `format` is the API's 400."""
+    request.GET = request.GET.copy()
+    request.GET.setdefault("format", "xlsx")
 
 
 def _query(**params) -> str:

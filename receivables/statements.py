@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from customers.models import Customer
 from customers.phones import display_phone
 from pos_project.money import ZERO, format_money
+from pos_project.spreadsheets import Sheet
 from receivables.models import CustomerLedgerEntry
 from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_clock
 
@@ -95,6 +96,64 @@ def statement_of_account(
         closing_balance=closing,
         due_by_age=due_by_age,
     )
+
+
+# The ledger as a spreadsheet: one row per entry, days and times in the shop's time zone.
+LEDGER_SHEET_HEADER = [
+    "Entry",
+    "Date",
+    "Time",
+    "Type",
+    "Description",
+    "Receipt",
+    "Currency",
+    "Amount",
+    "Balance after",
+    "Recorded by",
+]
+_BALANCE_COLUMN = LEDGER_SHEET_HEADER.index("Balance after")
+
+
+def ledger_sheet(customer: Customer, entries, *, title: str) -> Sheet:
+    """`entries` of `customer`'s ledger (their sales selected with them) as a Sheet."""
+    business = customer.business
+    sheet = Sheet(title=title, rows=[list(LEDGER_SHEET_HEADER)])
+    for entry in entries:
+        moment = entry.created_at.astimezone(business.zone)
+        sheet.rows.append(
+            [
+                entry.sequence,
+                moment.date(),
+                moment.strftime("%H:%M"),
+                entry.get_entry_type_display(),
+                entry.description,
+                entry.sale.receipt_number if entry.sale_id else "",
+                business.currency_code,
+                entry.amount,
+                entry.balance_after,
+                entry.created_by_name,
+            ]
+        )
+    return sheet
+
+
+def statement_sheet(statement: StatementOfAccount) -> Sheet:
+    """The statement as a spreadsheet: the balance it opens with, its entries, and the
+    balance it closes with as the totals row."""
+    customer = statement.customer
+    sheet = ledger_sheet(
+        customer, statement.entries, title=f"Statement {statement.since} {statement.until}"
+    )
+
+    def balance_row(words: str, day: date, balance: Decimal) -> list:
+        row = ["", day, "", words, "", "", customer.business.currency_code, "", "", ""]
+        row[_BALANCE_COLUMN] = balance
+        return row
+
+    sheet.rows.insert(1, balance_row("Opening balance", statement.since, statement.opening_balance))
+    sheet.rows.append(balance_row("Closing balance", statement.until, statement.closing_balance))
+    sheet.totals = 1
+    return sheet
 
 
 def _balance_words(balance: Decimal, symbol: str) -> str:

@@ -6,12 +6,11 @@ the customer's page, with `record_payment`.
 """
 
 from datetime import UTC
+from decimal import Decimal
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
     extend_schema_view,
@@ -21,17 +20,20 @@ from rest_framework.response import Response
 
 from customers.api.filters import CustomerOrderingFilter
 from customers.models import Customer
+from customers.phones import display_phone
 from customers.selectors import customer_search
-from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
+from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS, quantize
 from pos_project.pagination import KnownCountPagination
+from pos_project.spreadsheets import Sheet
 from pos_project.tenancy import business_of
 from receivables.api.views import (
-    CSV_RENDERERS,
     FORMAT_PARAMETER,
+    SPREADSHEET_RENDERERS,
     CSVFormatMixin,
-    csv_response,
     json_errors,
-    wants_csv,
+    spreadsheet_response,
+    spreadsheet_responses,
+    wants_spreadsheet,
 )
 from receivables.reports import (
     BUCKET_LABELS,
@@ -198,20 +200,18 @@ class DebtorOrderingFilter(CustomerOrderingFilter):
         description=(
             "Largest debt first by default. Ageing buckets sum what is still due on completed "
             "on-account sales by their age in calendar days of the business's time zone. "
-            "`totals` covers every customer the filters select. `?format=csv` returns the "
-            "whole report (unpaginated) with a TOTAL row last. Managers and owners only."
+            "`totals` covers every customer the filters select. `?format=csv` (for a "
+            "machine) or `?format=xlsx` (for a person) returns the whole report "
+            "(unpaginated) with its totals last. Managers and owners only."
         ),
         parameters=[FORMAT_PARAMETER],
         responses={
             (200, "application/json"): DebtorsPageSerializer,
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR,
-                description=(
-                    "UTF-8 with a byte-order mark, for spreadsheets. Columns "
-                    f"{', '.join(CSV_HEADERS.values())}; dates are calendar days in the "
-                    "business's time zone. The last three rows are the totals: owed to the "
-                    "shop (with the age columns), credit held (negative), net."
-                ),
+            **spreadsheet_responses(
+                f"Columns {', '.join(CSV_HEADERS.values())}; phones as the shop writes them; "
+                "dates are calendar days in the business's time zone. The last three rows "
+                "are the totals: owed to the shop (with the age columns), credit held "
+                "(negative), net."
             ),
             **json_errors(400, 401, 403, 404),
         },
@@ -222,7 +222,7 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
     serializer_class = DebtorSerializer
     # The count comes with the totals, so the page does not count the report again.
     pagination_class = KnownCountPagination
-    renderer_classes = CSV_RENDERERS
+    renderer_classes = SPREADSHEET_RENDERERS
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, DebtorOrderingFilter]
     filterset_class = DebtorFilterSet
     ordering_fields = [
@@ -252,8 +252,8 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        if wants_csv(request):
-            return self._csv(queryset)
+        if wants_spreadsheet(request):
+            return self._spreadsheet(request, queryset)
         totals = self._totals(queryset)
         self.paginator.known_count = totals["customers"]
         page = self.paginate_queryset(queryset)
@@ -270,19 +270,23 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         }
         return Response(body)
 
-    def _csv(self, queryset):
+    def _spreadsheet(self, request, queryset):
         """The report as a spreadsheet, then its totals in the words of the back office:
         what is owed to the shop (with the age columns), the credit held, and the net."""
         business = self.clock.business
-        rows = [list(CSV_HEADERS.values())]
+        today = self.clock.today.isoformat()
+        sheet = Sheet(title=f"Debtors {today}", rows=[list(CSV_HEADERS.values())], totals=3)
         context = self.get_serializer_context()
         for customer in queryset.iterator(chunk_size=2000):
             data = dict(DebtorSerializer(customer, context=context).data)
             data["currency"] = business.currency_code
+            data["phone"] = display_phone(customer.phone, region=business.default_region)
+            for column in MONEY_COLUMNS:
+                data[column] = Decimal(data[column])
             for column in CSV_DATE_COLUMNS:
                 moment = getattr(customer, column)
-                data[column] = moment and timezone.localdate(moment, business.zone).isoformat()
-            rows.append([data[column] for column in CSV_COLUMNS])
+                data[column] = moment and timezone.localdate(moment, business.zone)
+            sheet.rows.append([data[column] for column in CSV_COLUMNS])
         totals = self._totals(queryset)
         owed = {
             "name": f"{POSITION_WORDS['owed']} ({totals['customers']} customers with a balance)",
@@ -294,12 +298,12 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         net = {"name": POSITION_WORDS["net"], "amount_owed": totals["amount_owed"]}
         for total in (owed, credit, net):
             total = {**total, "currency": business.currency_code}
-            rows.append(
+            sheet.rows.append(
                 [
-                    f"{total[column]:.2f}"
+                    quantize(total[column])
                     if column in MONEY_COLUMNS and column in total
                     else total.get(column, "")
                     for column in CSV_COLUMNS
                 ]
             )
-        return csv_response(rows, filename=f"debtors-{self.clock.today.isoformat()}.csv")
+        return spreadsheet_response(request, sheet, name=f"debtors-{today}")

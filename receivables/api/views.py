@@ -17,7 +17,13 @@ from pos_project.errors import ErrorCode, Invalid
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.pagination import StandardPagination
 from pos_project.schema import error_responses
-from pos_project.spreadsheets import CHARSET, spreadsheet_csv
+from pos_project.spreadsheets import (
+    CHARSET,
+    XLSX_MEDIA_TYPE,
+    Sheet,
+    spreadsheet_csv,
+    spreadsheet_xlsx,
+)
 from receivables.api.serializers import (
     AdjustCreditSerializer,
     CreditAdjustmentResultSerializer,
@@ -31,12 +37,12 @@ from receivables.api.serializers import (
 from receivables.api.statements import CustomerStatementMixin, StatementHTMLRenderer
 from receivables.models import CustomerPayment, ReceivableAllocation
 from receivables.services import customer_adjust_credit, customer_record_payment
-from receivables.statements import local_midnight
+from receivables.statements import LEDGER_SHEET_HEADER, ledger_sheet, local_midnight
 from sales.models import Sale, SaleStatus
 
 
 class CSVRenderer(BaseRenderer):
-    """`?format=csv` (or `Accept: text/csv`): the view hands over the rows, header first."""
+    """`?format=csv` (or `Accept: text/csv`): the view hands over a Sheet."""
 
     media_type = "text/csv"
     format = "csv"
@@ -46,36 +52,68 @@ class CSVRenderer(BaseRenderer):
         return spreadsheet_csv(data)
 
 
-CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+class XLSXRenderer(BaseRenderer):
+    """`?format=xlsx`: the same Sheet as an Excel workbook."""
+
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return spreadsheet_xlsx(data)
+
+
+SPREADSHEET_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, XLSXRenderer]
 
 FORMAT_PARAMETER = OpenApiParameter(
     name="format",
     type=str,
-    enum=["json", "csv"],
+    enum=["json", "csv", "xlsx"],
     required=False,
-    description="json (default), or csv for a spreadsheet; any other value is a 400.",
+    description=(
+        "json (default), csv for a machine, or xlsx for a person's spreadsheet (amounts as "
+        "numbers, days as dates); any other value is a 400."
+    ),
 )
 
 
 def json_errors(*statuses: int) -> dict:
-    """Error responses of a view that also speaks CSV: errors are always JSON."""
+    """Error responses of a view that also speaks a spreadsheet: errors are always JSON."""
     return {
         (code, JSONRenderer.media_type): response
         for code, response in error_responses(*statuses).items()
     }
 
 
-def wants_csv(request) -> bool:
-    return isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+def spreadsheet_responses(description: str) -> dict:
+    """The CSV and workbook answers of an export, as the schema declares them."""
+    return {
+        (200, CSVRenderer.media_type): OpenApiResponse(
+            OpenApiTypes.STR, description=f"UTF-8 with a byte-order mark. {description}"
+        ),
+        (200, XLSXRenderer.media_type): OpenApiResponse(
+            OpenApiTypes.BINARY,
+            description=f"An Excel workbook of the same rows, totals in bold. {description}",
+        ),
+    }
 
 
-def csv_response(rows: list[list], *, filename: str) -> Response:
-    return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def wants_spreadsheet(request) -> bool:
+    return isinstance(getattr(request, "accepted_renderer", None), (CSVRenderer, XLSXRenderer))
+
+
+def spreadsheet_response(request, sheet: Sheet, *, name: str) -> Response:
+    """The sheet as the file the request asked for, named `name` with its extension."""
+    extension = request.accepted_renderer.format
+    return Response(
+        sheet, headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'}
+    )
 
 
 class CSVFormatMixin:
-    """For views with a CSV (or, for the statement, HTML) variant: a clear 400 for an
-    unknown `?format=`, errors in JSON."""
+    """For views with a spreadsheet (or, for the statement, HTML) variant: a clear 400 for
+    an unknown `?format=`, errors in JSON."""
 
     csv_actions: tuple[str, ...] = ()
 
@@ -89,21 +127,25 @@ class CSVFormatMixin:
             # DRF answers an unknown `?format=` with a bare 404, as if the page were missing.
             if not self._offers_csv():
                 raise
-            other = "html" if getattr(self, "action", None) == "statement" else "csv"
+            others = ["html"] if getattr(self, "action", None) == "statement" else ["csv", "xlsx"]
             raise Invalid(
                 "Unknown format",
-                f"Use ?format=json (the default) or ?format={other}.",
+                "Use ?format=json (the default) or "
+                + " or ".join(f"?format={other}" for other in others)
+                + ".",
                 code=ErrorCode.UNKNOWN_FORMAT,
-                fields={"format": [f"Use json or {other}."]},
+                fields={"format": [f"Use json or {' or '.join(others)}."]},
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error body is JSON even when the client asked for CSV or HTML, so it can be read.
+        # An error body is JSON even when the client asked for a spreadsheet or HTML, so it
+        # can be read.
         if (
             isinstance(response, Response)
             and response.status_code >= 400
             and isinstance(
-                getattr(request, "accepted_renderer", None), (CSVRenderer, StatementHTMLRenderer)
+                getattr(request, "accepted_renderer", None),
+                (CSVRenderer, XLSXRenderer, StatementHTMLRenderer),
             )
         ):
             request.accepted_renderer = JSONRenderer()
@@ -120,20 +162,6 @@ class PurchaseHistoryQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Completed and cancelled sales are listed unless one is asked for.",
     )
-
-
-LEDGER_CSV_HEADER = [
-    "Entry",
-    "Date",
-    "Time",
-    "Type",
-    "Description",
-    "Receipt",
-    "Currency",
-    "Amount",
-    "Balance after",
-    "Recorded by",
-]
 
 
 class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
@@ -264,18 +292,16 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         description=(
             "Every ledger entry in order, with the running balance after it. `since` and "
             "`until` are calendar days in the business's time zone, both included. "
-            "`?format=csv` returns the whole range as a spreadsheet, unpaginated."
+            "`?format=csv` or `?format=xlsx` returns the whole range as a spreadsheet, "
+            "unpaginated."
         ),
         parameters=[LedgerQuerySerializer, FORMAT_PARAMETER],
         responses={
             (200, "application/json"): LedgerEntrySerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR,
-                description=(
-                    "UTF-8 with a byte-order mark. Header row ("
-                    + ", ".join(LEDGER_CSV_HEADER)
-                    + "), then one row per entry; dates and times in the business's time zone."
-                ),
+            **spreadsheet_responses(
+                "Header row ("
+                + ", ".join(LEDGER_SHEET_HEADER)
+                + "), then one row per entry; dates and times in the business's time zone."
             ),
             **json_errors(400, 401, 403, 404),
         },
@@ -285,7 +311,7 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         methods=["get"],
         filter_backends=[],
         pagination_class=StandardPagination,
-        renderer_classes=CSV_RENDERERS,
+        renderer_classes=SPREADSHEET_RENDERERS,
     )
     def ledger(self, request, pk=None):
         customer = self.get_object()
@@ -298,24 +324,9 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         if until := query.validated_data.get("until"):
             next_day = local_midnight(until + timedelta(days=1), zone)
             entries = entries.filter(created_at__lt=next_day)
-        if wants_csv(request):
-            rows = [LEDGER_CSV_HEADER]
-            currency = customer.business.currency_code
-            rows.extend(
-                [
-                    entry.sequence,
-                    entry.created_at.astimezone(zone).date().isoformat(),
-                    entry.created_at.astimezone(zone).strftime("%H:%M"),
-                    entry.get_entry_type_display(),
-                    entry.description,
-                    entry.sale.receipt_number if entry.sale_id else "",
-                    currency,
-                    entry.amount,
-                    entry.balance_after,
-                    entry.created_by_name,
-                ]
-                for entry in entries.iterator(chunk_size=2000)
-            )
-            return csv_response(rows, filename=f"statement-{customer.pk}.csv")
+        if wants_spreadsheet(request):
+            entries = entries.iterator(chunk_size=2000)
+            sheet = ledger_sheet(customer, entries, title=f"Statement {customer.name}")
+            return spreadsheet_response(request, sheet, name=f"statement-{customer.pk}")
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pos_project.spreadsheets import csv_cell, spreadsheet_csv
+from pos_project.spreadsheets import Sheet, csv_cell, spreadsheet_csv
 from tests.factories.customers import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,8 @@ def test_a_customers_statement_csv_goes_through_the_same_writer(manager_client, 
     ],
 )
 def test_each_cell_is_written_as_a_spreadsheet_reads_it_safely(value, written):
-    assert spreadsheet_csv([[value, "x"]]).decode("utf-8-sig") == f"{written},x\r\n"
+    sheet = Sheet(title="Cells", rows=[[value, "x"]])
+    assert spreadsheet_csv(sheet).decode("utf-8-sig") == f"{written},x\r\n"
 
 
 def test_a_plain_amount_stays_a_number():

@@ -1,7 +1,20 @@
 """The customers list's filters, in the shop's words."""
 
+from datetime import timedelta
+
 from django.contrib import admin
 from django.db.models import F
+from django.utils import timezone
+
+from pos_project.admin_scoping import admin_business
+from receivables.reports import (
+    NEAR_LIMIT_SHARE,
+    OVERDUE_ALERT_DAYS,
+    customers_near_their_limit,
+    customers_overdue,
+    overdue_since,
+    report_clock,
+)
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -27,6 +40,8 @@ class OwesMoneyFilter(admin.SimpleListFilter):
         return [
             ("yes", "Owes money"),
             ("over_limit", "Over the credit limit"),
+            ("near_limit", f"At {int(NEAR_LIMIT_SHARE * 100)}% of the credit limit or more"),
+            ("overdue", f"Owes on a sale older than {OVERDUE_ALERT_DAYS} days"),
             ("credit", "Holds credit"),
             ("no", "Owes nothing"),
         ]
@@ -39,6 +54,17 @@ class OwesMoneyFilter(admin.SimpleListFilter):
             return queryset.filter(
                 credit_limit__isnull=False, outstanding_balance__gt=F("credit_limit")
             )
+        if value == "near_limit":
+            return customers_near_their_limit(queryset)
+        if value == "overdue":
+            business = admin_business(request)
+            # A superuser's list spans businesses: their days are counted from now.
+            since = (
+                overdue_since(report_clock(business=business))
+                if business
+                else timezone.now() - timedelta(days=OVERDUE_ALERT_DAYS)
+            )
+            return customers_overdue(queryset, since=since)
         if value == "credit":
             return queryset.filter(outstanding_balance__lt=0)
         if value == "no":

@@ -166,12 +166,21 @@ def test_on_a_phone_the_key_columns_stay_in_view(page, screenshot, day):
     assert _in_view(row.locator("td.money").first)
     expect(row.locator("td.money").first).to_have_text("140.00 DH")
     assert _in_view(row.get_by_role("link", name="Record payment"))
+    # The number to call stays, under the name.
+    call = row.get_by_role("link", name="0612-345678")
+    assert _in_view(call)
+    expect(call).to_have_attribute("href", "tel:+212612345678")
     in_credit = page.locator(".debtors-table tbody tr", has_text="Chaïmae")
     expect(in_credit).to_contain_text("holds 38.50 DH")
     expect(in_credit.get_by_role("link", name="Record payment")).to_have_count(0)
     screenshot("390-debtors-key-columns")
 
-    # Customers: the name and the balance.
+    # Customers: the search box comes before the dashboard's cards; then the name and the
+    # balance.
+    page.goto("/admin/customers/customer/")
+    search_top = page.locator("#searchbar").bounding_box()["y"]
+    assert search_top < page.locator(".dashboard").bounding_box()["y"]
+    assert search_top < PHONE["height"]
     page.goto("/admin/customers/customer/?q=Khadija")
     row = page.locator("#result_list tbody tr", has_text="Khadija Berrada")
     assert _in_view(row.get_by_role("link", name="Khadija Berrada"))

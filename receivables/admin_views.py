@@ -198,7 +198,7 @@ class ReceivablesBackOfficeViews:
             since=dates.cleaned_data.get("since"),
             until=dates.cleaned_data.get("until"),
         )
-        page = statement_html(statement, back_url=self._profile_url(customer))
+        page = statement_html(statement, back_url=self._profile_url(customer), choose_period=True)
         return HttpResponse(page, content_type="text/html; charset=utf-8")
 
     # -- the debtors report

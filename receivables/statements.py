@@ -162,8 +162,37 @@ def _balance_words(balance: Decimal, symbol: str) -> str:
     return format_money(balance, symbol)
 
 
-def statement_html(statement: StatementOfAccount, *, back_url: str | None = None) -> str:
-    """The statement as a self-contained A4 page that prints cleanly from a browser."""
+@dataclass(frozen=True)
+class StatementPeriod:
+    label: str
+    since: date
+    until: date
+
+    @property
+    def query(self) -> str:
+        return f"since={self.since.isoformat()}&until={self.until.isoformat()}"
+
+
+def statement_periods(today: date) -> list[StatementPeriod]:
+    """The periods a manager picks a statement for, in the shop's calendar."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - timedelta(days=1)
+    return [
+        StatementPeriod("This month", month_start, today),
+        StatementPeriod("Last month", last_month_end.replace(day=1), last_month_end),
+        StatementPeriod(
+            f"Last {DEFAULT_DAYS} days", today - timedelta(days=DEFAULT_DAYS - 1), today
+        ),
+        StatementPeriod("Last 12 months", today - timedelta(days=364), today),
+    ]
+
+
+def statement_html(
+    statement: StatementOfAccount, *, back_url: str | None = None, choose_period: bool = False
+) -> str:
+    """The statement as a self-contained A4 page that prints cleanly from a browser. With
+    `choose_period` (the back office's page), a bar above it picks another period; the bar
+    is not printed."""
     business = statement.business
     symbol = business.currency_symbol
     zone = business.zone
@@ -201,6 +230,11 @@ def statement_html(statement: StatementOfAccount, *, back_url: str | None = None
             ],
             "how_to_pay": HOW_TO_PAY,
             "back_url": back_url,
+            "periods": statement_periods(report_clock(business=business).today)
+            if choose_period
+            else [],
+            "since_value": statement.since.isoformat(),
+            "until_value": statement.until.isoformat(),
         },
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 
 from pos_project.money import SUM_MAX_DIGITS, ZERO, amount_within_limit, quantize
 from sales.models import (
@@ -169,3 +169,52 @@ def till_session_totals(session: TillSession) -> TillTotals:
         pay_outs=pay_outs,
         expected_cash=expected,
     )
+
+
+def till_session_cash_low_point(session: TillSession) -> tuple[Decimal, object | None]:
+    """The least cash the session's drawer was expected to hold at any moment, and when
+    (None: at the opening). The same money as `expected_cash`, taken in the order it moved;
+    `check_ledgers` reports a drawer that ever went below zero. Six queries.
+
+    Money in and out at the same instant counts the money in first.
+    """
+    moves: list[tuple[object, Decimal]] = []
+    sales = Sale.objects.filter(till_session=session).values_list("pk", "completed_at")
+    cancelled = Sale.objects.filter(cancellation_till_session=session).values_list(
+        "pk", "cancelled_at"
+    )
+    completed_at, cancelled_at = dict(sales), dict(cancelled)
+    # A sale's cash kept (cash tendered less change), in at completion, out at cancellation.
+    kept = (
+        Payment.objects.filter(
+            Q(sale__till_session=session) | Q(sale__cancellation_till_session=session),
+            method=PaymentMethod.CASH,
+        )
+        .values("sale_id", "sale__change_due")
+        .annotate(cash=_sum("amount"))
+        .order_by()
+    )
+    for row in kept:
+        net = (row["cash"] or ZERO) - row["sale__change_due"]
+        if row["sale_id"] in completed_at:
+            moves.append((completed_at[row["sale_id"]], net))
+        if row["sale_id"] in cancelled_at:
+            moves.append((cancelled_at[row["sale_id"]], -net))
+    for moment, amount in session.debt_payments.filter(method=PaymentMethod.CASH).values_list(
+        "created_at", "amount"
+    ):
+        moves.append((moment, amount))
+    for moment, kind, amount in CashMovement.objects.filter(session=session).values_list(
+        "created_at", "type", "amount"
+    ):
+        moves.append((moment, amount if kind == CashMovementType.PAY_IN else -amount))
+    for moment, amount in ReturnRefund.objects.filter(
+        sale_return__till_session=session, method=RefundMethod.CASH
+    ).values_list("sale_return__created_at", "amount"):
+        moves.append((moment, -amount))
+    cash, lowest, when = session.opening_float, session.opening_float, None
+    for moment, amount in sorted(moves, key=lambda move: (move[0], move[1] < 0)):
+        cash += amount
+        if cash < lowest:
+            lowest, when = cash, moment
+    return quantize(lowest), when

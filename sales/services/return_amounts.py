@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pos_project.money import ZERO, quantize
+from pos_project.money import ZERO, format_money, quantize
 from sales.models import RefundMethod, Sale, SaleItem
 
 
@@ -47,6 +47,26 @@ class RefundSplit:
         """The refunds to record, by method, leaving out nothing-amounts."""
         parts = {RefundMethod.AMOUNT_DUE: self.due_reduced, method: self.rest}
         return {method: amount for method, amount in parts.items() if amount > 0}
+
+
+REFUND_WAYS = {
+    RefundMethod.CASH: "in cash",
+    RefundMethod.CARD: "to the card",
+    RefundMethod.MOBILE_MONEY: "by mobile money",
+    RefundMethod.ACCOUNT: "held as credit on the account",
+}
+
+
+def refund_words(sale: Sale, refunds: dict[str, Decimal], *, method: str) -> str:
+    """What a return does with its money, in the words the form, the message, the audit
+    entry and the slip all use: "102.90 DH off what is owed on S-000049, 0.00 DH in cash"."""
+    symbol = sale.business.currency_symbol
+    parts = []
+    if refunds.get(RefundMethod.AMOUNT_DUE, ZERO) > 0:
+        owed = format_money(refunds[RefundMethod.AMOUNT_DUE], symbol)
+        parts.append(f"{owed} off what is owed on {sale.receipt_number}")
+    parts.append(f"{format_money(refunds.get(method, ZERO), symbol)} {REFUND_WAYS[method]}")
+    return ", ".join(parts)
 
 
 def refund_split(sale: Sale, total: Decimal) -> RefundSplit:

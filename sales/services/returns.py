@@ -38,8 +38,13 @@ from sales.models import (
 )
 from sales.services.checkout import _lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
-from sales.services.return_amounts import default_refund_method, line_refund, refund_split
-from sales.till_sessions import till_session_for_money
+from sales.services.return_amounts import (
+    default_refund_method,
+    line_refund,
+    refund_split,
+    refund_words,
+)
+from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 # Enough for any receipt; keeps one request's work bounded.
 MAX_RETURN_LINES = 200
@@ -171,6 +176,7 @@ def sale_return(
     reason: str,
     refund_method: str | None = None,
     actor: Actor,
+    drawer=None,
 ) -> Return:
     """Bring back units of a COMPLETED sale's lines (a manager or the owner, with a reason).
 
@@ -182,7 +188,10 @@ def sale_return(
       (default: on account when the sale had an on-account tender, else cash);
       ACCOUNT needs a customer on the sale;
     - units go back on the sale's storefront's shelf unless sent with `restock` false;
-    - the customer's total purchases fall by the returned amount.
+    - the customer's total purchases fall by the returned amount;
+    - cash comes out of the caller's open session at the sale's storefront, or out of
+      `drawer` (an open session there chosen in the back office), never more than that
+      drawer holds (409 `not_enough_cash`).
     """
     if not actor.is_manager:
         raise Forbidden(
@@ -222,6 +231,8 @@ def sale_return(
             business=sale.business,
             storefront=sale.storefront,
             moves_cash=RefundMethod.CASH in refunds,
+            cash_out=refunds.get(RefundMethod.CASH, ZERO),
+            drawer=drawer,
         )
 
         restocked: dict[uuid.UUID, int] = {}
@@ -280,7 +291,7 @@ def sale_return(
             "reason": reason,
             "total": total,
             "refund_method": refund_method,
-            "till_session": till_session.pk if till_session else None,
+            **drawer_audit(till_session),
             "refunds": [{"method": method, "amount": amount} for method, amount in refunds.items()],
             "lines": [
                 {
@@ -308,7 +319,10 @@ def sale_return(
             sale=sale,
             customer=customer,
             description=(
-                f"Return {number} of sale {sale.receipt_number}: {total} given back ({reason})"
+                f"Return {number} of sale {sale.receipt_number} by {actor.name}: "
+                f"{refund_words(sale, refunds, method=refund_method)}"
+                + drawer_words(till_session if RefundMethod.CASH in refunds else None, into=False)
+                + f" ({reason})"
             ),
             event_data=event_data,
         )

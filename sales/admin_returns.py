@@ -20,10 +20,12 @@ from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.errors import DomainError
 from pos_project.money import format_money
-from sales.models import CHOSEN_REFUND_METHODS, Return, Sale, SaleStatus
+from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
+from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, Sale, SaleStatus
 from sales.return_receipts import return_receipt_html
 from sales.services import sale_return
-from sales.services.return_amounts import default_refund_method
+from sales.services.return_amounts import default_refund_method, refund_words
+from sales.till_sessions import drawer_label
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
@@ -162,6 +164,15 @@ class SaleReturnsBackOffice:
             messages.error(request, "Only a manager or the owner may take a return.")
             return HttpResponseRedirect(sale_url)
         form = ReturnItemsForm(request.POST or None, sale=sale)
+        if sale.status == SaleStatus.COMPLETED:
+            # A cash refund comes out of a drawer at the sale's storefront.
+            add_drawer_field(
+                form,
+                user=request.user,
+                business=sale.business,
+                storefront=sale.storefront,
+                into=False,
+            )
 
         def give_back() -> str:
             created = sale_return(
@@ -170,17 +181,21 @@ class SaleReturnsBackOffice:
                 reason=form.cleaned_data["reason"],
                 refund_method=form.cleaned_data["refund_method"],
                 actor=actor,
+                drawer=chosen_drawer(form),
             )
-            total = format_money(created.total, sale.business.currency_symbol)
-            return f"Return {created.number} of sale {sale}: {total} given back."
+            refunds = {refund.method: refund.amount for refund in created.refunds.all()}
+            words = refund_words(sale, refunds, method=created.refund_method)
+            drawer = created.till_session if RefundMethod.CASH in refunds else None
+            out_of = f" out of the drawer of {drawer_label(drawer)}" if drawer else ""
+            return f"Return {created.number} of sale {sale}: {words}{out_of}."
 
         # A form submitted again goes to the service first: the first submit's result.
         if request.method == "POST" and form.is_valid():
             try:
                 done = form.submit_once(request, business=sale.business, work=give_back)
             except DomainError as error:
-                form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                # Said once, on the form.
+                form.add_error(None, drawer_refusal_words(error, sale.business) or error.message)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(sale_url)

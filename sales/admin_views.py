@@ -21,8 +21,11 @@ from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
 from pos_project.errors import DomainError
 from pos_project.money import ZERO, format_money
+from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
 from sales.models import PaymentMethod, Sale, SaleStatus
 from sales.services import sale_cancel
+from sales.services.cancellation import cash_kept
+from sales.till_sessions import drawer_label
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
@@ -70,12 +73,14 @@ def money_back_words(sale: Sale) -> list[str]:
     by_method: dict[str, Decimal] = {}
     for payment in sale.payments.all():
         by_method[payment.method] = by_method.get(payment.method, ZERO) + payment.amount
-    # Change given at the till came out of the cash taken.
-    if PaymentMethod.CASH in by_method:
-        by_method[PaymentMethod.CASH] -= sale.change_due
+    by_method[PaymentMethod.CASH] = cash_kept(sale)
     words = []
+    drawer = sale.cancellation_till_session
     for method, how in (
-        (PaymentMethod.CASH, "in cash"),
+        (
+            PaymentMethod.CASH,
+            f"in cash from the drawer of {drawer_label(drawer)}" if drawer else "in cash",
+        ),
         (PaymentMethod.CARD, "to their card"),
         (PaymentMethod.MOBILE_MONEY, "by mobile money"),
     ):
@@ -161,12 +166,28 @@ class SaleBackOfficeViews:
         sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
         actor = Actor.from_request(request)
         form = CancelSaleForm(request.POST or None)
+        if sale.status == SaleStatus.COMPLETED and cash_kept(sale) > 0:
+            # The cash the sale kept comes out of a drawer at its storefront.
+            add_drawer_field(
+                form,
+                user=request.user,
+                business=sale.business,
+                storefront=sale.storefront,
+                into=False,
+            )
 
         def cancel() -> str:
             was_completed = sale.status == SaleStatus.COMPLETED
-            sale_cancel(sale=sale, reason=form.cleaned_data["reason"], actor=actor)
+            cancelled = sale_cancel(
+                sale=sale,
+                reason=form.cleaned_data["reason"],
+                actor=actor,
+                drawer=chosen_drawer(form),
+            )
             done = f"Sale {sale} cancelled: {form.cleaned_data['reason']}."
-            return " ".join([done, *money_back_words(sale)]) if was_completed else done
+            if not was_completed:
+                return done
+            return " ".join([done, *money_back_words(cancelled)])
 
         # Explained below with a redirect, unless a submit of this very form did it.
         refused_outright = sale.status == SaleStatus.CANCELLED or (
@@ -178,8 +199,10 @@ class SaleBackOfficeViews:
                 cancelled = form.submit_once(request, business=sale.business, work=cancel)
             except DomainError as error:
                 if not refused_outright:
-                    form.add_error(None, error.message)
-                    messages.error(request, f"{error.error}: {error.message}")
+                    # Said once, on the form.
+                    form.add_error(
+                        None, drawer_refusal_words(error, sale.business) or error.message
+                    )
             else:
                 messages.success(request, cancelled)
                 return HttpResponseRedirect(sale_url)

@@ -53,7 +53,7 @@ def till_session_for_money(
     refused.
     """
     session = None
-    if drawer is not None:
+    if drawer:
         session = open_till_session_for_money(
             business_id=business.pk,
             session_id=drawer,

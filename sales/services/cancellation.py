@@ -28,7 +28,7 @@ from sales.till_sessions import drawer_audit, drawer_words, till_session_for_mon
 # --- cancellation -------------------------------------------------------------------------
 
 
-def _cash_kept(sale: Sale) -> Decimal:
+def cash_kept(sale: Sale) -> Decimal:
     """The cash a completed sale kept: its cash tenders less the change it gave."""
     cash = sum((p.amount for p in sale.payments.all() if p.method == PaymentMethod.CASH), ZERO)
     return cash - sale.change_due
@@ -37,7 +37,7 @@ def _cash_kept(sale: Sale) -> Decimal:
 def _cash_back_words(sale: Sale, actor: Actor) -> str:
     """ "; 12.00 in cash given back by ... out of the drawer of ...", for the audit entry."""
     session = sale.cancellation_till_session
-    cash = _cash_kept(sale)
+    cash = cash_kept(sale)
     if session is None or cash <= 0:
         return ""
     return f"; {cash} in cash given back by {actor.name}" + drawer_words(session, into=False)
@@ -92,13 +92,13 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> S
         if was == SaleStatus.COMPLETED:
             # What the tenders kept goes back out of the canceller's open session at the
             # sale's storefront (or the drawer chosen); with cash control on, cash needs one.
-            cash_kept = _cash_kept(sale)
+            kept = cash_kept(sale)
             sale.cancellation_till_session = till_session_for_money(
                 actor=actor,
                 business=sale.business,
                 storefront=sale.storefront,
-                moves_cash=cash_kept > 0,
-                cash_out=max(cash_kept, ZERO),
+                moves_cash=kept > 0,
+                cash_out=max(kept, ZERO),
                 drawer=drawer,
             )
             stock_restore_for_sale(storefront=sale.storefront, quantities=_quantities(sale))

@@ -53,7 +53,10 @@ def test_the_sale_page_offers_return_items_and_lists_returns(manager_admin, on_a
     response = manager_admin.post(return_url(on_account), _form(on_account, 1))
 
     assert response.status_code == 302 and response.url == change_url(on_account)
-    assert "Return R-000001 of sale S-000001: 25.40 DH given back." in messages_of(response)
+    assert (
+        "Return R-000001 of sale S-000001: 25.40 DH off what is owed on S-000001, 0.00 DH held "
+        "as credit on the account."
+    ) in messages_of(response)
     page = manager_admin.get(change_url(on_account)).content.decode()
     assert "R-000001" in page
     assert reverse("admin:sales_return_slip", args=[Return.objects.get().pk]) in page

@@ -104,6 +104,9 @@ def test_a_manager_lifts_the_lock_out_and_it_is_audited(target, business, owner)
     page = owner_admin.get(changelist)
     assert page.status_code == 200
     assert target.username in page.content.decode()
+    # Named for what it does, not for the library behind it.
+    assert "Login protection" in page.content.decode()
+    assert "Axes" not in page.content.decode()
 
     response = owner_admin.post(
         changelist,

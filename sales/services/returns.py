@@ -163,6 +163,38 @@ def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem,
     return [(items[line.item], line) for line in lines]
 
 
+def _priced(
+    sale: Sale, returned: list[tuple[SaleItem, ReturnLine]], refund_method: str
+) -> tuple[dict[uuid.UUID, Decimal], Decimal, dict[str, Decimal]]:
+    """Each returned line's amount, their total, and the refunds it splits into."""
+    amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
+    total = quantize(sum(amounts.values(), ZERO))
+    return amounts, total, refund_split(sale, total).refunds(refund_method)
+
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    """What a return would give back, and how, said as the message and the slip say it."""
+
+    total: Decimal
+    refunds: dict[str, Decimal]
+    words: str
+
+
+def return_preview(
+    *, sale: Sale, lines: Iterable[Mapping[str, Any] | ReturnLine], refund_method: str | None
+) -> ReturnPreview:
+    """What `sale_return` would do now with these lines, changing nothing: the form shows it
+    before the manager confirms. Read without locks; the return itself decides again under
+    its locks, and refuses what no longer holds."""
+    parsed = _return_lines(lines)
+    refund_method = _check_refund_method(refund_method) or default_refund_method(sale)
+    _, total, refunds = _priced(sale, _returned_items(sale, parsed), refund_method)
+    return ReturnPreview(
+        total=total, refunds=refunds, words=refund_words(sale, refunds, method=refund_method)
+    )
+
+
 def _refund(*, sale_return: Return, method: str, amount: Decimal) -> ReturnRefund:
     """Record one way the return's money goes back (the return's till session, if any, gave
     back what left a drawer)."""
@@ -221,9 +253,7 @@ def sale_return(
                 code=ErrorCode.ACCOUNT_REFUND_REQUIRES_CUSTOMER,
             )
         returned = _returned_items(sale, parsed)
-        amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
-        total = quantize(sum(amounts.values(), ZERO))
-        refunds = refund_split(sale, total).refunds(refund_method)
+        amounts, total, refunds = _priced(sale, returned, refund_method)
         # The caller's open session at the sale's storefront gives the money back; with cash
         # control on, cash needs one, and its refusal comes before anything has changed.
         till_session = till_session_for_money(

@@ -248,8 +248,11 @@ def test_a_managers_day_through_the_drawer(page, screenshot, drawer_shop, viewpo
     page.fill("#id_reason", "Wrong flavour")
     page.select_option("#id_refund_method", "CASH")
     expect(page.locator("#id_drawer")).to_have_value(str(session.pk))
+    expect(page.locator("#return-total")).to_have_text("25.40 DH")
     screenshot("return-in-cash")
     page.get_by_role("button", name="Return items").click()
+    expect(page.locator("#return-preview")).to_contain_text("25.40 DH in cash")
+    page.get_by_role("button", name="Confirm return").click()
     expect(page.locator(".messagelist")).to_contain_text("25.40 DH in cash")
     expect(page.locator(".messagelist")).to_contain_text("out of the drawer of Till 1")
 

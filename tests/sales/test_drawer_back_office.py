@@ -178,6 +178,7 @@ def test_a_cash_refund_larger_than_the_drawer_is_refused_once_on_the_form(
             "reason": "Wrong strength",
             "refund_method": "CASH",
             "drawer": str(session.pk),
+            "_confirm": "Confirm return",
         },
     )
 

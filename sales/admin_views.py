@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
@@ -29,23 +31,20 @@ from sales.till_sessions import drawer_label
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
-MONEY_FIELDS = (
-    "subtotal",
-    "discount_total",
-    "total_amount",
-    "amount_paid",
-    "change_due",
-    "on_account_amount",
-    "amount_due",
-    "returned_total",
-)
+# The sale's page reads as a receipt does: the totals, then how it was paid ("tenders"),
+# what is still due, what came back and, for a cancelled sale, when and why.
+MONEY_FIELDS = ("subtotal", "discount_total", "total_amount", "amount_due", "returned_total")
 TIME_FIELDS = ("created_at", "completed_at", "cancelled_at")
+CANCELLATION_FIELDS = ("cancelled_at", "cancel_reason")
+
+
+MONEY_LABELS = {"amount_due": "still due", "returned_total": "returned"}
 
 
 def _money_display(name: str):
     field = Sale._meta.get_field(name)
 
-    @admin.display(description=field.verbose_name)
+    @admin.display(description=MONEY_LABELS.get(name, field.verbose_name))
     def show(self, sale):
         return format_money(getattr(sale, name), sale.business.currency_symbol)
 
@@ -115,9 +114,6 @@ class SaleBackOfficeViews:
     subtotal_shown = _money_display("subtotal")
     discount_total_shown = _money_display("discount_total")
     total_amount_shown = _money_display("total_amount")
-    amount_paid_shown = _money_display("amount_paid")
-    change_due_shown = _money_display("change_due")
-    on_account_amount_shown = _money_display("on_account_amount")
     amount_due_shown = _money_display("amount_due")
     returned_total_shown = _money_display("returned_total")
     created_at_shown = _time_display("created_at")
@@ -126,9 +122,33 @@ class SaleBackOfficeViews:
 
     def get_fields(self, request, obj=None):
         shown = (*MONEY_FIELDS, *TIME_FIELDS)
+        cancelled = obj is not None and obj.status == SaleStatus.CANCELLED
         return [
-            f"{name}_shown" if name in shown else name for name in super().get_fields(request, obj)
+            f"{name}_shown" if name in shown else name
+            for name in super().get_fields(request, obj)
+            if cancelled or name not in CANCELLATION_FIELDS
         ]
+
+    @admin.display(description="paid by")
+    def tenders(self, sale):
+        """Each tender by method, with the change given on cash: how the total was paid."""
+        symbol = sale.business.currency_symbol
+        by_method: dict[str, Decimal] = {}
+        for payment in sale.payments.all():
+            by_method[payment.method] = by_method.get(payment.method, ZERO) + payment.amount
+        if not by_method:
+            return "-"
+        lines = []
+        for method, label in PaymentMethod.choices:
+            if method not in by_method:
+                continue
+            text = f"{label}: {format_money(by_method[method], symbol)}"
+            if method == PaymentMethod.CASH and sale.change_due:
+                text += f" (change given {format_money(sale.change_due, symbol)})"
+            if method == PaymentMethod.ON_ACCOUNT:
+                text = f"Charged to account: {format_money(by_method[method], symbol)}"
+            lines.append((text,))
+        return format_html_join(mark_safe("<br>"), "{}", lines)
 
     def get_urls(self):
         return [

@@ -24,15 +24,19 @@ class OneTimeForm(forms.Form):
         widget=forms.HiddenInput, max_length=MAX_KEY_LENGTH, initial=_new_key
     )
 
+    def service_fields(self) -> dict:
+        """The form's fields as a service takes them: all but the form's one-time key."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if name != "idempotency_key"
+        }
+
     def submit_once(self, request, *, business, work: Callable[[], str]) -> str:
         """Run `work` (the service call, returning its success message) once for this form.
 
         A repeated submit returns the first run's message; a refusal (DomainError) stores
         nothing, so the corrected form can be sent again.
         """
-        fields = {
-            name: value for name, value in self.cleaned_data.items() if name != "idempotency_key"
-        }
+        fields = self.service_fields()
         result = run_once(
             business=business,
             user=request.user,

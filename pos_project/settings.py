@@ -114,7 +114,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "staff.apps.LoginProtectionConfig",
     "audit",
     "staff",
     "customers",

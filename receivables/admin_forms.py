@@ -15,6 +15,7 @@ from receivables.reports import (
     BUCKET_LABELS,
 )
 from receivables.statements import STATEMENT_DAY_VALIDATORS
+from sales.drawer_choice import drawer_refusal_words
 
 
 def _amount_field(label: str) -> forms.DecimalField:
@@ -94,11 +95,6 @@ class DebtorsFilterForm(forms.Form):
     )
 
 
-def _service_fields(form: OneTimeForm) -> dict:
-    """The form's fields as the service takes them: all but the form's one-time key."""
-    return {name: value for name, value in form.cleaned_data.items() if name != "idempotency_key"}
-
-
 OVERPAYMENT_BOX = RecordPaymentForm.base_fields["allow_overpayment"].label
 
 
@@ -122,6 +118,9 @@ def back_office_words(error: DomainError, business) -> str:
             f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
             "credit is a manager's decision: record at most what is owed, or ask a manager."
         )
+    drawer_words = drawer_refusal_words(error, business)
+    if drawer_words is not None:
+        return drawer_words
     if error.code == "deduction_exceeds_credit":
         return (
             f"The customer holds {amount('credit_held')} of credit; at most that can be taken "

@@ -30,11 +30,10 @@ from receivables.admin_forms import (
     DebtorsFilterForm,
     RecordPaymentForm,
     StatementRangeForm,
-    _service_fields,
     refusal_to_form,
 )
 from receivables.api.debtors import DebtorViewSet
-from receivables.models import AdjustmentType
+from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
     BUCKET_LABELS,
     BUCKETS,
@@ -49,6 +48,8 @@ from receivables.services import (
     customer_record_payment,
 )
 from receivables.statements import statement_html, statement_of_account, statement_sheet
+from sales.drawer_choice import add_drawer_field
+from sales.till_sessions import drawer_label
 
 DEBTORS_PER_PAGE = 50
 
@@ -97,16 +98,23 @@ class ReceivablesBackOfficeViews:
         back = self._next_url(request, self._profile_url(customer))
         form = RecordPaymentForm(request.POST or None)
         business = customer.business
+        # Cash goes into the manager's own open till, or one chosen among those open.
+        add_drawer_field(form, user=request.user, business=business, into=True)
 
         def record() -> str:
             payment = customer_record_payment(
                 customer=customer,
                 actor=Actor.from_request(request),
-                **_service_fields(form),
+                **form.service_fields(),
+            )
+            into = (
+                f" into the drawer of {drawer_label(payment.till_session)}"
+                if payment.till_session is not None and payment.method == DebtPaymentMethod.CASH
+                else ""
             )
             return (
                 f"Payment of {money_text(payment.amount, business)} recorded from "
-                f"{customer.name}, who now "
+                f"{customer.name}{into}, who now "
                 f"{balance_words(payment.customer.outstanding_balance, business)}."
             )
 
@@ -133,7 +141,7 @@ class ReceivablesBackOfficeViews:
         business = customer.business
 
         def adjust() -> str:
-            entry = customer_adjust_credit(customer=customer, actor=actor, **_service_fields(form))
+            entry = customer_adjust_credit(customer=customer, actor=actor, **form.service_fields())
             given = form.cleaned_data["type"] == AdjustmentType.ADD
             verb = "given to" if given else "taken from"
             return (

@@ -33,7 +33,7 @@ from receivables.models import (
     LedgerEntryType,
 )
 from receivables.summary import receivables_summary_move
-from sales.till_sessions import till_session_for_money
+from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 
 def _money_amount(value) -> Decimal:
@@ -94,11 +94,14 @@ def customer_record_payment(
     reference: str = "",
     note: str = "",
     allow_overpayment: bool = False,
+    drawer=None,
 ) -> CustomerPayment:
     """Record money a customer paid against their debt, and settle their oldest sales with it.
 
     A payment above what is owed is refused unless `allow_overpayment`: the extra is then
-    held as credit (a negative balance) for the customer's next on-account sales.
+    held as credit (a negative balance) for the customer's next on-account sales. Cash goes
+    into the recorder's open till session, or into `drawer` (an open session chosen in the
+    back office by a manager who has none).
     """
     amount = _money_amount(amount)
     if method not in DebtPaymentMethod.values:
@@ -134,11 +137,15 @@ def customer_record_payment(
                 code=ErrorCode.OVERPAYMENT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
             )
-        # The recorder's open till session takes the payment; with cash control on, cash
-        # needs one.
+        # The recorder's open till session (or the drawer chosen) takes the payment; with
+        # cash control on, cash needs one.
         till_session = till_session_for_money(
-            actor=actor, business=customer.business, moves_cash=method == DebtPaymentMethod.CASH
+            actor=actor,
+            business=customer.business,
+            moves_cash=method == DebtPaymentMethod.CASH,
+            drawer=drawer,
         )
+        cash_drawer = till_session if method == DebtPaymentMethod.CASH else None
         payment = CustomerPayment.objects.create(
             business_id=customer.business_id,
             till_session=till_session,
@@ -174,7 +181,9 @@ def customer_record_payment(
             description=(
                 f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
                 f"{format_money(amount, customer.business.currency_symbol)} from "
-                f"{customer.name}."
+                f"{customer.name}"
+                + drawer_words(cash_drawer, into=True)
+                + "."
                 + (f" Reference: {payment.reference}." if payment.reference else "")
                 + (f" Note: {payment.note}" if payment.note else "")
             ),
@@ -189,7 +198,7 @@ def customer_record_payment(
                     {"outstanding_balance": customer.outstanding_balance},
                 ),
                 "overpayment": max(amount - owed, ZERO),
-                "till_session": till_session.pk if till_session else None,
+                **drawer_audit(till_session),
                 "allocations": _allocation_rows(settled),
             },
             customer=customer,

@@ -29,7 +29,7 @@ from sales import (
     services,
 )
 from sales.admin_returns import SaleReturnsBackOffice
-from sales.admin_views import BACK_OFFICE_CSS, MONEY_FIELDS, TIME_FIELDS, SaleBackOfficeViews
+from sales.admin_views import BACK_OFFICE_CSS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus
 from sales.receipt_links import receipt_queryset
 from sales.receipts import receipt_html
@@ -199,19 +199,23 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
     class Media:
         css = {"all": [BACK_OFFICE_CSS]}
 
+    # No receipt link here: the page's "Printable receipt" button is the one.
     fields = [
-        "business",
         "storefront",
         "receipt_number",
         "status",
         "type",
         "customer",
-        *MONEY_FIELDS,
+        "subtotal",
+        "discount_total",
+        "total_amount",
+        "tenders",
+        "amount_due",
+        "returned_total",
         "notes",
         "sold_by",
         *TIME_FIELDS,
         "cancel_reason",
-        "receipt_link",
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -8,22 +8,33 @@ click never returns twice. Rows follow pos_project.admin_scoping: managers and o
 their own business's sales and returns, and another business's are a 404.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.errors import DomainError
 from pos_project.money import format_money
-from sales.models import CHOSEN_REFUND_METHODS, Return, Sale, SaleStatus
+from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
+from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, Sale, SaleStatus
 from sales.return_receipts import return_receipt_html
 from sales.services import sale_return
-from sales.services.return_amounts import default_refund_method
+from sales.services.return_amounts import (
+    default_refund_method,
+    line_refund,
+    refund_lines,
+    return_refund_words,
+)
+from sales.services.returns import return_preview
+from sales.till_sessions import drawer_label
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
@@ -51,22 +62,35 @@ class ReturnItemsForm(OneTimeForm):
         self.sale = sale
         self.lines = []
         self.initial.setdefault("refund_method", default_refund_method(sale))
+        symbol = sale.business.currency_symbol
         for item in sale.items.all():
             returnable = item.quantity - item.returned_quantity
             quantity, restock = f"quantity_{item.pk}", f"restock_{item.pk}"
+            # What the first k more units give back, k = 0..returnable: the page adds up the
+            # refund as units are entered, to the cent the return will give.
+            worths = [str(line_refund(item, units)) for units in range(returnable + 1)]
+            unit = format_money(item.line_total / item.quantity, symbol)
             self.fields[quantity] = forms.IntegerField(
                 label=f"{item.medicine_name}: units to return",
                 min_value=0,
                 max_value=returnable,
                 initial=0,
-                help_text=f"Sold {item.quantity}, returned {item.returned_quantity}.",
+                help_text=(
+                    f"{unit} a unit, as paid. Sold {item.quantity}, returned "
+                    f"{item.returned_quantity}."
+                ),
                 disabled=returnable == 0,
+                widget=forms.NumberInput(
+                    attrs={"class": "return-quantity", "data-worths": json.dumps(worths)}
+                ),
             )
             self.fields[restock] = forms.BooleanField(
                 label=f"{item.medicine_name}: back on the shelf", required=False, initial=True,
                 help_text="Untick for damaged or expired goods.",
             )  # fmt: skip
             self.lines.append((item, quantity, restock))
+        # The split shown before confirming; a confirm of another split shows it again.
+        self.fields["previewed"] = forms.CharField(widget=forms.HiddenInput, required=False)
         # The reason and refund method read best after the lines.
         self.order_fields(
             [name for _, quantity, restock in self.lines for name in (quantity, restock)]
@@ -98,8 +122,16 @@ class ReturnInline(BackOfficeRights, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["number", "created_at", "total", "refund_method", "reason", "slip"]
+    fields = ["number", "created_at", "total", "what_happened", "reason", "slip"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("sale__business")
+            .prefetch_related("refunds")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -113,6 +145,17 @@ class ReturnInline(BackOfficeRights, admin.TabularInline):
     @admin.display(description="slip")
     def slip(self, obj):
         return _slip_link(obj)
+
+    @admin.display(description="money back")
+    def what_happened(self, obj):
+        return _what_happened(obj)
+
+
+def _what_happened(sale_return: Return):
+    """Each refund the return made, one line each: what really happened to the money."""
+    return format_html_join(
+        mark_safe("<br>"), "{}", ((line,) for line in refund_lines(sale_return))
+    )
 
 
 def _slip_link(sale_return: Return):
@@ -162,6 +205,15 @@ class SaleReturnsBackOffice:
             messages.error(request, "Only a manager or the owner may take a return.")
             return HttpResponseRedirect(sale_url)
         form = ReturnItemsForm(request.POST or None, sale=sale)
+        if sale.status == SaleStatus.COMPLETED:
+            # A cash refund comes out of a drawer at the sale's storefront.
+            add_drawer_field(
+                form,
+                user=request.user,
+                business=sale.business,
+                storefront=sale.storefront,
+                into=False,
+            )
 
         def give_back() -> str:
             created = sale_return(
@@ -170,20 +222,39 @@ class SaleReturnsBackOffice:
                 reason=form.cleaned_data["reason"],
                 refund_method=form.cleaned_data["refund_method"],
                 actor=actor,
+                drawer=chosen_drawer(form),
             )
-            total = format_money(created.total, sale.business.currency_symbol)
-            return f"Return {created.number} of sale {sale}: {total} given back."
+            cash = any(refund.method == RefundMethod.CASH for refund in created.refunds.all())
+            drawer = created.till_session if cash else None
+            out_of = f" out of the drawer of {drawer_label(drawer)}" if drawer else ""
+            return (
+                f"Return {created.number} of sale {sale}: {return_refund_words(created)}{out_of}."
+            )
 
-        # A form submitted again goes to the service first: the first submit's result.
+        preview = None
         if request.method == "POST" and form.is_valid():
             try:
-                done = form.submit_once(request, business=sale.business, work=give_back)
+                preview = return_preview(
+                    sale=sale,
+                    lines=form.return_lines(),
+                    refund_method=form.cleaned_data["refund_method"],
+                )
+                # A form submitted again goes to the service first: the first submit's
+                # result. Confirmed only what was shown; another split is shown again.
+                if "_confirm" in request.POST and form.cleaned_data["previewed"] in (
+                    "",
+                    preview.words,
+                ):
+                    done = form.submit_once(request, business=sale.business, work=give_back)
+                    messages.success(request, done)
+                    return HttpResponseRedirect(sale_url)
             except DomainError as error:
-                form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                # Said once, on the form.
+                form.add_error(None, drawer_refusal_words(error, sale.business) or error.message)
+                preview = None
             else:
-                messages.success(request, done)
-                return HttpResponseRedirect(sale_url)
+                form.data = form.data.copy()
+                form.data["previewed"] = preview.words
         if sale.status != SaleStatus.COMPLETED:
             messages.error(request, f"Sale {sale} is not completed: it takes no return.")
             return HttpResponseRedirect(sale_url)
@@ -201,6 +272,9 @@ class SaleReturnsBackOffice:
                 "total_text": format_money(sale.total_amount, symbol),
                 "returned_text": format_money(sale.returned_total, symbol),
                 "due_text": format_money(sale.amount_due, symbol),
+                "preview": preview,
+                "preview_total_text": format_money(preview.total, symbol) if preview else "",
+                "symbol": symbol,
                 "back_office_css": BACK_OFFICE_CSS,
             },
         )
@@ -210,16 +284,19 @@ class SaleReturnsBackOffice:
 class ReturnAdmin(BusinessScopedAdmin):
     """Every return of the business, newest first. Returns are history: read-only."""
 
-    list_display = ["number", "sale_link", "customer_label", "total_text", "refund_method",
+    list_display = ["number", "sale_link", "customer_label", "total_text", "what_happened",
                     "created_by", "created_at", "slip"]  # fmt: skip
-    list_filter = ["refund_method", "created_at"]
-    list_select_related = ["business", "sale", "sale__customer", "created_by"]
+    list_filter = ["refunds__method", "created_at"]
+    list_select_related = ["business", "sale", "sale__business", "sale__customer", "created_by"]
     search_fields = ["number", "sale__receipt_number", "sale__customer__name", "reason"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
-    fields = ["number", "sale_link", "customer_label", "reason", "refund_method", "total_text",
-              "lines", "refunds", "created_by", "created_at", "slip"]  # fmt: skip
+    fields = ["number", "sale_link", "customer_label", "reason", "total_text", "what_happened",
+              "lines", "created_by", "created_at", "slip"]  # fmt: skip
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("refunds")
 
     def has_add_permission(self, request, *args):
         return False
@@ -252,13 +329,9 @@ class ReturnAdmin(BusinessScopedAdmin):
             for line in obj.items.select_related("sale_item")
         )
 
-    @admin.display(description="refunds")
-    def refunds(self, obj):
-        symbol = obj.business.currency_symbol
-        return "; ".join(
-            f"{refund.get_method_display()} {format_money(refund.amount, symbol)}"
-            for refund in obj.refunds.all()
-        )
+    @admin.display(description="money back")
+    def what_happened(self, obj):
+        return _what_happened(obj)
 
     @admin.display(description="slip")
     def slip(self, obj):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,13 +23,21 @@ from django.utils.safestring import mark_safe
 
 from pos_project.actors import Actor, display_name
 from pos_project.admin_forms import OneTimeForm
-from pos_project.admin_scoping import BusinessScopedAdmin, adopt_created_row
+from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.money import LARGEST_AMOUNT, format_money
 from sales.admin_views import BACK_OFFICE_CSS
-from sales.models import Till, TillSession, TillSessionStatus
-from sales.services.tills import till_create, till_session_close, till_update
+from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.services.tills import (
+    till_cash_move,
+    till_create,
+    till_session_close,
+    till_session_open,
+    till_update,
+)
 from sales.till_report import till_report_data, till_report_html
+from sales.till_sessions import drawer_label
+from sales.till_totals import till_session_totals
 
 
 @admin.register(Till)
@@ -78,6 +87,53 @@ class CloseSessionForm(OneTimeForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
         help_text="Why the manager closed it; kept with the Z report.",
+    )
+
+
+class OpenTillForm(OneTimeForm):
+    till = forms.ChoiceField(label="Till", help_text="A till with no open session yet.")
+    opening_float = forms.DecimalField(
+        label="Opening float",
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=LARGEST_AMOUNT,
+        help_text="The cash counted into the drawer to start; 0.00 for an empty drawer.",
+    )
+
+    def __init__(self, *args, tills, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["till"].choices = [
+            (
+                str(till.pk),
+                f"{till.name} ({till.storefront.name})"
+                + (", already open" if till.open_sessions else ""),
+            )
+            for till in tills
+        ]
+
+
+class CashMovementForm(OneTimeForm):
+    type = forms.ChoiceField(
+        label="Cash",
+        choices=[
+            (CashMovementType.PAY_IN, "Pay in: cash put into the drawer (from the safe)"),
+            (CashMovementType.PAY_OUT, "Pay out: cash taken out of the drawer"),
+        ],
+        initial=CashMovementType.PAY_IN,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label="Amount",
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=LARGEST_AMOUNT,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=CashMovement._meta.get_field("reason").max_length,
+        help_text="Printed on the session's report.",
     )
 
 
@@ -157,6 +213,8 @@ class TillSessionAdmin(BusinessScopedAdmin):
         report = reverse("admin:sales_tillsession_report", args=[session.pk])
         links = [(report, ' target="_blank"', "X report" if session.is_open else "Z report")]
         if session.is_open:
+            cash = reverse("admin:sales_tillsession_cash", args=[session.pk])
+            links.append((cash, "", "Pay in or out"))
             close = reverse("admin:sales_tillsession_close", args=[session.pk])
             links.append((close, "", "Close session"))
         return format_html_join(
@@ -179,6 +237,14 @@ class TillSessionAdmin(BusinessScopedAdmin):
                 self.admin_site.admin_view(self.close_view),
                 name="sales_tillsession_close",
             ),
+            path(
+                "<uuid:object_id>/cash/",
+                self.admin_site.admin_view(self.cash_view),
+                name="sales_tillsession_cash",
+            ),
+            path(
+                "open/", self.admin_site.admin_view(self.open_view), name="sales_tillsession_open"
+            ),
             *super().get_urls(),
         ]
 
@@ -195,6 +261,105 @@ class TillSessionAdmin(BusinessScopedAdmin):
         if session is None:
             raise Http404("No such till session.")
         return session
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"open_url": reverse("admin:sales_tillsession_open")}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def _action_page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "list_url": reverse("admin:sales_tillsession_changelist"),
+                "back_office_css": BACK_OFFICE_CSS,
+                **context,
+            },
+        )
+
+    def open_view(self, request):
+        """ "Open a till": a till with no open session and the float counted into it, through
+        the service the API's open calls (same rules, same audit entry)."""
+        business = admin_business(request)
+        if not self.has_view_permission(request) or business is None:
+            raise Http404
+        list_url = reverse("admin:sales_tillsession_changelist")
+        # Every active till is a valid choice, so a second submit of the page gets the
+        # first one's answer; a till already open is named so, and the service refuses it.
+        is_open = Q(sessions__status=TillSessionStatus.OPEN)
+        tills = (
+            Till.objects.filter(business=business, is_active=True, storefront__is_active=True)
+            .select_related("storefront")
+            .annotate(open_sessions=Count("sessions", filter=is_open))
+            .order_by("open_sessions", "storefront__name", "name")
+        )
+        form = OpenTillForm(request.POST or None, tills=tills)
+        actor = Actor.from_request(request)
+
+        def open_till() -> str:
+            till = tills.get(pk=form.cleaned_data["till"])
+            session = till_session_open(
+                till=till, opening_float=form.cleaned_data["opening_float"], actor=actor
+            )
+            return (
+                f"{session.till.name} opened with a float of "
+                f"{format_money(session.opening_float, business.currency_symbol)}. Cash you take "
+                "or give back in the back office goes through its drawer."
+            )
+
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = form.submit_once(request, business=business, work=open_till)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(list_url)
+        return self._action_page(
+            request,
+            "admin/sales/tillsession/open.html",
+            "Open a till",
+            form=form,
+            has_tills=any(till.open_sessions == 0 for till in tills),
+        )
+
+    def cash_view(self, request, object_id):
+        """ "Pay in or out": cash put into an open session's drawer or taken out of it."""
+        session = self._session(request, object_id)
+        list_url = reverse("admin:sales_tillsession_changelist")
+        if not session.is_open:
+            messages.error(request, f"{session} is closed; it never changes again.")
+            return HttpResponseRedirect(list_url)
+        form = CashMovementForm(request.POST or None)
+        actor = Actor.from_request(request)
+        symbol = session.business.currency_symbol
+
+        def move() -> str:
+            movement = till_cash_move(session=session, actor=actor, **form.service_fields())
+            return (
+                f"{movement.get_type_display()} of {format_money(movement.amount, symbol)} on "
+                f"{session.till.name}: {movement.reason}."
+            )
+
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = form.submit_once(request, business=session.business, work=move)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(list_url)
+        return self._action_page(
+            request,
+            "admin/sales/tillsession/cash.html",
+            f"Pay in or out: {drawer_label(session)}",
+            session=session,
+            form=form,
+            expected_text=format_money(till_session_totals(session).expected_cash, symbol),
+        )
 
     def report_view(self, request, object_id):
         session = self._session(request, object_id)

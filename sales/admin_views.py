@@ -16,33 +16,35 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
 from pos_project.errors import DomainError
 from pos_project.money import ZERO, format_money
+from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
 from sales.models import PaymentMethod, Sale, SaleStatus
 from sales.services import sale_cancel
+from sales.services.cancellation import cash_kept
+from sales.till_sessions import drawer_label
 
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
-MONEY_FIELDS = (
-    "subtotal",
-    "discount_total",
-    "total_amount",
-    "amount_paid",
-    "change_due",
-    "on_account_amount",
-    "amount_due",
-    "returned_total",
-)
+# The sale's page reads as a receipt does: the totals, then how it was paid ("tenders"),
+# what is still due, what came back and, for a cancelled sale, when and why.
+MONEY_FIELDS = ("subtotal", "discount_total", "total_amount", "amount_due", "returned_total")
 TIME_FIELDS = ("created_at", "completed_at", "cancelled_at")
+CANCELLATION_FIELDS = ("cancelled_at", "cancel_reason")
+
+
+MONEY_LABELS = {"amount_due": "still due", "returned_total": "returned"}
 
 
 def _money_display(name: str):
     field = Sale._meta.get_field(name)
 
-    @admin.display(description=field.verbose_name)
+    @admin.display(description=MONEY_LABELS.get(name, field.verbose_name))
     def show(self, sale):
         return format_money(getattr(sale, name), sale.business.currency_symbol)
 
@@ -70,12 +72,14 @@ def money_back_words(sale: Sale) -> list[str]:
     by_method: dict[str, Decimal] = {}
     for payment in sale.payments.all():
         by_method[payment.method] = by_method.get(payment.method, ZERO) + payment.amount
-    # Change given at the till came out of the cash taken.
-    if PaymentMethod.CASH in by_method:
-        by_method[PaymentMethod.CASH] -= sale.change_due
+    by_method[PaymentMethod.CASH] = cash_kept(sale)
     words = []
+    drawer = sale.cancellation_till_session
     for method, how in (
-        (PaymentMethod.CASH, "in cash"),
+        (
+            PaymentMethod.CASH,
+            f"in cash from the drawer of {drawer_label(drawer)}" if drawer else "in cash",
+        ),
         (PaymentMethod.CARD, "to their card"),
         (PaymentMethod.MOBILE_MONEY, "by mobile money"),
     ):
@@ -110,9 +114,6 @@ class SaleBackOfficeViews:
     subtotal_shown = _money_display("subtotal")
     discount_total_shown = _money_display("discount_total")
     total_amount_shown = _money_display("total_amount")
-    amount_paid_shown = _money_display("amount_paid")
-    change_due_shown = _money_display("change_due")
-    on_account_amount_shown = _money_display("on_account_amount")
     amount_due_shown = _money_display("amount_due")
     returned_total_shown = _money_display("returned_total")
     created_at_shown = _time_display("created_at")
@@ -121,9 +122,33 @@ class SaleBackOfficeViews:
 
     def get_fields(self, request, obj=None):
         shown = (*MONEY_FIELDS, *TIME_FIELDS)
+        cancelled = obj is not None and obj.status == SaleStatus.CANCELLED
         return [
-            f"{name}_shown" if name in shown else name for name in super().get_fields(request, obj)
+            f"{name}_shown" if name in shown else name
+            for name in super().get_fields(request, obj)
+            if cancelled or name not in CANCELLATION_FIELDS
         ]
+
+    @admin.display(description="paid by")
+    def tenders(self, sale):
+        """Each tender by method, with the change given on cash: how the total was paid."""
+        symbol = sale.business.currency_symbol
+        by_method: dict[str, Decimal] = {}
+        for payment in sale.payments.all():
+            by_method[payment.method] = by_method.get(payment.method, ZERO) + payment.amount
+        if not by_method:
+            return "-"
+        lines = []
+        for method, label in PaymentMethod.choices:
+            if method not in by_method:
+                continue
+            text = f"{label}: {format_money(by_method[method], symbol)}"
+            if method == PaymentMethod.CASH and sale.change_due:
+                text += f" (change given {format_money(sale.change_due, symbol)})"
+            if method == PaymentMethod.ON_ACCOUNT:
+                text = f"Charged to account: {format_money(by_method[method], symbol)}"
+            lines.append((text,))
+        return format_html_join(mark_safe("<br>"), "{}", lines)
 
     def get_urls(self):
         return [
@@ -161,12 +186,28 @@ class SaleBackOfficeViews:
         sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
         actor = Actor.from_request(request)
         form = CancelSaleForm(request.POST or None)
+        if sale.status == SaleStatus.COMPLETED and cash_kept(sale) > 0:
+            # The cash the sale kept comes out of a drawer at its storefront.
+            add_drawer_field(
+                form,
+                user=request.user,
+                business=sale.business,
+                storefront=sale.storefront,
+                into=False,
+            )
 
         def cancel() -> str:
             was_completed = sale.status == SaleStatus.COMPLETED
-            sale_cancel(sale=sale, reason=form.cleaned_data["reason"], actor=actor)
+            cancelled = sale_cancel(
+                sale=sale,
+                reason=form.cleaned_data["reason"],
+                actor=actor,
+                drawer=chosen_drawer(form),
+            )
             done = f"Sale {sale} cancelled: {form.cleaned_data['reason']}."
-            return " ".join([done, *money_back_words(sale)]) if was_completed else done
+            if not was_completed:
+                return done
+            return " ".join([done, *money_back_words(cancelled)])
 
         # Explained below with a redirect, unless a submit of this very form did it.
         refused_outright = sale.status == SaleStatus.CANCELLED or (
@@ -178,8 +219,10 @@ class SaleBackOfficeViews:
                 cancelled = form.submit_once(request, business=sale.business, work=cancel)
             except DomainError as error:
                 if not refused_outright:
-                    form.add_error(None, error.message)
-                    messages.error(request, f"{error.error}: {error.message}")
+                    # Said once, on the form.
+                    form.add_error(
+                        None, drawer_refusal_words(error, sale.business) or error.message
+                    )
             else:
                 messages.success(request, cancelled)
                 return HttpResponseRedirect(sale_url)

@@ -119,25 +119,47 @@ def till_session_lock(*, pk, business_id) -> TillSession:
     )
 
 
-def open_till_session_share(*, user, business_id, storefront_id=None) -> TillSession | None:
-    """The user's OPEN till session (at `storefront_id` when given), locked `FOR SHARE`.
-
-    A share lock: the completions, refunds and debt payments of one session do not queue
-    behind each other, but the close (`till_session_lock`, FOR NO KEY UPDATE) waits for
-    every one of them to commit, and each of them waits for the close and then finds the
-    session no longer open. So money is either in the session's stored report or not in the
-    session at all. Django has no share lock, hence the clause added to the query's SQL.
-    """
-    sessions = TillSession.objects.filter(
-        business_id=business_id, opened_by=user, status=TillSessionStatus.OPEN
-    )
-    if storefront_id is not None:
-        sessions = sessions.filter(till__storefront_id=storefront_id)
+def _open_sessions_locked(sessions, *, exclusive: bool) -> TillSession | None:
+    """The first of `sessions` (OPEN till sessions), locked: `FOR NO KEY UPDATE` when
+    `exclusive`, else `FOR SHARE`. Django has no share lock, hence the clause added to the
+    query's SQL."""
     connection = connections[router.db_for_write(TillSession)]
     if connection.vendor != "postgresql":
         # No row locks there: one writer at a time already keeps a close out.
         return sessions.first()
+    if exclusive:
+        return (
+            sessions.select_for_update(of=("self",), no_key=True)
+            .select_related("till", "opened_by")
+            .first()
+        )
     sql, params = sessions.query.sql_with_params()
     table = TillSession._meta.db_table
     found = list(TillSession.objects.raw(f'{sql} FOR SHARE OF "{table}"', params))
     return found[0] if found else None
+
+
+def open_till_session_for_money(
+    *, business_id, user=None, session_id=None, storefront_id=None, exclusive: bool = False
+) -> TillSession | None:
+    """An OPEN till session money goes into or out of, locked; None if there is none.
+
+    The session `session_id` (a drawer chosen in the back office) when given, else `user`'s
+    own; at `storefront_id` when given.
+
+    Money taken in locks it `FOR SHARE`: the completions, refunds and debt payments of one
+    session do not queue behind each other, but the close (`till_session_lock`, FOR NO KEY
+    UPDATE) waits for every one of them to commit, and each of them waits for the close and
+    then finds the session no longer open. So money is either in the session's stored
+    report or not in the session at all. Cash given back (`exclusive`) locks it `FOR NO KEY
+    UPDATE`, as a pay-out does, so that two refunds from one drawer queue up and each sees
+    the cash the other left.
+    """
+    sessions = TillSession.objects.filter(business_id=business_id, status=TillSessionStatus.OPEN)
+    if session_id is not None:
+        sessions = sessions.filter(pk=session_id)
+    else:
+        sessions = sessions.filter(opened_by=user)
+    if storefront_id is not None:
+        sessions = sessions.filter(till__storefront_id=storefront_id)
+    return _open_sessions_locked(sessions, exclusive=exclusive)

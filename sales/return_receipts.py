@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from pos_project.actors import display_name
 from pos_project.money import format_money
-from sales.models import WALK_IN_CUSTOMER, RefundMethod, Return
+from sales.models import WALK_IN_CUSTOMER, Return
+from sales.services.return_amounts import refund_way, return_refund_words
 
 
 def return_receipt_data(sale_return: Return) -> dict:
@@ -63,7 +64,7 @@ def return_receipt_html(sale_return: Return) -> str:
     """The slip as a self-contained page, 80 mm wide, in the look of the sale's receipt."""
     data = return_receipt_data(sale_return)
     symbol = data["currency_symbol"]
-    labels = dict(RefundMethod.choices)
+    sale = sale_return.sale
     context = {
         **data,
         "lines": [
@@ -72,14 +73,20 @@ def return_receipt_html(sale_return: Return) -> str:
         "refunds": [
             {
                 **refund,
-                "label": labels.get(refund["method"], refund["method"]),
+                "label": _first_up(refund_way(sale, refund["method"])),
                 "amount_text": format_money(refund["amount"], symbol),
             }
             for refund in data["refunds"]
         ],
         "total_text": format_money(data["total"], symbol),
+        # The words of the back office's message and the audit entry.
+        "refund_summary": return_refund_words(sale_return),
         # Formatted here: the template's date filter would convert back to the server's zone.
         "date_text": data["date"].strftime("%Y-%m-%d %H:%M"),
         "sale_date_text": data["sale_date"].strftime("%Y-%m-%d %H:%M"),
     }
     return render_to_string("sales/return_receipt.html", context)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
 from pos_project.models import Business
 from sales.models import TillSession, TillSessionStatus, ZNumberSequence
-from sales.till_totals import TillTotals, till_session_totals
+from sales.till_totals import TillTotals, till_session_cash_low_point, till_session_totals
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class TillCheck:
 def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
     """Each closed session of `businesses`: its stored totals equal what its sources add up
     to now, and its variance is counted minus expected; Z numbers run 1..n per business.
+    Each session, open or closed: its drawer never held less than nothing.
 
     Run it inside one snapshot (`pos_project.database.read_snapshot`), as `check_ledgers`
     does, so that a session closing meanwhile is either wholly in the check or not at all.
@@ -51,6 +53,7 @@ def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
                 f"Till session {session.z_number}: variance {session.variance} is not counted "
                 f"{session.counted_cash} minus expected {session.expected_cash}."
             )
+    differences.extend(_drawers_below_zero(businesses))
     issued = dict(
         ZNumberSequence.objects.filter(business__in=businesses).values_list(
             "business_id", "last_number"
@@ -70,3 +73,25 @@ def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
                 f"sessions, highest Z-{highest:06d}, sequence at {issued.get(business_id)})."
             )
     return TillCheck(checked=checked, differences=differences)
+
+
+def _drawers_below_zero(businesses: QuerySet[Business]) -> list[str]:
+    """A sentence for each session whose expected cash went below zero at some moment."""
+    found = []
+    sessions = (
+        TillSession.objects.filter(business__in=businesses)
+        .select_related("till", "business")
+        .order_by("business_id", "opened_at", "id")
+    )
+    for session in sessions.iterator(chunk_size=200):
+        lowest, when = till_session_cash_low_point(session)
+        if lowest < 0:
+            moment = timezone.localtime(when, session.business.zone) if when else None
+            found.append(
+                f"Till session {session.z_number or 'open'} ({session.till.name}, opened "
+                f"{timezone.localtime(session.opened_at, session.business.zone):%Y-%m-%d %H:%M}"
+                f"): its drawer was expected to hold {lowest}"
+                + (f" at {moment:%Y-%m-%d %H:%M}" if moment else "")
+                + ", less than nothing."
+            )
+    return found

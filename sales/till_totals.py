@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 
 from pos_project.money import SUM_MAX_DIGITS, ZERO, amount_within_limit, quantize
 from sales.models import (
@@ -97,42 +97,92 @@ def _sums_by(rows: QuerySet, key: str) -> dict[str, Decimal]:
     return {row[key]: quantize(row["total"] or ZERO) for row in totals}
 
 
+# The tender a return's refund comes off: money back by the same means; what came off the
+# amount due or went back as credit comes off what was sold on account.
+REFUND_TENDER = {
+    RefundMethod.CASH: PaymentMethod.CASH,
+    RefundMethod.CARD: PaymentMethod.CARD,
+    RefundMethod.MOBILE_MONEY: PaymentMethod.MOBILE_MONEY,
+    RefundMethod.AMOUNT_DUE: PaymentMethod.ON_ACCOUNT,
+    RefundMethod.ACCOUNT: PaymentMethod.ON_ACCOUNT,
+}
+
+
+@dataclass(frozen=True)
+class TenderMoves:
+    """Money that moved, by tender (a `PaymentMethod`): what sales took, what was given back,
+    and the debt payments received. Cash is net of the change given."""
+
+    taken: dict[str, Decimal]
+    given_back: dict[str, Decimal]
+    debt: dict[str, Decimal]
+    change_given: Decimal
+
+    def net(self, method: str) -> Decimal:
+        """What sales brought in by `method`, less what went back that way."""
+        return quantize(self.taken.get(method, ZERO) - self.given_back.get(method, ZERO))
+
+
+def tender_moves(
+    *,
+    completed: QuerySet[Sale],
+    cancelled: QuerySet[Sale],
+    refunds: QuerySet[ReturnRefund],
+    debt_payments: QuerySet,
+) -> TenderMoves:
+    """The one rule for money by tender, counted where and when it moved: each sale of
+    `completed` (cancelled since or not) by its tenders, cash net of its change; each sale
+    of `cancelled` gives back what each tender kept (cash net of change, card and mobile
+    money in full, the on-account charge reversed); each return refund of `refunds` by its
+    tender (`REFUND_TENDER`); and `debt_payments` by method. The till session's totals pick
+    their session, the home page's takings their day. Six queries.
+    """
+    taken = _sums_by(Payment.objects.filter(sale__in=completed), "method")
+    change_given = quantize(completed.aggregate(change=_sum("change_due"))["change"] or ZERO)
+    if PaymentMethod.CASH in taken:
+        taken[PaymentMethod.CASH] = quantize(taken[PaymentMethod.CASH] - change_given)
+    given_back = _sums_by(Payment.objects.filter(sale__in=cancelled), "method")
+    change_back = quantize(cancelled.aggregate(change=_sum("change_due"))["change"] or ZERO)
+    if change_back:
+        given_back[PaymentMethod.CASH] = quantize(
+            given_back.get(PaymentMethod.CASH, ZERO) - change_back
+        )
+    for method, amount in _sums_by(refunds, "method").items():
+        tender = REFUND_TENDER[method]
+        given_back[tender] = quantize(given_back.get(tender, ZERO) + amount)
+    return TenderMoves(
+        taken=taken,
+        given_back=given_back,
+        debt=_sums_by(debt_payments, "method"),
+        change_given=change_given,
+    )
+
+
 def till_session_totals(session: TillSession) -> TillTotals:
-    """The session's totals from its sources, now: seven queries however busy the session.
+    """The session's totals from its sources, now: eight queries however busy the session.
 
     A sale counts in the session that completed it, even if it was cancelled later or some
     of it came back; a cancellation's or a return's refund counts in the session that gave
-    the money back.
+    the money back (`tender_moves`).
     """
     sales = Sale.objects.filter(till_session=session).aggregate(
         count=Count("id"),
         gross=_sum("subtotal"),
         discounts=_sum("discount_total"),
         net=_sum("total_amount"),
-        change=_sum("change_due"),
     )
-    tenders = _sums_by(Payment.objects.filter(sale__till_session=session), "method")
-    debt = _sums_by(session.debt_payments.all(), "method")
-    # A cancelled sale gives back what each tender kept: cash net of the change it gave,
-    # card and mobile money in full. The on-account part goes back on the ledger, not the
-    # drawer.
-    refunded = _sums_by(Payment.objects.filter(sale__cancellation_till_session=session), "method")
-    returned = _sums_by(ReturnRefund.objects.filter(sale_return__till_session=session), "method")
-    refunded_change = quantize(
-        Sale.objects.filter(cancellation_till_session=session).aggregate(change=_sum("change_due"))[
-            "change"
-        ]
-        or ZERO
+    moves = tender_moves(
+        completed=Sale.objects.filter(till_session=session),
+        cancelled=Sale.objects.filter(cancellation_till_session=session),
+        refunds=ReturnRefund.objects.filter(sale_return__till_session=session),
+        debt_payments=session.debt_payments.all(),
     )
     movements = _sums_by(CashMovement.objects.filter(session=session), "type")
-    cash_tendered = tenders.get(PaymentMethod.CASH, ZERO)
-    change_given = quantize(sales["change"] or ZERO)
-    debt_cash = debt.get(PaymentMethod.CASH, ZERO)
-    refunds_cash = quantize(
-        refunded.get(PaymentMethod.CASH, ZERO)
-        - refunded_change
-        + returned.get(RefundMethod.CASH, ZERO)
-    )
+    # The drawer's report keeps what sales took in cash before the change.
+    cash_tendered = quantize(moves.taken.get(PaymentMethod.CASH, ZERO) + moves.change_given)
+    change_given = moves.change_given
+    debt_cash = moves.debt.get(PaymentMethod.CASH, ZERO)
+    refunds_cash = moves.given_back.get(PaymentMethod.CASH, ZERO)
     pay_ins = movements.get(CashMovementType.PAY_IN, ZERO)
     pay_outs = movements.get(CashMovementType.PAY_OUT, ZERO)
     expected = quantize(
@@ -150,22 +200,66 @@ def till_session_totals(session: TillSession) -> TillTotals:
         discounts=quantize(sales["discounts"] or ZERO),
         net_sales=quantize(sales["net"] or ZERO),
         cash_tendered=cash_tendered,
-        card_sales=tenders.get(PaymentMethod.CARD, ZERO),
-        mobile_money_sales=tenders.get(PaymentMethod.MOBILE_MONEY, ZERO),
-        on_account_sales=tenders.get(PaymentMethod.ON_ACCOUNT, ZERO),
+        card_sales=moves.taken.get(PaymentMethod.CARD, ZERO),
+        mobile_money_sales=moves.taken.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        on_account_sales=moves.taken.get(PaymentMethod.ON_ACCOUNT, ZERO),
         change_given=change_given,
         debt_payments_cash=debt_cash,
-        debt_payments_card=debt.get(PaymentMethod.CARD, ZERO),
-        debt_payments_mobile_money=debt.get(PaymentMethod.MOBILE_MONEY, ZERO),
+        debt_payments_card=moves.debt.get(PaymentMethod.CARD, ZERO),
+        debt_payments_mobile_money=moves.debt.get(PaymentMethod.MOBILE_MONEY, ZERO),
         refunds_cash=refunds_cash,
-        refunds_card=quantize(
-            refunded.get(PaymentMethod.CARD, ZERO) + returned.get(RefundMethod.CARD, ZERO)
-        ),
-        refunds_mobile_money=quantize(
-            refunded.get(PaymentMethod.MOBILE_MONEY, ZERO)
-            + returned.get(RefundMethod.MOBILE_MONEY, ZERO)
-        ),
+        refunds_card=moves.given_back.get(PaymentMethod.CARD, ZERO),
+        refunds_mobile_money=moves.given_back.get(PaymentMethod.MOBILE_MONEY, ZERO),
         pay_ins=pay_ins,
         pay_outs=pay_outs,
         expected_cash=expected,
     )
+
+
+def till_session_cash_low_point(session: TillSession) -> tuple[Decimal, object | None]:
+    """The least cash the session's drawer was expected to hold at any moment, and when
+    (None: at the opening). The same money as `expected_cash`, taken in the order it moved;
+    `check_ledgers` reports a drawer that ever went below zero. Six queries.
+
+    Money in and out at the same instant counts the money in first.
+    """
+    moves: list[tuple[object, Decimal]] = []
+    sales = Sale.objects.filter(till_session=session).values_list("pk", "completed_at")
+    cancelled = Sale.objects.filter(cancellation_till_session=session).values_list(
+        "pk", "cancelled_at"
+    )
+    completed_at, cancelled_at = dict(sales), dict(cancelled)
+    # A sale's cash kept (cash tendered less change), in at completion, out at cancellation.
+    kept = (
+        Payment.objects.filter(
+            Q(sale__till_session=session) | Q(sale__cancellation_till_session=session),
+            method=PaymentMethod.CASH,
+        )
+        .values("sale_id", "sale__change_due")
+        .annotate(cash=_sum("amount"))
+        .order_by()
+    )
+    for row in kept:
+        net = (row["cash"] or ZERO) - row["sale__change_due"]
+        if row["sale_id"] in completed_at:
+            moves.append((completed_at[row["sale_id"]], net))
+        if row["sale_id"] in cancelled_at:
+            moves.append((cancelled_at[row["sale_id"]], -net))
+    for moment, amount in session.debt_payments.filter(method=PaymentMethod.CASH).values_list(
+        "created_at", "amount"
+    ):
+        moves.append((moment, amount))
+    for moment, kind, amount in CashMovement.objects.filter(session=session).values_list(
+        "created_at", "type", "amount"
+    ):
+        moves.append((moment, amount if kind == CashMovementType.PAY_IN else -amount))
+    for moment, amount in ReturnRefund.objects.filter(
+        sale_return__till_session=session, method=RefundMethod.CASH
+    ).values_list("sale_return__created_at", "amount"):
+        moves.append((moment, -amount))
+    cash, lowest, when = session.opening_float, session.opening_float, None
+    for moment, amount in sorted(moves, key=lambda move: (move[0], move[1] < 0)):
+        cash += amount
+        if cash < lowest:
+            lowest, when = cash, moment
+    return quantize(lowest), when

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 
 
@@ -7,6 +8,8 @@ class StaffConfig(AppConfig):
 
     name = "staff"
     verbose_name = "Staff"
+    # This module also holds the lock-outs' config: "staff" in INSTALLED_APPS means this one.
+    default = True
 
     def ready(self):
         from axes.signals import user_locked_out
@@ -14,3 +17,11 @@ class StaffConfig(AppConfig):
         from staff.lockouts import on_user_locked_out
 
         user_locked_out.connect(on_user_locked_out, dispatch_uid="pos_project.lockout_audit")
+
+
+class LoginProtectionConfig(AxesConfig):
+    """django-axes, named in the back office for what it does: its lock-outs list shows
+    under "Login protection", not the library's name."""
+
+    verbose_name = "Login protection"
+    default = False

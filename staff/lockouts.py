@@ -7,6 +7,7 @@ business trail; a manager lifts it here, or an administrator with `manage.py axe
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -73,6 +74,27 @@ def lockout_record(*, username: str | None, ip_address: str | None, failures: in
                 "failure_limit": settings.AXES_FAILURE_LIMIT,
             },
         )
+
+
+def wait_words(wait: timedelta | None) -> str:
+    """A lock-out's length as a person says it: "60 minutes", "3 hours 15 minutes"."""
+    if not wait:
+        return ""
+    minutes = max(1, round(wait.total_seconds() / 60))
+    if minutes <= 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} hours" + (f" {rest} minute{'s' if rest != 1 else ''}" if rest else "")
+
+
+def locked_until(attempt) -> datetime | None:
+    """When `attempt`'s lock-out ends by itself; None when it is not locked out (or a
+    lock-out lasts until lifted)."""
+    if attempt.failures_since_start < settings.AXES_FAILURE_LIMIT:
+        return None
+    if not settings.AXES_COOLOFF_TIME:
+        return None
+    return attempt.attempt_time + settings.AXES_COOLOFF_TIME
 
 
 def lockouts_visible_to(queryset: QuerySet, business) -> QuerySet:

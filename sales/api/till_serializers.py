@@ -45,7 +45,10 @@ class TillUpdateSerializer(StrictSerializer):
 
 class TillOpenSerializer(StrictSerializer):
     opening_float = serializers.DecimalField(
-        **POSITIVE, help_text='Cash put in the drawer to start, e.g. "200.00".'
+        **MONEY,
+        min_value=Decimal("0"),
+        max_value=LARGEST_AMOUNT,
+        help_text='Cash put in the drawer to start, e.g. "200.00"; "0.00" for an empty drawer.',
     )
 
 

@@ -109,7 +109,7 @@ class TillSession(models.Model):
                 fields=["business", "z_sequence"], name="till_session_unique_z_per_business"
             ),
             models.CheckConstraint(
-                condition=Q(opening_float__gt=0), name="till_session_float_positive"
+                condition=Q(opening_float__gte=0), name="till_session_float_not_negative"
             ),
             models.CheckConstraint(
                 condition=Q(counted_cash__isnull=True) | Q(counted_cash__gte=0),

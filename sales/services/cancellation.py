@@ -23,18 +23,27 @@ from sales.models import (
 )
 from sales.services.checkout import _lock_customer_then_sale, _quantities
 from sales.services.checks import _wrong_status
-from sales.till_sessions import till_session_for_money
+from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 # --- cancellation -------------------------------------------------------------------------
 
 
-def _cash_kept(sale: Sale) -> Decimal:
+def cash_kept(sale: Sale) -> Decimal:
     """The cash a completed sale kept: its cash tenders less the change it gave."""
     cash = sum((p.amount for p in sale.payments.all() if p.method == PaymentMethod.CASH), ZERO)
     return cash - sale.change_due
 
 
-def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
+def _cash_back_words(sale: Sale, actor: Actor) -> str:
+    """ "; 12.00 in cash given back by ... out of the drawer of ...", for the audit entry."""
+    session = sale.cancellation_till_session
+    cash = cash_kept(sale)
+    if session is None or cash <= 0:
+        return ""
+    return f"; {cash} in cash given back by {actor.name}" + drawer_words(session, into=False)
+
+
+def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> Sale:
     """Cancel a DRAFT (anyone), or reverse a COMPLETED sale (a manager, with a reason).
 
     Reversing returns the stock, reverses the on-account charge on the ledger (payments
@@ -42,6 +51,10 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
     the customer's statistics. The receipt number stays with the cancelled sale, so the
     sequence keeps no gaps. A CANCELLED sale never changes again. A sale with a return is
     not cancelled (409 `sale_has_returns`): the rest of it is returned instead.
+
+    The cash the sale kept comes out of the canceller's open session at the sale's
+    storefront, or out of `drawer` (an open session there chosen in the back office); never
+    more than that drawer holds (409 `not_enough_cash`).
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -78,12 +91,15 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
         reversed_on_account = ZERO
         if was == SaleStatus.COMPLETED:
             # What the tenders kept goes back out of the canceller's open session at the
-            # sale's storefront; with cash control on, cash needs one.
+            # sale's storefront (or the drawer chosen); with cash control on, cash needs one.
+            kept = cash_kept(sale)
             sale.cancellation_till_session = till_session_for_money(
                 actor=actor,
                 business=sale.business,
                 storefront=sale.storefront,
-                moves_cash=_cash_kept(sale) > 0,
+                moves_cash=kept > 0,
+                cash_out=max(kept, ZERO),
+                drawer=drawer,
             )
             stock_restore_for_sale(storefront=sale.storefront, quantities=_quantities(sale))
             if customer is not None:
@@ -110,7 +126,9 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
             event_type=AuditEvent.SALE_CANCELLED,
             sale=sale,
             customer=customer,
-            description=f"Sale {label} cancelled (was {was})" + (f": {reason}" if reason else ""),
+            description=f"Sale {label} cancelled (was {was})"
+            + (f": {reason}" if reason else "")
+            + _cash_back_words(sale, actor),
             event_data={
                 "previous_status": was,
                 "reason": reason,
@@ -119,7 +137,7 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor) -> Sale:
                 "on_account_reversed": reversed_on_account,
                 "stock_restored": was == SaleStatus.COMPLETED,
                 "balance_after": customer.outstanding_balance if customer else None,
-                "till_session": sale.cancellation_till_session_id,
+                **drawer_audit(sale.cancellation_till_session),
             },
         )
     return sale

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pos_project.money import ZERO, quantize
+from pos_project.money import ZERO, format_money, quantize
 from sales.models import RefundMethod, Sale, SaleItem
 
 
@@ -47,6 +47,49 @@ class RefundSplit:
         """The refunds to record, by method, leaving out nothing-amounts."""
         parts = {RefundMethod.AMOUNT_DUE: self.due_reduced, method: self.rest}
         return {method: amount for method, amount in parts.items() if amount > 0}
+
+
+REFUND_WAYS = {
+    RefundMethod.CASH: "in cash",
+    RefundMethod.CARD: "to the card",
+    RefundMethod.MOBILE_MONEY: "by mobile money",
+    RefundMethod.ACCOUNT: "held as credit on the account",
+}
+
+
+def refund_way(sale: Sale, method: str) -> str:
+    """How a refund of `method` went back: "in cash", "off what is owed on S-000049"."""
+    if method == RefundMethod.AMOUNT_DUE:
+        return f"off what is owed on {sale.receipt_number}"
+    return REFUND_WAYS[method]
+
+
+def _refund_part(sale: Sale, method: str, amount: Decimal) -> str:
+    return f"{format_money(amount, sale.business.currency_symbol)} {refund_way(sale, method)}"
+
+
+def refund_words(sale: Sale, refunds: dict[str, Decimal], *, method: str) -> str:
+    """What a return does with its money, in the words the form, the message, the audit
+    entry and the slip all use: "102.90 DH off what is owed on S-000049, 0.00 DH in cash"."""
+    parts = []
+    if refunds.get(RefundMethod.AMOUNT_DUE, ZERO) > 0:
+        parts.append(_refund_part(sale, RefundMethod.AMOUNT_DUE, refunds[RefundMethod.AMOUNT_DUE]))
+    parts.append(_refund_part(sale, method, refunds.get(method, ZERO)))
+    return ", ".join(parts)
+
+
+def refund_lines(sale_return) -> list[str]:
+    """Each refund a return made, one line each, in the words of `refund_words`."""
+    return [
+        _refund_part(sale_return.sale, refund.method, refund.amount)
+        for refund in sale_return.refunds.all()
+    ]
+
+
+def return_refund_words(sale_return) -> str:
+    """`refund_words` of a return made: its refunds (prefetched, or one query)."""
+    refunds = {refund.method: refund.amount for refund in sale_return.refunds.all()}
+    return refund_words(sale_return.sale, refunds, method=sale_return.refund_method)
 
 
 def refund_split(sale: Sale, total: Decimal) -> RefundSplit:

@@ -38,8 +38,13 @@ from sales.models import (
 )
 from sales.services.checkout import _lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
-from sales.services.return_amounts import default_refund_method, line_refund, refund_split
-from sales.till_sessions import till_session_for_money
+from sales.services.return_amounts import (
+    default_refund_method,
+    line_refund,
+    refund_split,
+    refund_words,
+)
+from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 # Enough for any receipt; keeps one request's work bounded.
 MAX_RETURN_LINES = 200
@@ -158,6 +163,38 @@ def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem,
     return [(items[line.item], line) for line in lines]
 
 
+def _priced(
+    sale: Sale, returned: list[tuple[SaleItem, ReturnLine]], refund_method: str
+) -> tuple[dict[uuid.UUID, Decimal], Decimal, dict[str, Decimal]]:
+    """Each returned line's amount, their total, and the refunds it splits into."""
+    amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
+    total = quantize(sum(amounts.values(), ZERO))
+    return amounts, total, refund_split(sale, total).refunds(refund_method)
+
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    """What a return would give back, and how, said as the message and the slip say it."""
+
+    total: Decimal
+    refunds: dict[str, Decimal]
+    words: str
+
+
+def return_preview(
+    *, sale: Sale, lines: Iterable[Mapping[str, Any] | ReturnLine], refund_method: str | None
+) -> ReturnPreview:
+    """What `sale_return` would do now with these lines, changing nothing: the form shows it
+    before the manager confirms. Read without locks; the return itself decides again under
+    its locks, and refuses what no longer holds."""
+    parsed = _return_lines(lines)
+    refund_method = _check_refund_method(refund_method) or default_refund_method(sale)
+    _, total, refunds = _priced(sale, _returned_items(sale, parsed), refund_method)
+    return ReturnPreview(
+        total=total, refunds=refunds, words=refund_words(sale, refunds, method=refund_method)
+    )
+
+
 def _refund(*, sale_return: Return, method: str, amount: Decimal) -> ReturnRefund:
     """Record one way the return's money goes back (the return's till session, if any, gave
     back what left a drawer)."""
@@ -171,6 +208,7 @@ def sale_return(
     reason: str,
     refund_method: str | None = None,
     actor: Actor,
+    drawer=None,
 ) -> Return:
     """Bring back units of a COMPLETED sale's lines (a manager or the owner, with a reason).
 
@@ -182,7 +220,10 @@ def sale_return(
       (default: on account when the sale had an on-account tender, else cash);
       ACCOUNT needs a customer on the sale;
     - units go back on the sale's storefront's shelf unless sent with `restock` false;
-    - the customer's total purchases fall by the returned amount.
+    - the customer's total purchases fall by the returned amount;
+    - cash comes out of the caller's open session at the sale's storefront, or out of
+      `drawer` (an open session there chosen in the back office), never more than that
+      drawer holds (409 `not_enough_cash`).
     """
     if not actor.is_manager:
         raise Forbidden(
@@ -212,9 +253,7 @@ def sale_return(
                 code=ErrorCode.ACCOUNT_REFUND_REQUIRES_CUSTOMER,
             )
         returned = _returned_items(sale, parsed)
-        amounts = {item.pk: line_refund(item, line.quantity) for item, line in returned}
-        total = quantize(sum(amounts.values(), ZERO))
-        refunds = refund_split(sale, total).refunds(refund_method)
+        amounts, total, refunds = _priced(sale, returned, refund_method)
         # The caller's open session at the sale's storefront gives the money back; with cash
         # control on, cash needs one, and its refusal comes before anything has changed.
         till_session = till_session_for_money(
@@ -222,6 +261,8 @@ def sale_return(
             business=sale.business,
             storefront=sale.storefront,
             moves_cash=RefundMethod.CASH in refunds,
+            cash_out=refunds.get(RefundMethod.CASH, ZERO),
+            drawer=drawer,
         )
 
         restocked: dict[uuid.UUID, int] = {}
@@ -280,7 +321,7 @@ def sale_return(
             "reason": reason,
             "total": total,
             "refund_method": refund_method,
-            "till_session": till_session.pk if till_session else None,
+            **drawer_audit(till_session),
             "refunds": [{"method": method, "amount": amount} for method, amount in refunds.items()],
             "lines": [
                 {
@@ -308,7 +349,10 @@ def sale_return(
             sale=sale,
             customer=customer,
             description=(
-                f"Return {number} of sale {sale.receipt_number}: {total} given back ({reason})"
+                f"Return {number} of sale {sale.receipt_number} by {actor.name}: "
+                f"{refund_words(sale, refunds, method=refund_method)}"
+                + drawer_words(till_session if RefundMethod.CASH in refunds else None, into=False)
+                + f" ({reason})"
             ),
             event_data=event_data,
         )

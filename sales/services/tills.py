@@ -30,6 +30,7 @@ from sales.models import (
     ZNumberSequence,
 )
 from sales.services.checks import _check_amount
+from sales.till_sessions import drawer_cash_check
 from sales.till_totals import TillTotals, till_session_totals
 
 
@@ -185,7 +186,8 @@ def till_session_open(*, till: Till, opening_float, actor: Actor) -> TillSession
             "person to open one.",
             code=ErrorCode.PERSON_REQUIRED,
         )
-    opening_float = _amount(opening_float, field="opening_float")
+    # Zero is a drawer that starts empty: a card-only counter, or no float kept overnight.
+    opening_float = _amount(opening_float, field="opening_float", allow_zero=True)
     with transaction.atomic():
         # Locked before the checks, as a deactivation locks it: none slips in between the
         # check that the till is active and the new session.
@@ -237,7 +239,8 @@ def till_cash_move(
     *, session: TillSession, type: str, amount, reason: str, actor: Actor
 ) -> CashMovement:
     """Put cash into (PAY_IN) or take it out of (PAY_OUT) an open session's drawer, with a
-    reason. The session's opener or a manager."""
+    reason. The session's opener or a manager. A pay-out never takes more than the drawer
+    is expected to hold (409 `not_enough_cash`)."""
     if type not in CashMovementType.values:
         raise invalid_field(
             "type",
@@ -264,9 +267,11 @@ def till_cash_move(
         _require_opener_or_manager(session, actor, "move cash in this session")
         if not session.is_open:
             raise _closed(session)
-        till_session_totals(session).with_cash_movement(
-            type=type, amount=amount
-        ).check_within_limit(field="amount")
+        totals = till_session_totals(session)
+        totals.with_cash_movement(type=type, amount=amount).check_within_limit(field="amount")
+        if type == CashMovementType.PAY_OUT:
+            # The session is locked FOR NO KEY UPDATE, as every cash refund locks it.
+            drawer_cash_check(session, cash_out=amount, expected=totals.expected_cash)
         movement = CashMovement.objects.create(
             session=session,
             type=type,

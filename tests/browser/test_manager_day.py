@@ -12,17 +12,21 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.models import Role
-from sales.models import Sale, SaleStatus
+from sales.models import Sale, SaleStatus, TillSession
 from staff.services import staff_add
 from tests.browser.conftest import admin_login, make_manager
 from tests.conftest import client_for
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import PASSWORD, BusinessFactory, StorefrontFactory
+from tests.factories.medicine import MedicineFactory
+from tests.factories.sales import complete_sale
+from tests.factories.tills import TillFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -186,3 +190,97 @@ def test_a_cashier_is_refused_at_the_admin_login(page, screenshot, shop):
     expect(page.locator(".errornote")).to_contain_text("for managers and owners")
     expect(page.locator(".errornote")).to_contain_text("at the till")
     screenshot("cashier-refused")
+
+
+@pytest.fixture
+def drawer_shop(shop):
+    """The shop with "Till 1", two cash sales from an earlier day, and cash control on: cash
+    is taken and given back only through an open till's drawer."""
+    business, manager = shop["business"], shop["manager"]
+    storefront = shop["first"].storefront
+    TillFactory(storefront=storefront, name="Till 1")
+    syrup = MedicineFactory(business=business, name="Sirop Toux", prix_br=Decimal("25.40"))
+    cash_sales = [
+        complete_sale(storefront=storefront, actor_user=manager, lines=[(syrup, 2)])
+        for _ in range(2)
+    ]
+    business.cash_control = True
+    business.save(update_fields=["cash_control"])
+    return {**shop, "cash_sales": cash_sales}
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}], ids=str
+)
+def test_a_managers_day_through_the_drawer(page, screenshot, drawer_shop, viewport):
+    """Open a till, take a cash debt payment, return part of a sale in cash, cancel a cash
+    sale and close the till: all in the back office, with cash control on, no API step."""
+    page.set_viewport_size(viewport)
+    khadija = drawer_shop["khadija"]
+    returned, cancelled = drawer_shop["cash_sales"]
+    admin_login(page, "youssef", PASSWORD)
+
+    # 1. Open the till with a counted float.
+    page.goto("/admin/sales/tillsession/")
+    page.get_by_role("link", name="Open a till").click()
+    page.select_option("#id_till", label="Till 1 (Main)")
+    page.fill("#id_opening_float", "200.00")
+    screenshot("open-till")
+    page.get_by_role("button", name="Open till").click()
+    expect(page.locator(".messagelist")).to_contain_text("Till 1 opened with a float of 200.00")
+    session = TillSession.objects.get()
+
+    # 2. A debt payment in cash goes into that drawer.
+    page.goto(f"/admin/customers/customer/{khadija.pk}/record-payment/")
+    expect(page.locator("#id_drawer")).to_have_value(str(session.pk))
+    page.fill("#id_amount", "100")
+    page.select_option("#id_method", "CASH")
+    screenshot("record-payment-into-the-drawer")
+    page.get_by_role("button", name="Record payment").click()
+    expect(page.locator(".messagelist")).to_contain_text("into the drawer of Till 1")
+    expect(page.locator("#outstanding-balance")).to_have_text("185.50 DH")
+
+    # 3. One unit of a cash sale comes back in cash, out of the drawer.
+    page.goto(f"/admin/sales/sale/{returned.pk}/change/")
+    page.get_by_role("link", name="Return items").click()
+    item = returned.items.get()
+    page.fill(f"#id_quantity_{item.pk}", "1")
+    page.fill("#id_reason", "Wrong flavour")
+    page.select_option("#id_refund_method", "CASH")
+    expect(page.locator("#id_drawer")).to_have_value(str(session.pk))
+    expect(page.locator("#return-total")).to_have_text("25.40 DH")
+    screenshot("return-in-cash")
+    page.get_by_role("button", name="Return items").click()
+    expect(page.locator("#return-preview")).to_contain_text("25.40 DH in cash")
+    page.get_by_role("button", name="Confirm return").click()
+    expect(page.locator(".messagelist")).to_contain_text("25.40 DH in cash")
+    expect(page.locator(".messagelist")).to_contain_text("out of the drawer of Till 1")
+
+    # 4. Cancel the other cash sale: its cash comes out of the drawer too.
+    page.goto(f"/admin/sales/sale/{cancelled.pk}/change/")
+    page.get_by_role("link", name="Cancel sale").click()
+    page.fill("#id_reason", "Charged twice")
+    expect(page.locator("#id_drawer")).to_have_value(str(session.pk))
+    page.get_by_role("button", name="Cancel sale").click()
+    expect(page.locator(".messagelist")).to_contain_text("in cash from the drawer of Till 1")
+    screenshot("sale-cancelled-from-the-drawer")
+
+    # 5. Count the drawer and close it: 200 + 100 - 25.40 - 50.80 = 223.80.
+    page.goto("/admin/sales/tillsession/")
+    page.get_by_role("link", name="Close session").click()
+    expect(page.locator(".balance-summary")).to_contain_text("223.80 DH")
+    page.fill("#id_counted_cash", "223.80")
+    page.get_by_role("button", name="Close session").click()
+    expect(page.locator(".messagelist")).to_contain_text("variance 0.00 DH")
+    screenshot("till-closed")
+
+    session.refresh_from_db()
+    assert (session.debt_payments_cash, session.refunds_cash) == (
+        Decimal("100.00"),
+        Decimal("76.20"),
+    )
+    assert session.expected_cash == Decimal("223.80")
+    # check_ledgers fails (CommandError) on any difference, a drawer below zero included.
+    out = io.StringIO()
+    call_command("check_ledgers", stdout=out)
+    assert "Checked the Z reports of 1 closed till sessions." in out.getvalue()

@@ -41,12 +41,24 @@ def test_a_manager_returns_a_box_from_the_sales_page(page, screenshot):
 
     page.goto(f"/admin/sales/sale/{sale.pk}/change/")
     page.get_by_role("link", name="Return items").click()
+    expect(page.locator("#return-form")).to_contain_text("30.00 DH a unit, as paid")
     page.fill(f"#id_quantity_{item.pk}", "1")
+    # The refund adds up as units are entered.
+    expect(page.locator("#return-total")).to_have_text("30.00 DH")
     page.fill("#id_reason", "Wrong strength")
     screenshot("return-items-form")
     page.get_by_role("button", name="Return items").click()
+    # What it will do, before it does it.
+    expect(page.locator("#return-preview")).to_contain_text(
+        "30.00 DH off what is owed on S-000001, 0.00 DH held as credit on the account"
+    )
+    assert not Return.objects.exists()
+    screenshot("return-preview")
+    page.get_by_role("button", name="Confirm return").click()
 
-    expect(page.locator(".messagelist")).to_contain_text("Return R-000001 of sale S-000001")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Return R-000001 of sale S-000001: 30.00 DH off what is owed on S-000001"
+    )
     expect(page.get_by_role("link", name="Cancel sale")).to_have_count(0)
     screenshot("sale-with-a-return")
     sale_return = Return.objects.get()
@@ -56,6 +68,7 @@ def test_a_manager_returns_a_box_from_the_sales_page(page, screenshot):
     expect(slip.locator("body")).to_contain_text("RETURN R-000001")
     expect(slip.locator("body")).to_contain_text("S-000001")
     expect(slip.locator("body")).to_contain_text("30.00 DH")
+    expect(slip.locator("#refund-summary")).to_contain_text("30.00 DH off what is owed on S-000001")
     screenshot("return-slip", target=slip)
     slip.close()
 

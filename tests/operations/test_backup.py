@@ -80,6 +80,7 @@ def test_back_office_home_shows_the_last_backup_red_when_old(manager, hours_ago,
     assert "Last backup:" in page and "db-20261126T000000Z.sqlite3" in page
     assert ("Older than 24 h" in page) is overdue
     assert ('class="errornote"' in page) is overdue
+    assert "manage.py" not in page
 
 
 def test_back_office_home_says_when_no_backup_was_ever_taken(manager):

@@ -7,9 +7,12 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from audit.models import AuditLog
-from tests.conftest import admin_client_for
+from tests.conftest import admin_client_for, messages_of
 from tests.contracts import assert_audited
 from tests.factories.kernel import PASSWORD, StaffMemberFactory
 
@@ -60,6 +63,8 @@ def test_attack_guessing_a_managers_admin_password_locks_the_pair_out(target):
     assert 'id="locked-out"' in page
     assert "locked out of the back office" in page
     assert "manager or the owner" in page
+    assert "Try again in 60 minutes" in page
+    assert "hours:minutes:seconds" not in page
 
 
 def test_attack_a_new_forwarded_for_on_every_attempt_does_not_escape_the_lock_out(target):
@@ -104,6 +109,9 @@ def test_a_manager_lifts_the_lock_out_and_it_is_audited(target, business, owner)
     page = owner_admin.get(changelist)
     assert page.status_code == 200
     assert target.username in page.content.decode()
+    # Named for what it does, not for the library behind it.
+    assert "Login protection" in page.content.decode()
+    assert "Axes" not in page.content.decode()
 
     response = owner_admin.post(
         changelist,
@@ -117,6 +125,32 @@ def test_a_manager_lifts_the_lock_out_and_it_is_audited(target, business, owner)
     assert _logged_in(*_login(target, PASSWORD))
     entry = assert_audited("staff.lockout_lifted", business=business)
     assert entry.event_data == {"username": target.username, "ip_address": ADDRESS}
+
+
+def test_a_lock_out_shows_the_person_until_when_and_lifts_from_its_row(target, business, owner):
+    target.first_name, target.last_name = "Youssef", "Alaoui"
+    target.save()
+    _guess_until_locked(target)
+    owner_admin = admin_client_for(owner)
+    changelist = "/admin/axes/accessattempt/"
+
+    page = owner_admin.get(changelist).content.decode()
+
+    assert "Youssef Alaoui" in page and target.username in page
+    assert f"{settings.AXES_FAILURE_LIMIT} of {settings.AXES_FAILURE_LIMIT}" in page
+    attempt = AccessAttempt.objects.get()
+    ends = timezone.localtime(attempt.attempt_time + settings.AXES_COOLOFF_TIME, business.zone)
+    assert date_format(ends, "DATETIME_FORMAT") in page
+    lift = reverse("admin:axes_accessattempt_lift", args=[attempt.pk])
+    assert f'formaction="{lift}"' in page
+    assert owner_admin.get(lift).status_code == 404
+
+    response = owner_admin.post(lift)
+
+    assert response.status_code == 302
+    assert "Youssef Alaoui may log in again from 192.0.2.44." in messages_of(response)
+    assert _logged_in(*_login(target, PASSWORD))
+    assert_audited("staff.lockout_lifted", business=business)
 
 
 def test_another_business_neither_sees_nor_lifts_the_lock_out(target, other_manager):

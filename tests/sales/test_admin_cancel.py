@@ -203,3 +203,31 @@ def test_a_superuser_may_reverse_a_completed_sale_as_a_manager_would(on_account)
     assert response.status_code == 302
     on_account.refresh_from_db()
     assert on_account.status == SaleStatus.CANCELLED
+
+
+def test_the_sale_page_reads_like_its_receipt(manager_admin, manager, storefront, business):
+    customer = CustomerFactory(business=business, credit_limit=None)
+    medicine = MedicineFactory(business=business, prix_br=Decimal("378.10"))
+    sale = complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        customer=customer,
+        lines=[(medicine, 1)],
+        payments=[
+            {"method": "CASH", "amount": "110.00"},
+            {"method": "ON_ACCOUNT", "amount": "278.10"},
+        ],
+    )
+
+    page = manager_admin.get(reverse("admin:sales_sale_change", args=[sale.pk])).content
+    page = page.decode()
+
+    assert "Cash: 110.00 DH (change given 10.00 DH)" in page
+    assert "Charged to account: 278.10 DH" in page
+    assert "Still due" in page or "still due" in page
+    assert "Amount paid" not in page
+    assert ">Business<" not in page
+    receipt = reverse("admin:sales_sale_receipt", args=[sale.pk])
+    assert page.count(f'href="{receipt}"') == 1
+    # Cancellation fields only on a cancelled sale.
+    assert "Cancel reason" not in page

@@ -40,7 +40,12 @@ def on_account(business, storefront, manager):
 
 def _form(sale, quantity, restock=True, **extra):
     item = sale.items.get()
-    data = {f"quantity_{item.pk}": quantity, "reason": "Wrong strength", "refund_method": "ACCOUNT"}
+    data = {
+        f"quantity_{item.pk}": quantity,
+        "reason": "Wrong strength",
+        "refund_method": "ACCOUNT",
+        "_confirm": "Confirm return",
+    }
     if restock:
         data[f"restock_{item.pk}"] = "on"
     return {**data, **extra}
@@ -53,7 +58,10 @@ def test_the_sale_page_offers_return_items_and_lists_returns(manager_admin, on_a
     response = manager_admin.post(return_url(on_account), _form(on_account, 1))
 
     assert response.status_code == 302 and response.url == change_url(on_account)
-    assert "Return R-000001 of sale S-000001: 25.40 DH given back." in messages_of(response)
+    assert (
+        "Return R-000001 of sale S-000001: 25.40 DH off what is owed on S-000001, 0.00 DH held "
+        "as credit on the account."
+    ) in messages_of(response)
     page = manager_admin.get(change_url(on_account)).content.decode()
     assert "R-000001" in page
     assert reverse("admin:sales_return_slip", args=[Return.objects.get().pk]) in page
@@ -117,9 +125,15 @@ def test_the_returns_list_and_the_slip(manager_admin, on_account):
     slip = manager_admin.get(reverse("admin:sales_return_slip", args=[sale_return.pk]))
 
     assert "R-000001" in listing and "S-000001" in listing and "50.80 DH" in listing
-    assert "not restocked" in detail and "Off the amount due" in detail
+    assert "not restocked" in detail and "50.80 DH off what is owed on S-000001" in detail
     assert slip.status_code == 200
     assert "Original receipt" in slip.content.decode() and "S-000001" in slip.content.decode()
+    # The slip says what the message and the audit entry say.
+    assert "Off what is owed on S-000001" in slip.content.decode()
+    assert (
+        "50.80 DH off what is owed on S-000001, 0.00 DH held as credit on the account"
+        in slip.content.decode()
+    )
 
 
 def test_the_customer_profile_lists_returns_and_the_statement_shows_them(manager_admin, on_account):
@@ -134,3 +148,48 @@ def test_the_customer_profile_lists_returns_and_the_statement_shows_them(manager
     assert reverse("admin:sales_return_slip", args=[Return.objects.get().pk]) in page
     assert "Sale return" in page and "Return R-000001 of sale S-000001" in page
     assert "Off the amount due 25.40 DH" in page
+
+
+def test_the_form_shows_unit_prices_and_what_the_return_will_do_before_confirming(
+    manager_admin, on_account
+):
+    page = manager_admin.get(return_url(on_account)).content.decode()
+    assert "25.40 DH a unit, as paid" in page
+    item = on_account.items.get()
+    worths = "[&quot;0.00&quot;, &quot;25.40&quot;, &quot;50.80&quot;, &quot;76.20&quot;]"
+    assert worths in page
+
+    data = _form(on_account, 1)
+    del data["_confirm"]
+    shown = manager_admin.post(return_url(on_account), data)
+
+    page = shown.content.decode()
+    assert shown.status_code == 200
+    assert (
+        "This return gives back 25.40 DH: 25.40 DH off what is owed on S-000001, 0.00 DH held "
+        "as credit on the account."
+    ) in page
+    assert "Confirm return" in page
+    assert not Return.objects.exists()
+    assert item.returned_quantity == 0
+
+
+def test_a_confirm_of_another_split_than_shown_shows_it_again(manager_admin, on_account):
+    data = {**_form(on_account, 2), "previewed": "25.40 DH off what is owed on S-000001"}
+
+    shown = manager_admin.post(return_url(on_account), data)
+
+    assert shown.status_code == 200
+    assert "This return gives back 50.80 DH" in shown.content.decode()
+    assert not Return.objects.exists()
+
+
+def test_the_returns_list_says_what_really_happened(manager_admin, on_account):
+    manager_admin.post(return_url(on_account), _form(on_account, 1))
+
+    page = manager_admin.get(reverse("admin:sales_return_changelist")).content.decode()
+    results = page[page.index('id="result_list"') :]
+    results = results[: results.index("</table>")]
+
+    assert "25.40 DH off what is owed on S-000001" in results
+    assert "Credit on account" not in results

@@ -3,17 +3,21 @@ sessions with Z reports and variances (red beyond the tolerance), a manager's on
 "close session" form, and today's takings on the home page."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditLog
 from pos_project.actors import Actor
-from sales.models import Till, TillSession, TillSessionStatus
+from sales.models import Sale, Till, TillSession, TillSessionStatus
+from sales.services import sale_cancel
 from sales.services.returns import sale_return
 from sales.services.tills import till_session_close, till_session_open
+from sales.till_totals import till_session_totals
 from tests.conftest import admin_client_for, messages_of, submit_form_twice
 from tests.factories.kernel import StaffMemberFactory
 from tests.factories.sales import complete_sale
@@ -165,3 +169,43 @@ def test_todays_takings_are_net_of_todays_return_refunds(
     takings = _takings(manager_admin.get(reverse("admin:index")).content.decode())
 
     assert (takings["Cash"], takings["Card"]) == ("0.00 DH", "0.00 DH")
+
+
+def test_takings_count_a_cancellation_on_the_day_the_money_went_back(
+    manager_admin, storefront, cashier, manager, till
+):
+    # Two 25.40 cash sales yesterday; today one is cancelled and one returned, both in cash.
+    yesterday = timezone.now() - timedelta(days=1)
+    sold = [complete_sale(storefront=storefront, actor_user=cashier) for _ in range(2)]
+    Sale.objects.filter(pk__in=[sale.pk for sale in sold]).update(
+        created_at=yesterday, completed_at=yesterday
+    )
+    actor = Actor.for_user(manager)
+    session = till_session_open(till=till, opening_float="100.00", actor=actor)
+    sale_cancel(sale=sold[0], reason="Charged twice", actor=actor)
+    sale_return(
+        sale=sold[1],
+        lines=[{"item": sold[1].items.get().pk, "quantity": 1}],
+        reason="Wrong box",
+        refund_method="CASH",
+        actor=actor,
+    )
+
+    page = manager_admin.get(reverse("admin:index")).content.decode()
+
+    assert till_session_totals(session).refunds_cash == Decimal("50.80")
+    assert _takings(page)["Cash"] == "-50.80 DH"
+    assert 'id="takings-total"' in page
+
+
+def test_takings_have_a_total_row(manager_admin, storefront, cashier):
+    complete_sale(
+        storefront=storefront, actor_user=cashier, payments=[{"method": "CASH", "amount": "30.00"}]
+    )
+    complete_sale(
+        storefront=storefront, actor_user=cashier, payments=[{"method": "CARD", "amount": "25.40"}]
+    )
+
+    takings = _takings(manager_admin.get(reverse("admin:index")).content.decode())
+
+    assert takings["Total"] == "50.80 DH"

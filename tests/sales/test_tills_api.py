@@ -139,12 +139,20 @@ def test_one_person_holds_one_open_session(cashier_client, till, storefront):
     assert body["code"] == "user_has_open_session"
 
 
-@pytest.mark.parametrize("opening_float", ["0", "0.00", "-5.00", "abc", "1.234", "", None])
+@pytest.mark.parametrize("opening_float", ["-5.00", "-0.01", "abc", "1.234", "", None])
 def test_a_bad_float_is_a_400_and_opens_nothing(cashier_client, till, opening_float):
     response = open_session(cashier_client, till, opening_float)
 
     assert_error(response, 400)
     assert not TillSession.objects.exists()
+
+
+@pytest.mark.parametrize("opening_float", ["0", "0.00"])
+def test_a_drawer_may_open_empty(cashier_client, till, opening_float):
+    body = opened(cashier_client, till, opening_float)
+
+    assert body["opening_float"] == "0.00"
+    assert TillSession.objects.get().opening_float == Decimal("0.00")
 
 
 def test_another_business_till_is_not_found(other_client, till):

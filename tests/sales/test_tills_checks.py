@@ -66,6 +66,27 @@ def test_check_ledgers_names_a_session_whose_sources_changed(closed_session):
     assert "its sources add up to 99.00" in message
 
 
+def test_check_ledgers_names_a_drawer_that_once_held_less_than_nothing(
+    till, cashier, cashier_actor
+):
+    # Stored directly, as a pay-out could be before pay-outs were bounded by the cash held;
+    # a later pay-in brings the drawer back above zero, but the moment below stays wrong.
+    session = till_session_open(till=till, opening_float="50.00", actor=cashier_actor)
+    CashMovement.objects.create(
+        session=session, type="PAY_OUT", amount=Decimal("102.90"), reason="Refund",
+        created_by=cashier, created_by_name="Cashier",
+    )  # fmt: skip
+    till_cash_move(
+        session=session, type="PAY_IN", amount="100.00", reason="Safe", actor=cashier_actor
+    )
+
+    with pytest.raises(CommandError) as failure:
+        check_ledgers()
+
+    assert "its drawer was expected to hold -52.90" in str(failure.value)
+    assert "less than nothing" in str(failure.value)
+
+
 def test_a_closed_session_refuses_every_change(closed_session, cashier_actor):
     with pytest.raises(Exception) as refused:
         till_cash_move(

@@ -47,15 +47,18 @@ def test_a_pay_in_taking_expected_cash_past_the_limit_is_a_400(manager_client, t
 
 
 def test_pay_outs_adding_up_past_the_limit_are_a_400(manager_client, till):
-    session = opened(manager_client, till, "1.00")
+    # The drawer never gives out more than it holds: each pay-out is covered.
+    session = opened(manager_client, till, LARGEST)
     body = {"type": "PAY_OUT", "amount": LARGEST, "reason": "Safe"}
     assert move(manager_client, session, body).status_code == 201
+    refill = {"type": "PAY_IN", "amount": LARGEST, "reason": "Safe"}
+    assert move(manager_client, session, refill).status_code == 201
 
     refused = assert_error(move(manager_client, session, body), 400)
 
     assert refused["code"] == "amount_too_large"
     assert "pay outs" in refused["fields"]["amount"][0]
-    assert CashMovement.objects.count() == 1
+    assert CashMovement.objects.count() == 2
 
 
 def test_a_close_whose_totals_would_not_fit_is_a_400_and_stays_open(manager_client, till):
@@ -76,9 +79,9 @@ def test_a_close_whose_totals_would_not_fit_is_a_400_and_stays_open(manager_clie
 
 
 def test_a_variance_that_would_not_fit_is_a_400(manager_client, till):
+    # A drawer below zero, as one could be before pay-outs were bounded by the cash held.
     session = opened(manager_client, till, "1.00")
-    pay_out = {"type": "PAY_OUT", "amount": LARGEST, "reason": "Safe"}
-    assert move(manager_client, session, pay_out).status_code == 201
+    _stored_movement(session, CashMovementType.PAY_OUT, LARGEST_AMOUNT)
 
     body = assert_error(close(manager_client, session, LARGEST), 400)
 

@@ -1,6 +1,7 @@
 """Expected cash equals its formula after any sequence of what happens at a till: cash, card,
 mobile-money, split and on-account sales with change, cash and card debt payments, pay-ins,
-pay-outs and cancellations of completed sales; and `check_ledgers`' recomputation of the
+pay-outs and cancellations of completed sales, a pay-out or a cancellation larger than the
+drawer's cash being refused with nothing changed; and `check_ledgers`' recomputation of the
 closed session agrees with what the close stored."""
 
 from decimal import Decimal
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pos_project.actors import Actor
+from pos_project.errors import DomainError
 from pos_project.models import Business, Role
 from pos_project.money import quantize
 from receivables.services import customer_record_payment
@@ -119,6 +121,13 @@ def test_expected_cash_is_the_formula_after_any_day(opening_float, operations, s
                 expected += amount
         elif op[0] == "move":
             _, kind, amount = op
+            if kind == "PAY_OUT" and amount > expected:
+                with pytest.raises(DomainError) as refused:
+                    till_cash_move(
+                        session=session, type=kind, amount=amount, reason="float", actor=actor
+                    )
+                assert refused.value.code == "not_enough_cash"
+                continue
             till_cash_move(session=session, type=kind, amount=amount, reason="float", actor=actor)
             expected += amount if kind == "PAY_IN" else -amount
         else:
@@ -127,11 +136,17 @@ def test_expected_cash_is_the_formula_after_any_day(opening_float, operations, s
             if not standing:
                 continue
             sale, kept = standing[pick % len(standing)]
+            if kept > expected:
+                with pytest.raises(DomainError) as refused:
+                    sale_cancel(sale=sale, reason="Brought back", actor=actor)
+                assert refused.value.code == "not_enough_cash"
+                continue
             sale_cancel(sale=sale, reason="Brought back", actor=actor)
             sale.status = SaleStatus.CANCELLED
             expected -= kept
 
         assert till_session_totals(session).expected_cash == quantize(expected)
+        assert expected >= 0
 
     counted = max(quantize(expected + short), Decimal("0.00"))
     closed = till_session_close(session=session, counted_cash=counted, actor=actor)

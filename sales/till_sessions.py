@@ -93,30 +93,44 @@ def till_session_for_money(
             **details,
         )
     if session is not None and cash_out > 0:
-        drawer_cash_check(session, cash_out=cash_out)
+        drawer_cash_check(session, cash_out=cash_out, show_expected=actor.is_manager)
     return session
 
 
 def drawer_cash_check(
-    session: TillSession, *, cash_out: Decimal, expected: Decimal | None = None
+    session: TillSession,
+    *,
+    cash_out: Decimal,
+    show_expected: bool,
+    expected: Decimal | None = None,
 ) -> None:
     """Refuse (`not_enough_cash`) `cash_out` leaving `session`'s drawer when the drawer is
     expected to hold less (`expected`, when the caller has the session's totals already).
     The caller holds the session locked `FOR NO KEY UPDATE`, so no other cash leaves it
-    meanwhile."""
+    meanwhile. The refusal names the expected cash only to a viewer who may see it
+    (`show_expected`): a cashier counts the drawer blind, so theirs does not."""
     if expected is None:
         expected = till_session_totals(session).expected_cash
-    if cash_out > expected:
+    if cash_out <= expected:
+        return
+    advice = "Put cash in from the safe first (a pay-in), or give the money back another way."
+    if not show_expected:
         raise Conflict(
             "Not enough cash",
-            f"The drawer of {session.till.name} is expected to hold {expected}; {cash_out} "
-            "cannot come out of it. Put cash in from the safe first (a pay-in), or give the "
-            "money back another way.",
+            f"The drawer of {session.till.name} does not hold {cash_out} in cash. {advice}",
             code=ErrorCode.NOT_ENOUGH_CASH,
-            expected_cash=str(expected),
             requested=str(cash_out),
             session=str(session.pk),
         )
+    raise Conflict(
+        "Not enough cash",
+        f"The drawer of {session.till.name} is expected to hold {expected}; {cash_out} "
+        f"cannot come out of it. {advice}",
+        code=ErrorCode.NOT_ENOUGH_CASH,
+        expected_cash=str(expected),
+        requested=str(cash_out),
+        session=str(session.pk),
+    )
 
 
 def drawer_label(session: TillSession) -> str:

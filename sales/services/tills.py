@@ -271,7 +271,12 @@ def till_cash_move(
         totals.with_cash_movement(type=type, amount=amount).check_within_limit(field="amount")
         if type == CashMovementType.PAY_OUT:
             # The session is locked FOR NO KEY UPDATE, as every cash refund locks it.
-            drawer_cash_check(session, cash_out=amount, expected=totals.expected_cash)
+            drawer_cash_check(
+                session,
+                cash_out=amount,
+                show_expected=actor.is_manager,
+                expected=totals.expected_cash,
+            )
         movement = CashMovement.objects.create(
             session=session,
             type=type,

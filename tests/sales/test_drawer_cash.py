@@ -129,7 +129,27 @@ def test_a_pay_out_larger_than_the_drawer_is_a_409(cashier_client, cashier, till
     )
 
     assert refused["code"] == "not_enough_cash"
-    assert refused["expected_cash"] == "20.00"
+    # The cashier counts the drawer blind: the refusal names what was asked, not what the
+    # drawer should hold.
+    assert "expected_cash" not in refused
+    assert "20.01" in refused["message"] and "20.00" not in refused["message"]
+    assert not CashMovement.objects.exists()
+
+
+def test_a_managers_pay_out_refusal_names_the_expected_cash(manager_client, cashier, manager, till):
+    session = _open(till, cashier, "20.00")
+
+    refused = assert_error(
+        manager_client.post(
+            _session_url(session, "cash_movement"),
+            {"type": "PAY_OUT", "amount": "20.01", "reason": "Bank"},
+            format="json",
+        ),
+        409,
+    )
+
+    assert (refused["code"], refused["expected_cash"]) == ("not_enough_cash", "20.00")
+    assert "expected to hold 20.00" in refused["message"]
     assert not CashMovement.objects.exists()
 
 

@@ -69,7 +69,7 @@ def customer_returns(*, customer: Customer, limit: int = SECTION_ROWS) -> list[R
     """Goods the customer brought back, newest first, each with how it was refunded."""
     returns = (
         Return.objects.filter(sale__customer=customer)
-        .select_related("sale")
+        .select_related("sale__business")
         .prefetch_related("refunds")
         .order_by("-created_at", "-id")
     )

@@ -147,7 +147,7 @@ def test_the_customer_profile_lists_returns_and_the_statement_shows_them(manager
     assert 'id="returns"' in page and "R-000001" in page
     assert reverse("admin:sales_return_slip", args=[Return.objects.get().pk]) in page
     assert "Sale return" in page and "Return R-000001 of sale S-000001" in page
-    assert "Off the amount due 25.40 DH" in page
+    assert "25.40 DH off what is owed on S-000001" in page
 
 
 def test_the_form_shows_unit_prices_and_what_the_return_will_do_before_confirming(

@@ -133,6 +133,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that could answer first: a preflight carries no token.
     "corsheaders.middleware.CorsMiddleware",
+    # Before CommonMiddleware, whose APPEND_SLASH would redirect an API path without its
+    # slash; after CorsMiddleware, so that its JSON 404 carries the CORS headers too.
+    "pos_project.middleware.ApiPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -16,6 +16,7 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.receipt_links import till_report_link_url
 
 POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
@@ -177,6 +178,13 @@ class TillReportSerializer(serializers.Serializer):
     counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
     variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
     closing_note = serializers.CharField(allow_blank=True)
+    report_url = serializers.SerializerMethodField(
+        help_text="Opens this report's printable page without a token (signed, expires like "
+        "`receipt_url`): `window.open(report_url)`. It shows what this answer shows."
+    )
+
+    def get_report_url(self, report) -> str:
+        return till_report_link_url(report, self.context.get("request"))
 
 
 class TillSessionDetailSerializer(TillSessionSerializer):
@@ -191,4 +199,4 @@ class TillSessionDetailSerializer(TillSessionSerializer):
 
     @extend_schema_field(TillReportSerializer)
     def get_report(self, session) -> dict:
-        return TillReportSerializer(self.context["report"]).data
+        return TillReportSerializer(self.context["report"], context=self.context).data

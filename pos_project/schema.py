@@ -52,16 +52,33 @@ COMMON_ERRORS = error_responses(400, 401, 403, 404)
 
 
 class StaffTokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """One key, two ways to send it: either scheme is enough."""
+
     target_class = "pos_project.authentication.StaffTokenAuthentication"
-    name = "tokenAuth"
+    name = ["tokenAuth", "bearerAuth"]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>`, from POST /api/auth/token/.",
-        }
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": (
+                    "`Token <key>` or `Bearer <key>`, the key from POST /api/auth/token/; "
+                    "DELETE /api/auth/token/ revokes it."
+                ),
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": (
+                    "The same key as `Bearer <key>`, as generated clients send it by default."
+                ),
+            },
+        ]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"tokenAuth": []}, {"bearerAuth": []}]
 
 
 class PosAutoSchema(AutoSchema):

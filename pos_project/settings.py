@@ -87,8 +87,9 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|customers/api|medicine/api|sales/api)/"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key"]
-# Response headers a client reads: a replayed write, and a CSV download's file name.
-CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Content-Disposition"]
+# Response headers a client reads: a replayed write, a CSV download's file name, and the
+# request's id, for the person calling support.
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Content-Disposition", "X-Request-ID"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
 # How long a sale's receipt link (opened without a token, e.g. by window.open) stays valid.
@@ -326,7 +327,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Point-of-sale back end for pharmacies and small shops: customers and their credit, "
         "the catalogue and stock, sales from draft to receipt, and the audit trail. "
-        "Authenticate with `Authorization: Token <key>` from `POST /api/auth/token/`."
+        "Authenticate with `Authorization: Token <key>` (or `Bearer <key>`) from "
+        "`POST /api/auth/token/`; `DELETE /api/auth/token/` logs out."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

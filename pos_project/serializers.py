@@ -4,6 +4,8 @@ import copy
 
 from rest_framework import serializers
 
+from pos_project.money import MAX_DIGITS
+
 _BUILT_FIELDS: dict[type, dict] = {}
 
 
@@ -27,3 +29,27 @@ class ModelFieldsOnceMixin:
 # The base of the APIs' read-only model serializers.
 class ReadModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
     pass
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount sent to the API: at most two decimal places, and MAX_DIGITS digits in all.
+
+    Too many decimal places is said first: `0.30000000000000004` (a float that went through
+    JSON) is a till sending fractions of a cent, not too large an amount, and DRF would
+    otherwise answer "no more than 14 digits in total".
+    """
+
+    default_error_messages = {
+        "max_decimal_places": 'Use at most two decimal places, such as "12.50".',
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def validate_precision(self, value):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.decimal_places:
+            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+        return super().validate_precision(value)

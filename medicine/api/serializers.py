@@ -8,15 +8,14 @@ from rest_framework import serializers
 from medicine.models import Medicine
 from pos_project.models import Storefront
 from pos_project.money import MAX_DIGITS
+from pos_project.serializers import MoneyField
 
 MIN_PRICE = Decimal("0.01")
 POSITIVE_PRICE = "The price must be greater than zero."
 
 
 def price_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=MAX_DIGITS,
-        decimal_places=2,
+    return MoneyField(
         min_value=MIN_PRICE,
         error_messages={"min_value": POSITIVE_PRICE},
         **kwargs,

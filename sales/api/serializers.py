@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from pos_project.actors import display_name
 from pos_project.models import Storefront
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
 from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
@@ -76,8 +76,7 @@ class SaleUpdateSerializer(StrictSerializer):
 class SaleItemAddSerializer(StrictSerializer):
     medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Taken off the whole line; at most the line's value.",
@@ -86,8 +85,7 @@ class SaleItemAddSerializer(StrictSerializer):
 
 class SaleItemUpdateSerializer(StrictSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Replaces the line's discount; at most the line's value.",
@@ -107,7 +105,7 @@ class UpdateCustomerSerializer(StrictSerializer):
 
 class PaymentInputSerializer(StrictSerializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
     reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
@@ -122,8 +120,7 @@ class SaleCompleteSerializer(StrictSerializer):
 class CartLineSerializer(StrictSerializer):
     medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Taken off the whole line; at most the line's value.",

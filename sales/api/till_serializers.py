@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from pos_project.actors import display_name
 from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer
 from sales.api.serializers import (
     MONEY,
     BusinessStorefrontField,
@@ -18,7 +18,7 @@ from sales.api.serializers import (
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
 from sales.receipt_links import till_report_link_url
 
-POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
+POSITIVE = {"min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
 # come to more than one holds (a close refuses that rather than store it).
 TOTAL = {"max_digits": SUM_MAX_DIGITS, "decimal_places": 2}
@@ -44,20 +44,19 @@ class TillUpdateSerializer(StrictSerializer):
 
 
 class TillOpenSerializer(StrictSerializer):
-    opening_float = serializers.DecimalField(
+    opening_float = MoneyField(
         **POSITIVE, help_text='Cash put in the drawer to start, e.g. "200.00".'
     )
 
 
 class CashMovementCreateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=CashMovementType.choices)
-    amount = serializers.DecimalField(**POSITIVE)
+    amount = MoneyField(**POSITIVE)
     reason = serializers.CharField(max_length=255, help_text="Required: why the cash moves.")
 
 
 class TillCloseSerializer(StrictSerializer):
-    counted_cash = serializers.DecimalField(
-        **MONEY,
+    counted_cash = MoneyField(
         min_value=Decimal("0"),
         max_value=LARGEST_AMOUNT,
         help_text="The cash counted in the drawer.",

@@ -53,3 +53,26 @@ class MoneyField(serializers.DecimalField):
         if isinstance(exponent, int) and -exponent > self.decimal_places:
             self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
         return super().validate_precision(value)
+
+
+def merge_alias(attrs: dict, *, name: str, alias: str, what: str, required: bool) -> dict:
+    """Take `alias` as another name for the field `name` (front ends written for other
+    systems send it): either may be sent, or both when they are equal; the value ends up
+    under `name`. For a serializer's `validate`, with both declared as optional fields.
+    """
+    aliased = attrs.pop(alias, None)
+    value = attrs.get(name)
+    if aliased is not None and value is not None and aliased != value:
+        raise serializers.ValidationError(
+            {
+                alias: [
+                    f"`{alias}` ({aliased}) and `{name}` ({value}) are the same {what} and must "
+                    "be equal; send only one of them."
+                ]
+            }
+        )
+    if aliased is not None:
+        attrs[name] = aliased
+    if required and name not in attrs:
+        raise serializers.ValidationError({name: [f"Send the {what} as `{name}` or `{alias}`."]})
+    return attrs

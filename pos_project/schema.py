@@ -48,6 +48,15 @@ def error_responses(*statuses: int, media_type: str | None = None) -> dict:
     return {(code, media_type): OpenApiResponse(ErrorSerializer) for code in statuses}
 
 
+def refusals(status: int, *codes: str) -> dict:
+    """Document a status as the shared error body with the `code`s a business rule may answer
+    there, for `@extend_schema(responses=...)` after `error_responses` (it replaces the
+    status)."""
+    listed = ", ".join(f"`{code}`" for code in codes)
+    description = f"The error body; a business rule's refusal carries a `code`: {listed}."
+    return {status: OpenApiResponse(ErrorSerializer, description=description)}
+
+
 COMMON_ERRORS = error_responses(400, 401, 403, 404)
 
 

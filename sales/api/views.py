@@ -31,6 +31,7 @@ from sales.api.pages import (
     page_action,
     page_response,
 )
+from sales.api.refusals import COMPLETE_REFUSALS
 from sales.api.returns import SaleReturnsActions
 from sales.api.serializers import (
     ReceiptSerializer,
@@ -301,7 +302,7 @@ class SaleViewSet(
         ),
         request=SaleCompleteSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: SaleDetailSerializer, **MONEY_ERRORS},
+        responses={200: SaleDetailSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent

@@ -39,3 +39,61 @@ CHECKOUT_REFUSALS = {
     ),
     **_PAYMENT_OTHERS,
 }
+
+# Taking a return.
+RETURN_REFUSALS = {
+    **refusals(
+        400,
+        "empty_return",
+        "invalid_return_line",
+        "unknown_sale_item",
+        "invalid_refund_method",
+        "reason_required",
+        "account_refund_requires_customer",
+        "idempotency_key_invalid",
+    ),
+    **refusals(403, "manager_required"),
+    **refusals(
+        409,
+        "invalid_sale_status",
+        "return_exceeds_sold",
+        "till_session_required",
+        "idempotency_request_in_progress",
+    ),
+    **refusals(422, "idempotency_key_mismatch"),
+}
+
+# A till session: opening one, moving cash, closing it.
+_SESSION_KEYS = {**refusals(422, "idempotency_key_mismatch")}
+TILL_OPEN_REFUSALS = {
+    **refusals(400, "invalid_amount", "idempotency_key_invalid"),
+    **refusals(403, "person_required"),
+    **refusals(
+        409,
+        "till_already_open",
+        "user_has_open_session",
+        "till_inactive",
+        "idempotency_request_in_progress",
+    ),
+    **_SESSION_KEYS,
+}
+CASH_MOVEMENT_REFUSALS = {
+    **refusals(
+        400,
+        "invalid_type",
+        "invalid_amount",
+        "amount_too_large",
+        "reason_required",
+        "reason_too_long",
+        "idempotency_key_invalid",
+    ),
+    **refusals(403, "session_not_yours"),
+    **refusals(409, "till_session_closed", "idempotency_request_in_progress"),
+    **_SESSION_KEYS,
+}
+TILL_CLOSE_REFUSALS = {
+    **refusals(400, "invalid_amount", "amount_too_large", "idempotency_key_invalid"),
+    **refusals(403, "session_not_yours"),
+    **refusals(409, "till_session_closed", "idempotency_request_in_progress"),
+    **_SESSION_KEYS,
+}

@@ -21,6 +21,7 @@ from sales.api.pages import (
     page_action,
     page_response,
 )
+from sales.api.refusals import RETURN_REFUSALS
 from sales.api.return_filters import ReturnFilter
 from sales.api.return_serializers import (
     ReturnCreateSerializer,
@@ -68,7 +69,11 @@ class SaleReturnsActions:
         ),
         request=ReturnCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReturnSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
+        responses={
+            201: ReturnSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422),
+            **RETURN_REFUSALS,
+        },
     )
     # A sale has a handful of returns: one unpaginated, unfiltered list, oldest first.
     @action(

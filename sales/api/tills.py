@@ -21,6 +21,11 @@ from sales.api.pages import (
     page_action,
     page_response,
 )
+from sales.api.refusals import (
+    CASH_MOVEMENT_REFUSALS,
+    TILL_CLOSE_REFUSALS,
+    TILL_OPEN_REFUSALS,
+)
 from sales.api.till_serializers import (
     CashMovementCreateSerializer,
     CashMovementSerializer,
@@ -129,7 +134,7 @@ class TillViewSet(
         ),
         request=TillOpenSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: TillSessionDetailSerializer, **MONEY_ERRORS},
+        responses={201: TillSessionDetailSerializer, **MONEY_ERRORS, **TILL_OPEN_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -192,7 +197,7 @@ class TillSessionViewSet(
         description="`amount` > 0 and a `reason` are required; the session must be open.",
         request=CashMovementCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: CashMovementSerializer, **MONEY_ERRORS},
+        responses={201: CashMovementSerializer, **MONEY_ERRORS, **CASH_MOVEMENT_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -217,7 +222,7 @@ class TillSessionViewSet(
         ),
         request=TillCloseSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: TillReportSerializer, **MONEY_ERRORS},
+        responses={200: TillReportSerializer, **MONEY_ERRORS, **TILL_CLOSE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent

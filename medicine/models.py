@@ -59,6 +59,13 @@ class Medicine(models.Model):
         return f"{self.name.strip()} {strength}"
 
     @property
+    def described(self) -> str:
+        """The name, strength and form, as a till tells two packs of one name apart:
+        "Amoxil 500 mg, capsule"."""
+        form = self.form.strip()
+        return f"{self}, {form}" if form else str(self)
+
+    @property
     def ppv(self) -> Decimal:
         return self.prix_br
 

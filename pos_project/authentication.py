@@ -1,11 +1,26 @@
 """Token authentication that loads the caller's staff membership and business with the user."""
 
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+
+# `Authorization: Token <key>` (DRF's word) and `Bearer <key>` (what clients generated from
+# the schema send by default) carry the same key.
+TOKEN_KEYWORDS = ("Token", "Bearer")
 
 
 class StaffTokenAuthentication(TokenAuthentication):
-    """DRF's token auth, fetching user, staff member and business in one query."""
+    """DRF's token auth under either keyword, fetching user, staff member and business in one
+    query."""
+
+    def authenticate(self, request):
+        sent = get_authorization_header(request).split()
+        word = sent[0].lower() if sent else b""
+        # A fresh instance serves each request, so the keyword is this request's alone.
+        self.keyword = next(
+            (keyword for keyword in TOKEN_KEYWORDS if word == keyword.lower().encode()),
+            TOKEN_KEYWORDS[0],
+        )
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
         model = self.get_model()

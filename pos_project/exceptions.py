@@ -61,7 +61,8 @@ class RequestBodyTooLarge(RequestDataTooBig):
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: (
         "Authentication required",
-        "Send 'Authorization: Token <key>'; get a key from POST /api/auth/token/.",
+        "Send 'Authorization: Token <key>' (or 'Bearer <key>'); get a key from "
+        "POST /api/auth/token/.",
     ),
     exceptions.AuthenticationFailed: (
         "Invalid token",

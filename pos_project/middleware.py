@@ -1,9 +1,14 @@
-"""Request-wide guards: the size of a body, and the back office's time zone."""
+"""Request-wide guards: the size of a body, the API's paths, and the back office's time zone."""
+
+import logging
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.urls import is_valid_path
 from django.utils import timezone
 
+from pos_project.error_pages import is_api_path, not_found, permission_denied, server_error
 from pos_project.exceptions import RequestBodyTooLarge, body_too_large
 from pos_project.permissions import staff_of
 
@@ -62,6 +67,48 @@ class RequestBodyLimitMiddleware:
             return JsonResponse(body_too_large(limit), status=413)
         request._stream = BoundedBody(request._stream, limit)
         return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+
+
+class ApiPathMiddleware:
+    """The API's paths answer alike with and without their trailing slash, and always in JSON.
+
+    `POST /sales/api/sales` is routed as `/sales/api/sales/` in place. Django's APPEND_SLASH
+    would redirect it instead, which a browser does not follow for a preflighted request,
+    and which with DEBUG on is a RuntimeError (a 500 page) for a POST. An API path that
+    names nothing is the JSON 404 here, and what a view outside DRF raises the JSON error,
+    where DEBUG would otherwise answer with Django's HTML debug pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path_info = request.path_info
+        if not is_api_path(path_info):
+            return self.get_response(request)
+        urlconf = getattr(request, "urlconf", None)
+        if not is_valid_path(path_info, urlconf):
+            with_slash = f"{path_info}/"
+            if path_info.endswith("/") or not is_valid_path(with_slash, urlconf):
+                return not_found(request)
+            # `path` is the script name followed by `path_info`.
+            request.path = request.path[: len(request.path) - len(path_info)] + with_slash
+            request.path_info = with_slash
+            request.META["PATH_INFO"] = with_slash
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_api_path(request.path_info):
+            return None
+        if isinstance(exception, Http404):
+            return not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return permission_denied(request, exception)
+        logger.error("Unhandled error on %s", request.path, exc_info=exception)
+        return server_error(request)
 
 
 class BusinessTimeZoneMiddleware:

@@ -48,20 +48,46 @@ def error_responses(*statuses: int, media_type: str | None = None) -> dict:
     return {(code, media_type): OpenApiResponse(ErrorSerializer) for code in statuses}
 
 
+def refusals(status: int, *codes: str) -> dict:
+    """Document a status as the shared error body with the `code`s a business rule may answer
+    there, for `@extend_schema(responses=...)` after `error_responses` (it replaces the
+    status)."""
+    listed = ", ".join(f"`{code}`" for code in codes)
+    description = f"The error body; a business rule's refusal carries a `code`: {listed}."
+    return {status: OpenApiResponse(ErrorSerializer, description=description)}
+
+
 COMMON_ERRORS = error_responses(400, 401, 403, 404)
 
 
 class StaffTokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """One key, two ways to send it: either scheme is enough."""
+
     target_class = "pos_project.authentication.StaffTokenAuthentication"
-    name = "tokenAuth"
+    name = ["tokenAuth", "bearerAuth"]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>`, from POST /api/auth/token/.",
-        }
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": (
+                    "`Token <key>` or `Bearer <key>`, the key from POST /api/auth/token/; "
+                    "DELETE /api/auth/token/ revokes it."
+                ),
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": (
+                    "The same key as `Bearer <key>`, as generated clients send it by default."
+                ),
+            },
+        ]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"tokenAuth": []}, {"bearerAuth": []}]
 
 
 class PosAutoSchema(AutoSchema):

@@ -4,6 +4,8 @@ import copy
 
 from rest_framework import serializers
 
+from pos_project.money import MAX_DIGITS
+
 _BUILT_FIELDS: dict[type, dict] = {}
 
 
@@ -27,3 +29,50 @@ class ModelFieldsOnceMixin:
 # The base of the APIs' read-only model serializers.
 class ReadModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
     pass
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount sent to the API: at most two decimal places, and MAX_DIGITS digits in all.
+
+    Too many decimal places is said first: `0.30000000000000004` (a float that went through
+    JSON) is a till sending fractions of a cent, not too large an amount, and DRF would
+    otherwise answer "no more than 14 digits in total".
+    """
+
+    default_error_messages = {
+        "max_decimal_places": 'Use at most two decimal places, such as "12.50".',
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def validate_precision(self, value):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.decimal_places:
+            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+        return super().validate_precision(value)
+
+
+def merge_alias(attrs: dict, *, name: str, alias: str, what: str, required: bool) -> dict:
+    """Take `alias` as another name for the field `name` (front ends written for other
+    systems send it): either may be sent, or both when they are equal; the value ends up
+    under `name`. For a serializer's `validate`, with both declared as optional fields.
+    """
+    aliased = attrs.pop(alias, None)
+    value = attrs.get(name)
+    if aliased is not None and value is not None and aliased != value:
+        raise serializers.ValidationError(
+            {
+                alias: [
+                    f"`{alias}` ({aliased}) and `{name}` ({value}) are the same {what} and must "
+                    "be equal; send only one of them."
+                ]
+            }
+        )
+    if aliased is not None:
+        attrs[name] = aliased
+    if required and name not in attrs:
+        raise serializers.ValidationError({name: [f"Send the {what} as `{name}` or `{alias}`."]})
+    return attrs

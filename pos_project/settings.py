@@ -87,8 +87,9 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|customers/api|medicine/api|sales/api)/"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key"]
-# Response headers a client reads: a replayed write, and a CSV download's file name.
-CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Content-Disposition"]
+# Response headers a client reads: a replayed write, a CSV download's file name, and the
+# request's id, for the person calling support.
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Content-Disposition", "X-Request-ID"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
 # How long a sale's receipt link (opened without a token, e.g. by window.open) stays valid.
@@ -133,6 +134,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that could answer first: a preflight carries no token.
     "corsheaders.middleware.CorsMiddleware",
+    # Before CommonMiddleware, whose APPEND_SLASH would redirect an API path without its
+    # slash; after CorsMiddleware, so that its JSON 404 carries the CORS headers too.
+    "pos_project.middleware.ApiPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -323,7 +327,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Point-of-sale back end for pharmacies and small shops: customers and their credit, "
         "the catalogue and stock, sales from draft to receipt, and the audit trail. "
-        "Authenticate with `Authorization: Token <key>` from `POST /api/auth/token/`."
+        "Authenticate with `Authorization: Token <key>` (or `Bearer <key>`) from "
+        "`POST /api/auth/token/`; `DELETE /api/auth/token/` logs out."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

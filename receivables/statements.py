@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from customers.models import Customer
 from customers.phones import display_phone
 from pos_project.money import ZERO, format_money
+from pos_project.page_links import page_link_claims, signed_page_link
 from pos_project.spreadsheets import Sheet
 from receivables.models import CustomerLedgerEntry
 from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_clock
@@ -244,36 +243,23 @@ def statement_html(
 STATEMENT_LINK_SALT = "receivables.statement-link"
 
 
-class StatementLinkExpired(Exception):
-    """The link was genuine but older than RECEIPT_LINK_MAX_AGE."""
-
-
 def statement_link_url(statement: StatementOfAccount, request=None) -> str:
     """A link that opens this statement's printable page without a token, for
-    `window.open`: signed with the project's key, tied to the customer, their business and
-    the range, valid as long as a receipt link."""
-    token = signing.dumps(
-        {
-            "customer": str(statement.customer.pk),
-            "business": str(statement.customer.business_id),
-            "since": statement.since.isoformat(),
-            "until": statement.until.isoformat(),
-        },
-        salt=STATEMENT_LINK_SALT,
-    )
-    path = reverse("customer-statement-link", kwargs={"token": token})
-    return request.build_absolute_uri(path) if request is not None else path
+    `window.open`: tied to the customer, their business and the range, valid as long as a
+    receipt link."""
+    claims = {
+        "customer": str(statement.customer.pk),
+        "business": str(statement.customer.business_id),
+        "since": statement.since.isoformat(),
+        "until": statement.until.isoformat(),
+    }
+    return signed_page_link("customer-statement-link", STATEMENT_LINK_SALT, claims, request)
 
 
 def statement_from_link(token: str) -> StatementOfAccount:
     """The statement a link opens. BadSignature if it was tampered with (or names no
-    customer), StatementLinkExpired once it is too old."""
-    try:
-        signed = signing.loads(
-            token, salt=STATEMENT_LINK_SALT, max_age=settings.RECEIPT_LINK_MAX_AGE
-        )
-    except signing.SignatureExpired:
-        raise StatementLinkExpired from None
+    customer), PageLinkExpired once it is too old."""
+    signed = page_link_claims(token, STATEMENT_LINK_SALT)
     try:
         customer = Customer.objects.select_related("business").get(
             pk=signed["customer"], business_id=signed["business"]

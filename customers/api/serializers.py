@@ -7,7 +7,7 @@ from rest_framework import serializers
 from customers.models import Customer, CustomerType
 from customers.services import DeleteOutcome
 from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer
 
 MANAGER_ONLY_HELP = (
     "Managers and owners only: a cashier who sends a value that differs from the current "
@@ -107,9 +107,7 @@ class CustomerWriteSerializer(StrictSerializer):
         max_length=2000, required=False, allow_blank=True, trim_whitespace=False
     )
     customer_type = serializers.ChoiceField(choices=CustomerType.choices, required=False)
-    credit_limit = serializers.DecimalField(
-        max_digits=MAX_DIGITS,
-        decimal_places=2,
+    credit_limit = MoneyField(
         min_value=0,
         required=False,
         allow_null=True,

@@ -8,15 +8,14 @@ from rest_framework import serializers
 from medicine.models import Medicine
 from pos_project.models import Storefront
 from pos_project.money import MAX_DIGITS
+from pos_project.serializers import MoneyField, merge_alias
 
 MIN_PRICE = Decimal("0.01")
 POSITIVE_PRICE = "The price must be greater than zero."
 
 
 def price_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=MAX_DIGITS,
-        decimal_places=2,
+    return MoneyField(
         min_value=MIN_PRICE,
         error_messages={"min_value": POSITIVE_PRICE},
         **kwargs,
@@ -120,24 +119,9 @@ class MedicineWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
     def validate(self, attrs):
-        ppv = attrs.pop("ppv", None)
-        prix_br = attrs.get("prix_br")
-        if ppv is not None and prix_br is not None and ppv != prix_br:
-            raise serializers.ValidationError(
-                {
-                    "ppv": [
-                        f"`ppv` ({ppv}) and `prix_br` ({prix_br}) are the same price and must "
-                        "be equal; send only one of them."
-                    ]
-                }
-            )
-        if ppv is not None:
-            attrs["prix_br"] = ppv
-        if not self.partial and "prix_br" not in attrs:
-            raise serializers.ValidationError(
-                {"prix_br": ["Send the price as `prix_br` or `ppv`."]}
-            )
-        return attrs
+        return merge_alias(
+            attrs, name="prix_br", alias="ppv", what="price", required=not self.partial
+        )
 
 
 class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -34,7 +34,10 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
     ),
     retrieve=extend_schema(
         summary="One medicine",
-        description="Its details, prices and stock at each storefront.",
+        description=(
+            "Its details, prices and stock at each storefront; a deactivated medicine (one "
+            "that DELETE kept because it was sold) too, with `is_active: false`."
+        ),
         responses={200: MedicineSerializer, **READ_ERRORS},
     ),
     create=extend_schema(
@@ -58,9 +61,10 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
     destroy=extend_schema(
         summary="Delete a medicine, or deactivate it if it was ever sold (managers and owners)",
         description=(
-            "A medicine that no sale references is deleted (204). One that was ever sold "
-            "stays for its receipts and history: it is deactivated instead, and the response "
-            "is 200 with the medicine, now `is_active: false`."
+            "A medicine that no sale references is deleted (204), and is a 404 from then on. "
+            "One that was ever sold stays for its receipts and history: it is deactivated "
+            "instead, and the response is 200 with the medicine, now `is_active: false`; it "
+            "stays readable (GET answers it) and can be reactivated with `is_active: true`."
         ),
         responses={
             204: OpenApiResponse(description="Deleted."),

@@ -145,8 +145,10 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
     (the sale is valid; the shelf changed under it), code `insufficient_stock`, whose body
     lists every shortage:
     `{"error": "Insufficient stock", "code": "insufficient_stock",
-      "shortages": [{"medicine": id, "name": ..., "requested": n, "available": m}, ...],
-      "message": "Not enough stock at Main: Doliprane 1g (requested 3, available 1); ..."}`
+      "shortages": [{"medicine": id, "name": ..., "described": ..., "requested": n,
+                     "available": m}, ...],
+      "message": "Not enough stock at Main: Amoxil 1 g, capsule (id ...: requested 3,
+                  available 1); ..."}`
     """
     _require_transaction("stock_decrement_for_sale")
     wanted = _normalise_quantities(quantities)
@@ -170,24 +172,29 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
             for medicine_id, requested in wanted.items()
             if medicine_id not in moved
         }
-        names = dict(
-            Medicine.objects.filter(pk__in=short, business_id=storefront.business_id)
-            .order_by("name", "pk")
-            .values_list("pk", "name")
+        medicines = (
+            Medicine.objects.filter(business_id=storefront.business_id)
+            .only("name", "strength", "form")
+            .in_bulk(list(short))
         )
+        described = {pk: medicine.described for pk, medicine in medicines.items()}
         shortages = [
             {
                 "medicine": str(medicine_id),
-                "name": names.get(medicine_id, str(medicine_id)),
+                "name": medicines[medicine_id].name if medicine_id in medicines else "",
+                "described": described.get(medicine_id, str(medicine_id)),
                 "requested": requested,
                 "available": available,
             }
             for medicine_id, (requested, available) in sorted(
-                short.items(), key=lambda item: (names.get(item[0], ""), str(item[0]))
+                short.items(), key=lambda item: (described.get(item[0], ""), str(item[0]))
             )
         ]
+        # Two packs may share a name (Amoxil 1 g and 500 mg): each is named with its
+        # strength and form, and its id, so the till can find the line.
         listed = "; ".join(
-            f"{item['name']} (requested {item['requested']}, available {item['available']})"
+            f"{item['described']} (id {item['medicine']}: requested {item['requested']}, "
+            f"available {item['available']})"
             for item in shortages
         )
         raise Conflict(

@@ -5,8 +5,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from customers.api.serializers import StrictSerializer
-from pos_project.money import MAX_DIGITS
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer
 from receivables.models import (
     AdjustmentType,
     CustomerLedgerEntry,
@@ -19,7 +18,7 @@ from sales.receipt_links import receipt_link_url
 
 
 def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
+    return MoneyField(**kwargs)
 
 
 # --- bodies -----------------------------------------------------------------------------

@@ -6,8 +6,6 @@ which sends no token: like a receipt link, the signature is the right to see tha
 statement, for as long as a receipt link lasts.
 """
 
-from django.core import signing
-from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,12 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from pos_project.error_pages import refusal_page
 from pos_project.money import MAX_DIGITS
+from pos_project.page_links import page_by_link
 from pos_project.schema import error_responses
 from receivables.api.serializers import LedgerEntrySerializer, LedgerQuerySerializer
 from receivables.statements import (
-    StatementLinkExpired,
     statement_from_link,
     statement_html,
     statement_link_url,
@@ -126,22 +123,6 @@ class CustomerStatementMixin:
 
 @require_GET
 def statement_by_link(request, token: str):
-    try:
-        statement = statement_from_link(token)
-    except StatementLinkExpired:
-        return refusal_page(
-            410,
-            "This statement link has expired",
-            "Open the statement again from the customer's page: it gives a fresh link.",
-        )
-    except signing.BadSignature:
-        return refusal_page(
-            404,
-            "This statement link is not valid",
-            "Check that the whole link was copied, or open the statement again.",
-        )
-    page = HttpResponse(statement_html(statement), content_type="text/html; charset=utf-8")
-    # Anyone holding the link may read it: keep it out of shared caches and referrers.
-    page["Cache-Control"] = "private, no-store"
-    page["Referrer-Policy"] = "no-referrer"
-    return page
+    return page_by_link(
+        token, lambda token: statement_html(statement_from_link(token)), "statement"
+    )

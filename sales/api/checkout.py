@@ -11,6 +11,7 @@ from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.schema import error_responses
 from pos_project.tenancy import business_of
+from sales.api.refusals import CHECKOUT_REFUSALS
 from sales.api.serializers import SaleCheckoutSerializer, SaleDetailSerializer
 from sales.services.one_step import CartLine, sale_checkout
 
@@ -29,7 +30,11 @@ class SaleCheckoutView(APIView):
         ),
         request=SaleCheckoutSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: SaleDetailSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
+        responses={
+            201: SaleDetailSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422),
+            **CHECKOUT_REFUSALS,
+        },
     )
     @idempotent
     def post(self, request):

@@ -3,11 +3,14 @@ that keeps errors JSON whatever format was asked for. Used by the receipt, the r
 and the till reports."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from pos_project.errors import ErrorCode, Invalid
+from pos_project.schema import error_responses
 
 
 class ReceiptHTMLRenderer(BaseRenderer):
@@ -54,3 +57,36 @@ class PrintablePagesMixin:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         return response
+
+
+def page_action(*, url_path: str, summary: str, description: str):
+    """An action that answers only the printable page (`text/html`), for a client generated
+    from the schema: it reads one media type per answer, so the page that `?format=html`
+    gives on the JSON operation is also an operation of its own. Errors are JSON."""
+
+    def decorate(method):
+        routed = action(
+            detail=True,
+            methods=["get"],
+            url_path=url_path,
+            url_name=url_path.replace("/", "-"),
+            renderer_classes=[ReceiptHTMLRenderer],
+            filter_backends=[],
+            pagination_class=None,
+        )(method)
+        return extend_schema(
+            summary=summary,
+            description=f"{description} Errors are JSON.",
+            responses={
+                (200, "text/html"): OpenApiResponse(
+                    OpenApiTypes.STR, description="The printable page, 80 mm wide."
+                ),
+                **error_responses(401, 403, 404, media_type=JSONRenderer.media_type),
+            },
+        )(routed)
+
+    return decorate
+
+
+def page_response(page: str) -> Response:
+    return Response(page, content_type="text/html; charset=utf-8")

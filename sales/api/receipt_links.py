@@ -1,37 +1,42 @@
-"""The printable receipt behind a sale's signed `receipt_url`, opened without a token.
+"""The printable pages behind the sales' signed links (`receipt_url`, `slip_url`,
+`report_url`), opened without a token (pos_project.page_links).
 
-A browser till prints with `window.open(receipt_url)`, which sends no Authorization
-header: the signature in the link is the right to see that one receipt. A tampered link,
-one naming no receipt, or an expired one is a plain page that shows nothing of any sale.
+A browser till prints with `window.open(url)`, which sends no Authorization header: the
+signature in the link is the right to see that one page. A tampered link, one naming
+nothing, or an expired one is a plain page that shows nothing of any sale.
 """
 
-from django.core import signing
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from pos_project.error_pages import refusal_page
-from sales.receipt_links import ReceiptLinkExpired, receipt_from_link
+from pos_project.page_links import page_by_link
+from sales.receipt_links import (
+    receipt_from_link,
+    return_slip_from_link,
+    till_report_from_link,
+)
 from sales.receipts import receipt_html
+from sales.return_receipts import return_receipt_html
+from sales.till_report import till_report_html
 
 
 @require_GET
 def receipt_by_link(request, token: str) -> HttpResponse:
-    try:
-        sale = receipt_from_link(token)
-    except ReceiptLinkExpired:
-        return refusal_page(
-            410,
-            "This receipt link has expired",
-            "Open the receipt again from the till: the sale gives a fresh link each time.",
-        )
-    except signing.BadSignature:
-        return refusal_page(
-            404,
-            "This receipt link is not valid",
-            "Check that the whole link was copied, or open the receipt again from the till.",
-        )
-    response = HttpResponse(receipt_html(sale), content_type="text/html; charset=utf-8")
-    # Anyone holding the link may read it: keep it out of shared caches and referrers.
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return page_by_link(token, lambda token: receipt_html(receipt_from_link(token)), "receipt")
+
+
+@require_GET
+def return_slip_by_link(request, token: str) -> HttpResponse:
+    return page_by_link(
+        token, lambda token: return_receipt_html(return_slip_from_link(token)), "return slip"
+    )
+
+
+def _till_report_page(token: str) -> str:
+    session, show_expected = till_report_from_link(token)
+    return till_report_html(session, show_expected=show_expected)
+
+
+@require_GET
+def till_report_by_link(request, token: str) -> HttpResponse:
+    return page_by_link(token, _till_report_page, "till report")

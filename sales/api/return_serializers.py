@@ -13,6 +13,7 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, ReturnItem, ReturnRefund
+from sales.receipt_links import return_slip_link_url
 from sales.services import MAX_QUANTITY
 from sales.services.returns import MAX_RETURN_LINES
 
@@ -78,6 +79,10 @@ class ReturnSerializer(ReadModelSerializer):
     created_by_name = serializers.SerializerMethodField()
     items = ReturnItemSerializer(many=True, read_only=True)
     refunds = ReturnRefundSerializer(many=True, read_only=True)
+    slip_url = serializers.SerializerMethodField(
+        help_text="Opens the printable return slip without a token (signed, expires like "
+        "`receipt_url`): `window.open(slip_url)`."
+    )
 
     class Meta:
         model = Return
@@ -98,11 +103,15 @@ class ReturnSerializer(ReadModelSerializer):
             "created_by",
             "created_by_name",
             "created_at",
+            "slip_url",
         ]
         read_only_fields = fields
 
     def get_created_by_name(self, sale_return) -> str:
         return display_name(sale_return.created_by)
+
+    def get_slip_url(self, sale_return) -> str:
+        return return_slip_link_url(sale_return, self.context.get("request"))
 
 
 class ReturnSlipLineSerializer(serializers.Serializer):

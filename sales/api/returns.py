@@ -14,7 +14,14 @@ from pos_project.filters import StrictOrderingFilter
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
-from sales.api.pages import FORMAT_PARAMETER, PrintablePagesMixin, ReceiptHTMLRenderer
+from sales.api.pages import (
+    FORMAT_PARAMETER,
+    PrintablePagesMixin,
+    ReceiptHTMLRenderer,
+    page_action,
+    page_response,
+)
+from sales.api.refusals import RETURN_REFUSALS
 from sales.api.return_filters import ReturnFilter
 from sales.api.return_serializers import (
     ReturnCreateSerializer,
@@ -62,7 +69,11 @@ class SaleReturnsActions:
         ),
         request=ReturnCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReturnSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
+        responses={
+            201: ReturnSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422),
+            **RETURN_REFUSALS,
+        },
     )
     # A sale has a handful of returns: one unpaginated, unfiltered list, oldest first.
     @action(
@@ -79,7 +90,8 @@ class SaleReturnsActions:
             returns = returns_with_lines(Return.objects.filter(sale=sale)).order_by(
                 "created_at", "id"
             )
-            return Response(ReturnSerializer(returns, many=True).data)
+            context = {"request": request}
+            return Response(ReturnSerializer(returns, many=True, context=context).data)
         return self._take_return(request, pk)
 
     @idempotent
@@ -94,7 +106,8 @@ class SaleReturnsActions:
                 actor=self._actor(),
             )
         created = returns_with_lines(Return.objects.filter(pk=created.pk)).get()
-        return Response(ReturnSerializer(created).data, status=status.HTTP_201_CREATED)
+        answer = ReturnSerializer(created, context={"request": request})
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
 
 class ReturnViewSet(
@@ -118,7 +131,8 @@ class ReturnViewSet(
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(ReturnSerializer(page, many=True).data)
+        answer = ReturnSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(answer.data)
 
     @extend_schema(
         summary="One return, with its lines and refunds",
@@ -151,7 +165,16 @@ class ReturnViewSet(
     def receipt(self, request, pk=None):
         sale_return = self.get_object()
         if request.accepted_renderer.format == ReceiptHTMLRenderer.format:
-            return Response(
-                return_receipt_html(sale_return), content_type="text/html; charset=utf-8"
-            )
+            return page_response(return_receipt_html(sale_return))
         return Response(ReturnSlipSerializer(return_receipt_data(sale_return)).data)
+
+    @page_action(
+        url_path="receipt/page",
+        summary="The printable return slip",
+        description=(
+            "The page `?format=html` gives on the return slip, as its own operation. A "
+            "browser that opens it with window.open (no token) uses the return's `slip_url`."
+        ),
+    )
+    def receipt_page(self, request, pk=None):
+        return page_response(return_receipt_html(self.get_object()))

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from pos_project.actors import display_name
 from pos_project.models import Storefront
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer, merge_alias
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
 from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
@@ -73,11 +73,24 @@ class SaleUpdateSerializer(StrictSerializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class SaleItemAddSerializer(StrictSerializer):
-    medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
+class LineMedicineSerializer(StrictSerializer):
+    """A line's medicine, sent as `medicine` or as `product` (the name front ends written for
+    other systems use, as `ppv` is for `prix_br`)."""
+
+    medicine = serializers.UUIDField(
+        required=False, help_text="A medicine of your catalogue (or send it as `product`)."
+    )
+    product = serializers.UUIDField(
+        required=False, help_text="Same as `medicine`; send either, or both equal."
+    )
+
+    def validate(self, attrs):
+        return merge_alias(attrs, name="medicine", alias="product", what="medicine", required=True)
+
+
+class SaleItemAddSerializer(LineMedicineSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Taken off the whole line; at most the line's value.",
@@ -86,8 +99,7 @@ class SaleItemAddSerializer(StrictSerializer):
 
 class SaleItemUpdateSerializer(StrictSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Replaces the line's discount; at most the line's value.",
@@ -107,7 +119,7 @@ class UpdateCustomerSerializer(StrictSerializer):
 
 class PaymentInputSerializer(StrictSerializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
     reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
@@ -119,11 +131,9 @@ class SaleCompleteSerializer(StrictSerializer):
     )
 
 
-class CartLineSerializer(StrictSerializer):
-    medicine = serializers.UUIDField(help_text="A medicine of your catalogue.")
+class CartLineSerializer(LineMedicineSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    discount = serializers.DecimalField(
-        **MONEY,
+    discount = MoneyField(
         min_value=Decimal("0"),
         required=False,
         help_text="Taken off the whole line; at most the line's value.",

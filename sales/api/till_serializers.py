@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from pos_project.actors import Actor, display_name
 from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
-from pos_project.serializers import ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer
 from sales.api.serializers import (
     MONEY,
     BusinessStorefrontField,
@@ -16,9 +16,10 @@ from sales.api.serializers import (
     ZonedDateTimeField,
 )
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.receipt_links import till_report_link_url
 from sales.till_report import BLIND_FIELDS, till_report_is_blind
 
-POSITIVE = {**MONEY, "min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
+POSITIVE = {"min_value": Decimal("0.01"), "max_value": LARGEST_AMOUNT}
 # A report's totals: the live X report adds up amounts that each fit a money column, and may
 # come to more than one holds (a close refuses that rather than store it).
 TOTAL = {"max_digits": SUM_MAX_DIGITS, "decimal_places": 2}
@@ -44,8 +45,7 @@ class TillUpdateSerializer(StrictSerializer):
 
 
 class TillOpenSerializer(StrictSerializer):
-    opening_float = serializers.DecimalField(
-        **MONEY,
+    opening_float = MoneyField(
         min_value=Decimal("0"),
         max_value=LARGEST_AMOUNT,
         help_text='Cash put in the drawer to start, e.g. "200.00"; "0.00" for an empty drawer.',
@@ -54,13 +54,12 @@ class TillOpenSerializer(StrictSerializer):
 
 class CashMovementCreateSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=CashMovementType.choices)
-    amount = serializers.DecimalField(**POSITIVE)
+    amount = MoneyField(**POSITIVE)
     reason = serializers.CharField(max_length=255, help_text="Required: why the cash moves.")
 
 
 class TillCloseSerializer(StrictSerializer):
-    counted_cash = serializers.DecimalField(
-        **MONEY,
+    counted_cash = MoneyField(
         min_value=Decimal("0"),
         max_value=LARGEST_AMOUNT,
         help_text="The cash counted in the drawer.",
@@ -200,6 +199,13 @@ class TillReportSerializer(serializers.Serializer):
     counted_cash = serializers.DecimalField(**MONEY, allow_null=True)
     variance = serializers.DecimalField(**MONEY, allow_null=True, help_text="Counted - expected.")
     closing_note = serializers.CharField(allow_blank=True)
+    report_url = serializers.SerializerMethodField(
+        help_text="Opens this report's printable page without a token (signed, expires like "
+        "`receipt_url`): `window.open(report_url)`. It shows what this answer shows."
+    )
+
+    def get_report_url(self, report) -> str:
+        return till_report_link_url(report, self.context.get("request"))
 
 
 class TillSessionDetailSerializer(TillSessionSerializer):
@@ -223,4 +229,4 @@ class TillSessionDetailSerializer(TillSessionSerializer):
 
     @extend_schema_field(TillReportSerializer)
     def get_report(self, session) -> dict:
-        return TillReportSerializer(self.context["report"]).data
+        return TillReportSerializer(self.context["report"], context=self.context).data

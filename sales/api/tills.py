@@ -15,7 +15,17 @@ from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 from sales.api.filters import TillSessionFilter
-from sales.api.pages import PrintablePagesMixin, ReceiptHTMLRenderer
+from sales.api.pages import (
+    PrintablePagesMixin,
+    ReceiptHTMLRenderer,
+    page_action,
+    page_response,
+)
+from sales.api.refusals import (
+    CASH_MOVEMENT_REFUSALS,
+    TILL_CLOSE_REFUSALS,
+    TILL_OPEN_REFUSALS,
+)
 from sales.api.till_serializers import (
     CashMovementCreateSerializer,
     CashMovementSerializer,
@@ -124,7 +134,7 @@ class TillViewSet(
         ),
         request=TillOpenSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: TillSessionDetailSerializer, **MONEY_ERRORS},
+        responses={201: TillSessionDetailSerializer, **MONEY_ERRORS, **TILL_OPEN_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -189,7 +199,7 @@ class TillSessionViewSet(
         description="`amount` > 0 and a `reason` are required; the session must be open.",
         request=CashMovementCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: CashMovementSerializer, **MONEY_ERRORS},
+        responses={201: CashMovementSerializer, **MONEY_ERRORS, **CASH_MOVEMENT_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -214,7 +224,7 @@ class TillSessionViewSet(
         ),
         request=TillCloseSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: TillReportSerializer, **MONEY_ERRORS},
+        responses={200: TillReportSerializer, **MONEY_ERRORS, **TILL_CLOSE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -227,7 +237,8 @@ class TillSessionViewSet(
             note=data.get("note", ""),
             actor=Actor.from_request(request),
         )
-        return Response(TillReportSerializer(till_report_data(session)).data)
+        report = TillReportSerializer(till_report_data(session), context={"request": request})
+        return Response(report.data)
 
     @extend_schema(
         summary="The session's report (X while open, Z once closed), JSON or a printable page",
@@ -252,7 +263,19 @@ class TillSessionViewSet(
         session = self.get_object()
         show_expected = Actor.from_request(request).is_manager
         if request.accepted_renderer.format == ReceiptHTMLRenderer.format:
-            page = till_report_html(session, show_expected=show_expected)
-            return Response(page, content_type="text/html; charset=utf-8")
+            return page_response(till_report_html(session, show_expected=show_expected))
         report = till_report_data(session, show_expected=show_expected)
-        return Response(TillReportSerializer(report).data)
+        return Response(TillReportSerializer(report, context={"request": request}).data)
+
+    @page_action(
+        url_path="report/page",
+        summary="The printable page of the session's report (X while open, Z once closed)",
+        description=(
+            "The page `?format=html` gives on the report, as its own operation; a cashier's "
+            "open session is blind there too. A browser that opens it with window.open (no "
+            "token) uses the report's `report_url`."
+        ),
+    )
+    def report_page(self, request, pk=None):
+        show_expected = Actor.from_request(request).is_manager
+        return page_response(till_report_html(self.get_object(), show_expected=show_expected))

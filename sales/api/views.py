@@ -24,7 +24,14 @@ from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
 from sales import services
 from sales.api.filters import SaleFilter, SaleOrderingFilter
-from sales.api.pages import FORMAT_PARAMETER, PrintablePagesMixin, ReceiptHTMLRenderer
+from sales.api.pages import (
+    FORMAT_PARAMETER,
+    PrintablePagesMixin,
+    ReceiptHTMLRenderer,
+    page_action,
+    page_response,
+)
+from sales.api.refusals import COMPLETE_REFUSALS
 from sales.api.returns import SaleReturnsActions
 from sales.api.serializers import (
     ReceiptSerializer,
@@ -295,7 +302,7 @@ class SaleViewSet(
         ),
         request=SaleCompleteSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: SaleDetailSerializer, **MONEY_ERRORS},
+        responses={200: SaleDetailSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -352,5 +359,16 @@ class SaleViewSet(
     def receipt(self, request, pk=None):
         sale = self.get_object()
         if request.accepted_renderer.format == ReceiptHTMLRenderer.format:
-            return Response(receipt_html(sale), content_type="text/html; charset=utf-8")
+            return page_response(receipt_html(sale))
         return Response(ReceiptSerializer(receipt_data(sale)).data)
+
+    @page_action(
+        url_path="receipt/page",
+        summary="The printable receipt of a completed sale",
+        description=(
+            "The page `?format=html` gives on the receipt, as its own operation. A browser "
+            "that opens it with window.open (no token) uses the sale's `receipt_url`."
+        ),
+    )
+    def receipt_page(self, request, pk=None):
+        return page_response(receipt_html(self.get_object()))

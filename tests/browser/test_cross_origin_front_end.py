@@ -3,10 +3,14 @@
 A small page is served from another port (another origin) than the API. Its script calls
 the API with a token as the React front end does, preflighted PATCH and Idempotency-Key
 included, and opens the printable receipt with window.open. The same page served from an
-origin that is not allowed is refused by the browser itself.
+origin that is not allowed is refused by the browser itself. And the same script with
+relative URLs, as the seeds write them, through a dev server that forwards the API's
+prefixes (Vite's or Create React App's proxy): no CORS at all.
 """
 
 import threading
+import urllib.error
+import urllib.request
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -41,6 +45,7 @@ async ({api, cashier, manager, storefront, customer, medicine}) => {
       status: response.status,
       body: await response.json(),
       replayed: response.headers.get('Idempotent-Replayed'),
+      requestId: response.headers.get('X-Request-ID'),
     };
   };
   const me = await call(cashier, 'GET', '/api/me/');
@@ -49,8 +54,9 @@ async ({api, cashier, manager, storefront, customer, medicine}) => {
   const id = sale.body.id;
   const assigned = await call(cashier, 'PATCH', `/sales/api/sales/${id}/update_customer/`,
     {customer});
-  const item = await call(cashier, 'POST', `/sales/api/sales/${id}/items/`,
-    {medicine, quantity: 2});
+  // The seed's addItemToSale sends `product`, and a path without its trailing slash.
+  const item = await call(cashier, 'POST', `/sales/api/sales/${id}/items`,
+    {product: medicine, quantity: 2});
   const payment = {payments: [{method: 'CASH', amount: '91.00'}]};
   const key = {'Idempotency-Key': `till-${id}`};
   const completed = await call(cashier, 'POST', `/sales/api/sales/${id}/complete/`, payment, key);
@@ -62,6 +68,18 @@ async ({api, cashier, manager, storefront, customer, medicine}) => {
   return {me, sale, assigned, item, completed, retried, history, credit};
 }
 """
+
+# The status each step of TILL_SCRIPT answers when the whole shift goes through.
+EVERY_CALL_ANSWERED = {
+    "me": 200,
+    "sale": 201,
+    "assigned": 200,
+    "item": 201,
+    "completed": 200,
+    "retried": 200,
+    "history": 200,
+    "credit": 201,
+}
 
 REFUSED_SCRIPT = """
 async ({api, cashier}) => {
@@ -75,16 +93,54 @@ async ({api, cashier}) => {
 """
 
 
-class FrontEnd:
-    """A static page on its own port: a front end's origin."""
+API_PREFIXES = ("/api/", "/customers/api/", "/medicine/api/", "/sales/api/")
 
-    def __init__(self):
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class FrontEnd:
+    """A static page on its own port: a front end's origin. Given the API's address, it
+    forwards the API's prefixes there as a dev server's proxy does, keeping the Host header
+    (so the links the API answers point back at the front end)."""
+
+    def __init__(self, api: str | None = None):
+        opener = urllib.request.build_opener(_NoRedirects)
+
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
+            def _forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                request = urllib.request.Request(
+                    api + self.path,
+                    data=self.rfile.read(length) if length else None,
+                    method=self.command,
+                    headers={k: v for k, v in self.headers.items() if k.lower() != "connection"},
+                )
+                try:
+                    answer = opener.open(request)
+                except urllib.error.HTTPError as refused:
+                    answer = refused
+                body = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    if name.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _answer(self):
+                if api is not None and self.path.startswith(API_PREFIXES):
+                    self._forward()
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.end_headers()
                 self.wfile.write(PAGE)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _answer
 
             def log_message(self, *args):
                 pass
@@ -142,19 +198,12 @@ def test_the_till_on_another_origin_makes_every_call(context, live_server, front
     answers = page.evaluate(TILL_SCRIPT, {"api": live_server.url, **shop})
 
     statuses = {name: answer["status"] for name, answer in answers.items()}
-    assert statuses == {
-        "me": 200,
-        "sale": 201,
-        "assigned": 200,
-        "item": 201,
-        "completed": 200,
-        "retried": 200,
-        "history": 200,
-        "credit": 201,
-    }, answers
+    assert statuses == EVERY_CALL_ANSWERED, answers
     assert answers["sale"]["body"]["status"] == "DRAFT"
     assert answers["assigned"]["body"]["sale"]["customer_name"] == "Khadija Berrada"
     assert answers["retried"]["replayed"] == "true"
+    assert answers["item"]["body"]["items"][0]["quantity"] == 2
+    assert answers["completed"]["requestId"]
     assert [entry["event_type"] for entry in answers["history"]["body"]["results"]] == [
         "sale.customer_updated"
     ]
@@ -178,3 +227,24 @@ def test_the_same_page_from_an_origin_not_allowed_is_refused_by_the_browser(
     outcome = page.evaluate(REFUSED_SCRIPT, {"api": live_server.url, "cashier": shop["cashier"]})
 
     assert outcome == "refused"
+
+
+def test_the_till_through_its_dev_server_proxy_uses_relative_urls(context, live_server, shop):
+    proxy = FrontEnd(api=live_server.url)
+    try:
+        page = context.new_page()
+        page.goto(proxy.origin)
+
+        answers = page.evaluate(TILL_SCRIPT, {"api": "", **shop})
+
+        statuses = {name: answer["status"] for name, answer in answers.items()}
+        assert statuses == EVERY_CALL_ANSWERED, answers
+        receipt_url = answers["completed"]["body"]["receipt_url"]
+        assert receipt_url.startswith(proxy.origin)
+        with context.expect_page() as opening:
+            page.evaluate("url => window.open(url, '_blank')", receipt_url)
+        receipt = opening.value
+        receipt.wait_for_load_state()
+        assert answers["completed"]["body"]["receipt_number"] in receipt.content()
+    finally:
+        proxy.close()

@@ -1,5 +1,6 @@
 """A checkout through a client that nobody here wrote: generated from the live schema by
-openapi-python-client, then driven against a live test server as a till would drive it.
+openapi-python-client, then driven against a live test server as a till would drive it,
+with the generator's defaults (its `AuthenticatedClient` sends `Bearer <key>`).
 
 If the schema says something the server does not do (a type, an enum, a status, a field),
 the generated code fails here: the schema stays true enough for generators to trust.
@@ -81,7 +82,12 @@ def ok(response, status=200):
 
 def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, shop):
     from pos_client import AuthenticatedClient, Client
-    from pos_client.api.api import api_auth_token_create, api_me_retrieve, api_storefronts_list
+    from pos_client.api.api import (
+        api_auth_token_create,
+        api_auth_token_destroy,
+        api_me_retrieve,
+        api_storefronts_list,
+    )
     from pos_client.api.customers import (
         customers_api_customers_list,
         customers_api_customers_record_payment_create,
@@ -93,6 +99,7 @@ def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, 
         sales_api_sales_complete_create,
         sales_api_sales_create,
         sales_api_sales_items_create,
+        sales_api_sales_receipt_page_retrieve,
         sales_api_sales_receipt_retrieve,
         sales_api_sales_update_customer_partial_update,
     )
@@ -117,7 +124,7 @@ def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, 
     login = Client(base_url=live_server.url)
     credentials = TokenRequestRequest(username=shop["cashier"].username, password=PASSWORD)
     token = ok(api_auth_token_create.sync_detailed(client=login, body=credentials)).token
-    till = AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+    till = AuthenticatedClient(base_url=live_server.url, token=token)
     assert ok(api_me_retrieve.sync_detailed(client=till)).username == shop["cashier"].username
     storefront = ok(api_storefronts_list.sync_detailed(client=till)).results[0]
 
@@ -174,6 +181,8 @@ def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, 
     # The receipt, its printable link, the sale's history and the customer's purchases.
     receipt = ok(sales_api_sales_receipt_retrieve.sync_detailed(id=sale.id, client=till))
     assert receipt.receipt_number == completed.receipt_number
+    page = ok(sales_api_sales_receipt_page_retrieve.sync_detailed(id=sale.id, client=till))
+    assert completed.receipt_number in page
     with urllib.request.urlopen(completed.receipt_url) as page:
         assert completed.receipt_number in page.read().decode()
     history = ok(sales_api_audit_logs_list.sync_detailed(client=till, sale=sale.id)).results
@@ -196,6 +205,10 @@ def test_a_whole_checkout_through_the_generated_client(live_server, pos_client, 
     )
     assert paid.outstanding_balance == "0.00"
 
+    # The till logs out: its key no longer opens anything.
+    assert api_auth_token_destroy.sync_detailed(client=till).status_code == 204
+    assert api_me_retrieve.sync_detailed(client=till).status_code == 401
+
 
 def test_a_whole_cart_in_one_request_through_the_generated_client(live_server, pos_client, shop):
     from pos_client import AuthenticatedClient, Client
@@ -213,7 +226,7 @@ def test_a_whole_cart_in_one_request_through_the_generated_client(live_server, p
     login = Client(base_url=live_server.url)
     credentials = TokenRequestRequest(username=shop["cashier"].username, password=PASSWORD)
     token = ok(api_auth_token_create.sync_detailed(client=login, body=credentials)).token
-    till = AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+    till = AuthenticatedClient(base_url=live_server.url, token=token)
     storefront = ok(api_storefronts_list.sync_detailed(client=till)).results[0]
     body = SaleCheckoutRequest(
         storefront=storefront.id,

@@ -186,8 +186,8 @@ def test_a_sale_decrements_every_line(business, storefront):
 def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storefront):
     # given three medicines: one plentiful, one short, one never stocked here
     plenty = MedicineFactory(business=business, name="Plenty")
-    short = MedicineFactory(business=business, name="Doliprane 1g")
-    absent = MedicineFactory(business=business, name="Augmentin")
+    short = MedicineFactory(business=business, name="Doliprane 1g", strength="1g", form="")
+    absent = MedicineFactory(business=business, name="Augmentin", form="Sachet")
     StockFactory(medicine=plenty, storefront=storefront, quantity=50)
     StockFactory(medicine=short, storefront=storefront, quantity=1)
 
@@ -202,14 +202,41 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
     assert error.code == "insufficient_stock"
     body = error.body()
     assert body["shortages"] == [
-        {"medicine": str(absent.pk), "name": "Augmentin", "requested": 2, "available": 0},
-        {"medicine": str(short.pk), "name": "Doliprane 1g", "requested": 3, "available": 1},
+        {
+            "medicine": str(absent.pk),
+            "name": "Augmentin",
+            "described": "Augmentin 500 mg, Sachet",
+            "requested": 2,
+            "available": 0,
+        },
+        {
+            "medicine": str(short.pk),
+            "name": "Doliprane 1g",
+            "described": "Doliprane 1g",
+            "requested": 3,
+            "available": 1,
+        },
     ]
-    assert "Augmentin (requested 2, available 0)" in body["message"]
-    assert "Doliprane 1g (requested 3, available 1)" in body["message"]
+    assert f"Augmentin 500 mg, Sachet (id {absent.pk}: requested 2, available 0)" in body["message"]
+    assert f"Doliprane 1g (id {short.pk}: requested 3, available 1)" in body["message"]
     assert quantity(plenty, storefront) == 50
     assert quantity(short, storefront) == 1
     assert quantity(absent, storefront) is None
+
+
+def test_two_packs_of_one_name_are_told_apart_by_strength_form_and_id(business, storefront):
+    large = MedicineFactory(business=business, name="Amoxil", strength="1 g", form="Capsule")
+    small = MedicineFactory(business=business, name="Amoxil", strength="500 mg", form="Capsule")
+    StockFactory(medicine=large, storefront=storefront, quantity=26)
+    StockFactory(medicine=small, storefront=storefront, quantity=40)
+
+    with pytest.raises(Conflict) as raised, transaction.atomic():
+        stock_decrement_for_sale(storefront=storefront, quantities={large.pk: 27, small.pk: 2})
+
+    message = raised.value.body()["message"]
+    assert f"Amoxil 1 g, Capsule (id {large.pk}: requested 27, available 26)" in message
+    assert "500 mg" not in message
+    assert quantity(small, storefront) == 40
 
 
 def test_taking_a_sale_off_the_shelf_is_one_statement(business, storefront):

@@ -40,7 +40,7 @@ def test_an_answer_exposes_the_headers_a_client_reads(cashier_client):
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == FRONT_END
     exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
-    assert exposed == {"Idempotent-Replayed", "Content-Disposition"}
+    assert exposed == {"Idempotent-Replayed", "Content-Disposition", "X-Request-ID"}
 
 
 def test_an_origin_not_listed_gets_no_grant(anon_client, cashier_client):

@@ -54,3 +54,53 @@ def test_a_crash_on_a_page_is_a_page_and_on_the_api_json():
     assert page["Content-Type"].startswith("text/html")
     assert "Something went wrong" in page.content.decode()
     assert api["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize(
+    "path", ["/sales/api/nope/", "/sales/api/nope", "/api/nothing/", "/medicine/api/x/y/"]
+)
+def test_an_api_path_that_names_nothing_is_a_json_404_whatever_debug_says(
+    settings, cashier_client, path, debug
+):
+    settings.DEBUG = debug
+
+    response = cashier_client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"error", "message"}
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_every_api_route_answers_alike_without_its_trailing_slash(
+    settings, cashier_client, storefront, debug
+):
+    settings.DEBUG = debug
+
+    created = cashier_client.post(
+        "/sales/api/sales", {"storefront": str(storefront.pk), "type": "RETAIL"}, format="json"
+    )
+    sale = created.json()["id"]
+    read = cashier_client.get(f"/sales/api/sales/{sale}?page_size=1")
+    items = cashier_client.get(f"/sales/api/sales/{sale}/receipt")
+    me = cashier_client.get("/api/me")
+
+    assert created.status_code == 201
+    assert read.status_code == 200 and read.json()["id"] == sale
+    # A draft has no receipt: the sale's own refusal, not a redirect.
+    assert items.status_code in (400, 409) and "message" in items.json()
+    assert me.status_code == 200 and me.json()["username"]
+
+
+def test_a_login_without_the_trailing_slash_is_answered_in_place(settings, cashier):
+    settings.DEBUG = True
+
+    response = Client().post(
+        "/api/auth/token",
+        {"username": cashier.username, "password": "wrong"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_credentials"

@@ -66,3 +66,10 @@ def test_every_declared_ordering_works_and_no_other(manager_client, url_of, path
     message = body["fields"]["ordering"][0]
     assert "-nonsense" in message
     assert all(term in message for term in allowed)
+    several = f"{allowed[0]},{allowed[-1]}"
+    body = assert_error(manager_client.get(url, {"ordering": several}), 400)
+    assert body["fields"]["ordering"][0].startswith("One field at a time.")
+    assert (
+        "Any other value, several fields included, is a 400"
+        in (parameters["ordering"]["description"])
+    )

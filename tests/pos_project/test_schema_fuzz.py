@@ -10,39 +10,20 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from pos_project.wsgi import application
-from tests.conftest import client_for
+# `api_schema` is a fixture, used by name.
+from tests.pos_project.fuzzing import api_schema, rolled_back, token_of  # noqa: F401
 
 pytestmark = pytest.mark.fuzz
-
-
-@pytest.fixture
-def api_schema(db):
-    # Requests made over WSGI fire Django's request signals, whose close_old_connections
-    # would close the test's connection mid-transaction; Django's own test client
-    # disconnects it for the same reason.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 # Cases run per (role, operation), reported at the end of the session (tests/conftest.py).
 CASES_RUN: Counter = Counter()
-
-
-def _token(user) -> str:
-    client_for(user)
-    return user.auth_token.key
 
 
 # The case budget per operation: generated cases on top of the examples and boundary cases
@@ -62,35 +43,22 @@ FUZZ_SETTINGS = settings(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_no_input_breaks_the_api_as_a_manager(case, manager, storefront):
-    _run(case, "manager", _token(manager))
+    _run(case, "manager", token_of(manager))
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_no_input_breaks_the_api_as_a_cashier(case, cashier, storefront):
-    _run(case, "cashier", _token(cashier))
+    _run(case, "cashier", token_of(cashier))
 
 
 def _run(case, role: str, token: str) -> None:
-    # Every case runs in a block that is always rolled back: on PostgreSQL one failed
-    # statement would otherwise abort the shared test transaction and fail every case after.
     CASES_RUN[role, case.operation.label] += 1
-    outcome = None
-    try:
-        with transaction.atomic():
-            try:
-                case.call_and_validate(
-                    headers={"Authorization": f"Token {token}"},
-                    checks=[not_a_server_error, response_schema_conformance],
-                )
-            except Exception as failure:  # re-raised once the block is undone
-                outcome = failure
-            raise Undo
-    except Undo:
-        pass
+    outcome = rolled_back(
+        lambda: case.call_and_validate(
+            headers={"Authorization": f"Token {token}"},
+            checks=[not_a_server_error, response_schema_conformance],
+        )
+    )
     if outcome is not None:
         raise outcome
-
-
-class Undo(Exception):
-    """Raised to roll a fuzz case's block back."""

@@ -3,6 +3,8 @@ limit, never a server error."""
 
 from decimal import Decimal
 
+import pytest
+
 from pos_project.money import LARGEST_AMOUNT
 from sales.models import Sale, SaleItem, SaleStatus
 from tests.contracts import assert_error
@@ -62,3 +64,35 @@ def test_attack_cash_tenders_summing_past_the_limit_is_a_400(cashier_client, dra
     _refused_at_the_limit(response, "payments")
     assert Sale.objects.get(pk=draft_with_items.pk).status == SaleStatus.DRAFT
     assert Decimal(response.json()["limit"]) == LARGEST_AMOUNT
+
+
+@pytest.mark.parametrize("amount", [0.30000000000000004, "0.30000000000000004", "0.305"])
+def test_an_amount_past_the_cent_says_so_whatever_its_length(
+    cashier_client, draft_with_items, amount
+):
+    response = cashier_client.post(
+        sale_url(draft_with_items, "sale-complete"),
+        {"payments": [{"method": "CASH", "amount": amount}]},
+        format="json",
+    )
+
+    fields = assert_error(response, 400)["fields"]
+    assert fields["payments"][0]["amount"] == ['Use at most two decimal places, such as "12.50".']
+    assert Sale.objects.get(pk=draft_with_items.pk).status == SaleStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (
+            "/customers/api/customers/",
+            {"name": "A", "phone": "0612345678", "credit_limit": 0.1 + 0.2},
+        ),
+        ("/medicine/api/medicines/", {"name": "A", "prix_br": "0.30000000000000004"}),
+    ],
+)
+def test_every_money_field_says_decimal_places_first(manager_client, url, body):
+    fields = assert_error(manager_client.post(url, body, format="json"), 400)["fields"]
+
+    field = next(name for name in ("credit_limit", "prix_br") if name in body)
+    assert fields[field] == ['Use at most two decimal places, such as "12.50".']

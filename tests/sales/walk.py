@@ -66,15 +66,18 @@ ROUTES = {
     "sale-complete": _sale_kwargs,
     "sale-cancel": _sale_kwargs,
     "sale-receipt": _sale_kwargs,
+    "sale-receipt-page": _sale_kwargs,
     "sale-returns": _sale_kwargs,
     "return-detail": _return_kwargs,
     "return-receipt": _return_kwargs,
+    "return-receipt-page": _return_kwargs,
     "till-detail": _till_kwargs,
     "till-open": _till_kwargs,
     "till-session-detail": _till_session_kwargs,
     "till-session-cash-movement": _till_session_kwargs,
     "till-session-close": _till_session_kwargs,
     "till-session-report": _till_session_kwargs,
+    "till-session-report-page": _till_session_kwargs,
 }
 
 EXEMPT = {}

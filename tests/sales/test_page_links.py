@@ -52,7 +52,7 @@ def test_a_till_report_carries_a_link_that_shows_what_the_report_shows(
     z_page = opened_without_token(anon_client, z_report["report_url"])
 
     assert blind["blind"] and not seen["blind"]
-    assert "Expected cash is shown after the count" in blind_page
+    assert "Cash figures and expected cash are shown after the count" in blind_page
     assert "<td>Expected cash</td>" in seen_page
     assert z_page.status_code == 200 and z_report["z_number"] in z_page.content.decode()
     assert session["report"]["report_url"].startswith("http://testserver/")
@@ -84,7 +84,7 @@ def test_each_printable_page_is_an_operation_that_answers_html(
         assert page["Content-Type"] == "text/html; charset=utf-8"
     assert sale.receipt_number in receipt.content.decode()
     assert sale_return["number"] in slip.content.decode()
-    assert "Expected cash is shown after the count" in report.content.decode()
+    assert "Cash figures and expected cash are shown after the count" in report.content.decode()
     assert_error(other_client.get(sale_url(sale, "sale-receipt-page")), 404)
 
 

@@ -47,7 +47,12 @@ from receivables.services import (
     customer_adjust_credit,
     customer_record_payment,
 )
-from receivables.statements import statement_html, statement_of_account, statement_sheet
+from receivables.statements import (
+    StatementOfAccount,
+    statement_html,
+    statement_of_account,
+    statement_sheet,
+)
 from sales.drawer_choice import add_drawer_field
 from sales.till_sessions import drawer_label
 
@@ -195,18 +200,26 @@ class ReceivablesBackOfficeViews:
 
     # -- the statement of account to print and hand over
 
-    def statement_view(self, request, object_id):
-        """The printable A4 statement; `?since=` and `?until=` (YYYY-MM-DD) pick the days."""
+    def _requested_statement(self, request, object_id) -> StatementOfAccount | HttpResponse:
+        """The customer's statement for the days `?since=` and `?until=` (YYYY-MM-DD) ask
+        for, or the page refusing dates it cannot read."""
         customer = self._scoped_customer(request, object_id)
         dates = StatementRangeForm(request.GET)
         if not dates.is_valid():
             return refusal_page(400, "Dates not understood", dates.refusal())
-        statement = statement_of_account(
+        return statement_of_account(
             customer=customer,
             since=dates.cleaned_data.get("since"),
             until=dates.cleaned_data.get("until"),
         )
-        page = statement_html(statement, back_url=self._profile_url(customer), choose_period=True)
+
+    def statement_view(self, request, object_id):
+        """The printable A4 statement, with a bar that picks another period."""
+        statement = self._requested_statement(request, object_id)
+        if isinstance(statement, HttpResponse):
+            return statement
+        back_url = self._profile_url(statement.customer)
+        page = statement_html(statement, back_url=back_url, choose_period=True)
         return HttpResponse(page, content_type="text/html; charset=utf-8")
 
     # -- the debtors report
@@ -323,15 +336,9 @@ class ReceivablesBackOfficeViews:
     def statement_export_view(self, request, object_id):
         """The statement's days as a workbook (`?format=csv` for a CSV): the opening
         balance, every entry, the closing balance."""
-        customer = self._scoped_customer(request, object_id)
-        dates = StatementRangeForm(request.GET)
-        if not dates.is_valid():
-            return refusal_page(400, "Dates not understood", dates.refusal())
-        statement = statement_of_account(
-            customer=customer,
-            since=dates.cleaned_data.get("since"),
-            until=dates.cleaned_data.get("until"),
-        )
+        statement = self._requested_statement(request, object_id)
+        if isinstance(statement, HttpResponse):
+            return statement
         return spreadsheet_download(
             statement_sheet(statement),
             name=f"statement-{statement.since}-{statement.until}",

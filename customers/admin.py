@@ -8,11 +8,9 @@ superusers every business, cashiers nothing.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.views.main import ERROR_FLAG
-from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,11 +23,11 @@ from customers.models import Customer
 from customers.phones import InvalidPhoneNumber, display_phone, normalise_phone
 from customers.search import customer_search_q
 from pos_project.actors import Actor
+from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
 from pos_project.models import Business
 from pos_project.money import ZERO
-from pos_project.spreadsheets import Sheet, spreadsheet_download
 from receivables.admin_display import money_text
 from receivables.admin_views import ReceivablesBackOfficeViews
 
@@ -113,67 +111,13 @@ class CustomerAdminForm(forms.ModelForm):
         return cleaned
 
 
-EXPORT_COLUMNS = (
-    "Customer",
-    "Phone",
-    "Email",
-    "Address",
-    "Type",
-    "Active",
-    "Currency",
-    "Balance (negative: credit held)",
-    "Credit limit",
-    "Total purchases",
-    "Sales",
-    "Last purchase",
-    "Added",
-    "Customer id",
-)
-
-
-def _export_row(customer: Customer) -> list:
-    """One customer as the export's columns: dates are days in the shop's time zone."""
-    business = customer.business
-
-    def day(moment):
-        return timezone.localdate(moment, business.zone) if moment else None
-
-    return [
-        customer.name,
-        display_phone(customer.phone, region=business.default_region),
-        customer.email,
-        customer.address,
-        customer.get_customer_type_display(),
-        "Yes" if customer.is_active else "No",
-        business.currency_code,
-        customer.outstanding_balance,
-        customer.credit_limit,
-        customer.total_purchases,
-        customer.sales_count,
-        day(customer.last_purchase_date),
-        day(customer.created_at),
-        customer.pk,
-    ]
-
-
-def _export_totals(rows: list[list]) -> list:
-    """The totals row under the customers: how many, and the sums of the money columns."""
-    totals = ["" for _ in EXPORT_COLUMNS]
-    totals[0] = ngettext("Total (%(count)d customer)", "Total (%(count)d customers)", len(rows)) % {
-        "count": len(rows)
-    }
-    for column, start in (
-        ("Balance (negative: credit held)", ZERO),
-        ("Total purchases", ZERO),
-        ("Sales", 0),
-    ):
-        index = EXPORT_COLUMNS.index(column)
-        totals[index] = sum((row[index] for row in rows), start)
-    return totals
-
-
 @admin.register(Customer)
-class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, BusinessScopedAdmin):
+class CustomerAdmin(
+    SpreadsheetExportMixin,
+    CustomerBackOfficeViews,
+    ReceivablesBackOfficeViews,
+    BusinessScopedAdmin,
+):
     form = CustomerAdminForm
     change_list_template = "admin/customers/customer/change_list.html"
     change_form_template = "admin/customers/customer/change_form.html"
@@ -265,48 +209,67 @@ class CustomerAdmin(CustomerBackOfficeViews, ReceivablesBackOfficeViews, Busines
             "DATE_FORMAT",
         )
 
-    # --- the list as a spreadsheet
+    # --- the list as a spreadsheet (the customers its search and filters select)
 
-    def get_urls(self):
+    export_name = "customers"
+    export_columns = (
+        "Customer",
+        "Phone",
+        "Email",
+        "Address",
+        "Type",
+        "Active",
+        "Currency",
+        "Balance (negative: credit held)",
+        "Credit limit",
+        "Total purchases",
+        "Sales",
+        "Last purchase",
+        "Added",
+        "Customer id",
+    )
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("business")
+
+    def export_row(self, customer) -> list:
+        """One customer: dates are days in the shop's time zone."""
+        business = customer.business
+
+        def day(moment):
+            return timezone.localdate(moment, business.zone) if moment else None
+
         return [
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                {"kind": "csv"},
-                name="customers_customer_export",
-            ),
-            path(
-                "export/xlsx/",
-                self.admin_site.admin_view(self.export_view),
-                {"kind": "xlsx"},
-                name="customers_customer_export_xlsx",
-            ),
-            *super().get_urls(),
+            customer.name,
+            display_phone(customer.phone, region=business.default_region),
+            customer.email,
+            customer.address,
+            customer.get_customer_type_display(),
+            "Yes" if customer.is_active else "No",
+            business.currency_code,
+            customer.outstanding_balance,
+            customer.credit_limit,
+            customer.total_purchases,
+            customer.sales_count,
+            day(customer.last_purchase_date),
+            day(customer.created_at),
+            customer.pk,
         ]
 
-    def export_view(self, request, kind):
-        """The customers the list shows (its search and filters), every page, as a workbook
-        (`kind` "xlsx") or a CSV, with a totals row."""
-        if not self.has_view_permission(request):
-            raise Http404
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            # A filter the list cannot read: back to the list, which says so, as Django's own
-            # changelist does.
-            changelist_url = reverse("admin:customers_customer_changelist")
-            return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
-        rows = [
-            _export_row(customer)
-            for customer in changelist.queryset.select_related("business").iterator(chunk_size=2000)
-        ]
-        sheet = Sheet(
-            title="Customers", rows=[list(EXPORT_COLUMNS), *rows, _export_totals(rows)], totals=1
-        )
-        # The shop's day: a staff member's requests run in their business's time zone.
-        return spreadsheet_download(
-            sheet, name=f"customers-{timezone.localdate()}", as_csv=kind == "csv"
-        )
+    def export_totals(self, rows: list[list]) -> list:
+        """How many customers, and the sums of the money columns."""
+        totals = ["" for _ in self.export_columns]
+        totals[0] = ngettext(
+            "Total (%(count)d customer)", "Total (%(count)d customers)", len(rows)
+        ) % {"count": len(rows)}
+        for column, start in (
+            ("Balance (negative: credit held)", ZERO),
+            ("Total purchases", ZERO),
+            ("Sales", 0),
+        ):
+            index = self.export_columns.index(column)
+            totals[index] = sum((row[index] for row in rows), start)
+        return totals
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)

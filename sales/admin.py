@@ -16,14 +16,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 
 from customers.models import Customer
 from customers.search import customer_search_q
 from pos_project.actors import display_name
+from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
 from pos_project.errors import DomainError
 from pos_project.models import Business
-from pos_project.money import format_money
+from pos_project.money import ZERO, format_money
 from sales import (
     admin_tills,  # noqa: F401  (registers the Tills section of the back office)
     services,
@@ -168,7 +170,10 @@ class CustomerChosenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Sale)
-class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin):
+class SaleAdmin(
+    SpreadsheetExportMixin, SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin
+):
+    change_list_template = "admin/exportable_change_list.html"
     list_display = [
         "label",
         "status",
@@ -274,6 +279,63 @@ class SaleAdmin(SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin)
             return "-"
         url = reverse("admin:sales_sale_receipt", args=[obj.pk])
         return format_html('<a href="{}" class="nowrap">Print receipt</a>', url)
+
+    # --- the list as a spreadsheet (the sales its search and filters select) -------------
+
+    export_name = "sales"
+    # The tenders by method, cash net of the change given, as the sale's page shows them.
+    export_tenders = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.MOBILE_MONEY)
+    export_columns = (
+        "Sale",
+        "Completed",
+        "Status",
+        "Storefront",
+        "Customer",
+        "Currency",
+        "Total",
+        *(f"{PaymentMethod(method).label}" for method in export_tenders),
+        "On account",
+        "Still due",
+        "Returned",
+        "Sold by",
+    )
+
+    def export_queryset(self, queryset):
+        return queryset.select_related(
+            "business", "storefront", "customer", "created_by"
+        ).prefetch_related("payments")
+
+    def export_row(self, sale) -> list:
+        zone = sale.business.zone
+        paid = {method: ZERO for method in self.export_tenders}
+        for payment in sale.payments.all():
+            if payment.method in paid:
+                paid[payment.method] += payment.amount
+        paid[PaymentMethod.CASH] -= sale.change_due
+        return [
+            str(sale),
+            sale.completed_at.astimezone(zone) if sale.completed_at else None,
+            sale.get_status_display(),
+            sale.storefront.name,
+            sale.customer_name,
+            sale.business.currency_code,
+            sale.total_amount,
+            *(paid[method] for method in self.export_tenders),
+            sale.on_account_amount,
+            sale.amount_due,
+            sale.returned_total,
+            display_name(sale.created_by),
+        ]
+
+    def export_totals(self, rows: list[list]) -> list:
+        totals = ["" for _ in self.export_columns]
+        totals[0] = ngettext("Total (%(count)d sale)", "Total (%(count)d sales)", len(rows)) % {
+            "count": len(rows)
+        }
+        first_money = self.export_columns.index("Total")
+        for index in range(first_money, self.export_columns.index("Sold by")):
+            totals[index] = sum((row[index] for row in rows), ZERO)
+        return totals
 
     # --- the receipt page -----------------------------------------------------------------
 

@@ -17,12 +17,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
-from pos_project.actors import Actor
+from pos_project.actors import Actor, display_name
+from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
 from pos_project.errors import DomainError
-from pos_project.money import format_money
+from pos_project.money import ZERO, format_money
 from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
 from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, Sale, SaleStatus
 from sales.return_receipts import return_receipt_html
@@ -281,8 +283,10 @@ class SaleReturnsBackOffice:
 
 
 @admin.register(Return)
-class ReturnAdmin(BusinessScopedAdmin):
+class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
     """Every return of the business, newest first. Returns are history: read-only."""
+
+    change_list_template = "admin/exportable_change_list.html"
 
     list_display = ["number", "sale_link", "customer_label", "total_text", "what_happened",
                     "created_by", "created_at", "slip"]  # fmt: skip
@@ -336,6 +340,44 @@ class ReturnAdmin(BusinessScopedAdmin):
     @admin.display(description="slip")
     def slip(self, obj):
         return _slip_link(obj)
+
+    # --- the list as a spreadsheet (the returns its search and filters select) -----------
+
+    export_name = "returns"
+    export_columns = (
+        "Return",
+        "Date",
+        "Sale",
+        "Customer",
+        "Currency",
+        "Total",
+        "Money back",
+        "Reason",
+        "By",
+    )
+
+    def export_row(self, sale_return) -> list:
+        business = sale_return.business
+        return [
+            sale_return.number,
+            sale_return.created_at.astimezone(business.zone),
+            sale_return.sale.receipt_number,
+            sale_return.sale.customer_name,
+            business.currency_code,
+            sale_return.total,
+            ", ".join(refund_lines(sale_return)),
+            sale_return.reason,
+            display_name(sale_return.created_by),
+        ]
+
+    def export_totals(self, rows: list[list]) -> list:
+        totals = ["" for _ in self.export_columns]
+        totals[0] = ngettext("Total (%(count)d return)", "Total (%(count)d returns)", len(rows)) % {
+            "count": len(rows)
+        }
+        index = self.export_columns.index("Total")
+        totals[index] = sum((row[index] for row in rows), ZERO)
+        return totals
 
     def get_urls(self):
         return [

@@ -139,13 +139,17 @@ class CSVFormatMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         # An error body is JSON even when the client asked for a spreadsheet or HTML, so it
-        # can be read.
-        if (
-            isinstance(response, Response)
-            and response.status_code >= 400
-            and isinstance(
-                getattr(request, "accepted_renderer", None),
-                (CSVRenderer, XLSXRenderer, StatementHTMLRenderer),
+        # can be read; so is any answer that is not a Sheet, such as OPTIONS' description of
+        # the endpoint.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and (
+            (
+                response.status_code >= 400
+                and isinstance(renderer, (CSVRenderer, XLSXRenderer, StatementHTMLRenderer))
+            )
+            or (
+                isinstance(renderer, (CSVRenderer, XLSXRenderer))
+                and not isinstance(response.data, Sheet)
             )
         ):
             request.accepted_renderer = JSONRenderer()

@@ -133,3 +133,16 @@ def test_an_unknown_format_names_the_spreadsheets(manager):
     body = response.json()
     assert body["code"] == "unknown_format"
     assert "?format=xlsx" in body["message"]
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_options_asked_as_a_spreadsheet_describes_the_endpoint_in_json(manager, debtors, format):
+    khadija, _ = debtors
+    client = client_for(manager)
+
+    for url in ("/customers/api/debtors/", f"/customers/api/customers/{khadija.pk}/ledger/"):
+        response = client.options(f"{url}?format={format}")
+
+        assert response.status_code == 200, (url, response.content[:200])
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["name"]

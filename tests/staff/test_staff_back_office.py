@@ -7,6 +7,8 @@ and every refusal is a message on the page. The list says who holds which open t
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -266,3 +268,25 @@ def test_the_list_shows_who_holds_which_open_till(owner_admin, storefront, cashi
     assert rows[cashier] == "Front counter"
     assert rows[manager] is None
     assert "Front counter" in page.content.decode()
+
+
+def test_the_home_page_leads_the_owner_and_a_manager_to_the_staff(owner_admin, manager_admin):
+    assert CHANGELIST in owner_admin.get(reverse("admin:index")).content.decode()
+    assert CHANGELIST in manager_admin.get(reverse("admin:index")).content.decode()
+
+
+def test_the_list_reads_in_the_same_queries_however_many_staff(
+    owner_admin, business, storefront, cashier
+):
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_admin.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    few = queries_for_list()
+    for number in range(4):
+        colleague = StaffMemberFactory(business=business, role=Role.CASHIER).user
+        till = TillFactory(storefront=storefront, name=f"Counter {number}")
+        till_session_open(till=till, opening_float="50.00", actor=Actor.for_user(colleague))
+
+    assert queries_for_list() == few

@@ -17,7 +17,9 @@ from audit.models import AuditLog
 from pos_project.actors import Actor
 from pos_project.models import Role, StaffMember
 from sales.services.tills import till_session_open
-from tests.conftest import BackOfficeClient, admin_client_for, messages_of
+from staff.services import staff_change_role
+from tests.concurrency import race
+from tests.conftest import BackOfficeClient, admin_client_for, messages_of, requires_postgres
 from tests.factories.kernel import PASSWORD, StaffMemberFactory
 from tests.factories.tills import TillFactory
 
@@ -290,3 +292,25 @@ def test_the_list_reads_in_the_same_queries_however_many_staff(
         till_session_open(till=till, opening_float="50.00", actor=Actor.for_user(colleague))
 
     assert queries_for_list() == few
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_stepping_down_at_once_leave_one_owner(business):
+    first, second = (StaffMemberFactory(business=business, role=Role.OWNER) for _ in range(2))
+
+    outcomes = race(
+        [
+            lambda: staff_change_role(
+                staff=first, role=Role.MANAGER, actor=Actor.for_user(first.user)
+            ),
+            lambda: staff_change_role(
+                staff=second, role=Role.MANAGER, actor=Actor.for_user(second.user)
+            ),
+        ]
+    )
+
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+    assert ("refused", "last_owner") in outcomes
+    assert StaffMember.objects.filter(business=business, role=Role.OWNER).count() == 1
+    assert len(audited(business, AuditEvent.STAFF_ROLE_CHANGED)) == 1

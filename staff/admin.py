@@ -1,6 +1,8 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
 from axes.models import AccessAttempt
+from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,19 +20,22 @@ from django.utils.html import format_html
 from pos_project.actors import Actor, display_name
 from pos_project.admin_scoping import (
     BackOfficeRights,
+    BusinessScopedAdmin,
     NamedListTitle,
     admin_business,
     adopt_created_row,
     is_back_office_user,
 )
 from pos_project.errors import DomainError
-from pos_project.models import Business, StaffMember, Storefront
+from pos_project.models import Business, Role, StaffMember, Storefront
 from pos_project.permissions import staff_of
+from staff.accounts import staff_deactivate, staff_password_reset, staff_reactivate
 from staff.lockouts import locked_until, lockouts_lift, lockouts_visible_to
+from staff.rights import may_manage
 from staff.services import (
     business_update,
+    staff_add,
     staff_change_role,
-    staff_member_create,
     staff_remove,
     storefront_create,
     storefront_delete,
@@ -182,31 +188,114 @@ class StorefrontAdmin(NamedListTitle, admin.ModelAdmin):
                 storefront_delete(storefront=storefront, actor=actor)
 
 
+class StaffAddForm(forms.ModelForm):
+    """A new person: their log-in and the role they start with, made by `staff_add`."""
+
+    username = forms.CharField(max_length=150)
+    full_name = forms.CharField(max_length=150, required=False, label="Full name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        label="Initial password",
+        help_text="Tell it to them; they log in at the till and here with it.",
+    )
+
+    class Meta:
+        model = StaffMember
+        fields = ["role"]
+
+
+class StaffPasswordForm(forms.Form):
+    password1 = forms.CharField(widget=forms.PasswordInput, label="New password")
+    password2 = forms.CharField(widget=forms.PasswordInput, label="New password again")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            raise ValidationError("The two passwords differ; type the same one twice.")
+        return cleaned
+
+
 @admin.register(StaffMember)
-class StaffMemberAdmin(NamedListTitle, admin.ModelAdmin):
-    list_display = ["full_name", "user", "business", "role", "created_at"]
-    list_filter = ["role"]
+class StaffMemberAdmin(BusinessScopedAdmin):
+    """The business's staff: the owner manages everyone, a manager the cashiers (audited).
+
+    Adding, a new role, a new password and leaving each go through one service of
+    staff.services or staff.accounts, which check the same rights again.
+    """
+
+    list_display = ["full_name", "user", "role", "active", "open_till", "password_link"]
+    list_filter = ["role", "user__is_active"]
     list_select_related = ["user", "business"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "business__name"]
-    autocomplete_fields = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    actions = ["deactivate_selected", "reactivate_selected"]
 
     @admin.display(description="name", ordering="user__first_name")
     def full_name(self, staff):
         # The name the shop knows them by; the log-in name is the next column.
         return display_name(staff.user)
 
+    @admin.display(description="can log in", boolean=True, ordering="user__is_active")
+    def active(self, staff):
+        return staff.user.is_active
+
+    @admin.display(description="open till")
+    def open_till(self, staff):
+        return staff.open_till_name or ""
+
+    @admin.display(description="")
+    def password_link(self, staff):
+        url = reverse("admin:pos_project_staffmember_password", args=[staff.pk])
+        return format_html('<a href="{}">Reset password</a>', url)
+
+    def get_queryset(self, request):
+        # The till each person holds open, read with the rows (sales sits above staff).
+        till_session = apps.get_model("sales", "TillSession")
+        open_sessions = till_session.objects.filter(
+            opened_by=OuterRef("user"), status="OPEN"
+        ).values("till__name")[:1]
+        return super().get_queryset(request).annotate(open_till_name=Subquery(open_sessions))
+
+    def has_change_permission(self, request, obj=None):
+        if not is_back_office_user(request):
+            return False
+        return obj is None or may_manage(actor=Actor.from_request(request), staff=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = StaffAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            business = ["business"] if request.user.is_superuser else []
+            return [*business, "username", "full_name", "password", "role"]
+        return ["user", "business", "role"]
+
     def get_readonly_fields(self, request, obj=None):
         # Moving someone to another business is a removal and an addition, each audited in
         # its own business's trail; only the role changes in place.
         return ["user", "business"] if obj is not None else []
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not Actor.from_request(request).is_owner:
+            kwargs["choices"] = [(Role.CASHIER, Role.CASHIER.label)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         actor = Actor.from_request(request)
         if change:
             staff_change_role(staff=obj, role=obj.role, actor=actor)
             return
-        created = staff_member_create(
-            user=obj.user, business=obj.business, role=obj.role, actor=actor
+        created = staff_add(
+            business=obj.business if request.user.is_superuser else admin_business(request),
+            username=form.cleaned_data["username"],
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password"],
+            role=obj.role,
+            actor=actor,
         )
         adopt_created_row(obj, created)
 
@@ -218,6 +307,75 @@ class StaffMemberAdmin(NamedListTitle, admin.ModelAdmin):
         with transaction.atomic():
             for staff in queryset.select_related("user", "business"):
                 staff_remove(staff=staff, actor=actor)
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:object_id>/password/",
+                self.admin_site.admin_view(self.password_view),
+                name="pos_project_staffmember_password",
+            ),
+            *super().get_urls(),
+        ]
+
+    def password_view(self, request, object_id):
+        """ "Reset password": a new password for someone who lost theirs, audited."""
+        staff = self.get_queryset(request).filter(pk=object_id).first()
+        if staff is None or not self.has_view_permission(request):
+            raise Http404
+        change_url = reverse("admin:pos_project_staffmember_change", args=[staff.pk])
+        form = StaffPasswordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                staff_password_reset(
+                    staff=staff,
+                    password=form.cleaned_data["password1"],
+                    actor=Actor.from_request(request),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+                messages.error(request, f"{error.error}: {error.message}")
+            else:
+                messages.success(request, f"{display_name(staff.user)} has a new password.")
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/pos_project/staffmember/password.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Reset the password of {display_name(staff.user)}",
+                "staff": staff,
+                "change_url": change_url,
+                "form": form,
+            },
+        )
+
+    @admin.action(description="Deactivate the selected staff (they left)")
+    def deactivate_selected(self, request, queryset):
+        self._each(request, queryset, staff_deactivate, "deactivated: they can no longer log in")
+
+    @admin.action(description="Reactivate the selected staff (they came back)")
+    def reactivate_selected(self, request, queryset):
+        self._each(request, queryset, staff_reactivate, "reactivated: they can log in again")
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        # One by one, each audited on its own: a refusal for one person (the last owner,
+        # a manager picking a manager) leaves the others done and is said on the page.
+        actor = Actor.from_request(request)
+        for staff in queryset.select_related("user", "business"):
+            try:
+                service(staff=staff, actor=actor)
+            except DomainError as error:
+                self.message_user(
+                    request,
+                    f"{display_name(staff.user)}: {error.error}: {error.message}",
+                    level=messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request, f"{display_name(staff.user)} {done}.", level=messages.SUCCESS
+                )
 
 
 @admin.register(AccessAttempt)

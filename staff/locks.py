@@ -22,7 +22,12 @@ def storefront_lock(storefront: Storefront) -> Storefront:
 
 
 def staff_member_lock(staff: StaffMember) -> StaffMember:
-    """The staff member's row as stored, locked."""
+    """The business's row, then the staff member's as stored, both locked.
+
+    Every change to a staff member takes its business's row first, so two owners stepping
+    down at once cannot each count the other as the owner who stays.
+    """
+    Business.objects.select_for_update(no_key=True).only("pk").get(pk=staff.business_id)
     return StaffMember.objects.select_for_update(no_key=True).get(pk=staff.pk)
 
 

@@ -12,6 +12,16 @@ from pos_project.errors import Forbidden, Invalid
 from pos_project.models import Business, Role, StaffMember, Storefront
 from staff.errors import ErrorCode
 from staff.locks import business_lock, staff_member_lock, storefront_lock
+from staff.rights import last_owner_check, staff_manage_check
+
+
+def _known_role(role: str) -> None:
+    if role not in Role.values:
+        raise Invalid(
+            "Unknown role",
+            f"Role must be one of {', '.join(Role.values)}.",
+            code=ErrorCode.UNKNOWN_ROLE,
+        )
 
 
 def _validated(instance):
@@ -23,6 +33,16 @@ def _validated(instance):
         )
         raise Invalid("Invalid input", messages, code=ErrorCode.INVALID_INPUT) from exc
     return instance
+
+
+def staff_password_check(*, password: str, user) -> None:
+    """Refuse a password Django's validators (length, common, like the name) reject."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(
+            "Weak password", " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD
+        ) from exc
 
 
 def staff_admin_access_sync(*, user, role: str | None) -> None:
@@ -48,12 +68,8 @@ def staff_add(
     full_name: str = "",
 ) -> StaffMember:
     """Create a login that works for `business` with `role`."""
-    if role not in Role.values:
-        raise Invalid(
-            "Unknown role",
-            f"Role must be one of {', '.join(Role.values)}.",
-            code=ErrorCode.UNKNOWN_ROLE,
-        )
+    _known_role(role)
+    staff_manage_check(actor=actor, business=business, roles=(role,))
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise Invalid(
@@ -63,12 +79,7 @@ def staff_add(
         )
     first_name, _, last_name = full_name.partition(" ")
     user = user_model(username=username, first_name=first_name, last_name=last_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise Invalid(
-            "Weak password", " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD
-        ) from exc
+    staff_password_check(password=password, user=user)
     with transaction.atomic():
         user.set_password(password)
         user.is_staff = role in (Role.OWNER, Role.MANAGER)
@@ -245,44 +256,18 @@ def storefront_delete(*, storefront: Storefront, actor: Actor) -> None:
         )
 
 
-def staff_member_create(*, user, business: Business, role: str, actor: Actor) -> StaffMember:
-    """Let an existing login work for `business` with `role`."""
-    if role not in Role.values:
-        raise Invalid(
-            "Unknown role",
-            f"Role must be one of {', '.join(Role.values)}.",
-            code=ErrorCode.UNKNOWN_ROLE,
-        )
-    with transaction.atomic():
-        if StaffMember.objects.filter(user=user).exists():
-            raise Invalid(
-                "Already on staff",
-                f"{user.get_username()} already works for a business; remove them there first.",
-                code=ErrorCode.ALREADY_STAFF,
-            )
-        staff = StaffMember.objects.create(user=user, business=business, role=role)
-        staff_admin_access_sync(user=user, role=role)
-        audit_record(
-            business=business,
-            actor=actor,
-            event_type=AuditEvent.STAFF_ADDED,
-            description=f"{user.get_username()} added as {staff.get_role_display()}",
-            event_data={"username": user.get_username(), "role": role},
-        )
-    return staff
-
-
 def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMember:
-    """Give a staff member another role, recording the old and the new."""
-    if role not in Role.values:
-        raise Invalid(
-            "Unknown role",
-            f"Role must be one of {', '.join(Role.values)}.",
-            code=ErrorCode.UNKNOWN_ROLE,
-        )
+    """Give a staff member another role, recording the old and the new.
+
+    The owner gives any role, a manager moves cashiers only, and the last owner stays one.
+    """
+    _known_role(role)
     with transaction.atomic():
         saved = staff_member_lock(staff)
         old_role = saved.role
+        staff_manage_check(actor=actor, business=saved.business, roles=(old_role, role))
+        if role != Role.OWNER:
+            last_owner_check(staff=saved, action="given another role")
         staff.role = role
         # Before the early return too, so saving a role unchanged repairs an older account.
         staff_admin_access_sync(user=staff.user, role=role)
@@ -306,6 +291,9 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
 def staff_remove(*, staff: StaffMember, actor: Actor) -> None:
     """Stop a login working for its business; the login itself is kept."""
     with transaction.atomic():
+        saved = staff_member_lock(staff)
+        staff_manage_check(actor=actor, business=saved.business, roles=(saved.role,))
+        last_owner_check(staff=saved, action="removed")
         business, username, role = staff.business, staff.user.get_username(), staff.role
         staff.delete()
         staff_admin_access_sync(user=staff.user, role=None)

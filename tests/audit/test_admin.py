@@ -170,13 +170,18 @@ def test_deleting_a_storefront_is_audited(admin_client, business):
 
 
 def test_adding_staff_is_audited(admin_client, business):
-    user = UserFactory(username="samira")
     response = admin_client.post(
         url("pos_project_staffmember_add"),
-        {"user": user.pk, "business": business.pk, "role": Role.CASHIER},
+        {
+            "business": business.pk,
+            "username": "samira",
+            "full_name": "Samira Tazi",
+            "password": "amber-lantern-quietly-9",
+            "role": Role.CASHIER,
+        },
     )
     assert response.status_code == 302, response.content[:2000]
-    assert StaffMember.objects.get(user=user).business == business
+    assert StaffMember.objects.get(user__username="samira").business == business
     entry = assert_audited("staff.added", business=business)
     assert entry.event_data == {"username": "samira", "role": "CASHIER"}
 

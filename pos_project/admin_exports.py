@@ -16,11 +16,9 @@ class SpreadsheetExportMixin:
     rows read. The links reach the list's template as `export_links`
     (admin/includes/export_links.html)."""
 
+    # Each admin sets these and defines `export_row(obj) -> list`, one value per column.
     export_name: str
     export_columns: tuple[str, ...]
-
-    def export_row(self, obj) -> list:
-        raise NotImplementedError
 
     def export_totals(self, rows: list[list]) -> list | None:
         return None

@@ -264,7 +264,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The four languages the product speaks (DESIGN section 13). Each app keeps its own
+# catalogues in <app>/locale/<language>/LC_MESSAGES/django.po.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("uz", "Oʻzbekcha"),  # noqa: RUF001 (the letter Uzbek writes, U+02BB)
+]
 # One date and time format everywhere (pos_project/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["pos_project.formats"]
 TIME_ZONE = "UTC"

@@ -1,6 +1,6 @@
 """The till sessions list as a spreadsheet: the Z reports of the sessions it selects."""
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from pos_project.actors import display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
@@ -26,6 +26,7 @@ class ZReportsExport(SpreadsheetExportMixin):
         ("Refunds in cash", "refunds_cash"),
         ("Refunds by card", "refunds_card"),
         ("Refunds by mobile money", "refunds_mobile_money"),
+        (gettext_lazy("Refunds on account"), "refunds_on_account"),
         ("Pay-ins", "pay_ins"),
         ("Pay-outs", "pay_outs"),
         ("Expected cash", "expected_cash"),

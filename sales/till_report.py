@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pos_project.actors import display_name
 from pos_project.money import format_money
@@ -87,6 +88,7 @@ def till_report_data(session: TillSession, *, show_expected: bool = True) -> dic
             "cash": totals.refunds_cash,
             "card": totals.refunds_card,
             "mobile_money": totals.refunds_mobile_money,
+            "on_account": totals.refunds_on_account,
         },
         "pay_ins": totals.pay_ins,
         "pay_outs": totals.pay_outs,
@@ -121,6 +123,7 @@ def till_report_html(session: TillSession, *, show_expected: bool = True) -> str
         return [{"label": labels[key], "amount_text": money(group[key])} for key in labels]
 
     methods = {"cash": "Cash", "card": "Card", "mobile_money": "Mobile money"}
+    tenders = {**methods, "on_account": _("On account")}
     context = {
         **data,
         "title": (
@@ -135,10 +138,11 @@ def till_report_html(session: TillSession, *, show_expected: bool = True) -> str
             {"label": "Discounts", "amount_text": money(data["sales"]["discounts"])},
             {"label": "Net", "amount_text": money(data["sales"]["net"])},
         ],
-        "tender_rows": rows(data["tenders"], {**methods, "on_account": "On account"}),
+        "tender_rows": rows(data["tenders"], tenders),
         "change_text": taken_out(data["change_given"]),
         "debt_rows": rows(data["debt_payments"], methods),
-        "refund_rows": rows(data["refunds"], methods),
+        # What came off what is owed is its own line, as in the day's takings: no cash moved.
+        "refund_rows": rows(data["refunds"], tenders),
         "pay_ins_text": money(data["pay_ins"]),
         "pay_outs_text": taken_out(data["pay_outs"]),
         "expected_text": money(data["expected_cash"]),

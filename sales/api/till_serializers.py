@@ -186,7 +186,10 @@ class TillReportSerializer(serializers.Serializer):
     tenders = TenderTotalsSerializer(help_text="What those sales were paid with, as tendered.")
     change_given = serializers.DecimalField(**BLIND_TOTAL)
     debt_payments = MethodTotalsSerializer()
-    refunds = MethodTotalsSerializer()
+    refunds = TenderTotalsSerializer(
+        help_text="What went back, by tender; `on_account` came off what customers owed (or "
+        "went to their credit), so no money left the drawer."
+    )
     pay_ins = serializers.DecimalField(**BLIND_TOTAL)
     pay_outs = serializers.DecimalField(**BLIND_TOTAL)
     blind = serializers.BooleanField(

@@ -87,6 +87,12 @@ class TillSession(models.Model):
     refunds_cash = money_field(null=True, blank=True)
     refunds_card = money_field(null=True, blank=True)
     refunds_mobile_money = money_field(null=True, blank=True)
+    refunds_on_account = money_field(
+        null=True,
+        blank=True,
+        help_text="Returns taken off what customers owed or held as their credit, and "
+        "cancelled on-account charges: no money left the drawer.",
+    )
     pay_ins = money_field(null=True, blank=True)
     pay_outs = money_field(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -48,6 +48,20 @@ def _refund_rows(page: str) -> dict[str, str]:
     return dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"amount\">([^<]+)</td>", section))
 
 
+def _sold_partly_on_account(storefront, manager, customer, medicine) -> Sale:
+    """A 102.90 sale: 40.00 in cash, 62.90 on the customer's account."""
+    return complete_sale(
+        storefront=storefront,
+        actor_user=manager,
+        lines=[(medicine, 1)],
+        customer=customer,
+        payments=[
+            {"method": "CASH", "amount": "40.00"},
+            {"method": "ON_ACCOUNT", "amount": "62.90"},
+        ],
+    )
+
+
 @pytest.fixture
 def yesterday_and_today(manager, manager_client, storefront, till, customer, stocked):
     """Two 25.40 cash sales and a 102.90 sale (40.00 in cash, 62.90 on account) yesterday;
@@ -56,16 +70,7 @@ def yesterday_and_today(manager, manager_client, storefront, till, customer, sto
     and 40.00 is cash out."""
     yesterday = timezone.now() - timedelta(days=1)
     cash_sales = [complete_sale(storefront=storefront, actor_user=manager) for _ in range(2)]
-    split = complete_sale(
-        storefront=storefront,
-        actor_user=manager,
-        lines=[(stocked("102.90"), 1)],
-        customer=customer,
-        payments=[
-            {"method": "CASH", "amount": "40.00"},
-            {"method": "ON_ACCOUNT", "amount": "62.90"},
-        ],
-    )
+    split = _sold_partly_on_account(storefront, manager, customer, stocked("102.90"))
     Sale.objects.filter(pk__in=[sale.pk for sale in [*cash_sales, split]]).update(
         created_at=yesterday, completed_at=yesterday
     )
@@ -168,16 +173,7 @@ def test_z_reports_closed_before_the_line_are_filled_from_their_returns(
     # given a closed session whose return came partly off what was owed, and one without
     actor = Actor.for_user(manager)
     session = till_session_open(till=till, opening_float="100.00", actor=actor)
-    split = complete_sale(
-        storefront=storefront,
-        actor_user=manager,
-        lines=[(stocked("102.90"), 1)],
-        customer=customer,
-        payments=[
-            {"method": "CASH", "amount": "40.00"},
-            {"method": "ON_ACCOUNT", "amount": "62.90"},
-        ],
-    )
+    split = _sold_partly_on_account(storefront, manager, customer, stocked("102.90"))
     sale_return(
         sale=split,
         lines=[{"item": split.items.get().pk, "quantity": 1}],

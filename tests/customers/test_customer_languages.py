@@ -126,3 +126,28 @@ def test_the_back_office_labels_of_a_customer_translate():
         assert str(CustomerType.RETAIL.label) == "Chakana"
     # The stored values (the API's enum) stay English whatever the language.
     assert CustomerType.WHOLESALE.value == "WHOLESALE"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", "n'est pas un numéro de téléphone"),
+        ("ar", "ليس رقم هاتف"),
+        ("uz", "telefon raqami emas"),
+    ],
+)
+def test_a_phone_that_is_not_one_is_refused_in_the_language(
+    cashier_client, business, language, words
+):
+    response = in_language(
+        language,
+        lambda **headers: cashier_client.post(
+            reverse("customer-list"), {"name": "Karim", "phone": "not a phone"}, **headers
+        ),
+    )
+
+    body = assert_error(response, 400, "Invalid phone number")
+    assert body["code"] == "invalid_phone"
+    assert words in body["message"] and "'not a phone'" in body["message"]
+    assert body["fields"]["phone"] == [body["message"]]
+    assert not Customer.objects.filter(business=business).exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -132,3 +133,23 @@ def test_the_pages_are_styled_with_logical_properties_only(path):
     found = PHYSICAL_CSS.findall(path.read_text(encoding="utf-8"))
 
     assert not found, f"{path}: {found}"
+
+
+@pytest.mark.parametrize(
+    ("language", "checked", "agree"),
+    [
+        ("fr", "Clients vérifiés : 1.", "Tous les comptes, imputations, statistiques"),
+        ("ar", "عدد الزبائن المفحوصين: 1.", "كل الحسابات والتخصيصات والإحصاءات"),
+        ("uz", "Tekshirilgan mijozlar: 1.", "Barcha hisoblar, taqsimotlar, statistika"),
+    ],
+)
+def test_check_ledgers_reports_to_the_administrator_in_the_language(
+    debtor, language, checked, agree
+):
+    out = io.StringIO()
+
+    with translation.override(language):
+        call_command("check_ledgers", "--business", str(debtor.business_id), stdout=out)
+
+    assert checked in out.getvalue()
+    assert agree in out.getvalue()

@@ -14,6 +14,7 @@ from customers.models import Customer, CustomerType
 from pos_project.bidi import isolate
 from tests.contracts import assert_error
 from tests.customers.history import give_ledger_entry
+from tests.customers.languages import in_language
 from tests.factories.customers import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +36,6 @@ MANAGER_ONLY = {
 
 def detail(customer) -> str:
     return reverse("customer-detail", kwargs={"pk": customer.pk})
-
-
-def in_language(language, request):
-    with translation.override(language):
-        return request(HTTP_ACCEPT_LANGUAGE=language)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "uz"])

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from receivables.statements import statement_html, statement_of_account
 from tests.contracts import assert_error
+from tests.customers.languages import in_language
 from tests.factories.customers import CustomerFactory
 from tests.receivables.test_receivables_service import sell_on_account
 
@@ -50,11 +51,6 @@ def debtor(business, storefront, cashier):
     sell_on_account(storefront=storefront, user=cashier, customer=customer, amount="50.00")
     customer.refresh_from_db()
     return customer
-
-
-def in_language(language, request):
-    with translation.override(language):
-        return request(HTTP_ACCEPT_LANGUAGE=language)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "uz"])

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from customers import services
 from customers.admin_filters import ActiveFilter, OwesMoneyFilter
@@ -25,6 +26,7 @@ from customers.search import customer_search_q
 from pos_project.actors import Actor
 from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
+from pos_project.bidi import isolate
 from pos_project.errors import DomainError
 from pos_project.models import Business
 from pos_project.money import ZERO
@@ -34,6 +36,10 @@ from receivables.admin_views import ReceivablesBackOfficeViews
 STATISTICS = ["outstanding_balance", "total_purchases", "sales_count", "last_purchase_date"]
 BACK_OFFICE_CSS = "customers/admin/back_office.css"
 DEFAULT_REGION = Business._meta.get_field("default_region").default
+# The export's columns that its totals row sums.
+BALANCE_HEADER = gettext_lazy("Balance (negative: credit held)")
+PURCHASES_HEADER = gettext_lazy("Total purchases")
+SALES_HEADER = gettext_lazy("Sales")
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -56,8 +62,10 @@ class CustomerAdminForm(forms.ModelForm):
             "is_active",
         ]
         help_texts = {
-            "phone": "As the customer says it ('06 12 34 56 78'), or with the country code for "
-            "a foreign number.",
+            "phone": gettext_lazy(
+                "As the customer says it ('06 12 34 56 78'), or with the country code for "
+                "a foreign number."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -82,13 +90,13 @@ class CustomerAdminForm(forms.ModelForm):
     def clean_name(self):
         name = (self.cleaned_data.get("name") or "").strip()
         if not name:
-            raise forms.ValidationError("A name is required.")
+            raise forms.ValidationError(_("A name is required."))
         return name
 
     def clean_credit_limit(self):
         limit = self.cleaned_data.get("credit_limit")
         if limit is not None and limit < 0:
-            raise forms.ValidationError("Must be 0 (no credit) or more, or empty (no limit).")
+            raise forms.ValidationError(_("Must be 0 (no credit) or more, or empty (no limit)."))
         return limit
 
     def clean(self):
@@ -107,7 +115,11 @@ class CustomerAdminForm(forms.ModelForm):
                 taken = taken.exclude(pk=self.instance.pk)
             owner = taken.first()
             if owner is not None:
-                self.add_error("phone", f"{cleaned['phone']} already belongs to {owner.name}.")
+                self.add_error(
+                    "phone",
+                    _("%(phone)s already belongs to %(name)s.")
+                    % {"phone": isolate(cleaned["phone"]), "name": isolate(owner.name)},
+                )
         return cleaned
 
 
@@ -136,7 +148,9 @@ class CustomerAdmin(
     list_per_page = 50
     # The search itself is `customers.search`, as at the till; these only turn the box on.
     search_fields = ["name", "phone"]
-    search_help_text = "Name (any part, accents ignored) or phone, typed in any format."
+    search_help_text = gettext_lazy(
+        "Name (any part, accents ignored) or phone, typed in any format."
+    )
     readonly_fields = [*STATISTICS, "created_at", "updated_at"]
     ordering = ["name", "id"]
     actions = ["deactivate_selected", "reactivate_selected"]
@@ -149,14 +163,14 @@ class CustomerAdmin(
         if request.user.is_superuser:
             contact.insert(0, "business")
         fieldsets = [
-            ("Contact", {"fields": contact}),
-            ("Account", {"fields": ["customer_type", "credit_limit", "is_active"]}),
+            (_("Contact"), {"fields": contact}),
+            (_("Account"), {"fields": ["customer_type", "credit_limit", "is_active"]}),
         ]
         if obj is not None:
             # The balance and purchase figures head the profile; these are for the record.
             fieldsets.append(
                 (
-                    "Added and last changed",
+                    _("Added and last changed"),
                     {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
                 )
             )
@@ -164,43 +178,44 @@ class CustomerAdmin(
 
     # --- columns: amounts in the business's currency, right-aligned by the stylesheet
 
-    @admin.display(description="Phone", ordering="phone")
+    @admin.display(description=gettext_lazy("Phone"), ordering="phone")
     def phone_number(self, customer):
         return display_phone(customer.phone, region=customer.business.default_region) or "-"
 
-    @admin.display(description="Outstanding balance", ordering="outstanding_balance")
+    @admin.display(description=gettext_lazy("Outstanding balance"), ordering="outstanding_balance")
     def balance(self, customer):
         text = money_text(customer.outstanding_balance, customer.business)
         limit = customer.credit_limit
         if limit is not None and customer.outstanding_balance > limit:
             return format_html(
-                '<span class="over-limit" title="Over the credit limit">{}</span>', text
+                '<span class="over-limit" title="{}">{}</span>', _("Over the credit limit"), text
             )
         if customer.outstanding_balance > 0:
             return format_html('<span class="owes">{}</span>', text)
         if customer.outstanding_balance < 0:
             # Said as the Debtors report says it, never as a negative debt.
             return format_html(
-                '<span class="credit"><span class="credit-tag">In credit</span> {}</span>',
+                '<span class="credit"><span class="credit-tag">{}</span> {}</span>',
+                _("In credit"),
                 money_text(-customer.outstanding_balance, customer.business),
             )
         return text
 
-    @admin.display(description="Active", boolean=True, ordering="is_active")
+    @admin.display(description=gettext_lazy("Active"), boolean=True, ordering="is_active")
     def active(self, customer):
         return customer.is_active
 
-    @admin.display(description="Credit limit", ordering="credit_limit")
+    @admin.display(description=gettext_lazy("Credit limit"), ordering="credit_limit")
     def limit(self, customer):
         if customer.credit_limit is None:
-            return format_html('<span class="muted">{}</span>', "No limit")
+            return format_html('<span class="muted">{}</span>', _("No limit"))
         return money_text(customer.credit_limit, customer.business)
 
-    @admin.display(description="Total purchases", ordering="total_purchases")
+    @admin.display(description=PURCHASES_HEADER, ordering="total_purchases")
     def purchases(self, customer):
         return money_text(customer.total_purchases, customer.business)
 
-    @admin.display(description="Last purchase", ordering="last_purchase_date")
+    @admin.display(description=gettext_lazy("Last purchase"), ordering="last_purchase_date")
     def last_purchase(self, customer):
         if customer.last_purchase_date is None:
             return "-"
@@ -213,20 +228,20 @@ class CustomerAdmin(
 
     export_name = "customers"
     export_columns = (
-        "Customer",
-        "Phone",
-        "Email",
-        "Address",
-        "Type",
-        "Active",
-        "Currency",
-        "Balance (negative: credit held)",
-        "Credit limit",
-        "Total purchases",
-        "Sales",
-        "Last purchase",
-        "Added",
-        "Customer id",
+        gettext_lazy("Customer"),
+        gettext_lazy("Phone"),
+        gettext_lazy("Email"),
+        gettext_lazy("Address"),
+        gettext_lazy("Type"),
+        gettext_lazy("Active"),
+        gettext_lazy("Currency"),
+        BALANCE_HEADER,
+        gettext_lazy("Credit limit"),
+        PURCHASES_HEADER,
+        SALES_HEADER,
+        gettext_lazy("Last purchase"),
+        gettext_lazy("Added"),
+        gettext_lazy("Customer id"),
     )
 
     def export_queryset(self, queryset):
@@ -245,7 +260,7 @@ class CustomerAdmin(
             customer.email,
             customer.address,
             customer.get_customer_type_display(),
-            "Yes" if customer.is_active else "No",
+            _("Yes") if customer.is_active else _("No"),
             business.currency_code,
             customer.outstanding_balance,
             customer.credit_limit,
@@ -258,14 +273,14 @@ class CustomerAdmin(
 
     def export_totals(self, rows: list[list]) -> list:
         """How many customers, and the sums of the money columns."""
-        totals = ["" for _ in self.export_columns]
+        totals = [""] * len(self.export_columns)
         totals[0] = ngettext(
             "Total (%(count)d customer)", "Total (%(count)d customers)", len(rows)
         ) % {"count": len(rows)}
         for column, start in (
-            ("Balance (negative: credit held)", ZERO),
-            ("Total purchases", ZERO),
-            ("Sales", 0),
+            (BALANCE_HEADER, ZERO),
+            (PURCHASES_HEADER, ZERO),
+            (SALES_HEADER, 0),
         ):
             index = self.export_columns.index(column)
             totals[index] = sum((row[index] for row in rows), start)
@@ -321,7 +336,7 @@ class CustomerAdmin(
         # instead. So their sales are neither listed as going nor a reason to refuse the
         # page (managers may not delete sales), and the page says what will happen instead.
         customers = list(objs)
-        deleted = [f"Customer: {customer}" for customer in customers]
+        deleted = [_("Customer: %(name)s") % {"name": isolate(customer)} for customer in customers]
         return deleted, {self.opts.verbose_name_plural: len(customers)}, set(), []
 
     def delete_model(self, request, obj):
@@ -333,7 +348,8 @@ class CustomerAdmin(
         if outcome == services.DeleteOutcome.DEACTIVATED:
             request._customer_delete_message = (
                 messages.WARNING,
-                f"{obj.name} has sales or a ledger, so they were deactivated instead of deleted.",
+                _("%(name)s has sales or a ledger, so they were deactivated instead of deleted.")
+                % {"name": isolate(obj.name)},
             )
 
     def response_delete(self, request, obj_display, obj_id):
@@ -349,11 +365,13 @@ class CustomerAdmin(
         preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
         return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
 
-    @admin.action(description="Deactivate selected customers (hide them from the POS)")
+    @admin.action(
+        description=gettext_lazy("Deactivate selected customers (hide them from the POS)")
+    )
     def deactivate_selected(self, request, queryset):
         self._set_active(request, queryset, is_active=False)
 
-    @admin.action(description="Reactivate selected customers")
+    @admin.action(description=gettext_lazy("Reactivate selected customers"))
     def reactivate_selected(self, request, queryset):
         self._set_active(request, queryset, is_active=True)
 
@@ -361,5 +379,13 @@ class CustomerAdmin(
         actor = Actor.from_request(request)
         for customer in queryset:
             services.customer_set_active(customer=customer, actor=actor, is_active=is_active)
-        state = "reactivated" if is_active else "deactivated"
-        self.message_user(request, f"{queryset.count()} customer(s) {state}.", messages.SUCCESS)
+        count = queryset.count()
+        if is_active:
+            text = ngettext(
+                "%(count)d customer reactivated.", "%(count)d customers reactivated.", count
+            )
+        else:
+            text = ngettext(
+                "%(count)d customer deactivated.", "%(count)d customers deactivated.", count
+            )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pos_project.admin_scoping import admin_business
 from receivables.reports import (
@@ -20,11 +22,11 @@ from receivables.reports import (
 class ActiveFilter(admin.SimpleListFilter):
     """ "Active" with the shop's words, instead of Django's "By is active"."""
 
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "is_active__exact"
 
     def lookups(self, request, model_admin):
-        return [("1", "Active"), ("0", "Deactivated (hidden from the till)")]
+        return [("1", _("Active")), ("0", _("Deactivated (hidden from the till)"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("0", "1"):
@@ -33,17 +35,24 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 class OwesMoneyFilter(admin.SimpleListFilter):
-    title = "balance"
+    title = gettext_lazy("balance")
     parameter_name = "owes"
 
     def lookups(self, request, model_admin):
         return [
-            ("yes", "Owes money"),
-            ("over_limit", "Over the credit limit"),
-            ("near_limit", f"At {int(NEAR_LIMIT_SHARE * 100)}% of the credit limit or more"),
-            ("overdue", f"Owes on a sale older than {OVERDUE_ALERT_DAYS} days"),
-            ("credit", "Holds credit"),
-            ("no", "Owes nothing"),
+            ("yes", _("Owes money")),
+            ("over_limit", _("Over the credit limit")),
+            (
+                "near_limit",
+                _("At %(percent)s%% of the credit limit or more")
+                % {"percent": int(NEAR_LIMIT_SHARE * 100)},
+            ),
+            (
+                "overdue",
+                _("Owes on a sale older than %(days)s days") % {"days": OVERDUE_ALERT_DAYS},
+            ),
+            ("credit", _("Holds credit")),
+            ("no", _("Owes nothing")),
         ]
 
     def queryset(self, request, queryset):

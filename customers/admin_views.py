@@ -14,13 +14,16 @@ a refusal comes back as a DomainError and is shown on the form and as a message.
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from customers.api.serializers import CustomerStatsQuerySerializer
 from customers.models import Customer
 from customers.selectors import customer_stats
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
+from pos_project.bidi import isolate
 from receivables.admin_display import money_text, position_cards
 from receivables.profile import SECTION_ROWS, customer_profile
 from receivables.reports import receivables_position_and_average_sale, recent_buyers
@@ -50,7 +53,7 @@ class CustomerBackOfficeViews:
             raise Http404
         customer = self.get_queryset(request).filter(pk=object_id).first()
         if customer is None:
-            raise Http404("No such customer.")
+            raise Http404(_("No such customer."))
         return customer
 
     def _profile_url(self, customer) -> str:
@@ -73,16 +76,22 @@ class CustomerBackOfficeViews:
             stats = customer_stats(business=business)
             position, average_sale = receivables_position_and_average_sale(business=business)
             extra["dashboard"] = [
-                ("Total customers", f"{stats.total_customers:,}", "Not deactivated"),
                 (
-                    "Active customers",
-                    f"{recent_buyers(business=business, days=DASHBOARD_DAYS):,}",
-                    f"Bought in the last {DASHBOARD_DAYS} days",
+                    _("Total customers"),
+                    number_format(stats.total_customers, force_grouping=True),
+                    _("Not deactivated"),
                 ),
                 (
-                    "Average purchase value",
+                    _("Active customers"),
+                    number_format(
+                        recent_buyers(business=business, days=DASHBOARD_DAYS), force_grouping=True
+                    ),
+                    _("Bought in the last %(days)s days") % {"days": DASHBOARD_DAYS},
+                ),
+                (
+                    _("Average purchase value"),
                     money_text(average_sale, business),
-                    "All purchases over all sales",
+                    _("All purchases over all sales"),
                 ),
             ]
             extra["position_cards"] = position_cards(position, business)
@@ -101,19 +110,21 @@ class CustomerBackOfficeViews:
         limit = customer.credit_limit
         available = customer.available_credit
         return {
-            "title": "Customer profile",
+            "title": _("Customer profile"),
             "customer": customer,
             "profile": profile,
             "section_rows": SECTION_ROWS,
             # Credit held reads as a positive amount under its own label, never "-38.50".
-            "balance_label": "Credit held"
+            "balance_label": _("Credit held")
             if customer.outstanding_balance < 0
-            else "Outstanding balance",
+            else _("Outstanding balance"),
             "balance_text": money_text(abs(customer.outstanding_balance), business),
             "owes": customer.outstanding_balance > 0,
             "over_limit": limit is not None and customer.outstanding_balance > limit,
-            "limit_text": "No limit" if limit is None else money_text(limit, business),
-            "available_text": "No limit" if available is None else money_text(available, business),
+            "limit_text": _("No limit") if limit is None else money_text(limit, business),
+            "available_text": (
+                _("No limit") if available is None else money_text(available, business)
+            ),
             "total_purchases_text": money_text(customer.total_purchases, business),
             "currency_symbol": business.currency_symbol,
             "record_payment_url": reverse(
@@ -148,13 +159,13 @@ class CustomerBackOfficeViews:
         # Only a forecast for the confirmation page; customer_delete decides under its lock.
         if customer.outstanding_balance > 0:
             owed = money_text(customer.outstanding_balance, customer.business)
-            return (
-                f"{customer.name} owes {owed}. A customer who owes money cannot be removed: "
+            return _(
+                "%(name)s owes %(amount)s. A customer who owes money cannot be removed: "
                 "record the payment first."
-            )
+            ) % {"name": isolate(customer.name), "amount": owed}
         if customer.sales.exists() or customer.ledger_entries.exists():
-            return (
-                f"{customer.name} has sales or a statement, so they will be deactivated (hidden "
+            return _(
+                "%(name)s has sales or a statement, so they will be deactivated (hidden "
                 "from the POS search, history kept) instead of deleted."
-            )
+            ) % {"name": isolate(customer.name)}
         return ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from customers.locks import customer_counts_lock
 from customers.models import Customer, CustomerCounts
@@ -28,7 +29,7 @@ def customer_counts_move(*, business_id, active: int = 0, deactivated: int = 0) 
     kept_figures_add(
         CustomerCounts,
         {"business_id": business_id},
-        what="The business's customer counts",
+        what=_("The business's customer counts"),
         active=active,
         deactivated=deactivated,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from customers.mock_review import _chunks
 from customers.models import Customer
@@ -25,13 +26,20 @@ def backup_path_check(path: Path) -> Path:
     path = Path(os.path.abspath(path.expanduser()))
     if path.exists():
         raise MockCleanupError(
-            f"{path} already exists. Choose a new file: an earlier backup is never overwritten."
+            _("%(path)s already exists. Choose a new file: an earlier backup is never overwritten.")
+            % {"path": path}
         )
     folder = path.parent
     if not folder.is_dir():
-        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not a folder.")
+        raise MockCleanupError(
+            _("Cannot write the backup to %(path)s: %(folder)s is not a folder.")
+            % {"path": path, "folder": folder}
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise MockCleanupError(f"Cannot write the backup to {path}: {folder} is not writable.")
+        raise MockCleanupError(
+            _("Cannot write the backup to %(path)s: %(folder)s is not writable.")
+            % {"path": path, "folder": folder}
+        )
     return path
 
 
@@ -73,7 +81,9 @@ def write_backup(path: Path, rows: dict[type, set]) -> int:
                 stream.flush()
                 os.fsync(stream.fileno())
             if path.exists():
-                raise MockCleanupError(f"{path} appeared while the backup was being written.")
+                raise MockCleanupError(
+                    _("%(path)s appeared while the backup was being written.") % {"path": path}
+                )
             os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):
@@ -81,6 +91,7 @@ def write_backup(path: Path, rows: dict[type, set]) -> int:
             raise
     except OSError as exc:
         raise MockCleanupError(
-            f"Could not write the backup to {path}: {exc.strerror or exc}. Nothing was changed."
+            _("Could not write the backup to %(path)s: %(reason)s. Nothing was changed.")
+            % {"path": path, "reason": exc.strerror or exc}
         ) from exc
     return len(objects)

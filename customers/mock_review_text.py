@@ -32,10 +32,6 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def counted(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def plan_text(row: ReviewRow) -> str:
     if row.action == SKIP:
         return f"skip: {row.why}"

@@ -5,15 +5,16 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.money import ZERO, money_field
 
 
 class CustomerType(models.TextChoices):
     # Buys for themselves at the public price.
-    RETAIL = "RETAIL", "Retail"
+    RETAIL = "RETAIL", _("Retail")
     # Buys to resell or for an institution, at the wholesale price.
-    WHOLESALE = "WHOLESALE", "Wholesale"
+    WHOLESALE = "WHOLESALE", _("Wholesale")
 
 
 class Customer(models.Model):
@@ -29,40 +30,58 @@ class Customer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: the unique phone constraint and the indexes below lead with it.
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="customers", db_index=False
+        "pos_project.Business",
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_index=False,
+        verbose_name=_("business"),
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     # Lower-cased, accent-free copy of `name`, so search ignores case and accents on any
     # database and a trigram index can serve it on PostgreSQL.
     search_name = models.CharField(max_length=200, editable=False, default="")
     # NULL, not "", when absent: the per-business unique constraint ignores NULLs.
     phone = models.CharField(  # noqa: DJ001
-        max_length=20, null=True, blank=True, help_text="E.164, e.g. +212612345678."
+        _("phone"),
+        max_length=20,
+        null=True,
+        blank=True,
+        help_text=_("E.164, e.g. +212612345678."),
     )
-    email = models.EmailField(max_length=254, blank=True)
-    address = models.CharField(max_length=255, blank=True)
-    notes = models.TextField(blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     customer_type = models.CharField(
-        max_length=10, choices=CustomerType.choices, default=CustomerType.RETAIL
+        _("customer type"),
+        max_length=10,
+        choices=CustomerType.choices,
+        default=CustomerType.RETAIL,
     )
     credit_limit = money_field(
-        null=True, blank=True, help_text="Empty: no limit. 0: no credit at all."
+        verbose_name=_("credit limit"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit. 0: no credit at all."),
     )
     outstanding_balance = money_field(
-        default=ZERO, help_text="What the customer owes; negative is credit held for them."
+        verbose_name=_("outstanding balance"),
+        default=ZERO,
+        help_text=_("What the customer owes; negative is credit held for them."),
     )
-    total_purchases = money_field(default=ZERO)
-    sales_count = models.PositiveIntegerField(default=0)
+    total_purchases = money_field(verbose_name=_("total purchases"), default=ZERO)
+    sales_count = models.PositiveIntegerField(_("sales count"), default=0)
     # The `sequence` of the customer's last ledger entry: the next entry takes the one
     # after, read from this row, which posting has locked and saves anyway (its balance),
     # instead of from the largest sequence in the ledger.
     ledger_sequence = models.PositiveIntegerField(default=0, editable=False)
-    last_purchase_date = models.DateTimeField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    last_purchase_date = models.DateTimeField(_("last purchase date"), null=True, blank=True)
+    is_active = models.BooleanField(_("is active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -126,12 +145,15 @@ class CustomerCounts(models.Model):
         primary_key=True,
         related_name="customer_counts",
     )
-    active = models.IntegerField(default=0, help_text="Customers not deactivated.")
+    active = models.IntegerField(default=0, help_text=_("Customers not deactivated."))
     deactivated = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["business_id"]
-        verbose_name_plural = "customer counts"
+        verbose_name_plural = _("customer counts")
 
     def __str__(self):
-        return f"{self.active} active, {self.deactivated} deactivated customers"
+        return _("%(active)s active, %(deactivated)s deactivated customers") % {
+            "active": self.active,
+            "deactivated": self.deactivated,
+        }

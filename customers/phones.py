@@ -8,6 +8,7 @@ Moroccan shop "06 12 34 56 78", "0612345678" and "+212 6 12 34 56 78" are all
 import re
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 # What people put between the digits of a number, and nothing else: a search query made
@@ -32,13 +33,19 @@ def normalise_phone(raw: str | None, *, region: str) -> str | None:
         number = phonenumbers.parse(raw, region)
     except NumberParseException as exc:
         raise InvalidPhoneNumber(
-            f"{raw!r} is not a phone number. Type it as the customer says it, e.g. "
-            f"'06 12 34 56 78', or with the country code, e.g. '+212 6 12 34 56 78'."
+            _(
+                "%(raw)s is not a phone number. Type it as the customer says it, e.g. "
+                "'06 12 34 56 78', or with the country code, e.g. '+212 6 12 34 56 78'."
+            )
+            % {"raw": repr(raw)}
         ) from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhoneNumber(
-            f"{raw!r} is not a valid phone number for region {region}; check the digits, or "
-            "start with '+' and the country code for a foreign number."
+            _(
+                "%(raw)s is not a valid phone number for region %(region)s; check the digits, "
+                "or start with '+' and the country code for a foreign number."
+            )
+            % {"raw": repr(raw), "region": region}
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
@@ -23,6 +25,7 @@ from customers.models import Customer, CustomerType
 from customers.phones import InvalidPhoneNumber, normalise_phone
 from customers.search import search_name_for
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, DomainError, Forbidden, Invalid
 from pos_project.models import Business
 from pos_project.money import ZERO, amount_within_limit, format_money, quantize
@@ -36,9 +39,9 @@ EDITABLE_FIELDS = CONTACT_FIELDS + MANAGER_FIELDS
 
 class DeleteOutcome(models.TextChoices):
     # No sale, no ledger line: the row is gone.
-    DELETED = "deleted", "Deleted"
+    DELETED = "deleted", gettext_lazy("Deleted")
     # Has history that must stay readable: kept, hidden from the POS search.
-    DEACTIVATED = "deactivated", "Deactivated"
+    DEACTIVATED = "deactivated", gettext_lazy("Deactivated")
 
 
 def _invalid_fields(fields: dict[str, list[str]]) -> DomainError:
@@ -51,9 +54,12 @@ def _require_manager(actor: Actor, fields: list[str]) -> None:
         names = ", ".join(fields)
         raise Forbidden(
             "Permission denied",
-            f"Only a manager or the owner may set {names}. Leave it out, or ask a manager.",
+            _("Only a manager or the owner may set %(fields)s. Leave it out, or ask a manager.")
+            % {"fields": names},
             code=ErrorCode.MANAGER_ONLY_FIELD,
-            fields={field: ["Only a manager or the owner may set this field."] for field in fields},
+            fields={
+                field: [_("Only a manager or the owner may set this field.")] for field in fields
+            },
         )
 
 
@@ -76,15 +82,15 @@ def _clean_value(field: str, value: Any, *, business: Business) -> Any:
     if field == "credit_limit" and value is not None:
         value = Decimal(value)
         if not value.is_finite():
-            raise _invalid_fields({"credit_limit": ["Must be a number."]})
+            raise _invalid_fields({"credit_limit": [_("Must be a number.")]})
         # Before rounding: a limit such as 1e30 has more digits than a quantize can hold.
-        amount_within_limit(value, field="credit_limit", what="The credit limit")
+        amount_within_limit(value, field="credit_limit", what=_("The credit limit"))
         if value < ZERO:
             raise _invalid_fields(
-                {"credit_limit": ["Must be 0 (no credit) or more, or empty (no limit)."]}
+                {"credit_limit": [_("Must be 0 (no credit) or more, or empty (no limit).")]}
             )
         if value != quantize(value):
-            raise _invalid_fields({"credit_limit": ["Use at most 2 decimal places."]})
+            raise _invalid_fields({"credit_limit": [_("Use at most 2 decimal places.")]})
         # "1500" and "1500.00" are one limit: stored, compared and audited as the latter.
         return quantize(value)
     return value
@@ -103,15 +109,18 @@ def _validate(customer: Customer) -> None:
 def _duplicate_phone(existing: Customer) -> DomainError:
     return Invalid(
         "Duplicate phone number",
-        f"{existing.phone} already belongs to {existing.name}. Select that customer instead, "
-        "or enter another number.",
+        _(
+            "%(phone)s already belongs to %(name)s. Select that customer instead, "
+            "or enter another number."
+        )
+        % {"phone": isolate(existing.phone), "name": isolate(existing.name)},
         code=ErrorCode.DUPLICATE_PHONE,
         existing_customer={
             "id": str(existing.pk),
             "name": existing.name,
             "is_active": existing.is_active,
         },
-        fields={"phone": [f"Already used by {existing.name}."]},
+        fields={"phone": [_("Already used by %(name)s.") % {"name": isolate(existing.name)}]},
     )
 
 
@@ -236,7 +245,7 @@ def customer_update(*, customer: Customer, actor: Actor, data: Mapping[str, Any]
     """
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
-        raise _invalid_fields({field: ["This field cannot be changed."] for field in unknown})
+        raise _invalid_fields({field: [_("This field cannot be changed.")] for field in unknown})
     business = customer.business
     with transaction.atomic():
         customer = customer_lock(customer=customer)
@@ -312,7 +321,7 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
     if not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner may delete or deactivate a customer.",
+            _("Only a manager or the owner may delete or deactivate a customer."),
             code=ErrorCode.MANAGER_REQUIRED,
         )
     with transaction.atomic():
@@ -320,10 +329,16 @@ def customer_delete(*, customer: Customer, actor: Actor) -> DeleteOutcome:
         if customer.outstanding_balance > ZERO:
             raise Conflict(
                 "Customer owes money",
-                f"{customer.name} still owes "
-                f"{format_money(customer.outstanding_balance, customer.business.currency_symbol)}. "
-                "Record the payment (or a credit adjustment) first; a customer with a debt "
-                "cannot be removed.",
+                _(
+                    "%(name)s still owes %(amount)s. Record the payment (or a credit "
+                    "adjustment) first; a customer with a debt cannot be removed."
+                )
+                % {
+                    "name": isolate(customer.name),
+                    "amount": format_money(
+                        customer.outstanding_balance, customer.business.currency_symbol
+                    ),
+                },
                 code=ErrorCode.CUSTOMER_HAS_BALANCE,
                 outstanding_balance=str(customer.outstanding_balance),
                 customer={"id": str(customer.pk), "name": customer.name},

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from pos_project.models import Business
 from pos_project.money import format_money
@@ -24,10 +25,10 @@ def money_text(amount, business) -> str:
 def balance_words(balance: Decimal, business) -> str:
     """A balance as a shopkeeper says it: "owes 12.00 DH", "holds 38.50 DH of credit"."""
     if balance > 0:
-        return f"owes {money_text(balance, business)}"
+        return _("owes %(amount)s") % {"amount": money_text(balance, business)}
     if balance < 0:
-        return f"holds {money_text(-balance, business)} of credit"
-    return "owes nothing"
+        return _("holds %(amount)s of credit") % {"amount": money_text(-balance, business)}
+    return _("owes nothing")
 
 
 def position_cards(position: ReceivablesPosition, business) -> list[tuple[str, str, str, str]]:
@@ -87,9 +88,10 @@ def ageing_chart_svg(totals: dict, business: Business) -> str:
         )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="ageing-chart" role="img" '
-        'aria-label="Amount due by age of the unpaid sales" width="{w}" height="{h}" '
+        'aria-label="{title}" width="{w}" height="{h}" '
         'viewBox="0 0 {w} {h}">'
         '<line x1="10" y1="{base}" x2="{end}" y2="{base}" stroke="#999"></line>{bars}</svg>',
+        title=_("Amount due by age of the unpaid sales"),
         w=CHART_WIDTH,
         h=CHART_HEIGHT,
         base=20 + BAR_AREA,

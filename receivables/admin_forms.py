@@ -5,6 +5,8 @@ controls."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pos_project.admin_forms import OneTimeForm
 from pos_project.errors import DomainError
@@ -30,35 +32,41 @@ def _amount_field(label: str) -> forms.DecimalField:
 
 
 class RecordPaymentForm(OneTimeForm):
-    amount = _amount_field("Amount paid")
+    amount = _amount_field(gettext_lazy("Amount paid"))
     method = forms.ChoiceField(
-        label="Paid by", choices=DebtPaymentMethod.choices, initial=DebtPaymentMethod.CASH
+        label=gettext_lazy("Paid by"),
+        choices=DebtPaymentMethod.choices,
+        initial=DebtPaymentMethod.CASH,
     )
     reference = forms.CharField(
-        label="Reference", max_length=100, required=False, help_text="Card slip or transfer id."
+        label=gettext_lazy("Reference"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Card slip or transfer id."),
     )
-    note = forms.CharField(label="Note", max_length=255, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
     allow_overpayment = forms.BooleanField(
-        label="Keep any amount above the debt as credit for the customer", required=False
+        label=gettext_lazy("Keep any amount above the debt as credit for the customer"),
+        required=False,
     )
 
 
 class AdjustCreditForm(OneTimeForm):
     type = forms.ChoiceField(
-        label="Adjustment",
+        label=gettext_lazy("Adjustment"),
         choices=[
-            (AdjustmentType.ADD, "Give credit (lowers what the customer owes)"),
-            (AdjustmentType.DEDUCT, "Take back credit held for the customer"),
+            (AdjustmentType.ADD, gettext_lazy("Give credit (lowers what the customer owes)")),
+            (AdjustmentType.DEDUCT, gettext_lazy("Take back credit held for the customer")),
         ],
         initial=AdjustmentType.ADD,
         widget=forms.RadioSelect,
     )
-    amount = _amount_field("Amount")
+    amount = _amount_field(gettext_lazy("Amount"))
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text="Kept on the customer's statement and in the audit log.",
+        help_text=gettext_lazy("Kept on the customer's statement and in the audit log."),
     )
 
 
@@ -82,16 +90,16 @@ class StatementRangeForm(forms.Form):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            raise forms.ValidationError("The first day comes after the last.")
+            raise forms.ValidationError(_("The first day comes after the last."))
         return cleaned
 
 
 class DebtorsFilterForm(forms.Form):
-    search = forms.CharField(label="Name or phone", required=False, max_length=100)
+    search = forms.CharField(label=gettext_lazy("Name or phone"), required=False, max_length=100)
     bucket = forms.ChoiceField(
-        label="Money due",
+        label=gettext_lazy("Money due"),
         required=False,
-        choices=[("", "Any age"), *BUCKET_LABELS.items()],
+        choices=[("", gettext_lazy("Any age")), *BUCKET_LABELS.items()],
     )
 
 
@@ -109,23 +117,23 @@ def back_office_words(error: DomainError, business) -> str:
         return money_text(Decimal(error.details[key]), business)
 
     if error.code == "overpayment_not_allowed":
-        return (
-            f"The customer owes {amount('outstanding_balance')}. Record at most that, or tick "
-            f'"{OVERPAYMENT_BOX}" to keep the extra as credit for them.'
-        )
+        return _(
+            'The customer owes %(amount)s. Record at most that, or tick "%(box)s" to keep the '
+            "extra as credit for them."
+        ) % {"amount": amount("outstanding_balance"), "box": OVERPAYMENT_BOX}
     if error.code == "deposit_not_allowed":
-        return (
-            f"The customer owes {amount('outstanding_balance')}. Keeping more than that as "
-            "credit is a manager's decision: record at most what is owed, or ask a manager."
-        )
+        return _(
+            "The customer owes %(amount)s. Keeping more than that as credit is a manager's "
+            "decision: record at most what is owed, or ask a manager."
+        ) % {"amount": amount("outstanding_balance")}
     drawer_words = drawer_refusal_words(error, business)
     if drawer_words is not None:
         return drawer_words
     if error.code == "deduction_exceeds_credit":
-        return (
-            f"The customer holds {amount('credit_held')} of credit; at most that can be taken "
-            "back. To charge the customer for goods, sell on account at the till."
-        )
+        return _(
+            "The customer holds %(amount)s of credit; at most that can be taken back. To "
+            "charge the customer for goods, sell on account at the till."
+        ) % {"amount": amount("credit_held")}
     return error.message
 
 

@@ -15,10 +15,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from customers.selectors import customer_search
 from pos_project.actors import Actor
 from pos_project.admin_scoping import admin_business
+from pos_project.bidi import isolate
 from pos_project.error_pages import refusal_page
 from pos_project.errors import DomainError
 from pos_project.models import Business
@@ -112,24 +114,25 @@ class ReceivablesBackOfficeViews:
                 actor=Actor.from_request(request),
                 **form.service_fields(),
             )
-            into = (
-                f" into the drawer of {drawer_label(payment.till_session)}"
-                if payment.till_session is not None and payment.method == DebtPaymentMethod.CASH
-                else ""
-            )
-            return (
-                f"Payment of {money_text(payment.amount, business)} recorded from "
-                f"{customer.name}{into}, who now "
-                f"{balance_words(payment.customer.outstanding_balance, business)}."
-            )
+            words = {
+                "amount": money_text(payment.amount, business),
+                "name": isolate(customer.name),
+                "balance": balance_words(payment.customer.outstanding_balance, business),
+            }
+            if payment.till_session is not None and payment.method == DebtPaymentMethod.CASH:
+                return _(
+                    "Payment of %(amount)s recorded from %(name)s into the drawer of "
+                    "%(drawer)s, who now %(balance)s."
+                ) % {**words, "drawer": drawer_label(payment.till_session)}
+            return _("Payment of %(amount)s recorded from %(name)s, who now %(balance)s.") % words
 
         return self._receivable_form(
             request,
             customer,
             form,
             work=record,
-            title=f"Record a payment from {customer.name}",
-            submit_label="Record payment",
+            title=_("Record a payment from %(name)s") % {"name": isolate(customer.name)},
+            submit_label=_("Record payment"),
             back=back,
         )
 
@@ -140,28 +143,31 @@ class ReceivablesBackOfficeViews:
         back = self._next_url(request, self._profile_url(customer))
         actor = Actor.from_request(request)
         if not actor.is_manager:
-            messages.error(request, "Only a manager or the owner may adjust a customer's credit.")
+            messages.error(
+                request, _("Only a manager or the owner may adjust a customer's credit.")
+            )
             return HttpResponseRedirect(back)
         form = AdjustCreditForm(request.POST or None)
         business = customer.business
 
         def adjust() -> str:
             entry = customer_adjust_credit(customer=customer, actor=actor, **form.service_fields())
-            given = form.cleaned_data["type"] == AdjustmentType.ADD
-            verb = "given to" if given else "taken from"
-            return (
-                f"{money_text(form.cleaned_data['amount'], business)} of credit {verb} "
-                f"{customer.name}, who now "
-                f"{balance_words(entry.customer.outstanding_balance, business)}."
-            )
+            words = {
+                "amount": money_text(form.cleaned_data["amount"], business),
+                "name": isolate(customer.name),
+                "balance": balance_words(entry.customer.outstanding_balance, business),
+            }
+            if form.cleaned_data["type"] == AdjustmentType.ADD:
+                return _("%(amount)s of credit given to %(name)s, who now %(balance)s.") % words
+            return _("%(amount)s of credit taken from %(name)s, who now %(balance)s.") % words
 
         return self._receivable_form(
             request,
             customer,
             form,
             work=adjust,
-            title=f"Adjust the credit of {customer.name}",
-            submit_label="Adjust credit",
+            title=_("Adjust the credit of %(name)s") % {"name": isolate(customer.name)},
+            submit_label=_("Adjust credit"),
             back=back,
         )
 
@@ -191,7 +197,7 @@ class ReceivablesBackOfficeViews:
                 profile_url=self._profile_url(customer),
                 balance_text=money_text(customer.outstanding_balance, business),
                 available_text=(
-                    "No limit"
+                    _("No limit")
                     if customer.available_credit is None
                     else money_text(customer.available_credit, business)
                 ),
@@ -206,7 +212,7 @@ class ReceivablesBackOfficeViews:
         customer = self._scoped_customer(request, object_id)
         dates = StatementRangeForm(request.GET)
         if not dates.is_valid():
-            return refusal_page(400, "Dates not understood", dates.refusal())
+            return refusal_page(400, _("Dates not understood"), dates.refusal())
         return statement_of_account(
             customer=customer,
             since=dates.cleaned_data.get("since"),
@@ -244,7 +250,7 @@ class ReceivablesBackOfficeViews:
                 request,
                 "admin/customers/customer/debtors.html",
                 self._page_context(
-                    request, "Debtors", businesses=Business.objects.order_by("name")
+                    request, _("Debtors"), businesses=Business.objects.order_by("name")
                 ),
             )
         clock = report_clock(business=business)
@@ -292,7 +298,7 @@ class ReceivablesBackOfficeViews:
             "admin/customers/customer/debtors.html",
             self._page_context(
                 request,
-                "Debtors",
+                _("Debtors"),
                 business=business,
                 as_of=clock.today,
                 filters=filters,

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from pos_project.actors import Actor
@@ -77,7 +78,7 @@ def ledger_post(
     """
     _require_transaction()
     amount_within_limit(
-        customer.outstanding_balance + amount, field="amount", what="The customer's balance"
+        customer.outstanding_balance + amount, field="amount", what=_("The customer's balance")
     )
     # The customer row is locked and saved below anyway: its kept last sequence spares
     # reading the largest one in the ledger.
@@ -137,7 +138,7 @@ def _unallocated_credits(customer: Customer) -> list[tuple[CustomerLedgerEntry, 
 
 def credit_held(*, customer: Customer) -> Decimal:
     """Credit held for the customer: what is free to settle their next on-account sales."""
-    return quantize(sum((left for _, left in _unallocated_credits(customer)), ZERO))
+    return quantize(sum((left for _entry, left in _unallocated_credits(customer)), ZERO))
 
 
 def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
@@ -321,7 +322,7 @@ def _count_purchase(customer: Customer, sale) -> None:
     customer.total_purchases = amount_within_limit(
         customer.total_purchases + sale.total_amount,
         field="payments",
-        what="The customer's total purchases",
+        what=_("The customer's total purchases"),
     )
     customer.sales_count += 1
     if customer.last_purchase_date is None or sale.completed_at > customer.last_purchase_date:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy
 
 from customers.counts import CountFigures, customer_counts_from_sources, customer_counts_kept
 from customers.models import Customer
@@ -264,7 +265,7 @@ def ledger_check(*, customers: QuerySet[Customer] | None = None) -> LedgerCheck:
     return result
 
 
-REBUILD_HINT = (
+REBUILD_HINT = gettext_lazy(
     "Recompute the summaries, slots and customer counts from the customers and sales with "
     "'manage.py rebuild_receivables_summaries' (--business ID for one business)."
 )

@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from pos_project.money import SUM_MAX_DIGITS, ZERO, money_field
@@ -15,32 +17,32 @@ from pos_project.money import SUM_MAX_DIGITS, ZERO, money_field
 
 class DebtPaymentMethod(models.TextChoices):
     # Ways a customer pays off a debt; "on account" is not one of them.
-    CASH = "CASH", "Cash"
-    CARD = "CARD", "Card"
-    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+    CASH = "CASH", pgettext_lazy("payment method", "Cash")
+    CARD = "CARD", pgettext_lazy("payment method", "Card")
+    MOBILE_MONEY = "MOBILE_MONEY", pgettext_lazy("payment method", "Mobile money")
 
 
 class AdjustmentType(models.TextChoices):
     """What a manager's credit adjustment does; the API and the back office send the value."""
 
     # Gives the customer credit: their balance goes down.
-    ADD = "add", "Give credit"
+    ADD = "add", _("Give credit")
     # Takes credit held for the customer back: their balance goes up.
-    DEDUCT = "deduct", "Take back credit"
+    DEDUCT = "deduct", _("Take back credit")
 
 
 class LedgerEntryType(models.TextChoices):
     # An on-account sale: the customer owes more (+).
-    SALE_CHARGE = "SALE_CHARGE", "Sale charge"
+    SALE_CHARGE = "SALE_CHARGE", _("Sale charge")
     # Money received against the debt (-).
-    PAYMENT = "PAYMENT", "Payment"
+    PAYMENT = "PAYMENT", _("Payment")
     # A completed on-account sale was cancelled (-).
-    SALE_REVERSAL = "SALE_REVERSAL", "Sale reversal"
+    SALE_REVERSAL = "SALE_REVERSAL", _("Sale reversal")
     # A manager's correction: credit given (-) or taken back (+).
-    CREDIT_ADJUSTMENT = "CREDIT_ADJUSTMENT", "Credit adjustment"
+    CREDIT_ADJUSTMENT = "CREDIT_ADJUSTMENT", _("Credit adjustment")
     # Goods of a completed sale brought back (-): what was still owed on the sale falls, and
     # a refund on account is held as credit.
-    SALE_RETURN = "SALE_RETURN", "Sale return"
+    SALE_RETURN = "SALE_RETURN", _("Sale return")
 
 
 class CustomerPayment(models.Model):
@@ -63,7 +65,7 @@ class CustomerPayment(models.Model):
         null=True,
         blank=True,
         related_name="debt_payments",
-        help_text="The drawer session of the staff member who took it, when one was open.",
+        help_text=_("The drawer session of the staff member who took it, when one was open."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,9 +97,9 @@ class CustomerLedgerEntry(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
     )
-    sequence = models.PositiveIntegerField(help_text="Position in the customer's statement.")
+    sequence = models.PositiveIntegerField(help_text=_("Position in the customer's statement."))
     entry_type = models.CharField(max_length=20, choices=LedgerEntryType.choices)
-    amount = money_field(help_text="Positive raises the debt; negative lowers it.")
+    amount = money_field(help_text=_("Positive raises the debt; negative lowers it."))
     balance_after = money_field()
     sale = models.ForeignKey(
         "sales.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
@@ -120,7 +122,7 @@ class CustomerLedgerEntry(models.Model):
         db_table = "customers_customerledgerentry"
         # By the column, not the relation: "customer" would join and sort by customer name.
         ordering = ["customer_id", "sequence"]
-        verbose_name_plural = "customer ledger entries"
+        verbose_name_plural = _("customer ledger entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "sequence"], name="ledger_one_entry_per_position"
@@ -180,25 +182,25 @@ class ReceivablesSummary(models.Model):
         primary_key=True,
         related_name="receivables_summary",
     )
-    debtors = models.IntegerField(default=0, help_text="Customers with a non-zero balance.")
-    amount_owed = money_field(default=ZERO, help_text="Sum of every outstanding balance.")
-    amount_due = money_field(default=ZERO, help_text="Still due on the completed sales.")
+    debtors = models.IntegerField(default=0, help_text=_("Customers with a non-zero balance."))
+    amount_owed = money_field(default=ZERO, help_text=_("Sum of every outstanding balance."))
+    amount_due = money_field(default=ZERO, help_text=_("Still due on the completed sales."))
     # The customer dashboard's average sale: kept here, not beside the customer counts, so
     # a checkout moves them in the UPDATE of this row it already makes for an on-account
     # part, and queues on no other row.
     purchases = money_field(
         default=ZERO,
         max_digits=SUM_MAX_DIGITS,
-        help_text="Sum of every customer's total purchases (net of returns).",
+        help_text=_("Sum of every customer's total purchases (net of returns)."),
     )
     sales_count = models.BigIntegerField(
-        default=0, help_text="Sum of every customer's count of completed sales."
+        default=0, help_text=_("Sum of every customer's count of completed sales.")
     )
 
     class Meta:
         db_table = "customers_receivablessummary"
         ordering = ["business_id"]
-        verbose_name_plural = "receivables summaries"
+        verbose_name_plural = _("receivables summaries")
 
     def __str__(self):
         return f"{self.debtors} debtors owing {self.amount_owed}"
@@ -222,10 +224,10 @@ class ReceivablesDueSlot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     business = models.ForeignKey("pos_project.Business", on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField(help_text="Completion time floored to 15 minutes, in UTC.")
+    starts_at = models.DateTimeField(help_text=_("Completion time floored to 15 minutes, in UTC."))
     amount_due = money_field(default=ZERO)
     buyers = models.IntegerField(
-        default=0, help_text="Customers whose last purchase falls in this slot."
+        default=0, help_text=_("Customers whose last purchase falls in this slot.")
     )
 
     class Meta:

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from pos_project.models import Business
@@ -53,10 +54,10 @@ BUCKETS = {
     "owed_over_90": (None, 91),
 }
 BUCKET_LABELS = {
-    "owed_0_30": "0-30 days",
-    "owed_31_60": "31-60 days",
-    "owed_61_90": "61-90 days",
-    "owed_over_90": "Over 90 days",
+    "owed_0_30": _("0-30 days"),
+    "owed_31_60": _("31-60 days"),
+    "owed_61_90": _("61-90 days"),
+    "owed_over_90": _("Over 90 days"),
 }
 
 
@@ -238,14 +239,14 @@ class ReceivablesPosition:
 
 
 POSITION_WORDS = {
-    "owed": "Owed to the shop",
-    "credit_held": "Credit held for customers",
-    "net": "Net receivables",
+    "owed": _("Owed to the shop"),
+    "credit_held": _("Credit held for customers"),
+    "net": _("Net receivables"),
 }
 POSITION_HINTS = {
-    "owed": "By customers who owe money",
-    "credit_held": "Paid in advance or overpaid",
-    "net": "Owed less credit held",
+    "owed": _("By customers who owe money"),
+    "credit_held": _("Paid in advance or overpaid"),
+    "net": _("Owed less credit held"),
 }
 
 
@@ -365,7 +366,7 @@ def _kept_totals(clock: ReportClock) -> dict:
     summary = _summary(clock.business)
     position = _position_of(summary)
     recent = {name: bounds for name, bounds in BUCKETS.items() if bounds[0] is not None}
-    since = clock.day_start(max(oldest for oldest, _ in recent.values()))
+    since = clock.day_start(max(oldest for oldest, _count in recent.values()))
     slots = ReceivablesDueSlot.objects.filter(
         business=clock.business, starts_at__gte=since
     ).aggregate(

@@ -15,6 +15,7 @@ statement and the allocations in step.
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
@@ -45,23 +46,23 @@ def _money_amount(value) -> Decimal:
     if amount is None or not amount.is_finite():
         raise invalid_field(
             "amount",
-            'Send the amount as a number with at most two decimals, e.g. "120.50".',
+            _('Send the amount as a number with at most two decimals, e.g. "120.50".'),
             error="Invalid amount",
             code=ErrorCode.AMOUNT_INVALID,
         )
     if amount <= 0:
         raise invalid_field(
             "amount",
-            "Send an amount greater than zero.",
+            _("Send an amount greater than zero."),
             error="Amount must be positive",
             code=ErrorCode.AMOUNT_NOT_POSITIVE,
         )
     if amount > LARGEST_AMOUNT:
-        raise amount_too_large(field="amount", what="The amount")
+        raise amount_too_large(field="amount", what=_("The amount"))
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
         raise invalid_field(
             "amount",
-            "Amounts have at most two decimals (cents). Round the amount and send it again.",
+            _("Amounts have at most two decimals (cents). Round the amount and send it again."),
             error="Too many decimals",
             code=ErrorCode.AMOUNT_TOO_PRECISE,
         )
@@ -107,7 +108,7 @@ def customer_record_payment(
     if method not in DebtPaymentMethod.values:
         raise invalid_field(
             "method",
-            f"Use one of: {', '.join(DebtPaymentMethod.values)}.",
+            _("Use one of: %(methods)s.") % {"methods": ", ".join(DebtPaymentMethod.values)},
             error="Unknown payment method",
             code=ErrorCode.INVALID_PAYMENT_METHOD,
             allowed_methods=list(DebtPaymentMethod.values),
@@ -121,9 +122,12 @@ def customer_record_payment(
         if amount > owed and allow_overpayment and not _may_take_deposits(actor, customer):
             raise invalid_field(
                 "allow_overpayment",
-                f"The customer owes {owed}. A cashier may record at most that; holding the "
-                "extra as credit is a manager's decision, unless the owner lets cashiers take "
-                "deposits.",
+                _(
+                    "The customer owes %(amount)s. A cashier may record at most that; holding "
+                    "the extra as credit is a manager's decision, unless the owner lets "
+                    "cashiers take deposits."
+                )
+                % {"amount": owed},
                 error="Deposits need a manager",
                 code=ErrorCode.DEPOSIT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
@@ -131,8 +135,11 @@ def customer_record_payment(
         if amount > owed and not allow_overpayment:
             raise invalid_field(
                 "amount",
-                f"The customer owes {owed}. Record at most that, or send "
-                '"allow_overpayment": true to hold the extra as credit for them.',
+                _(
+                    "The customer owes %(amount)s. Record at most that, or send "
+                    '"allow_overpayment": true to hold the extra as credit for them.'
+                )
+                % {"amount": owed},
                 error="Payment exceeds the amount owed",
                 code=ErrorCode.OVERPAYMENT_NOT_ALLOWED,
                 outstanding_balance=str(owed),
@@ -220,14 +227,14 @@ def customer_adjust_credit(
     if not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner may adjust a customer's credit.",
+            _("Only a manager or the owner may adjust a customer's credit."),
             code=ErrorCode.MANAGER_REQUIRED,
         )
     amount = _money_amount(amount)
     if type not in AdjustmentType.values:
         raise Invalid(
             "Unknown adjustment type",
-            'Use "add" to give the customer credit or "deduct" to take credit back.',
+            _('Use "add" to give the customer credit or "deduct" to take credit back.'),
             code=ErrorCode.ADJUSTMENT_TYPE_INVALID,
             allowed_types=list(AdjustmentType.values),
         )
@@ -241,8 +248,11 @@ def customer_adjust_credit(
             if amount > held:
                 raise Invalid(
                     "Deduction exceeds the credit held",
-                    f"The customer has {held} of credit held; at most that can be taken back. "
-                    "To charge the customer for goods, sell on account.",
+                    _(
+                        "The customer has %(amount)s of credit held; at most that can be taken "
+                        "back. To charge the customer for goods, sell on account."
+                    )
+                    % {"amount": held},
                     code=ErrorCode.DEDUCTION_EXCEEDS_CREDIT,
                     credit_held=str(held),
                 )

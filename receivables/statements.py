@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import Customer
 from customers.phones import display_phone
@@ -33,7 +35,7 @@ DEFAULT_DAYS = 90
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9000, 12, 31)
 STATEMENT_DAY_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
-HOW_TO_PAY = (
+HOW_TO_PAY = gettext_lazy(
     "Pay at any of our counters in cash, by card or by mobile money, giving your name or "
     "phone number. A payment settles your oldest purchases first."
 )
@@ -98,25 +100,26 @@ def statement_of_account(
 
 
 # The ledger as a spreadsheet: one row per entry, days and times in the shop's time zone.
+BALANCE_AFTER = gettext_lazy("Balance after")
 LEDGER_SHEET_HEADER = [
-    "Entry",
-    "Date",
-    "Time",
-    "Type",
-    "Description",
-    "Receipt",
-    "Currency",
-    "Amount",
-    "Balance after",
-    "Recorded by",
+    gettext_lazy("Entry"),
+    gettext_lazy("Date"),
+    gettext_lazy("Time"),
+    gettext_lazy("Type"),
+    gettext_lazy("Description"),
+    gettext_lazy("Receipt"),
+    gettext_lazy("Currency"),
+    gettext_lazy("Amount"),
+    BALANCE_AFTER,
+    gettext_lazy("Recorded by"),
 ]
-_BALANCE_COLUMN = LEDGER_SHEET_HEADER.index("Balance after")
+_BALANCE_COLUMN = LEDGER_SHEET_HEADER.index(BALANCE_AFTER)
 
 
 def ledger_sheet(customer: Customer, entries, *, title: str) -> Sheet:
     """`entries` of `customer`'s ledger (their sales selected with them) as a Sheet."""
     business = customer.business
-    sheet = Sheet(title=title, rows=[list(LEDGER_SHEET_HEADER)])
+    sheet = Sheet(title=title, rows=[[str(header) for header in LEDGER_SHEET_HEADER]])
     for entry in entries:
         moment = entry.created_at.astimezone(business.zone)
         sheet.rows.append(
@@ -141,7 +144,10 @@ def statement_sheet(statement: StatementOfAccount) -> Sheet:
     balance it closes with as the totals row."""
     customer = statement.customer
     sheet = ledger_sheet(
-        customer, statement.entries, title=f"Statement {statement.since} {statement.until}"
+        customer,
+        statement.entries,
+        title=_("Statement %(since)s %(until)s")
+        % {"since": statement.since, "until": statement.until},
     )
 
     def balance_row(words: str, day: date, balance: Decimal) -> list:
@@ -149,15 +155,17 @@ def statement_sheet(statement: StatementOfAccount) -> Sheet:
         row[_BALANCE_COLUMN] = balance
         return row
 
-    sheet.rows.insert(1, balance_row("Opening balance", statement.since, statement.opening_balance))
-    sheet.rows.append(balance_row("Closing balance", statement.until, statement.closing_balance))
+    sheet.rows.insert(
+        1, balance_row(_("Opening balance"), statement.since, statement.opening_balance)
+    )
+    sheet.rows.append(balance_row(_("Closing balance"), statement.until, statement.closing_balance))
     sheet.totals = 1
     return sheet
 
 
 def _balance_words(balance: Decimal, symbol: str) -> str:
     if balance < 0:
-        return f"{format_money(-balance, symbol)} in your favour"
+        return _("%(amount)s in your favour") % {"amount": format_money(-balance, symbol)}
     return format_money(balance, symbol)
 
 
@@ -177,12 +185,14 @@ def statement_periods(today: date) -> list[StatementPeriod]:
     month_start = today.replace(day=1)
     last_month_end = month_start - timedelta(days=1)
     return [
-        StatementPeriod("This month", month_start, today),
-        StatementPeriod("Last month", last_month_end.replace(day=1), last_month_end),
+        StatementPeriod(_("This month"), month_start, today),
+        StatementPeriod(_("Last month"), last_month_end.replace(day=1), last_month_end),
         StatementPeriod(
-            f"Last {DEFAULT_DAYS} days", today - timedelta(days=DEFAULT_DAYS - 1), today
+            _("Last %(days)s days") % {"days": DEFAULT_DAYS},
+            today - timedelta(days=DEFAULT_DAYS - 1),
+            today,
         ),
-        StatementPeriod("Last 12 months", today - timedelta(days=364), today),
+        StatementPeriod(_("Last 12 months"), today - timedelta(days=364), today),
     ]
 
 

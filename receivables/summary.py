@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Func, Q, Sum
+from django.utils.translation import gettext_lazy
 
 from customers.models import Customer
 from pos_project.kept_figures import kept_figures_add, kept_figures_add_rows
@@ -37,7 +38,7 @@ from receivables.models import DUE_SLOT_MINUTES, ReceivablesDueSlot, Receivables
 from sales.models import Sale, SaleStatus
 
 SLOT_SECONDS = DUE_SLOT_MINUTES * 60
-TOTALS = "The business's total receivables"
+TOTALS = gettext_lazy("The business's total receivables")
 
 
 def slot_start(moment: datetime) -> datetime:

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from customers.models import Customer, CustomerType
@@ -31,9 +32,9 @@ class StrictSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {
                         field: [
-                            "This field is read-only."
+                            _("This field is read-only.")
                             if field in self.read_only_names
-                            else "Unknown field."
+                            else _("Unknown field.")
                         ]
                         for field in extra
                     }

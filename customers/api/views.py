@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -21,6 +22,7 @@ from customers.models import Customer
 from customers.selectors import customer_stats
 from customers.services import DeleteOutcome, customer_create, customer_delete, customer_update
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.pagination import SearchPagination
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
@@ -137,10 +139,11 @@ class CustomerViewSet(CustomerReceivablesMixin, BusinessScopedMixin, viewsets.Mo
         customer.refresh_from_db()
         body = {
             "outcome": outcome,
-            "message": (
-                f"{customer.name} has sales or a ledger, so they were deactivated instead of "
+            "message": _(
+                "%(name)s has sales or a ledger, so they were deactivated instead of "
                 "deleted: hidden from the POS search, history kept."
-            ),
+            )
+            % {"name": isolate(customer.name)},
             "customer": CustomerSerializer(customer).data,
         }
         return Response(CustomerDeletedSerializer(body).data)

@@ -10,6 +10,9 @@ from decimal import Decimal
 
 import django_filters
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
@@ -77,18 +80,23 @@ class DebtorSerializer(serializers.Serializer):
         return self.context["clock"].days_since(customer.last_payment_date)
 
 
-# The spreadsheet's columns: the API's, name first and the id last, with readable headers,
-# the currency, and dates as calendar days of the business's time zone.
+def _due_header(label) -> str:
+    return _("Due %(age)s") % {"age": label}
+
+
+# The spreadsheet's columns: the API's, name first and the id last, with readable headers
+# (in the reader's language), the currency, and dates as calendar days of the business's
+# time zone.
 CSV_HEADERS = {
-    "name": "Customer",
-    "phone": "Phone",
-    "currency": "Currency",
-    "amount_owed": "Amount owed (negative: credit held)",
-    "last_payment_date": "Last payment",
-    "days_since_payment": "Days since payment",
-    **{name: f"Due {label}" for name, label in BUCKET_LABELS.items()},
-    "oldest_due_date": "Oldest sale due",
-    "id": "Customer id",
+    "name": gettext_lazy("Customer"),
+    "phone": gettext_lazy("Phone"),
+    "currency": gettext_lazy("Currency"),
+    "amount_owed": gettext_lazy("Amount owed (negative: credit held)"),
+    "last_payment_date": gettext_lazy("Last payment"),
+    "days_since_payment": gettext_lazy("Days since payment"),
+    **{name: lazy(_due_header, str)(label) for name, label in BUCKET_LABELS.items()},
+    "oldest_due_date": gettext_lazy("Oldest sale due"),
+    "id": gettext_lazy("Customer id"),
 }
 CSV_COLUMNS = list(CSV_HEADERS)
 CSV_DATE_COLUMNS = ["last_payment_date", "oldest_due_date"]
@@ -208,7 +216,8 @@ class DebtorOrderingFilter(CustomerOrderingFilter):
         responses={
             (200, "application/json"): DebtorsPageSerializer,
             **spreadsheet_responses(
-                f"Columns {', '.join(CSV_HEADERS.values())}; phones as the shop writes them; "
+                f"Columns {', '.join(map(str, CSV_HEADERS.values()))}; phones as the shop "
+                "writes them (headers in the request's language); "
                 "dates are calendar days in the business's time zone. The last three rows "
                 "are the totals: owed to the shop (with the age columns), credit held "
                 "(negative), net."
@@ -275,7 +284,11 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
         what is owed to the shop (with the age columns), the credit held, and the net."""
         business = self.clock.business
         today = self.clock.today.isoformat()
-        sheet = Sheet(title=f"Debtors {today}", rows=[list(CSV_HEADERS.values())], totals=3)
+        sheet = Sheet(
+            title=_("Debtors %(day)s") % {"day": today},
+            rows=[[str(header) for header in CSV_HEADERS.values()]],
+            totals=3,
+        )
         context = self.get_serializer_context()
         for customer in queryset.iterator(chunk_size=2000):
             data = dict(DebtorSerializer(customer, context=context).data)
@@ -289,13 +302,21 @@ class DebtorViewSet(CSVFormatMixin, mixins.ListModelMixin, viewsets.GenericViewS
             sheet.rows.append([data[column] for column in CSV_COLUMNS])
         totals = self._totals(queryset)
         owed = {
-            "name": f"{POSITION_WORDS['owed']} ({totals['customers']} customers with a balance)",
+            "name": ngettext(
+                "%(label)s (%(count)d customer with a balance)",
+                "%(label)s (%(count)d customers with a balance)",
+                totals["customers"],
+            )
+            % {"label": POSITION_WORDS["owed"], "count": totals["customers"]},
             "amount_owed": totals["owed"],
             **{name: totals[name] for name in BUCKETS},
         }
         # Credit held is negative in the balance column, so owed + credit = net there too.
-        credit = {"name": POSITION_WORDS["credit_held"], "amount_owed": -totals["credit_held"]}
-        net = {"name": POSITION_WORDS["net"], "amount_owed": totals["amount_owed"]}
+        credit = {
+            "name": str(POSITION_WORDS["credit_held"]),
+            "amount_owed": -totals["credit_held"],
+        }
+        net = {"name": str(POSITION_WORDS["net"]), "amount_owed": totals["amount_owed"]}
         for total in (owed, credit, net):
             total = {**total, "currency": business.currency_code}
             sheet.rows.append(

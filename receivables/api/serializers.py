@@ -1,5 +1,7 @@
 """What the accounts-receivable endpoints read and return: payments, adjustments, histories."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -87,7 +89,7 @@ class LedgerQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")
         if since and until and since > until:
-            raise serializers.ValidationError({"until": ["Must not be before 'since'."]})
+            raise serializers.ValidationError({"until": [_("Must not be before 'since'.")]})
         return attrs
 
 
@@ -190,7 +192,11 @@ class SalePaymentStatus:
     PARTLY_PAID = "partly_paid"
     # None of the on-account part is settled yet.
     UNPAID = "unpaid"
-    CHOICES = [(PAID, "Paid"), (PARTLY_PAID, "Partly paid"), (UNPAID, "Unpaid")]
+    CHOICES = [
+        (PAID, gettext_lazy("Paid")),
+        (PARTLY_PAID, gettext_lazy("Partly paid")),
+        (UNPAID, gettext_lazy("Unpaid")),
+    ]
 
 
 def sale_payment_status(sale) -> str | None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -130,11 +131,12 @@ class CSVFormatMixin:
             others = ["html"] if getattr(self, "action", None) == "statement" else ["csv", "xlsx"]
             raise Invalid(
                 "Unknown format",
-                "Use ?format=json (the default) or "
-                + " or ".join(f"?format={other}" for other in others)
-                + ".",
+                _("Use ?format=json (the default) or %(others)s.")
+                % {"others": _(" or ").join(f"?format={other}" for other in others)},
                 code=ErrorCode.UNKNOWN_FORMAT,
-                fields={"format": [f"Use json or {' or '.join(others)}."]},
+                fields={
+                    "format": [_("Use json or %(others)s.") % {"others": _(" or ").join(others)}]
+                },
             ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -304,7 +306,7 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
             (200, "application/json"): LedgerEntrySerializer(many=True),
             **spreadsheet_responses(
                 "Header row ("
-                + ", ".join(LEDGER_SHEET_HEADER)
+                + ", ".join(map(str, LEDGER_SHEET_HEADER))
                 + "), then one row per entry; dates and times in the business's time zone."
             ),
             **json_errors(400, 401, 403, 404),
@@ -330,7 +332,9 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
             entries = entries.filter(created_at__lt=next_day)
         if wants_spreadsheet(request):
             entries = entries.iterator(chunk_size=2000)
-            sheet = ledger_sheet(customer, entries, title=f"Statement {customer.name}")
+            sheet = ledger_sheet(
+                customer, entries, title=_("Statement %(name)s") % {"name": customer.name}
+            )
             return spreadsheet_response(request, sheet, name=f"statement-{customer.pk}")
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.models import AuditLog
 from customers.models import Customer
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.models import Role, StaffMember
 from receivables.services import customer_record_payment
 from staff.services import staff_add, staff_change_role, staff_remove
@@ -331,7 +332,9 @@ def test_recording_a_payment_lowers_the_balance_and_is_audited(manager_admin, de
 
     assert response.status_code == 302
     assert response.url == profile_url(debtor)
-    assert "Payment of 100.00 DH recorded from Khadija Berrada, who now owes 140.00 DH." in (
+    # The name is isolated, so that it cannot reorder a sentence in another script.
+    name = isolate("Khadija Berrada")
+    assert f"Payment of 100.00 DH recorded from {name}, who now owes 140.00 DH." in (
         messages_of(response)
     )
     debtor.refresh_from_db()
@@ -387,8 +390,9 @@ def test_an_overpayment_allowed_says_the_credit_held_in_words(manager_admin, deb
         payment_url(debtor), {"amount": "278.50", "method": "CASH", "allow_overpayment": "on"}
     )
 
+    name = isolate("Khadija Berrada")
     assert messages_of(response) == [
-        "Payment of 278.50 DH recorded from Khadija Berrada, who now holds 38.50 DH of credit."
+        f"Payment of 278.50 DH recorded from {name}, who now holds 38.50 DH of credit."
     ]
 
 

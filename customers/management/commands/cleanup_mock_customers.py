@@ -14,6 +14,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from customers.mock_backup import MockCleanupError, backup_path_check
@@ -27,7 +29,7 @@ from customers.mock_review import (
     customers_to_scan,
     mock_customer_review,
 )
-from customers.mock_review_text import clip, counted, display_width, pad, plan_text
+from customers.mock_review_text import clip, display_width, pad, plan_text
 from pos_project.actors import Actor
 from pos_project.models import Business
 from pos_project.money import format_money
@@ -94,11 +96,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["yes"] and not options["delete"]:
             raise CommandError(
-                "--yes (--no-input) only confirms --delete. Add --delete to remove the "
-                "candidates, or drop --yes to list them."
+                _(
+                    "--yes (--no-input) only confirms --delete. Add --delete to remove the "
+                    "candidates, or drop --yes to list them."
+                )
             )
         if options["backup"] and not options["delete"]:
-            raise CommandError("--backup only applies with --delete; a listing changes nothing.")
+            raise CommandError(_("--backup only applies with --delete; a listing changes nothing."))
         self.json = options["format"] == "json"
         self.progress_stream = options.get("stderr") or sys.stderr
         business = self._business(options["business"])
@@ -109,7 +113,7 @@ class Command(BaseCommand):
 
         customers = customers_to_scan(business=business)
         total = customers.count()
-        with self._bar(total, "Scanning customers") as bar:
+        with self._bar(total, _("Scanning customers")) as bar:
             rows = mock_customer_review(
                 customers=customers,
                 include_all=options["list_all"],
@@ -143,7 +147,7 @@ class Command(BaseCommand):
                 self._print_json(report)
             else:
                 self._print_skips(candidates)
-                self.stdout.write("Nothing to delete or deactivate; nothing was changed.")
+                self.stdout.write(_("Nothing to delete or deactivate; nothing was changed."))
             return
 
         if backup_path is None:
@@ -155,14 +159,17 @@ class Command(BaseCommand):
                 backup_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise CommandError(
-                    f"Cannot create {backup_path.parent} for the backup: {exc.strerror or exc}. "
-                    "Nothing was changed; choose a folder with --backup PATH."
+                    _(
+                        "Cannot create %(folder)s for the backup: %(reason)s. Nothing was "
+                        "changed; choose a folder with --backup PATH."
+                    )
+                    % {"folder": backup_path.parent, "reason": exc.strerror or exc}
                 ) from exc
         backup_path = self._checked(backup_path)
         if not self.json:
-            self.stdout.write(f"Writing the backup to {backup_path} ...")
+            self.stdout.write(_("Writing the backup to %(path)s ...") % {"path": backup_path})
 
-        with self._bar(len(actionable), "Cleaning up") as bar:
+        with self._bar(len(actionable), _("Cleaning up")) as bar:
             try:
                 result = mock_customers_cleanup(
                     customer_ids=[row.customer.pk for row in candidates],
@@ -175,7 +182,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             except DatabaseError as exc:
                 raise CommandError(
-                    f"The cleanup failed and was rolled back; nothing was changed. ({exc})"
+                    _("The cleanup failed and was rolled back; nothing was changed. (%(error)s)")
+                    % {"error": exc}
                 ) from exc
         report["summary"] = cleanup_summary(candidates, result)
         if self.json:
@@ -192,19 +200,24 @@ class Command(BaseCommand):
             business_id = uuid.UUID(value.strip())
         except ValueError as exc:
             raise CommandError(
-                f"{value!r} is not a business id: expected a UUID such as "
-                "'3f2c6c1e-8a4b-4c1d-9e2f-0a1b2c3d4e5f' (create_business prints it)."
+                _(
+                    "%(value)s is not a business id: expected a UUID such as "
+                    "'3f2c6c1e-8a4b-4c1d-9e2f-0a1b2c3d4e5f' (create_business prints it)."
+                )
+                % {"value": repr(value)}
             ) from exc
         business = Business.objects.filter(pk=business_id).first()
         if business is None:
-            raise CommandError(f"No business has the id {business_id}. Nothing was changed.")
+            raise CommandError(
+                _("No business has the id %(id)s. Nothing was changed.") % {"id": business_id}
+            )
         return business
 
     def _checked(self, path: Path) -> Path:
         try:
             return backup_path_check(path)
         except MockCleanupError as exc:
-            raise CommandError(f"{exc} Nothing was changed.") from exc
+            raise CommandError(_("%(error)s Nothing was changed.") % {"error": exc}) from exc
 
     def _default_backup_path(self) -> Path:
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
@@ -217,10 +230,14 @@ class Command(BaseCommand):
 
     def _confirm(self, actionable: list[ReviewRow], backup_path: Path) -> None:
         deleting = sum(1 for row in actionable if row.action == DELETE)
-        question = (
-            f"Delete {deleting} and deactivate {len(actionable) - deleting} of the customers "
-            f"above, after a backup to {backup_path}? Type 'yes' to go on: "
-        )
+        question = _(
+            "Delete %(deleting)s and deactivate %(deactivating)s of the customers above, after "
+            "a backup to %(path)s? Type 'yes' to go on: "
+        ) % {
+            "deleting": deleting,
+            "deactivating": len(actionable) - deleting,
+            "path": backup_path,
+        }
         try:
             if self.json:
                 # stdout carries only the JSON document.
@@ -231,7 +248,7 @@ class Command(BaseCommand):
         except EOFError:
             answer = ""
         if answer.strip().lower() not in YES_ANSWERS:
-            raise CommandError("Cancelled at the prompt; nothing was changed.")
+            raise CommandError(_("Cancelled at the prompt; nothing was changed."))
 
     # Output
 
@@ -249,26 +266,36 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
 
     def _print_review(self, rows, *, business, total, options) -> None:
-        scope = f"{business.name} ({business.pk})" if business else "all businesses"
-        title = "All customers" if options["list_all"] else "Mock customer candidates"
-        self.stdout.write(self.style.MIGRATE_HEADING(f"{title} in {scope}"))
+        scope = f"{business.name} ({business.pk})" if business else _("all businesses")
+        if options["list_all"]:
+            title = _("All customers in %(scope)s") % {"scope": scope}
+        else:
+            title = _("Mock customer candidates in %(scope)s") % {"scope": scope}
+        self.stdout.write(self.style.MIGRATE_HEADING(title))
         if not rows:
-            self.stdout.write(f"No mock customers found among {counted(total, 'customer')}.")
+            self.stdout.write(
+                ngettext(
+                    "No mock customers found among %(count)d customer.",
+                    "No mock customers found among %(count)d customers.",
+                    total,
+                )
+                % {"count": total}
+            )
             return
         several_businesses = business is None and len({r.customer.business_id for r in rows}) > 1
         headers = []
         if options["list_all"]:
             headers.append(("", False))
-        headers += [("ID", False)]
+        headers += [(_("ID"), False)]
         if several_businesses:
-            headers.append(("BUSINESS", False))
+            headers.append((_("BUSINESS"), False))
         headers += [
-            ("NAME", False),
-            ("PHONE", False),
-            ("REASONS", False),
-            ("SALES", True),
-            ("BALANCE", True),
-            ("PLAN", False),
+            (_("NAME"), False),
+            (_("PHONE"), False),
+            (_("REASONS"), False),
+            (_("SALES"), True),
+            (_("BALANCE"), True),
+            (_("PLAN"), False),
         ]
         table = []
         for row in rows:
@@ -279,7 +306,11 @@ class Command(BaseCommand):
             cells.append(str(customer.pk))
             if several_businesses:
                 cells.append(clip(customer.business.name, 24))
-            name = customer.name + ("" if customer.is_active else " (inactive)")
+            name = (
+                customer.name
+                if customer.is_active
+                else _("%(name)s (inactive)") % {"name": customer.name}
+            )
             cells += [
                 clip(name, NAME_WIDTH),
                 customer.phone or "-",
@@ -310,18 +341,29 @@ class Command(BaseCommand):
 
     def _print_dry_run_hint(self, candidates, *, business, options) -> None:
         if not candidates:
-            self.stdout.write("Dry run: nothing was changed.")
+            self.stdout.write(_("Dry run: nothing was changed."))
             return
         plan = cleanup_plan_counts(candidates)
         self.stdout.write(
-            f"Found {counted(plan['found'], 'candidate')}: {plan['to_delete']} to delete, "
-            f"{plan['to_deactivate']} to deactivate, {len(plan['to_skip'])} to skip."
+            ngettext(
+                "Found %(count)d candidate: %(delete)s to delete, %(deactivate)s to "
+                "deactivate, %(skip)s to skip.",
+                "Found %(count)d candidates: %(delete)s to delete, %(deactivate)s to "
+                "deactivate, %(skip)s to skip.",
+                plan["found"],
+            )
+            % {
+                "count": plan["found"],
+                "delete": plan["to_delete"],
+                "deactivate": plan["to_deactivate"],
+                "skip": len(plan["to_skip"]),
+            }
         )
-        self.stdout.write("Dry run: nothing was changed.")
+        self.stdout.write(_("Dry run: nothing was changed."))
         if not plan["to_delete"] and not plan["to_deactivate"]:
             if plan["to_skip"] and not options["include_with_history"]:
                 self.stdout.write(
-                    "Add --include-with-history to see what would happen to the skipped ones."
+                    _("Add --include-with-history to see what would happen to the skipped ones.")
                 )
             return
         command = "python manage.py cleanup_mock_customers --delete"
@@ -329,38 +371,56 @@ class Command(BaseCommand):
             command += f" --business {business.pk}"
         if options["include_with_history"]:
             command += " --include-with-history"
-        self.stdout.write(f"To remove them (a JSON backup is written first): {command}")
+        self.stdout.write(
+            _("To remove them (a JSON backup is written first): %(command)s") % {"command": command}
+        )
         if plan["to_skip"] and not options["include_with_history"]:
             self.stdout.write(
-                "Skipped candidates owe money or have completed sales. Add "
-                "--include-with-history to deactivate them too: their paid sales move to "
-                "walk-in, their on-account sales and ledger stay."
+                _(
+                    "Skipped candidates owe money or have completed sales. Add "
+                    "--include-with-history to deactivate them too: their paid sales move to "
+                    "walk-in, their on-account sales and ledger stay."
+                )
             )
 
     def _print_skips(self, candidates) -> None:
         for row in candidates:
-            self.stdout.write(f"  skipped {row.customer.name} ({row.customer.pk}): {row.why}")
+            self.stdout.write(
+                "  "
+                + _("skipped %(name)s (%(id)s): %(why)s")
+                % {"name": row.customer.name, "id": row.customer.pk, "why": row.why}
+            )
 
     def _print_summary(self, summary: dict) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup: {summary['backup']} ({counted(summary['backup_rows'], 'row')}). "
-                "To put every removed or changed row back: "
-                f"python manage.py loaddata {summary['backup']}"
+                ngettext(
+                    "Backup: %(path)s (%(count)d row). To put every removed or changed row "
+                    "back: python manage.py loaddata %(path)s",
+                    "Backup: %(path)s (%(count)d rows). To put every removed or changed row "
+                    "back: python manage.py loaddata %(path)s",
+                    summary["backup_rows"],
+                )
+                % {"path": summary["backup"], "count": summary["backup_rows"]}
             )
         )
-        self.stdout.write(f"Found:       {summary['found']}")
-        self.stdout.write(f"Deleted:     {summary['deleted']}")
-        self.stdout.write(f"Deactivated: {summary['deactivated']}")
-        self.stdout.write(f"Skipped:     {len(summary['skipped'])}")
+        self.stdout.write(_("Found:       %(count)s") % {"count": summary["found"]})
+        self.stdout.write(_("Deleted:     %(count)s") % {"count": summary["deleted"]})
+        self.stdout.write(_("Deactivated: %(count)s") % {"count": summary["deactivated"]})
+        self.stdout.write(_("Skipped:     %(count)s") % {"count": len(summary["skipped"])})
         for skip in summary["skipped"]:
             self.stdout.write(f"  - {skip['name']} ({skip['id']}): {skip['why']}")
         self.stdout.write(
-            f"Draft and cancelled sales removed: {summary['removed_sales']}; "
-            f"completed sales moved to walk-in: {summary['reassigned_sales']}."
+            _(
+                "Draft and cancelled sales removed: %(removed)s; completed sales moved to "
+                "walk-in: %(moved)s."
+            )
+            % {"removed": summary["removed_sales"], "moved": summary["reassigned_sales"]}
         )
         if any("owes" in s["why"] or "completed sale" in s["why"] for s in summary["skipped"]):
             self.stdout.write(
-                "Add --include-with-history to process the customers skipped for money owed "
-                "or completed sales."
+                _(
+                    "Add --include-with-history to process the customers skipped for money "
+                    "owed or completed sales."
+                )
             )

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.models import Customer
 from pos_project.commands import business_from_option
@@ -35,21 +37,31 @@ class Command(BaseCommand):
             summary_differences = receivables_summary_check(businesses=businesses)
             tills = till_sessions_check(businesses=businesses)
             count = businesses.count()
-        self.stdout.write(f"Checked {result.checked} customers.")
+        # One sentence whatever the count: scripts and the operations' proofs read it.
+        self.stdout.write(_("Checked %(count)d customers.") % {"count": result.checked})
         self.stdout.write(
-            f"Checked the receivables summaries of {count} business{'' if count == 1 else 'es'}."
+            ngettext(
+                "Checked the receivables summaries of %(count)d business.",
+                "Checked the receivables summaries of %(count)d businesses.",
+                count,
+            )
+            % {"count": count}
         )
-        self.stdout.write(f"Checked the Z reports of {tills.checked} closed till sessions.")
+        self.stdout.write(
+            _("Checked the Z reports of %(count)d closed till sessions.") % {"count": tills.checked}
+        )
         if differences or summary_differences or tills.differences:
             # The message carries every difference: manage.py prints it and exits 1.
-            hint = [REBUILD_HINT] if summary_differences else []
+            hint = [str(REBUILD_HINT)] if summary_differences else []
             found = differences + summary_differences + tills.differences
-            raise CommandError(
-                f"{len(found)} difference(s) found in the customers' ledgers and the tills' "
-                "Z reports:\n" + "\n".join(found + hint)
-            )
+            heading = ngettext(
+                "%(count)d difference found in the customers' ledgers and the tills' Z reports:",
+                "%(count)d differences found in the customers' ledgers and the tills' Z reports:",
+                len(found),
+            ) % {"count": len(found)}
+            raise CommandError("\n".join([heading, *found, *hint]))
         self.stdout.write(
             self.style.SUCCESS(
-                "All ledgers, allocations, statistics and receivables summaries agree."
+                _("All ledgers, allocations, statistics and receivables summaries agree.")
             )
         )

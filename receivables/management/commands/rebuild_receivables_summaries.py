@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from customers.counts import customer_counts_rebuild
 from pos_project.commands import business_from_option
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             customer_counts_rebuild(business=business)
             receivables_summary_rebuild(business=business)
             self.stdout.write(
-                f"{business.name} ({business.pk}): summary, due slots and customer counts rebuilt."
+                _("%(name)s (%(id)s): summary, due slots and customer counts rebuilt.")
+                % {"name": business.name, "id": business.pk}
             )
-        self.stdout.write(self.style.SUCCESS("Done."))
+        self.stdout.write(self.style.SUCCESS(_("Done.")))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.money import money_field
 
@@ -26,11 +27,11 @@ class Medicine(models.Model):
     )
     name = models.CharField(max_length=200)
     generic_name = models.CharField(max_length=200, blank=True)
-    form = models.CharField(max_length=60, blank=True, help_text="Tablet, syrup, cream...")
-    strength = models.CharField(max_length=60, blank=True, help_text="500 mg, 1 g/5 ml...")
+    form = models.CharField(max_length=60, blank=True, help_text=_("Tablet, syrup, cream..."))
+    strength = models.CharField(max_length=60, blank=True, help_text=_("500 mg, 1 g/5 ml..."))
     # NULL, not "", when absent: the per-business unique constraint ignores NULLs.
     barcode = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
-    prix_br = money_field(verbose_name="retail price (PPV)")
+    prix_br = money_field(verbose_name=_("retail price (PPV)"))
     wholesale_price = money_field(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

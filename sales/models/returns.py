@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pos_project.money import money_field
 from sales.models.sale import Sale, SaleItem
@@ -13,13 +15,13 @@ from sales.models.sequences import BusinessSequence
 
 class RefundMethod(models.TextChoices):
     # Taken off what the customer still owed on the sale's on-account part: no money moves.
-    AMOUNT_DUE = "AMOUNT_DUE", "Off the amount due"
+    AMOUNT_DUE = "AMOUNT_DUE", _("Off the amount due")
     # Given back out of the drawer.
-    CASH = "CASH", "Cash"
-    CARD = "CARD", "Card"
-    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+    CASH = "CASH", pgettext_lazy("payment method", "Cash")
+    CARD = "CARD", pgettext_lazy("payment method", "Card")
+    MOBILE_MONEY = "MOBILE_MONEY", pgettext_lazy("payment method", "Mobile money")
     # Held for the customer as credit on their account (a ledger credit).
-    ACCOUNT = "ACCOUNT", "Credit on account"
+    ACCOUNT = "ACCOUNT", _("Credit on account")
 
 
 # What a caller may ask for the part of a return that is not taken off the amount due.
@@ -47,7 +49,7 @@ class Return(models.Model):
     refund_method = models.CharField(
         max_length=12,
         choices=RefundMethod.choices,
-        help_text="How what was not owed on the sale was given back.",
+        help_text=_("How what was not owed on the sale was given back."),
     )
     total = money_field()
     till_session = models.ForeignKey(
@@ -56,7 +58,7 @@ class Return(models.Model):
         null=True,
         blank=True,
         related_name="returns",
-        help_text="The drawer session that gave the money back; none without an open session.",
+        help_text=_("The drawer session that gave the money back; none without an open session."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -87,9 +89,9 @@ class ReturnItem(models.Model):
     sale_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items")
     sale_item = models.ForeignKey(SaleItem, on_delete=models.PROTECT, related_name="return_items")
     quantity = models.PositiveIntegerField()
-    amount = money_field(help_text="What these units were paid, the line's discount included.")
+    amount = money_field(help_text=_("What these units were paid, the line's discount included."))
     restocked = models.BooleanField(
-        default=True, help_text="Put back on the shelf (not damaged or expired)."
+        default=True, help_text=_("Put back on the shelf (not damaged or expired).")
     )
 
     class Meta:

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.money import ZERO, money_field
 from sales.models.sequences import BusinessSequence
@@ -14,26 +16,26 @@ WALK_IN_CUSTOMER = "Walk-in Customer"
 
 class SaleType(models.TextChoices):
     # Priced at the public price (prix_br / ppv).
-    RETAIL = "RETAIL", "Retail"
+    RETAIL = "RETAIL", _("Retail")
     # Priced at the wholesale price, falling back to the public price.
-    WHOLESALE = "WHOLESALE", "Wholesale"
+    WHOLESALE = "WHOLESALE", _("Wholesale")
 
 
 class SaleStatus(models.TextChoices):
     # A cart being rung up: lines, customer and type may change.
-    DRAFT = "DRAFT", "Draft"
+    DRAFT = "DRAFT", _("Draft")
     # Paid and final: stock is gone, the receipt number is allocated.
-    COMPLETED = "COMPLETED", "Completed"
+    COMPLETED = "COMPLETED", _("Completed")
     # Abandoned as a draft, or reversed after completion. Never changes again.
-    CANCELLED = "CANCELLED", "Cancelled"
+    CANCELLED = "CANCELLED", _("Cancelled")
 
 
 class PaymentMethod(models.TextChoices):
-    CASH = "CASH", "Cash"
-    CARD = "CARD", "Card"
-    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+    CASH = "CASH", pgettext_lazy("payment method", "Cash")
+    CARD = "CARD", pgettext_lazy("payment method", "Card")
+    MOBILE_MONEY = "MOBILE_MONEY", pgettext_lazy("payment method", "Mobile money")
     # Charged to the customer's account: owed, not taken into the till.
-    ON_ACCOUNT = "ON_ACCOUNT", "On account"
+    ON_ACCOUNT = "ON_ACCOUNT", pgettext_lazy("payment method", "On account")
 
 
 class Sale(models.Model):
@@ -69,13 +71,13 @@ class Sale(models.Model):
     subtotal = money_field(default=ZERO)
     discount_total = money_field(default=ZERO)
     total_amount = money_field(default=ZERO)
-    amount_paid = money_field(default=ZERO, help_text="Tendered, including the on-account part.")
+    amount_paid = money_field(default=ZERO, help_text=_("Tendered, including the on-account part."))
     change_due = money_field(default=ZERO)
-    on_account_amount = money_field(default=ZERO, help_text="Charged to the customer's account.")
-    amount_due = money_field(default=ZERO, help_text="On-account amount not yet settled.")
+    on_account_amount = money_field(default=ZERO, help_text=_("Charged to the customer's account."))
+    amount_due = money_field(default=ZERO, help_text=_("On-account amount not yet settled."))
     # A database default too: bulk loaders that write sales without it get zero.
     returned_total = money_field(
-        default=ZERO, db_default=ZERO, help_text="Given back by the sale's returns."
+        default=ZERO, db_default=ZERO, help_text=_("Given back by the sale's returns.")
     )
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -88,7 +90,7 @@ class Sale(models.Model):
         null=True,
         blank=True,
         related_name="sales",
-        help_text="The drawer session that took the completion; none without an open session.",
+        help_text=_("The drawer session that took the completion; none without an open session."),
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
@@ -98,7 +100,7 @@ class Sale(models.Model):
         null=True,
         blank=True,
         related_name="cancelled_sales",
-        help_text="The drawer session that gave back the money of a cancelled completed sale.",
+        help_text=_("The drawer session that gave back the money of a cancelled completed sale."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,7 +153,7 @@ class Sale(models.Model):
         ]
 
     def __str__(self):
-        return self.receipt_number or f"Draft {str(self.id)[:8]}"
+        return self.receipt_number or gettext("Draft %(id)s") % {"id": str(self.id)[:8]}
 
     @property
     def customer_name(self) -> str:
@@ -171,10 +173,10 @@ class SaleItem(models.Model):
     medicine_name = models.CharField(max_length=255)
     unit_price = money_field()
     quantity = models.PositiveIntegerField()
-    discount = money_field(default=ZERO, help_text="Taken off the whole line.")
+    discount = money_field(default=ZERO, help_text=_("Taken off the whole line."))
     line_total = money_field()
     returned_quantity = models.PositiveIntegerField(
-        default=0, db_default=0, help_text="Units brought back by the sale's returns."
+        default=0, db_default=0, help_text=_("Units brought back by the sale's returns.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

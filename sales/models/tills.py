@@ -6,6 +6,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.money import money_field
 from sales.models.sequences import BusinessSequence
@@ -38,9 +42,9 @@ class Till(models.Model):
 
 class TillSessionStatus(models.TextChoices):
     # The drawer is in use: sales, debt payments and movements at its storefront go into it.
-    OPEN = "OPEN", "Open"
+    OPEN = "OPEN", _("Open")
     # Counted and closed: its Z report is stored and it never changes again.
-    CLOSED = "CLOSED", "Closed"
+    CLOSED = "CLOSED", _("Closed")
 
 
 class TillSession(models.Model):
@@ -60,7 +64,7 @@ class TillSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     opened_at = models.DateTimeField(auto_now_add=True)
-    opening_float = money_field(help_text="Cash in the drawer when the session opened.")
+    opening_float = money_field(help_text=_("Cash in the drawer when the session opened."))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -71,7 +75,7 @@ class TillSession(models.Model):
     counted_cash = money_field(null=True, blank=True)
     # The Z report's totals, stored at close (see sales.till_totals.TillTotals).
     expected_cash = money_field(null=True, blank=True)
-    variance = money_field(null=True, blank=True, help_text="Counted minus expected.")
+    variance = money_field(null=True, blank=True, help_text=_("Counted minus expected."))
     sales_count = models.PositiveIntegerField(null=True, blank=True)
     gross_sales = money_field(null=True, blank=True)
     discounts = money_field(null=True, blank=True)
@@ -144,7 +148,10 @@ class TillSession(models.Model):
         ]
 
     def __str__(self):
-        return self.z_number or f"{self.till} (open since {self.opened_at:%Y-%m-%d %H:%M})"
+        if self.z_number:
+            return self.z_number
+        opened = date_format(localtime(self.opened_at), "SHORT_DATETIME_FORMAT")
+        return gettext("%(till)s (open since %(opened)s)") % {"till": self.till, "opened": opened}
 
     @property
     def is_open(self) -> bool:
@@ -153,9 +160,9 @@ class TillSession(models.Model):
 
 class CashMovementType(models.TextChoices):
     # Cash put into the drawer during the session (more change, say).
-    PAY_IN = "PAY_IN", "Pay-in"
+    PAY_IN = "PAY_IN", _("Pay-in")
     # Cash taken out of the drawer (a supplier paid, a bank drop).
-    PAY_OUT = "PAY_OUT", "Pay-out"
+    PAY_OUT = "PAY_OUT", _("Pay-out")
 
 
 class CashMovement(models.Model):

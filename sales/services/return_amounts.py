@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pos_project.money import ZERO, format_money, quantize
 from sales.models import RefundMethod, Sale, SaleItem
 
@@ -50,22 +53,25 @@ class RefundSplit:
 
 
 REFUND_WAYS = {
-    RefundMethod.CASH: "in cash",
-    RefundMethod.CARD: "to the card",
-    RefundMethod.MOBILE_MONEY: "by mobile money",
-    RefundMethod.ACCOUNT: "held as credit on the account",
+    RefundMethod.CASH: gettext_lazy("in cash"),
+    RefundMethod.CARD: gettext_lazy("to the card"),
+    RefundMethod.MOBILE_MONEY: gettext_lazy("by mobile money"),
+    RefundMethod.ACCOUNT: gettext_lazy("held as credit on the account"),
 }
 
 
 def refund_way(sale: Sale, method: str) -> str:
     """How a refund of `method` went back: "in cash", "off what is owed on S-000049"."""
     if method == RefundMethod.AMOUNT_DUE:
-        return f"off what is owed on {sale.receipt_number}"
-    return REFUND_WAYS[method]
+        return _("off what is owed on %(receipt)s") % {"receipt": sale.receipt_number}
+    return str(REFUND_WAYS[method])
 
 
 def _refund_part(sale: Sale, method: str, amount: Decimal) -> str:
-    return f"{format_money(amount, sale.business.currency_symbol)} {refund_way(sale, method)}"
+    return _("%(amount)s %(way)s") % {
+        "amount": format_money(amount, sale.business.currency_symbol),
+        "way": refund_way(sale, method),
+    }
 
 
 def refund_words(sale: Sale, refunds: dict[str, Decimal], *, method: str) -> str:

@@ -38,6 +38,8 @@ class Medicine(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("medicine")
+        verbose_name_plural = _("medicines")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -90,6 +92,8 @@ class Stock(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
         ordering = ["medicine", "storefront"]
         constraints = [
             models.UniqueConstraint(

@@ -66,6 +66,8 @@ class Return(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -95,6 +97,8 @@ class ReturnItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("returned line")
+        verbose_name_plural = _("returned lines")
         ordering = ["sale_return", "sale_item__created_at", "sale_item_id"]
         constraints = [
             models.CheckConstraint(
@@ -121,6 +125,8 @@ class ReturnRefund(models.Model):
     amount = money_field()
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         # In the order they are applied: what came off the amount due first.
         ordering = [
             "sale_return",

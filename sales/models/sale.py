@@ -106,6 +106,8 @@ class Sale(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -182,6 +184,8 @@ class SaleItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="sale_item_quantity_positive"),
@@ -210,6 +214,8 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["created_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
 

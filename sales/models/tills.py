@@ -29,6 +29,8 @@ class Till(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("till")
+        verbose_name_plural = _("tills")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -96,6 +98,8 @@ class TillSession(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("till session")
+        verbose_name_plural = _("till sessions")
         ordering = ["-opened_at", "-id"]
         constraints = [
             # Held by the database, so two requests racing to open cannot both win.
@@ -180,6 +184,8 @@ class CashMovement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("cash movement")
+        verbose_name_plural = _("cash movements")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="cash_movement_positive"),

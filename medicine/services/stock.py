@@ -211,7 +211,7 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
         listed = "; ".join(
             gettext("%(medicine)s (id %(id)s: requested %(requested)s, available %(available)s)")
             % {
-                "medicine": isolate(item["described"]),
+                "medicine": item["described"],
                 "id": item["medicine"],
                 "requested": item["requested"],
                 "available": item["available"],

@@ -41,17 +41,25 @@ class Return(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
-    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="returns")
-    sequence = models.PositiveIntegerField(editable=False)
-    number = models.CharField(max_length=20, editable=False)
-    reason = models.TextField()
+    business = models.ForeignKey(
+        "pos_project.Business",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("business"),
+    )
+    sale = models.ForeignKey(
+        Sale, on_delete=models.PROTECT, related_name="returns", verbose_name=_("sale")
+    )
+    sequence = models.PositiveIntegerField(editable=False, verbose_name=_("sequence"))
+    number = models.CharField(max_length=20, editable=False, verbose_name=_("number"))
+    reason = models.TextField(verbose_name=_("reason"))
     refund_method = models.CharField(
         max_length=12,
         choices=RefundMethod.choices,
         help_text=_("How what was not owed on the sale was given back."),
+        verbose_name=_("refund method"),
     )
-    total = money_field()
+    total = money_field(verbose_name=_("total"))
     till_session = models.ForeignKey(
         "sales.TillSession",
         on_delete=models.PROTECT,
@@ -59,11 +67,15 @@ class Return(models.Model):
         blank=True,
         related_name="returns",
         help_text=_("The drawer session that gave the money back; none without an open session."),
+        verbose_name=_("till session"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("return")
@@ -88,12 +100,21 @@ class ReturnItem(models.Model):
     """Units of one sale line brought back, and what they were paid."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sale_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items")
-    sale_item = models.ForeignKey(SaleItem, on_delete=models.PROTECT, related_name="return_items")
-    quantity = models.PositiveIntegerField()
-    amount = money_field(help_text=_("What these units were paid, the line's discount included."))
+    sale_return = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="items", verbose_name=_("sale return")
+    )
+    sale_item = models.ForeignKey(
+        SaleItem, on_delete=models.PROTECT, related_name="return_items", verbose_name=_("sale item")
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    amount = money_field(
+        help_text=_("What these units were paid, the line's discount included."),
+        verbose_name=_("amount"),
+    )
     restocked = models.BooleanField(
-        default=True, help_text=_("Put back on the shelf (not damaged or expired).")
+        default=True,
+        help_text=_("Put back on the shelf (not damaged or expired)."),
+        verbose_name=_("restocked"),
     )
 
     class Meta:
@@ -120,9 +141,11 @@ class ReturnRefund(models.Model):
     """One way the return's money went back to the customer."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sale_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="refunds")
-    method = models.CharField(max_length=12, choices=RefundMethod.choices)
-    amount = money_field()
+    sale_return = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="refunds", verbose_name=_("sale return")
+    )
+    method = models.CharField(max_length=12, choices=RefundMethod.choices, verbose_name=_("method"))
+    amount = money_field(verbose_name=_("amount"))
 
     class Meta:
         verbose_name = _("refund")

@@ -33,6 +33,7 @@ from sales.services.return_amounts import (
     default_refund_method,
     line_refund,
     refund_lines,
+    refund_parts_joined,
     return_refund_words,
 )
 from sales.services.returns import return_preview
@@ -387,7 +388,7 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
             sale_return.sale.customer_name,
             business.currency_code,
             sale_return.total,
-            ", ".join(refund_lines(sale_return)),
+            refund_parts_joined(refund_lines(sale_return)),
             sale_return.reason,
             display_name(sale_return.created_by),
         ]

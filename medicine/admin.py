@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import MinValueValidator
 from django.db.models import Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from medicine import services
 from medicine.admin_views import BACK_OFFICE_CSS, MedicineBackOfficeViews
@@ -23,7 +24,9 @@ from pos_project.admin_scoping import (
     adopt_created_row,
 )
 
-POSITIVE = MinValueValidator(Decimal("0.01"), message="The price must be greater than zero.")
+POSITIVE = MinValueValidator(
+    Decimal("0.01"), message=gettext_lazy("The price must be greater than zero.")
+)
 
 
 class MedicineAdminForm(forms.ModelForm):
@@ -58,9 +61,10 @@ class MedicineAdminForm(forms.ModelForm):
                 self.fields[name].validators.append(POSITIVE)
                 if business is not None:
                     # The amount's currency beside the box, as on every other page.
-                    self.fields[
-                        name
-                    ].label = f"{self.fields[name].label} ({business.currency_symbol})"
+                    self.fields[name].label = gettext("%(label)s (%(symbol)s)") % {
+                        "label": self.fields[name].label,
+                        "symbol": business.currency_symbol,
+                    }
 
     def _value(self, name):
         if name in self.fields:
@@ -82,7 +86,11 @@ class MedicineAdminForm(forms.ModelForm):
         if prix_br is not None and wholesale is not None and wholesale > prix_br:
             self.add_error(
                 "wholesale_price" if "wholesale_price" in self.fields else None,
-                f"The wholesale price ({wholesale}) may not exceed the public price ({prix_br}).",
+                gettext(
+                    "The wholesale price (%(wholesale)s) may not exceed the public price "
+                    "(%(public)s)."
+                )
+                % {"wholesale": wholesale, "public": prix_br},
             )
         business, barcode = self._business(), cleaned.get("barcode")
         if "barcode" in self.fields and business is not None and barcode:
@@ -90,7 +98,9 @@ class MedicineAdminForm(forms.ModelForm):
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():
-                self.add_error("barcode", "Another medicine of this business has this barcode.")
+                self.add_error(
+                    "barcode", gettext("Another medicine of this business has this barcode.")
+                )
         return cleaned
 
 
@@ -141,7 +151,9 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
         # The editable price boxes carry no currency of their own: the list says it once.
         business = admin_business(request)
         if business is not None:
-            subtitle = f"Prices in {business.currency_symbol}; stock in units, all storefronts"
+            subtitle = gettext("Prices in %(symbol)s; stock in units, all storefronts") % {
+                "symbol": business.currency_symbol
+            }
             extra_context = {"subtitle": subtitle, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
@@ -169,7 +181,7 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
         kwargs.setdefault("form", MedicineAdminForm)
         return super().get_changelist_form(request, **kwargs)
 
-    @admin.display(description="Stock", ordering="stock_total")
+    @admin.display(description=gettext_lazy("Stock"), ordering="stock_total")
     def total_stock(self, medicine: Medicine) -> int:
         return medicine.stock_total or 0
 

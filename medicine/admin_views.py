@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from medicine.models import Stock
 from medicine.services import stock_adjust
@@ -25,19 +26,21 @@ BACK_OFFICE_CSS = "customers/admin/back_office.css"
 
 class AdjustStockForm(OneTimeForm):
     storefront = forms.ModelChoiceField(
-        label="Storefront", queryset=Storefront.objects.none(), empty_label=None
+        label=gettext_lazy("Storefront"), queryset=Storefront.objects.none(), empty_label=None
     )
     quantity_delta = forms.IntegerField(
-        label="Change in units",
+        label=gettext_lazy("Change in units"),
         min_value=-1_000_000,
         max_value=1_000_000,
-        help_text="Positive for a delivery, negative for breakage, expiry or a count.",
+        help_text=gettext_lazy(
+            "Positive for a delivery, negative for breakage, expiry or a count."
+        ),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
-        help_text="Kept in the audit log.",
+        help_text=gettext_lazy("Kept in the audit log."),
     )
 
     def __init__(self, *args, business, **kwargs):
@@ -49,7 +52,7 @@ class AdjustStockForm(OneTimeForm):
     def clean_quantity_delta(self):
         delta = self.cleaned_data["quantity_delta"]
         if delta == 0:
-            raise forms.ValidationError("Enter how many units come in (+) or go out (-).")
+            raise forms.ValidationError(gettext("Enter how many units come in (+) or go out (-)."))
         return delta
 
 
@@ -78,7 +81,7 @@ class MedicineBackOfficeViews:
             raise Http404
         medicine = self.get_queryset(request).filter(pk=object_id).first()
         if medicine is None:
-            raise Http404("No such medicine.")
+            raise Http404(gettext("No such medicine."))
         medicine_url = reverse("admin:medicine_medicine_change", args=[medicine.pk])
         form = AdjustStockForm(request.POST or None, business=medicine.business)
 
@@ -91,10 +94,14 @@ class MedicineBackOfficeViews:
                 reason=form.cleaned_data["reason"],
                 actor=Actor.from_request(request),
             )
-            return (
-                f"Stock of {medicine} at {storefront.name} is now {row.quantity} "
-                f"({form.cleaned_data['quantity_delta']:+d})."
-            )
+            return gettext(
+                "Stock of %(medicine)s at %(storefront)s is now %(quantity)s (%(change)s)."
+            ) % {
+                "medicine": medicine,
+                "storefront": storefront.name,
+                "quantity": row.quantity,
+                "change": f"{form.cleaned_data['quantity_delta']:+d}",
+            }
 
         if request.method == "POST" and form.is_valid():
             try:
@@ -106,7 +113,7 @@ class MedicineBackOfficeViews:
                         form.add_error(name if name in form.fields else None, problem)
                 if not fields:
                     form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
                 messages.success(request, adjusted)
                 return HttpResponseRedirect(medicine_url)
@@ -117,7 +124,7 @@ class MedicineBackOfficeViews:
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Adjust the stock of {medicine}",
+                "title": gettext("Adjust the stock of %(medicine)s") % {"medicine": medicine},
                 "medicine": medicine,
                 "medicine_url": medicine_url,
                 "stock": stock.order_by("storefront__name"),

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MedicineConfig(AppConfig):
     name = "medicine"
-    verbose_name = "Catalogue and stock"
+    verbose_name = _("Catalogue and stock")

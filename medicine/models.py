@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.money import money_field
 
@@ -22,21 +23,30 @@ class Medicine(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     business = models.ForeignKey(
-        "pos_project.Business", on_delete=models.PROTECT, related_name="medicines"
+        "pos_project.Business",
+        on_delete=models.PROTECT,
+        related_name="medicines",
+        verbose_name=_("business"),
     )
-    name = models.CharField(max_length=200)
-    generic_name = models.CharField(max_length=200, blank=True)
-    form = models.CharField(max_length=60, blank=True, help_text="Tablet, syrup, cream...")
-    strength = models.CharField(max_length=60, blank=True, help_text="500 mg, 1 g/5 ml...")
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    generic_name = models.CharField(max_length=200, blank=True, verbose_name=_("generic name"))
+    form = models.CharField(
+        max_length=60, blank=True, help_text=_("Tablet, syrup, cream..."), verbose_name=_("form")
+    )
+    strength = models.CharField(
+        max_length=60, blank=True, help_text=_("500 mg, 1 g/5 ml..."), verbose_name=_("strength")
+    )
     # NULL, not "", when absent: the per-business unique constraint ignores NULLs.
-    barcode = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
-    prix_br = money_field(verbose_name="retail price (PPV)")
-    wholesale_price = money_field(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    barcode = models.CharField(max_length=64, null=True, blank=True, verbose_name=_("barcode"))  # noqa: DJ001
+    prix_br = money_field(verbose_name=_("retail price (PPV)"))
+    wholesale_price = money_field(null=True, blank=True, verbose_name=_("wholesale price"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("medicine")
+        verbose_name_plural = _("medicines")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -80,15 +90,24 @@ class Stock(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: the unique (medicine, storefront) leads with it.
     medicine = models.ForeignKey(
-        Medicine, on_delete=models.CASCADE, related_name="stocks", db_index=False
+        Medicine,
+        on_delete=models.CASCADE,
+        related_name="stocks",
+        db_index=False,
+        verbose_name=_("medicine"),
     )
     storefront = models.ForeignKey(
-        "pos_project.Storefront", on_delete=models.PROTECT, related_name="stocks"
+        "pos_project.Storefront",
+        on_delete=models.PROTECT,
+        related_name="stocks",
+        verbose_name=_("storefront"),
     )
-    quantity = models.IntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    quantity = models.IntegerField(default=0, verbose_name=_("quantity"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
         ordering = ["medicine", "storefront"]
         constraints = [
             models.UniqueConstraint(

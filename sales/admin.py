@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from customers.search import customer_search_q
@@ -75,24 +76,24 @@ class SaleItemInline(ReadOnlyInline):
         "returned_quantity",
     ]
     readonly_fields = fields
-    unit_price_shown = _inline_money("unit_price", "unit price")
-    discount_shown = _inline_money("discount", "discount")
-    line_total_shown = _inline_money("line_total", "line total")
+    unit_price_shown = _inline_money("unit_price", _("unit price"))
+    discount_shown = _inline_money("discount", _("discount"))
+    line_total_shown = _inline_money("line_total", _("line total"))
 
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
     fields = ["tendered", "amount_shown", "reference", "received_at"]
     readonly_fields = fields
-    amount_shown = _inline_money("amount", "amount")
+    amount_shown = _inline_money("amount", _("amount"))
 
-    @admin.display(description="method")
+    @admin.display(description=_("method"))
     def tendered(self, payment):
         if payment.method == PaymentMethod.ON_ACCOUNT:
-            return "Charged to account"
+            return gettext("Charged to account")
         return payment.get_method_display()
 
-    @admin.display(description="at")
+    @admin.display(description=_("at"))
     def received_at(self, payment):
         return date_format(
             timezone.localtime(payment.created_at, payment.sale.business.zone), "DATETIME_FORMAT"
@@ -108,7 +109,7 @@ class CustomerSearchFilter(admin.SimpleListFilter):
     phone typed any way). Listing every customer as a choice made the page as long as the
     customer book."""
 
-    title = "customer"
+    title = _("customer")
     parameter_name = "customer_q"
     template = "admin/sales/sale/customer_search_filter.html"
 
@@ -142,7 +143,7 @@ class CustomerChosenFilter(admin.SimpleListFilter):
     search box above the list finds sales by the customer's name or phone instead.
     """
 
-    title = "chosen customer"
+    title = _("chosen customer")
     parameter_name = "customer__id__exact"
 
     def has_output(self):
@@ -154,7 +155,7 @@ class CustomerChosenFilter(admin.SimpleListFilter):
         if chosen is None:
             return []
         sale = model_admin.get_queryset(request).filter(customer_id=chosen).first()
-        return [(str(chosen), sale.customer_name if sale else "No such customer")]
+        return [(str(chosen), sale.customer_name if sale else gettext("No such customer"))]
 
     def _chosen(self):
         try:
@@ -246,59 +247,64 @@ class SaleAdmin(
                 sale=obj, type=form.cleaned_data.get("type"), notes=form.cleaned_data.get("notes")
             )
         except DomainError as error:
-            messages.error(request, f"{error.error}: {error.message}")
+            messages.error(request, error.message)
 
     # --- columns --------------------------------------------------------------------------
 
-    @admin.display(description="sale", ordering="receipt_number")
+    @admin.display(description=_("sale"), ordering="receipt_number")
     def label(self, obj):
         if obj.status == SaleStatus.CANCELLED:
             return format_html(
                 '<span class="cancelled-sale">{}</span><br><span class="status-tag cancelled">'
-                "Cancelled</span>",
+                "{}</span>",
                 obj,
+                SaleStatus.CANCELLED.label,
             )
         return str(obj)
 
-    @admin.display(description="sold by")
+    @admin.display(description=_("sold by"))
     def sold_by(self, obj):
         # The full name, as on the payments and the statement, not the log-in name.
         return display_name(obj.created_by)
 
-    @admin.display(description="customer", ordering="customer__name")
+    @admin.display(description=_("customer"), ordering="customer__name")
     def customer_label(self, obj):
         return obj.customer_name
 
-    @admin.display(description="total", ordering="total_amount")
+    @admin.display(description=_("total"), ordering="total_amount")
     def total(self, obj):
         return format_money(obj.total_amount, obj.business.currency_symbol)
 
-    @admin.display(description="receipt")
+    @admin.display(description=_("receipt"))
     def receipt_link(self, obj):
         if obj is None or obj.pk is None or obj.status == SaleStatus.DRAFT:
             return "-"
         url = reverse("admin:sales_sale_receipt", args=[obj.pk])
-        return format_html('<a href="{}" class="nowrap">Print receipt</a>', url)
+        return format_html('<a href="{}" class="nowrap">{}</a>', url, gettext("Print receipt"))
 
     # --- the list as a spreadsheet (the sales its search and filters select) -------------
 
     export_name = "sales"
     # The tenders by method, cash net of the change given, as the sale's page shows them.
     export_tenders = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.MOBILE_MONEY)
-    export_columns = (
-        "Sale",
-        "Completed",
-        "Status",
-        "Storefront",
-        "Customer",
-        "Currency",
-        "Total",
-        *(f"{PaymentMethod(method).label}" for method in export_tenders),
-        "On account",
-        "Still due",
-        "Returned",
-        "Sold by",
-    )
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """The header, in the reader's language."""
+        return (
+            gettext("Sale"),
+            gettext("Completed"),
+            gettext("Status"),
+            gettext("Storefront"),
+            gettext("Customer"),
+            gettext("Currency"),
+            gettext("Total"),
+            *(str(PaymentMethod(method).label) for method in self.export_tenders),
+            pgettext("payment method", "On account"),
+            gettext("Still due"),
+            gettext("Returned"),
+            gettext("Sold by"),
+        )
 
     def export_queryset(self, queryset):
         return queryset.select_related(
@@ -328,12 +334,13 @@ class SaleAdmin(
         ]
 
     def export_totals(self, rows: list[list]) -> list:
-        totals = ["" for _ in self.export_columns]
+        columns = self.export_columns
+        totals = ["" for _column in columns]
         totals[0] = ngettext("Total (%(count)d sale)", "Total (%(count)d sales)", len(rows)) % {
             "count": len(rows)
         }
-        first_money = self.export_columns.index("Total")
-        for index in range(first_money, self.export_columns.index("Sold by")):
+        first_money = columns.index(gettext("Total"))
+        for index in range(first_money, columns.index(gettext("Sold by"))):
             totals[index] = sum((row[index] for row in rows), ZERO)
         return totals
 

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from pos_project.actors import Actor, display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
@@ -33,6 +33,7 @@ from sales.services.return_amounts import (
     default_refund_method,
     line_refund,
     refund_lines,
+    refund_parts_joined,
     return_refund_words,
 )
 from sales.services.returns import return_preview
@@ -45,15 +46,15 @@ class ReturnItemsForm(OneTimeForm):
     """A quantity and a restock tick per line of the sale, then the reason and the method."""
 
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text="Printed on the return slip and kept in the audit log.",
+        help_text=gettext_lazy("Printed on the return slip and kept in the audit log."),
     )
     refund_method = forms.ChoiceField(
-        label="Refund",
+        label=gettext_lazy("Refund"),
         choices=[(method.value, method.label) for method in CHOSEN_REFUND_METHODS],
-        help_text=(
+        help_text=gettext_lazy(
             "What the customer still owes on this sale is reduced first; the rest goes back "
             "this way."
         ),
@@ -73,22 +74,23 @@ class ReturnItemsForm(OneTimeForm):
             worths = [str(line_refund(item, units)) for units in range(returnable + 1)]
             unit = format_money(item.line_total / item.quantity, symbol)
             self.fields[quantity] = forms.IntegerField(
-                label=f"{item.medicine_name}: units to return",
+                label=gettext("%(medicine)s: units to return") % {"medicine": item.medicine_name},
                 min_value=0,
                 max_value=returnable,
                 initial=0,
-                help_text=(
-                    f"{unit} a unit, as paid. Sold {item.quantity}, returned "
-                    f"{item.returned_quantity}."
-                ),
+                help_text=gettext(
+                    "%(price)s a unit, as paid. Sold %(sold)s, returned %(returned)s."
+                )
+                % {"price": unit, "sold": item.quantity, "returned": item.returned_quantity},
                 disabled=returnable == 0,
                 widget=forms.NumberInput(
                     attrs={"class": "return-quantity", "data-worths": json.dumps(worths)}
                 ),
             )
             self.fields[restock] = forms.BooleanField(
-                label=f"{item.medicine_name}: back on the shelf", required=False, initial=True,
-                help_text="Untick for damaged or expired goods.",
+                label=gettext("%(medicine)s: back on the shelf") % {"medicine": item.medicine_name},
+                required=False, initial=True,
+                help_text=gettext("Untick for damaged or expired goods."),
             )  # fmt: skip
             self.lines.append((item, quantity, restock))
         # The split shown before confirming; a confirm of another split shows it again.
@@ -102,7 +104,9 @@ class ReturnItemsForm(OneTimeForm):
     def clean(self):
         cleaned = super().clean()
         if not self.return_lines():
-            raise forms.ValidationError("Enter how many units of at least one line come back.")
+            raise forms.ValidationError(
+                gettext("Enter how many units of at least one line come back.")
+            )
         return cleaned
 
     def return_lines(self) -> list[dict]:
@@ -144,11 +148,11 @@ class ReturnInline(BackOfficeRights, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="slip")
+    @admin.display(description=gettext_lazy("slip"))
     def slip(self, obj):
         return _slip_link(obj)
 
-    @admin.display(description="money back")
+    @admin.display(description=gettext_lazy("money back"))
     def what_happened(self, obj):
         return _what_happened(obj)
 
@@ -162,7 +166,7 @@ def _what_happened(sale_return: Return):
 
 def _slip_link(sale_return: Return):
     url = reverse("admin:sales_return_slip", args=[sale_return.pk])
-    return format_html('<a href="{}" target="_blank">Print slip</a>', url)
+    return format_html('<a href="{}" target="_blank">{}</a>', url, gettext("Print slip"))
 
 
 class SaleReturnsBackOffice:
@@ -200,11 +204,11 @@ class SaleReturnsBackOffice:
             raise Http404
         sale = self.get_queryset(request).filter(pk=object_id).first()
         if sale is None:
-            raise Http404("No such sale.")
+            raise Http404(gettext("No such sale."))
         sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
         actor = Actor.from_request(request)
         if not actor.is_manager:
-            messages.error(request, "Only a manager or the owner may take a return.")
+            messages.error(request, gettext("Only a manager or the owner may take a return."))
             return HttpResponseRedirect(sale_url)
         form = ReturnItemsForm(request.POST or None, sale=sale)
         if sale.status == SaleStatus.COMPLETED:
@@ -228,10 +232,17 @@ class SaleReturnsBackOffice:
             )
             cash = any(refund.method == RefundMethod.CASH for refund in created.refunds.all())
             drawer = created.till_session if cash else None
-            out_of = f" out of the drawer of {drawer_label(drawer)}" if drawer else ""
-            return (
-                f"Return {created.number} of sale {sale}: {return_refund_words(created)}{out_of}."
-            )
+            words = {
+                "number": created.number,
+                "sale": sale,
+                "refunds": return_refund_words(created),
+            }
+            if drawer:
+                return gettext(
+                    "Return %(number)s of sale %(sale)s: %(refunds)s out of the drawer of "
+                    "%(drawer)s."
+                ) % {**words, "drawer": drawer_label(drawer)}
+            return gettext("Return %(number)s of sale %(sale)s: %(refunds)s.") % words
 
         preview = None
         if request.method == "POST" and form.is_valid():
@@ -258,7 +269,10 @@ class SaleReturnsBackOffice:
                 form.data = form.data.copy()
                 form.data["previewed"] = preview.words
         if sale.status != SaleStatus.COMPLETED:
-            messages.error(request, f"Sale {sale} is not completed: it takes no return.")
+            messages.error(
+                request,
+                gettext("Sale %(sale)s is not completed: it takes no return.") % {"sale": sale},
+            )
             return HttpResponseRedirect(sale_url)
         symbol = sale.business.currency_symbol
         return TemplateResponse(
@@ -267,7 +281,7 @@ class SaleReturnsBackOffice:
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Return items of sale {sale}",
+                "title": gettext("Return items of sale %(sale)s") % {"sale": sale},
                 "sale": sale,
                 "sale_url": sale_url,
                 "form": form,
@@ -311,50 +325,59 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="sale", ordering="sale__receipt_number")
+    @admin.display(description=gettext_lazy("sale"), ordering="sale__receipt_number")
     def sale_link(self, obj):
         url = reverse("admin:sales_sale_change", args=[obj.sale_id])
         return format_html('<a href="{}">{}</a>', url, obj.sale.receipt_number)
 
-    @admin.display(description="customer", ordering="sale__customer__name")
+    @admin.display(description=gettext_lazy("customer"), ordering="sale__customer__name")
     def customer_label(self, obj):
         return obj.sale.customer_name
 
-    @admin.display(description="total", ordering="total")
+    @admin.display(description=gettext_lazy("total"), ordering="total")
     def total_text(self, obj):
         return format_money(obj.total, obj.business.currency_symbol)
 
-    @admin.display(description="lines")
+    @admin.display(description=gettext_lazy("lines"))
     def lines(self, obj):
+        restocked = gettext("%(quantity)s x %(medicine)s (%(amount)s)")
+        not_restocked = gettext("%(quantity)s x %(medicine)s (%(amount)s, not restocked)")
         return "; ".join(
-            f"{line.quantity} x {line.sale_item.medicine_name} "
-            f"({format_money(line.amount, obj.business.currency_symbol)}"
-            f"{'' if line.restocked else ', not restocked'})"
+            (restocked if line.restocked else not_restocked)
+            % {
+                "quantity": line.quantity,
+                "medicine": line.sale_item.medicine_name,
+                "amount": format_money(line.amount, obj.business.currency_symbol),
+            }
             for line in obj.items.select_related("sale_item")
         )
 
-    @admin.display(description="money back")
+    @admin.display(description=gettext_lazy("money back"))
     def what_happened(self, obj):
         return _what_happened(obj)
 
-    @admin.display(description="slip")
+    @admin.display(description=gettext_lazy("slip"))
     def slip(self, obj):
         return _slip_link(obj)
 
     # --- the list as a spreadsheet (the returns its search and filters select) -----------
 
     export_name = "returns"
-    export_columns = (
-        "Return",
-        "Date",
-        "Sale",
-        "Customer",
-        "Currency",
-        "Total",
-        "Money back",
-        "Reason",
-        "By",
-    )
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """The header, in the reader's language."""
+        return (
+            gettext("Return"),
+            gettext("Date"),
+            gettext("Sale"),
+            gettext("Customer"),
+            gettext("Currency"),
+            gettext("Total"),
+            gettext("Money back"),
+            gettext("Reason"),
+            gettext("By"),
+        )
 
     def export_row(self, sale_return) -> list:
         business = sale_return.business
@@ -365,17 +388,18 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
             sale_return.sale.customer_name,
             business.currency_code,
             sale_return.total,
-            ", ".join(refund_lines(sale_return)),
+            refund_parts_joined(refund_lines(sale_return)),
             sale_return.reason,
             display_name(sale_return.created_by),
         ]
 
     def export_totals(self, rows: list[list]) -> list:
-        totals = ["" for _ in self.export_columns]
+        columns = self.export_columns
+        totals = ["" for _column in columns]
         totals[0] = ngettext("Total (%(count)d return)", "Total (%(count)d returns)", len(rows)) % {
             "count": len(rows)
         }
-        index = self.export_columns.index("Total")
+        index = columns.index(gettext("Total"))
         totals[index] = sum((row[index] for row in rows), ZERO)
         return totals
 

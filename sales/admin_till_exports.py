@@ -1,6 +1,6 @@
 """The till sessions list as a spreadsheet: the Z reports of the sessions it selects."""
 
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from pos_project.actors import display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
@@ -13,39 +13,43 @@ class ZReportsExport(SpreadsheetExportMixin):
     export_name = "z-reports"
     # A closed session's figures, as its Z report keeps them: (header, field).
     export_figures = (
-        ("Float", "opening_float"),
-        ("Net sales", "net_sales"),
-        ("Cash tendered", "cash_tendered"),
-        ("Change given", "change_given"),
-        ("Card", "card_sales"),
-        ("Mobile money", "mobile_money_sales"),
-        ("On account", "on_account_sales"),
-        ("Debt payments in cash", "debt_payments_cash"),
-        ("Debt payments by card", "debt_payments_card"),
-        ("Debt payments by mobile money", "debt_payments_mobile_money"),
-        ("Refunds in cash", "refunds_cash"),
-        ("Refunds by card", "refunds_card"),
-        ("Refunds by mobile money", "refunds_mobile_money"),
+        (gettext_lazy("Float"), "opening_float"),
+        (gettext_lazy("Net sales"), "net_sales"),
+        (gettext_lazy("Cash tendered"), "cash_tendered"),
+        (gettext_lazy("Change given"), "change_given"),
+        (pgettext_lazy("payment method", "Card"), "card_sales"),
+        (pgettext_lazy("payment method", "Mobile money"), "mobile_money_sales"),
+        (pgettext_lazy("payment method", "On account"), "on_account_sales"),
+        (gettext_lazy("Debt payments in cash"), "debt_payments_cash"),
+        (gettext_lazy("Debt payments by card"), "debt_payments_card"),
+        (gettext_lazy("Debt payments by mobile money"), "debt_payments_mobile_money"),
+        (gettext_lazy("Refunds in cash"), "refunds_cash"),
+        (gettext_lazy("Refunds by card"), "refunds_card"),
+        (gettext_lazy("Refunds by mobile money"), "refunds_mobile_money"),
         (gettext_lazy("Refunds on account"), "refunds_on_account"),
-        ("Pay-ins", "pay_ins"),
-        ("Pay-outs", "pay_outs"),
-        ("Expected cash", "expected_cash"),
-        ("Counted cash", "counted_cash"),
-        ("Variance", "variance"),
+        (gettext_lazy("Pay-ins"), "pay_ins"),
+        (gettext_lazy("Pay-outs"), "pay_outs"),
+        (gettext_lazy("Expected cash"), "expected_cash"),
+        (gettext_lazy("Counted cash"), "counted_cash"),
+        (gettext_lazy("Variance"), "variance"),
     )
-    export_columns = (
-        "Z report",
-        "Till",
-        "Storefront",
-        "Status",
-        "Opened",
-        "Opened by",
-        "Closed",
-        "Closed by",
-        "Sales",
-        "Currency",
-        *(header for header, _ in export_figures),
-    )
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """The header, in the reader's language."""
+        return (
+            gettext("Z report"),
+            gettext("Till"),
+            gettext("Storefront"),
+            gettext("Status"),
+            gettext("Opened"),
+            gettext("Opened by"),
+            gettext("Closed"),
+            gettext("Closed by"),
+            gettext("Sales"),
+            gettext("Currency"),
+            *(str(header) for header, _field in self.export_figures),
+        )
 
     def export_queryset(self, queryset):
         return queryset.select_related("closed_by")
@@ -70,13 +74,14 @@ class ZReportsExport(SpreadsheetExportMixin):
 
     def export_totals(self, rows: list[list]) -> list:
         closed = [row for row in rows if row[0]]
-        totals = ["" for _ in self.export_columns]
+        columns = self.export_columns
+        totals = ["" for _column in columns]
         totals[0] = ngettext(
             "Total (%(count)d Z report)", "Total (%(count)d Z reports)", len(closed)
         ) % {"count": len(closed)}
-        first = self.export_columns.index("Sales")
-        for index in range(first, len(self.export_columns)):
-            if index == self.export_columns.index("Currency"):
+        first = columns.index(gettext("Sales"))
+        for index in range(first, len(columns)):
+            if index == columns.index(gettext("Currency")):
                 continue
             start = 0 if index == first else ZERO
             totals[index] = sum((row[index] for row in closed), start)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from pos_project.actors import Actor, display_name
 from pos_project.admin_forms import OneTimeForm
@@ -75,31 +76,35 @@ class TillAdmin(BusinessScopedAdmin):
 
 class CloseSessionForm(OneTimeForm):
     counted_cash = forms.DecimalField(
-        label="Counted cash",
+        label=gettext_lazy("Counted cash"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
         max_value=LARGEST_AMOUNT,
-        help_text="The cash counted in the drawer.",
+        help_text=gettext_lazy("The cash counted in the drawer."),
     )
     note = forms.CharField(
-        label="Note",
+        label=gettext_lazy("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text="Why the manager closed it; kept with the Z report.",
+        help_text=gettext_lazy("Why the manager closed it; kept with the Z report."),
     )
 
 
 class OpenTillForm(OneTimeForm):
-    till = forms.ChoiceField(label="Till", help_text="A till with no open session yet.")
+    till = forms.ChoiceField(
+        label=gettext_lazy("Till"), help_text=gettext_lazy("A till with no open session yet.")
+    )
     opening_float = forms.DecimalField(
-        label="Opening float",
+        label=gettext_lazy("Opening float"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
         max_value=LARGEST_AMOUNT,
-        help_text="The cash counted into the drawer to start; 0.00 for an empty drawer.",
+        help_text=gettext_lazy(
+            "The cash counted into the drawer to start; 0.00 for an empty drawer."
+        ),
     )
 
     def __init__(self, *args, tills, **kwargs):
@@ -107,8 +112,12 @@ class OpenTillForm(OneTimeForm):
         self.fields["till"].choices = [
             (
                 str(till.pk),
-                f"{till.name} ({till.storefront.name})"
-                + (", already open" if till.open_sessions else ""),
+                (
+                    gettext("%(till)s (%(storefront)s), already open")
+                    if till.open_sessions
+                    else gettext("%(till)s (%(storefront)s)")
+                )
+                % {"till": till.name, "storefront": till.storefront.name},
             )
             for till in tills
         ]
@@ -116,25 +125,28 @@ class OpenTillForm(OneTimeForm):
 
 class CashMovementForm(OneTimeForm):
     type = forms.ChoiceField(
-        label="Cash",
+        label=gettext_lazy("Cash"),
         choices=[
-            (CashMovementType.PAY_IN, "Pay in: cash put into the drawer (from the safe)"),
-            (CashMovementType.PAY_OUT, "Pay out: cash taken out of the drawer"),
+            (
+                CashMovementType.PAY_IN,
+                gettext_lazy("Pay in: cash put into the drawer (from the safe)"),
+            ),
+            (CashMovementType.PAY_OUT, gettext_lazy("Pay out: cash taken out of the drawer")),
         ],
         initial=CashMovementType.PAY_IN,
         widget=forms.RadioSelect,
     )
     amount = forms.DecimalField(
-        label="Amount",
+        label=gettext_lazy("Amount"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=LARGEST_AMOUNT,
     )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=CashMovement._meta.get_field("reason").max_length,
-        help_text="Printed on the session's report.",
+        help_text=gettext_lazy("Printed on the session's report."),
     )
 
 
@@ -174,31 +186,31 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
     def _money(self, session, amount):
         return format_money(amount, session.business.currency_symbol) if amount is not None else "-"
 
-    @admin.display(description="session", ordering="z_number")
+    @admin.display(description=gettext_lazy("session"), ordering="z_number")
     def label(self, session):
-        return session.z_number or "open"
+        return session.z_number or gettext("open")
 
-    @admin.display(description="cashier", ordering="opened_by__username")
+    @admin.display(description=gettext_lazy("cashier"), ordering="opened_by__username")
     def cashier(self, session):
         return display_name(session.opened_by)
 
-    @admin.display(description="opened", ordering="opened_at")
+    @admin.display(description=gettext_lazy("opened"), ordering="opened_at")
     def opened(self, session):
         moment = timezone.localtime(session.opened_at, session.business.zone)
         return date_format(moment, "DATETIME_FORMAT")
 
-    @admin.display(description="expected cash")
+    @admin.display(description=gettext_lazy("expected cash"))
     def expected(self, session):
         # An open session's expected cash so far, from its money; a closed one's as stored.
         if session.is_open:
             return self._money(session, till_report_data(session)["expected_cash"])
         return self._money(session, session.expected_cash)
 
-    @admin.display(description="counted cash", ordering="counted_cash")
+    @admin.display(description=gettext_lazy("counted cash"), ordering="counted_cash")
     def counted(self, session):
         return self._money(session, session.counted_cash)
 
-    @admin.display(description="variance", ordering="variance")
+    @admin.display(description=gettext_lazy("variance"), ordering="variance")
     def variance_shown(self, session):
         if session.variance is None:
             return "-"
@@ -209,15 +221,16 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
             )
         return text
 
-    @admin.display(description="report")
+    @admin.display(description=gettext_lazy("report"))
     def report_link(self, session):
         report = reverse("admin:sales_tillsession_report", args=[session.pk])
-        links = [(report, ' target="_blank"', "X report" if session.is_open else "Z report")]
+        kind = gettext("X report") if session.is_open else gettext("Z report")
+        links = [(report, ' target="_blank"', kind)]
         if session.is_open:
             cash = reverse("admin:sales_tillsession_cash", args=[session.pk])
-            links.append((cash, "", "Pay in or out"))
+            links.append((cash, "", gettext("Pay in or out")))
             close = reverse("admin:sales_tillsession_close", args=[session.pk])
-            links.append((close, "", "Close session"))
+            links.append((close, "", gettext("Close session")))
         return format_html_join(
             mark_safe(" &middot; "),
             '<a href="{}"{}>{}</a>',
@@ -260,7 +273,7 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
             .first()
         )
         if session is None:
-            raise Http404("No such till session.")
+            raise Http404(gettext("No such till session."))
         return session
 
     def changelist_view(self, request, extra_context=None):
@@ -305,11 +318,13 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
             session = till_session_open(
                 till=till, opening_float=form.cleaned_data["opening_float"], actor=actor
             )
-            return (
-                f"{session.till.name} opened with a float of "
-                f"{format_money(session.opening_float, business.currency_symbol)}. Cash you take "
-                "or give back in the back office goes through its drawer."
-            )
+            return gettext(
+                "%(till)s opened with a float of %(float)s. Cash you take or give back in the "
+                "back office goes through its drawer."
+            ) % {
+                "till": session.till.name,
+                "float": format_money(session.opening_float, business.currency_symbol),
+            }
 
         if request.method == "POST" and form.is_valid():
             try:
@@ -322,7 +337,7 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
         return self._action_page(
             request,
             "admin/sales/tillsession/open.html",
-            "Open a till",
+            gettext("Open a till"),
             form=form,
             has_tills=any(till.open_sessions == 0 for till in tills),
         )
@@ -332,7 +347,10 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
         session = self._session(request, object_id)
         list_url = reverse("admin:sales_tillsession_changelist")
         if not session.is_open:
-            messages.error(request, f"{session} is closed; it never changes again.")
+            messages.error(
+                request,
+                gettext("%(session)s is closed; it never changes again.") % {"session": session},
+            )
             return HttpResponseRedirect(list_url)
         form = CashMovementForm(request.POST or None)
         actor = Actor.from_request(request)
@@ -340,10 +358,12 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
 
         def move() -> str:
             movement = till_cash_move(session=session, actor=actor, **form.service_fields())
-            return (
-                f"{movement.get_type_display()} of {format_money(movement.amount, symbol)} on "
-                f"{session.till.name}: {movement.reason}."
-            )
+            return gettext("%(type)s of %(amount)s on %(till)s: %(reason)s.") % {
+                "type": movement.get_type_display(),
+                "amount": format_money(movement.amount, symbol),
+                "till": session.till.name,
+                "reason": movement.reason,
+            }
 
         if request.method == "POST" and form.is_valid():
             try:
@@ -356,7 +376,7 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
         return self._action_page(
             request,
             "admin/sales/tillsession/cash.html",
-            f"Pay in or out: {drawer_label(session)}",
+            gettext("Pay in or out: %(drawer)s") % {"drawer": drawer_label(session)},
             session=session,
             form=form,
             expected_text=format_money(till_session_totals(session).expected_cash, symbol),
@@ -381,26 +401,34 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
                 actor=actor,
             )
             symbol = closed.business.currency_symbol
-            return (
-                f"{closed.till.name} closed ({closed.z_number}): expected "
-                f"{format_money(closed.expected_cash, symbol)}, counted "
-                f"{format_money(closed.counted_cash, symbol)}, variance "
-                f"{format_money(closed.variance, symbol)}."
-            )
+            return gettext(
+                "%(till)s closed (%(z_number)s): expected %(expected)s, counted %(counted)s, "
+                "variance %(variance)s."
+            ) % {
+                "till": closed.till.name,
+                "z_number": closed.z_number,
+                "expected": format_money(closed.expected_cash, symbol),
+                "counted": format_money(closed.counted_cash, symbol),
+                "variance": format_money(closed.variance, symbol),
+            }
 
         # A form submitted again goes to the service first: the first submit's result.
         if request.method == "POST" and form.is_valid():
             try:
                 closed = form.submit_once(request, business=session.business, work=close)
             except DomainError as error:
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
                 if session.status == TillSessionStatus.CLOSED:
                     return HttpResponseRedirect(list_url)
             else:
                 messages.success(request, closed)
                 return HttpResponseRedirect(list_url)
         if session.status == TillSessionStatus.CLOSED:
-            messages.error(request, f"{session} is already closed; it never changes again.")
+            messages.error(
+                request,
+                gettext("%(session)s is already closed; it never changes again.")
+                % {"session": session},
+            )
             return HttpResponseRedirect(list_url)
         report = till_report_data(session)
         return TemplateResponse(
@@ -409,7 +437,8 @@ class TillSessionAdmin(ZReportsExport, BusinessScopedAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Close {session.till.name} ({display_name(session.opened_by)})",
+                "title": gettext("Close %(till)s (%(cashier)s)")
+                % {"till": session.till.name, "cashier": display_name(session.opened_by)},
                 "session": session,
                 "list_url": list_url,
                 "form": form,

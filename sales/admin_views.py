@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.actors import Actor
 from pos_project.admin_forms import OneTimeForm
@@ -38,7 +40,7 @@ TIME_FIELDS = ("created_at", "completed_at", "cancelled_at")
 CANCELLATION_FIELDS = ("cancelled_at", "cancel_reason")
 
 
-MONEY_LABELS = {"amount_due": "still due", "returned_total": "returned"}
+MONEY_LABELS = {"amount_due": _("still due"), "returned_total": _("returned")}
 
 
 def _money_display(name: str):
@@ -75,32 +77,38 @@ def money_back_words(sale: Sale) -> list[str]:
     by_method[PaymentMethod.CASH] = cash_kept(sale)
     words = []
     drawer = sale.cancellation_till_session
-    for method, how in (
-        (
-            PaymentMethod.CASH,
-            f"in cash from the drawer of {drawer_label(drawer)}" if drawer else "in cash",
-        ),
-        (PaymentMethod.CARD, "to their card"),
-        (PaymentMethod.MOBILE_MONEY, "by mobile money"),
+    cash_words = (
+        _("Give %(amount)s back to the customer in cash from the drawer of %(drawer)s.")
+        if drawer
+        else _("Give %(amount)s back to the customer in cash.")
+    )
+    for method, sentence in (
+        (PaymentMethod.CASH, cash_words),
+        (PaymentMethod.CARD, _("Give %(amount)s back to the customer to their card.")),
+        (PaymentMethod.MOBILE_MONEY, _("Give %(amount)s back to the customer by mobile money.")),
     ):
         if by_method.get(method, ZERO) > 0:
             words.append(
-                f"Give {format_money(by_method[method], symbol)} back to the customer {how}."
+                str(sentence)
+                % {
+                    "amount": format_money(by_method[method], symbol),
+                    "drawer": drawer_label(drawer) if drawer else "",
+                }
             )
     if by_method.get(PaymentMethod.ON_ACCOUNT, ZERO) > 0:
         words.append(
-            f"The {format_money(by_method[PaymentMethod.ON_ACCOUNT], symbol)} charged to "
-            "their account was taken off it."
+            gettext("The %(amount)s charged to their account was taken off it.")
+            % {"amount": format_money(by_method[PaymentMethod.ON_ACCOUNT], symbol)}
         )
     return words
 
 
 class CancelSaleForm(OneTimeForm):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=255,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text="Kept on the sale and in the audit log.",
+        help_text=_("Kept on the sale and in the audit log."),
     )
 
 
@@ -129,7 +137,7 @@ class SaleBackOfficeViews:
             if cancelled or name not in CANCELLATION_FIELDS
         ]
 
-    @admin.display(description="paid by")
+    @admin.display(description=_("paid by"))
     def tenders(self, sale):
         """Each tender by method, with the change given on cash: how the total was paid."""
         symbol = sale.business.currency_symbol
@@ -142,11 +150,16 @@ class SaleBackOfficeViews:
         for method, label in PaymentMethod.choices:
             if method not in by_method:
                 continue
-            text = f"{label}: {format_money(by_method[method], symbol)}"
+            amount = format_money(by_method[method], symbol)
+            text = gettext("%(method)s: %(amount)s") % {"method": label, "amount": amount}
             if method == PaymentMethod.CASH and sale.change_due:
-                text += f" (change given {format_money(sale.change_due, symbol)})"
+                text = gettext("%(method)s: %(amount)s (change given %(change)s)") % {
+                    "method": label,
+                    "amount": amount,
+                    "change": format_money(sale.change_due, symbol),
+                }
             if method == PaymentMethod.ON_ACCOUNT:
-                text = f"Charged to account: {format_money(by_method[method], symbol)}"
+                text = gettext("Charged to account: %(amount)s") % {"amount": amount}
             lines.append((text,))
         return format_html_join(mark_safe("<br>"), "{}", lines)
 
@@ -182,7 +195,7 @@ class SaleBackOfficeViews:
             raise Http404
         sale = self.get_queryset(request).filter(pk=object_id).first()
         if sale is None:
-            raise Http404("No such sale.")
+            raise Http404(gettext("No such sale."))
         sale_url = reverse("admin:sales_sale_change", args=[sale.pk])
         actor = Actor.from_request(request)
         form = CancelSaleForm(request.POST or None)
@@ -204,7 +217,10 @@ class SaleBackOfficeViews:
                 actor=actor,
                 drawer=chosen_drawer(form),
             )
-            done = f"Sale {sale} cancelled: {form.cleaned_data['reason']}."
+            done = gettext("Sale %(sale)s cancelled: %(reason)s.") % {
+                "sale": sale,
+                "reason": form.cleaned_data["reason"],
+            }
             if not was_completed:
                 return done
             return " ".join([done, *money_back_words(cancelled)])
@@ -227,10 +243,16 @@ class SaleBackOfficeViews:
                 messages.success(request, cancelled)
                 return HttpResponseRedirect(sale_url)
         if sale.status == SaleStatus.CANCELLED:
-            messages.error(request, f"Sale {sale} is already cancelled; it never changes again.")
+            messages.error(
+                request,
+                gettext("Sale %(sale)s is already cancelled; it never changes again.")
+                % {"sale": sale},
+            )
             return HttpResponseRedirect(sale_url)
         if sale.status == SaleStatus.COMPLETED and not actor.is_manager:
-            messages.error(request, "Only a manager or the owner may cancel a completed sale.")
+            messages.error(
+                request, gettext("Only a manager or the owner may cancel a completed sale.")
+            )
             return HttpResponseRedirect(sale_url)
         symbol = sale.business.currency_symbol
         return TemplateResponse(
@@ -239,7 +261,7 @@ class SaleBackOfficeViews:
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Cancel sale {sale}",
+                "title": gettext("Cancel sale %(sale)s") % {"sale": sale},
                 "sale": sale,
                 "sale_url": sale_url,
                 "form": form,

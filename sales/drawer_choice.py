@@ -15,14 +15,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pos_project.errors import DomainError
 from pos_project.money import format_money
 from sales.till_sessions import drawer_label, drawers_to_choose
 
 DRAWER_FIELD = "drawer"
-OPEN_TILL_PAGE = 'Till sessions, "Open a till"'
-PAY_IN_PAGE = 'Till sessions, "Pay in or out"'
+OPEN_TILL_PAGE = gettext_lazy('Till sessions, "Open a till"')
+PAY_IN_PAGE = gettext_lazy('Till sessions, "Pay in or out"')
 
 
 def add_drawer_field(form: forms.Form, *, user, business, storefront=None, into: bool) -> None:
@@ -36,18 +38,27 @@ def add_drawer_field(form: forms.Form, *, user, business, storefront=None, into:
     if not drawers:
         return
     own = len(drawers) == 1 and drawers[0].opened_by_id == user.pk
-    way = "goes into" if into else "comes out of"
+    if own:
+        help_text = (
+            _("Your open till: the cash goes into it.")
+            if into
+            else _("Your open till: the cash comes out of it.")
+        )
+    else:
+        help_text = (
+            _("You have no till open: choose the open till whose drawer the cash goes into.")
+            if into
+            else _(
+                "You have no till open: choose the open till whose drawer the cash comes out of."
+            )
+        )
     form.fields[DRAWER_FIELD] = forms.ChoiceField(
-        label="Cash drawer",
+        label=_("Cash drawer"),
         required=False,
-        choices=[("", "No drawer (no cash moves)")]
+        choices=[("", _("No drawer (no cash moves)"))]
         + [(str(session.pk), drawer_label(session)) for session in drawers],
         initial=str(drawers[0].pk) if own else "",
-        help_text=(
-            f"Your open till: the cash {way} it."
-            if own
-            else f"You have no till open: choose the open till whose drawer the cash {way}."
-        ),
+        help_text=help_text,
     )
 
 
@@ -60,18 +71,22 @@ def drawer_refusal_words(error: DomainError, business) -> str | None:
     """A drawer refusal said with the back office's buttons and pages; None for any other."""
     if error.code == "till_session_required":
         where = error.details.get("storefront_name")
-        return (
-            f"Cash goes through a till's drawer{f' at {where}' if where else ''}. Choose the "
-            f'drawer under "Cash drawer", or, if no till is open, open one ({OPEN_TILL_PAGE}) '
-            "and come back."
-        )
+        if where:
+            return _(
+                "Cash goes through a till's drawer at %(storefront)s. Choose the drawer under "
+                '"Cash drawer", or, if no till is open, open one (%(page)s) and come back.'
+            ) % {"storefront": where, "page": OPEN_TILL_PAGE}
+        return _(
+            'Cash goes through a till\'s drawer. Choose the drawer under "Cash drawer", or, if '
+            "no till is open, open one (%(page)s) and come back."
+        ) % {"page": OPEN_TILL_PAGE}
     if error.code == "not_enough_cash":
         expected = format_money(Decimal(error.details["expected_cash"]), business.currency_symbol)
         asked = format_money(Decimal(error.details["requested"]), business.currency_symbol)
-        return (
-            f"The drawer is expected to hold {expected}; {asked} cannot come out of it. Put "
-            f"cash in from the safe first ({PAY_IN_PAGE}), or give the money back another way."
-        )
+        return _(
+            "The drawer is expected to hold %(expected)s; %(amount)s cannot come out of it. Put "
+            "cash in from the safe first (%(page)s), or give the money back another way."
+        ) % {"expected": expected, "amount": asked, "page": PAY_IN_PAGE}
     if error.code == "drawer_not_open":
-        return "The drawer chosen was closed meanwhile: choose another open till."
+        return _("The drawer chosen was closed meanwhile: choose another open till.")
     return None

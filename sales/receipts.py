@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from customers.phones import display_phone
 from pos_project.actors import display_name
@@ -26,7 +27,7 @@ def receipt_data(sale: Sale) -> dict:
     if sale.receipt_number is None:
         raise Invalid(
             "Cannot print a receipt for a sale that is not in COMPLETED status",
-            "This sale was never paid. Complete the sale first, then print its receipt.",
+            gettext("This sale was never paid. Complete the sale first, then print its receipt."),
             code=ErrorCode.INVALID_SALE_STATUS,
             current_status=sale.status,
             allowed_status=SaleStatus.COMPLETED,

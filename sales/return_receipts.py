@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from customers.phones import display_phone
 from pos_project.actors import display_name
 from pos_project.money import format_money
 from sales.models import WALK_IN_CUSTOMER, Return
@@ -65,6 +67,7 @@ def return_receipt_html(sale_return: Return) -> str:
     data = return_receipt_data(sale_return)
     symbol = data["currency_symbol"]
     sale = sale_return.sale
+    business = sale.business
     context = {
         **data,
         "lines": [
@@ -82,8 +85,9 @@ def return_receipt_html(sale_return: Return) -> str:
         # The words of the back office's message and the audit entry.
         "refund_summary": return_refund_words(sale_return),
         # Formatted here: the template's date filter would convert back to the server's zone.
-        "date_text": data["date"].strftime("%Y-%m-%d %H:%M"),
-        "sale_date_text": data["sale_date"].strftime("%Y-%m-%d %H:%M"),
+        "date_text": date_format(data["date"], "DATETIME_FORMAT"),
+        "sale_date_text": date_format(data["sale_date"], "DATETIME_FORMAT"),
+        "phone_text": display_phone(data["customer"]["phone"], region=business.default_region),
     }
     return render_to_string("sales/return_receipt.html", context)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from pos_project.models import Business
 from sales.models import TillSession, TillSessionStatus, ZNumberSequence
@@ -45,13 +47,30 @@ def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
         for name, value in recomputed.items():
             if stored[name] != value:
                 differences.append(
-                    f"Till session {session.z_number} ({session.till.name}): {name} is "
-                    f"{stored[name]}, its sources add up to {value}."
+                    _(
+                        "Till session %(z_number)s (%(till)s): %(figure)s is %(stored)s, its "
+                        "sources add up to %(value)s."
+                    )
+                    % {
+                        "z_number": session.z_number,
+                        "till": session.till.name,
+                        "figure": name,
+                        "stored": stored[name],
+                        "value": value,
+                    }
                 )
         if session.variance != session.counted_cash - session.expected_cash:
             differences.append(
-                f"Till session {session.z_number}: variance {session.variance} is not counted "
-                f"{session.counted_cash} minus expected {session.expected_cash}."
+                _(
+                    "Till session %(z_number)s: variance %(variance)s is not counted "
+                    "%(counted)s minus expected %(expected)s."
+                )
+                % {
+                    "z_number": session.z_number,
+                    "variance": session.variance,
+                    "counted": session.counted_cash,
+                    "expected": session.expected_cash,
+                }
             )
     differences.extend(_drawers_below_zero(businesses))
     issued = dict(
@@ -69,8 +88,16 @@ def till_sessions_check(*, businesses: QuerySet[Business]) -> TillCheck:
         business_id, total, highest = row["business_id"], row["total"], row["highest"]
         if total != highest or issued.get(business_id) != highest:
             differences.append(
-                f"Business {business_id}: Z numbers are not gap-free ({total} closed "
-                f"sessions, highest Z-{highest:06d}, sequence at {issued.get(business_id)})."
+                _(
+                    "Business %(business)s: Z numbers are not gap-free (%(total)s closed "
+                    "sessions, highest Z-%(highest)06d, sequence at %(issued)s)."
+                )
+                % {
+                    "business": business_id,
+                    "total": total,
+                    "highest": highest,
+                    "issued": issued.get(business_id),
+                }
             )
     return TillCheck(checked=checked, differences=differences)
 
@@ -86,12 +113,25 @@ def _drawers_below_zero(businesses: QuerySet[Business]) -> list[str]:
     for session in sessions.iterator(chunk_size=200):
         lowest, when = till_session_cash_low_point(session)
         if lowest < 0:
-            moment = timezone.localtime(when, session.business.zone) if when else None
-            found.append(
-                f"Till session {session.z_number or 'open'} ({session.till.name}, opened "
-                f"{timezone.localtime(session.opened_at, session.business.zone):%Y-%m-%d %H:%M}"
-                f"): its drawer was expected to hold {lowest}"
-                + (f" at {moment:%Y-%m-%d %H:%M}" if moment else "")
-                + ", less than nothing."
-            )
+            zone = session.business.zone
+            words = {
+                "session": session.z_number or _("open"),
+                "till": session.till.name,
+                "opened": date_format(
+                    timezone.localtime(session.opened_at, zone), "SHORT_DATETIME_FORMAT"
+                ),
+                "lowest": lowest,
+            }
+            if when:
+                words["when"] = date_format(timezone.localtime(when, zone), "SHORT_DATETIME_FORMAT")
+                sentence = _(
+                    "Till session %(session)s (%(till)s, opened %(opened)s): its drawer was "
+                    "expected to hold %(lowest)s at %(when)s, less than nothing."
+                )
+            else:
+                sentence = _(
+                    "Till session %(session)s (%(till)s, opened %(opened)s): its drawer was "
+                    "expected to hold %(lowest)s, less than nothing."
+                )
+            found.append(sentence % words)
     return found

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pos_project.actors import display_name
 from pos_project.money import format_money
@@ -122,21 +124,31 @@ def till_report_html(session: TillSession, *, show_expected: bool = True) -> str
     def rows(group: dict, labels: dict) -> list[dict]:
         return [{"label": labels[key], "amount_text": money(group[key])} for key in labels]
 
-    methods = {"cash": "Cash", "card": "Card", "mobile_money": "Mobile money"}
-    tenders = {**methods, "on_account": _("On account")}
+    methods = {
+        "cash": pgettext("payment method", "Cash"),
+        "card": pgettext("payment method", "Card"),
+        "mobile_money": pgettext("payment method", "Mobile money"),
+    }
+    tenders = {**methods, "on_account": pgettext("payment method", "On account")}
     context = {
         **data,
         "title": (
-            f"Z report {data['z_number']}" if data["kind"] == "Z" else "X report (session open)"
+            _("Z report %(z_number)s") % {"z_number": data["z_number"]}
+            if data["kind"] == "Z"
+            else _("X report (session open)")
         ),
-        "opened_text": data["opened_at"].strftime("%Y-%m-%d %H:%M"),
-        "closed_text": data["closed_at"].strftime("%Y-%m-%d %H:%M") if data["closed_at"] else "",
+        # Formatted here, in the shop's zone: the template's date filter would convert back
+        # to the server's zone.
+        "opened_text": date_format(data["opened_at"], "DATETIME_FORMAT"),
+        "closed_text": (
+            date_format(data["closed_at"], "DATETIME_FORMAT") if data["closed_at"] else ""
+        ),
         "float_text": money(data["opening_float"]),
         "sales_rows": [
-            {"label": "Sales", "amount_text": str(data["sales"]["count"])},
-            {"label": "Gross", "amount_text": money(data["sales"]["gross"])},
-            {"label": "Discounts", "amount_text": money(data["sales"]["discounts"])},
-            {"label": "Net", "amount_text": money(data["sales"]["net"])},
+            {"label": _("Sales"), "amount_text": str(data["sales"]["count"])},
+            {"label": _("Gross"), "amount_text": money(data["sales"]["gross"])},
+            {"label": _("Discounts"), "amount_text": money(data["sales"]["discounts"])},
+            {"label": _("Net"), "amount_text": money(data["sales"]["net"])},
         ],
         "tender_rows": rows(data["tenders"], tenders),
         "change_text": taken_out(data["change_given"]),

@@ -11,8 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from pos_project.actors import Actor, display_name
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden
 from pos_project.money import ZERO
 from sales.errors import ErrorCode
@@ -63,15 +65,17 @@ def till_session_for_money(
         if session is None:
             raise Conflict(
                 "Drawer not open",
-                "The drawer chosen is no longer open here (it was closed meanwhile). Choose "
-                "another open till, or open one, and try again.",
+                _(
+                    "The drawer chosen is no longer open here (it was closed meanwhile). "
+                    "Choose another open till, or open one, and try again."
+                ),
                 code=ErrorCode.DRAWER_NOT_OPEN,
                 drawer=str(drawer),
             )
         if session.opened_by_id != getattr(actor.user, "pk", None) and not actor.is_manager:
             raise Forbidden(
                 "Not your session",
-                "Only a manager may put money into or take it out of another person's drawer.",
+                _("Only a manager may put money into or take it out of another person's drawer."),
                 code=ErrorCode.SESSION_NOT_YOURS,
             )
     elif actor.user is not None:
@@ -82,12 +86,20 @@ def till_session_for_money(
             exclusive=cash_out > 0,
         )
     if session is None and moves_cash and business.cash_control:
-        where = f" at {storefront.name}" if storefront is not None else ""
         details = {"storefront": str(storefront.pk)} if storefront is not None else {}
+        if storefront is not None:
+            message = _(
+                "Cash is taken and given back only through an open till session at "
+                "%(storefront)s. Open a till and send this again."
+            ) % {"storefront": isolate(storefront.name)}
+        else:
+            message = _(
+                "Cash is taken and given back only through an open till session. Open a till "
+                "and send this again."
+            )
         raise Conflict(
             "Till session required",
-            f"Cash is taken and given back only through an open till session{where}. Open a "
-            "till and send this again.",
+            message,
             code=ErrorCode.TILL_SESSION_REQUIRED,
             storefront_name=storefront.name if storefront is not None else None,
             **details,
@@ -113,19 +125,24 @@ def drawer_cash_check(
         expected = till_session_totals(session).expected_cash
     if cash_out <= expected:
         return
-    advice = "Put cash in from the safe first (a pay-in), or give the money back another way."
+    advice = _("Put cash in from the safe first (a pay-in), or give the money back another way.")
+    till = isolate(session.till.name)
     if not show_expected:
         raise Conflict(
             "Not enough cash",
-            f"The drawer of {session.till.name} does not hold {cash_out} in cash. {advice}",
+            _("The drawer of %(till)s does not hold %(amount)s in cash. %(advice)s")
+            % {"till": till, "amount": cash_out, "advice": advice},
             code=ErrorCode.NOT_ENOUGH_CASH,
             requested=str(cash_out),
             session=str(session.pk),
         )
     raise Conflict(
         "Not enough cash",
-        f"The drawer of {session.till.name} is expected to hold {expected}; {cash_out} "
-        f"cannot come out of it. {advice}",
+        _(
+            "The drawer of %(till)s is expected to hold %(expected)s; %(amount)s cannot come "
+            "out of it. %(advice)s"
+        )
+        % {"till": till, "expected": expected, "amount": cash_out, "advice": advice},
         code=ErrorCode.NOT_ENOUGH_CASH,
         expected_cash=str(expected),
         requested=str(cash_out),

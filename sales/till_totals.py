@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from pos_project.money import SUM_MAX_DIGITS, ZERO, amount_within_limit, quantize
 from sales.models import (
@@ -82,7 +83,9 @@ class TillTotals:
         column the close stores it in."""
         for name, value in self.as_dict().items():
             if name != "sales_count":
-                what = f"The session's {name.replace('_', ' ')}"
+                what = _("The session's %(figure)s") % {
+                    "figure": TillSession._meta.get_field(name).verbose_name
+                }
                 amount_within_limit(value, field=field, what=what)
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,7 +12,7 @@ from pos_project.money import MAX_DIGITS
 from pos_project.serializers import MoneyField, merge_alias
 
 MIN_PRICE = Decimal("0.01")
-POSITIVE_PRICE = "The price must be greater than zero."
+POSITIVE_PRICE = gettext_lazy("The price must be greater than zero.")
 
 
 def price_field(**kwargs) -> serializers.DecimalField:
@@ -37,7 +38,8 @@ class StrictFieldsMixin:
                 raise serializers.ValidationError(
                     {
                         key: [
-                            "Unknown field. Accepted fields: " + ", ".join(sorted(writable)) + "."
+                            gettext("Unknown field. Accepted fields: %(fields)s.")
+                            % {"fields": ", ".join(sorted(writable))}
                         ]
                         for key in extra
                     }
@@ -145,5 +147,5 @@ class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):
 
     def validate_quantity_delta(self, value: int) -> int:
         if value == 0:
-            raise serializers.ValidationError("Must not be zero.")
+            raise serializers.ValidationError(gettext("Must not be zero."))
         return value

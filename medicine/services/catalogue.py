@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
@@ -51,12 +52,12 @@ def _check_prices(*, prix_br: Decimal, wholesale_price: Decimal | None) -> None:
     # (commands, the demo, the sales app) with a clear error instead of an IntegrityError.
     if prix_br is None or prix_br <= 0:
         raise invalid_field(
-            "prix_br", "The price must be greater than zero.", code=ErrorCode.INVALID_PRICE
+            "prix_br", _("The price must be greater than zero."), code=ErrorCode.INVALID_PRICE
         )
     if wholesale_price is not None and wholesale_price <= 0:
         raise invalid_field(
             "wholesale_price",
-            "The wholesale price must be greater than zero, or empty to use the public price.",
+            _("The wholesale price must be greater than zero, or empty to use the public price."),
             code=ErrorCode.INVALID_PRICE,
         )
     # A line never sells above the public price, so a higher wholesale price could not be
@@ -64,8 +65,12 @@ def _check_prices(*, prix_br: Decimal, wholesale_price: Decimal | None) -> None:
     if wholesale_price is not None and wholesale_price > prix_br:
         raise invalid_field(
             "wholesale_price",
-            f"The wholesale price ({wholesale_price}) may not exceed the public price "
-            f"({prix_br}). Lower the wholesale price, or leave it empty to use the public price.",
+            _(
+                "The wholesale price (%(wholesale)s) may not exceed the public price "
+                "(%(public)s). Lower the wholesale price, or leave it empty to use the public "
+                "price."
+            )
+            % {"wholesale": wholesale_price, "public": prix_br},
             code=ErrorCode.WHOLESALE_ABOVE_PUBLIC_PRICE,
         )
 
@@ -73,7 +78,8 @@ def _check_prices(*, prix_br: Decimal, wholesale_price: Decimal | None) -> None:
 def _barcode_taken(barcode: str | None) -> DomainError:
     return invalid_field(
         "barcode",
-        f"Another medicine of this business already has the barcode {barcode}.",
+        _("Another medicine of this business already has the barcode %(barcode)s.")
+        % {"barcode": barcode},
         code=ErrorCode.BARCODE_TAKEN,
     )
 

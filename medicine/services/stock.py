@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
@@ -21,6 +22,7 @@ from medicine.errors import ErrorCode
 from medicine.locks import stock_lock, stocks_lock, stocks_take
 from medicine.models import Medicine, Stock
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, invalid_field
 from pos_project.models import Storefront
 
@@ -44,18 +46,20 @@ def stock_adjust(
     if storefront.business_id != medicine.business_id:
         raise invalid_field(
             "storefront",
-            "This storefront does not belong to the medicine's business.",
+            gettext("This storefront does not belong to the medicine's business."),
             code=ErrorCode.UNKNOWN_STOREFRONT,
         )
     if type(quantity_delta) is not int or quantity_delta == 0:
         raise invalid_field(
             "quantity_delta",
-            "The change must be a non-zero whole number.",
+            gettext("The change must be a non-zero whole number."),
             code=ErrorCode.INVALID_DELTA,
         )
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_field("reason", "Say why the stock changes.", code=ErrorCode.REASON_REQUIRED)
+        raise invalid_field(
+            "reason", gettext("Say why the stock changes."), code=ErrorCode.REASON_REQUIRED
+        )
     with transaction.atomic():
         row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
         # Locked before reading the quantity, so that two adjustments (or a sale) at once
@@ -66,16 +70,28 @@ def stock_adjust(
         if new_quantity < 0:
             raise invalid_field(
                 "quantity_delta",
-                f"Only {old_quantity} on hand at {storefront.name}: cannot remove "
-                f"{-quantity_delta}.",
+                gettext("Only %(on_hand)s on hand at %(storefront)s: cannot remove %(count)s.")
+                % {
+                    "on_hand": old_quantity,
+                    "storefront": isolate(storefront.name),
+                    "count": -quantity_delta,
+                },
                 code=ErrorCode.INSUFFICIENT_STOCK,
                 on_hand=old_quantity,
             )
         if new_quantity > MAX_ON_HAND:
             raise invalid_field(
                 "quantity_delta",
-                f"{old_quantity} on hand at {storefront.name}: adding {quantity_delta} would "
-                f"exceed the most a shelf can record ({MAX_ON_HAND}).",
+                gettext(
+                    "%(on_hand)s on hand at %(storefront)s: adding %(count)s would exceed the "
+                    "most a shelf can record (%(most)s)."
+                )
+                % {
+                    "on_hand": old_quantity,
+                    "storefront": isolate(storefront.name),
+                    "count": quantity_delta,
+                    "most": MAX_ON_HAND,
+                },
                 code=ErrorCode.STOCK_TOO_LARGE,
                 on_hand=old_quantity,
             )
@@ -193,14 +209,22 @@ def stock_decrement_for_sale(*, storefront: Storefront, quantities: Mapping[Any,
         # Two packs may share a name (Amoxil 1 g and 500 mg): each is named with its
         # strength and form, and its id, so the till can find the line.
         listed = "; ".join(
-            f"{item['described']} (id {item['medicine']}: requested {item['requested']}, "
-            f"available {item['available']})"
+            gettext("%(medicine)s (id %(id)s: requested %(requested)s, available %(available)s)")
+            % {
+                "medicine": item["described"],
+                "id": item["medicine"],
+                "requested": item["requested"],
+                "available": item["available"],
+            }
             for item in shortages
         )
         raise Conflict(
             "Insufficient stock",
-            f"Not enough stock at {storefront.name}: {listed}. Lower the quantities or "
-            "restock, then try again.",
+            gettext(
+                "Not enough stock at %(storefront)s: %(lines)s. Lower the quantities or "
+                "restock, then try again."
+            )
+            % {"storefront": isolate(storefront.name), "lines": listed},
             code=ErrorCode.INSUFFICIENT_STOCK,
             shortages=shortages,
         )

@@ -3,6 +3,7 @@ that keeps errors JSON whatever format was asked for. Used by the receipt, the r
 and the till reports."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
@@ -45,7 +46,7 @@ class PrintablePagesMixin:
             # DRF answers an unknown ?format= with a bare 404; say what is accepted instead.
             raise Invalid(
                 "Unknown format",
-                "Use ?format=json (the default), or ?format=html on the page.",
+                gettext("Use ?format=json (the default), or ?format=html on the page."),
                 code=ErrorCode.UNKNOWN_FORMAT,
             ) from None
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,7 +31,13 @@ class StrictSerializer(serializers.Serializer):
                     sorted(name for name, f in self.fields.items() if not f.read_only)
                 )
                 raise serializers.ValidationError(
-                    {name: [f"Unknown field. Accepted fields: {accepted}."] for name in extra}
+                    {
+                        name: [
+                            gettext("Unknown field. Accepted fields: %(fields)s.")
+                            % {"fields": accepted}
+                        ]
+                        for name in extra
+                    }
                 )
         return super().to_internal_value(data)
 
@@ -57,7 +64,9 @@ class SaleCreateSerializer(StrictSerializer):
         required=False,
         help_text="Optional: a sale is born a DRAFT; any other status is refused.",
         error_messages={
-            "invalid_choice": ("A sale starts as a DRAFT; complete or cancel it once it is open.")
+            "invalid_choice": gettext_lazy(
+                "A sale starts as a DRAFT; complete or cancel it once it is open."
+            )
         },
     )
     customer = serializers.UUIDField(
@@ -107,7 +116,7 @@ class SaleItemUpdateSerializer(StrictSerializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send a quantity, a discount, or both.")
+            raise serializers.ValidationError(gettext("Send a quantity, a discount, or both."))
         return attrs
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -40,7 +41,7 @@ class TillUpdateSerializer(StrictSerializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send a name, is_active, or both.")
+            raise serializers.ValidationError(gettext("Send a name, is_active, or both."))
         return attrs
 
 

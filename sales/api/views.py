@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -281,7 +282,8 @@ class SaleViewSet(
             )
         return Response(
             {
-                "message": f"Customer updated successfully to {change.new_customer}",
+                "message": gettext("Customer updated successfully to %(customer)s")
+                % {"customer": change.new_customer},
                 "previous_customer": change.previous_customer,
                 "new_customer": change.new_customer,
                 "sale": self._shown(_with_lines(change.sale)),

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pos_project.money import money_field
 from sales.models.sale import Sale, SaleItem
@@ -13,13 +15,13 @@ from sales.models.sequences import BusinessSequence
 
 class RefundMethod(models.TextChoices):
     # Taken off what the customer still owed on the sale's on-account part: no money moves.
-    AMOUNT_DUE = "AMOUNT_DUE", "Off the amount due"
+    AMOUNT_DUE = "AMOUNT_DUE", _("Off the amount due")
     # Given back out of the drawer.
-    CASH = "CASH", "Cash"
-    CARD = "CARD", "Card"
-    MOBILE_MONEY = "MOBILE_MONEY", "Mobile money"
+    CASH = "CASH", pgettext_lazy("payment method", "Cash")
+    CARD = "CARD", pgettext_lazy("payment method", "Card")
+    MOBILE_MONEY = "MOBILE_MONEY", pgettext_lazy("payment method", "Mobile money")
     # Held for the customer as credit on their account (a ledger credit).
-    ACCOUNT = "ACCOUNT", "Credit on account"
+    ACCOUNT = "ACCOUNT", _("Credit on account")
 
 
 # What a caller may ask for the part of a return that is not taken off the amount due.
@@ -39,31 +41,45 @@ class Return(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    business = models.ForeignKey("pos_project.Business", on_delete=models.PROTECT, related_name="+")
-    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="returns")
-    sequence = models.PositiveIntegerField(editable=False)
-    number = models.CharField(max_length=20, editable=False)
-    reason = models.TextField()
+    business = models.ForeignKey(
+        "pos_project.Business",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("business"),
+    )
+    sale = models.ForeignKey(
+        Sale, on_delete=models.PROTECT, related_name="returns", verbose_name=_("sale")
+    )
+    sequence = models.PositiveIntegerField(editable=False, verbose_name=_("sequence"))
+    number = models.CharField(max_length=20, editable=False, verbose_name=_("number"))
+    reason = models.TextField(verbose_name=_("reason"))
     refund_method = models.CharField(
         max_length=12,
         choices=RefundMethod.choices,
-        help_text="How what was not owed on the sale was given back.",
+        help_text=_("How what was not owed on the sale was given back."),
+        verbose_name=_("refund method"),
     )
-    total = money_field()
+    total = money_field(verbose_name=_("total"))
     till_session = models.ForeignKey(
         "sales.TillSession",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="returns",
-        help_text="The drawer session that gave the money back; none without an open session.",
+        help_text=_("The drawer session that gave the money back; none without an open session."),
+        verbose_name=_("till session"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -84,15 +100,26 @@ class ReturnItem(models.Model):
     """Units of one sale line brought back, and what they were paid."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sale_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items")
-    sale_item = models.ForeignKey(SaleItem, on_delete=models.PROTECT, related_name="return_items")
-    quantity = models.PositiveIntegerField()
-    amount = money_field(help_text="What these units were paid, the line's discount included.")
+    sale_return = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="items", verbose_name=_("sale return")
+    )
+    sale_item = models.ForeignKey(
+        SaleItem, on_delete=models.PROTECT, related_name="return_items", verbose_name=_("sale item")
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    amount = money_field(
+        help_text=_("What these units were paid, the line's discount included."),
+        verbose_name=_("amount"),
+    )
     restocked = models.BooleanField(
-        default=True, help_text="Put back on the shelf (not damaged or expired)."
+        default=True,
+        help_text=_("Put back on the shelf (not damaged or expired)."),
+        verbose_name=_("restocked"),
     )
 
     class Meta:
+        verbose_name = _("returned line")
+        verbose_name_plural = _("returned lines")
         ordering = ["sale_return", "sale_item__created_at", "sale_item_id"]
         constraints = [
             models.CheckConstraint(
@@ -114,11 +141,15 @@ class ReturnRefund(models.Model):
     """One way the return's money went back to the customer."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sale_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="refunds")
-    method = models.CharField(max_length=12, choices=RefundMethod.choices)
-    amount = money_field()
+    sale_return = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="refunds", verbose_name=_("sale return")
+    )
+    method = models.CharField(max_length=12, choices=RefundMethod.choices, verbose_name=_("method"))
+    amount = money_field(verbose_name=_("amount"))
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         # In the order they are applied: what came off the amount due first.
         ordering = [
             "sale_return",

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent
 from audit.services import audit_record
@@ -65,26 +66,32 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> S
                 sale,
                 action="cancel",
                 allowed=f"{SaleStatus.DRAFT} or {SaleStatus.COMPLETED}",
-                message="This sale is already cancelled; a cancelled sale never changes again.",
+                message=_("This sale is already cancelled; a cancelled sale never changes again."),
             )
         if was == SaleStatus.COMPLETED:
             if not actor.is_manager:
                 raise Forbidden(
                     "Permission denied",
-                    "Only a manager or the owner may cancel a completed sale.",
+                    _("Only a manager or the owner may cancel a completed sale."),
                     code=ErrorCode.MANAGER_REQUIRED,
                 )
             if not reason:
                 raise invalid_field(
                     "reason",
-                    "Say why the completed sale is cancelled; the reason goes on the audit trail.",
+                    _(
+                        "Say why the completed sale is cancelled; the reason goes on the audit "
+                        "trail."
+                    ),
                     code=ErrorCode.REASON_REQUIRED,
                 )
             if sale.returns.exists():
                 raise Conflict(
                     "Sale has returns",
-                    f"Goods of sale {sale.receipt_number} were already returned, so it can no "
-                    "longer be cancelled. Return the rest of it instead.",
+                    _(
+                        "Goods of sale %(receipt)s were already returned, so it can no longer "
+                        "be cancelled. Return the rest of it instead."
+                    )
+                    % {"receipt": sale.receipt_number},
                     code=ErrorCode.SALE_HAS_RETURNS,
                     returned_total=str(sale.returned_total),
                 )

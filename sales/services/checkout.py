@@ -14,12 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from customers.models import Customer
 from medicine.services import stock_decrement_for_sale
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, Invalid, invalid_field
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.ledger import customer_record_purchase, receivable_charge_sale
@@ -64,7 +66,8 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
         if method not in PaymentMethod.values:
             raise invalid_field(
                 "payments",
-                f"Payment {index + 1}: the method must be one of {PaymentMethod.values}.",
+                _("Payment %(number)s: the method must be one of %(methods)s.")
+                % {"number": index + 1, "methods": ", ".join(PaymentMethod.values)},
                 code=ErrorCode.INVALID_PAYMENT_METHOD,
             )
         amount = _check_amount(
@@ -73,7 +76,8 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
         if amount <= 0:
             raise invalid_field(
                 "payments",
-                f"Payment {index + 1}: the amount must be greater than zero.",
+                _("Payment %(number)s: the amount must be greater than zero.")
+                % {"number": index + 1},
                 code=ErrorCode.INVALID_PAYMENT,
             )
         tenders.append(
@@ -91,7 +95,7 @@ def checkout_tenders(
     if override_credit_limit and not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner may override a customer's credit limit.",
+            _("Only a manager or the owner may override a customer's credit limit."),
             code=ErrorCode.OVERRIDE_NOT_ALLOWED,
         )
     return tenders
@@ -121,7 +125,10 @@ def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
         transaction.savepoint_rollback(savepoint)
     raise Conflict(
         "Sale is changing",
-        "The sale's customer changed while it was being completed. Reload the sale and try again.",
+        _(
+            "The sale's customer changed while it was being completed. Reload the sale and "
+            "try again."
+        ),
         code=ErrorCode.SALE_CHANGED,
     )
 
@@ -194,7 +201,7 @@ def _sale_complete(
                 sale,
                 action="complete",
                 allowed=SaleStatus.DRAFT,
-                message="This sale is already completed or cancelled; it cannot be paid again.",
+                message=_("This sale is already completed or cancelled; it cannot be paid again."),
             )
         return settle_draft(
             sale=sale,
@@ -229,18 +236,18 @@ def settle_draft(
     if not quantities:
         raise Invalid(
             "Sale is empty",
-            "Add at least one item before completing the sale.",
+            _("Add at least one item before completing the sale."),
             code=ErrorCode.EMPTY_SALE,
         )
     total = sale.total_amount
     if not tenders and total > 0:
         raise invalid_field(
-            "payments", "Send at least one payment.", code=ErrorCode.PAYMENT_REQUIRED
+            "payments", _("Send at least one payment."), code=ErrorCode.PAYMENT_REQUIRED
         )
     paid = amount_within_limit(
         quantize(sum((t.amount for t in tenders), ZERO)),
         field="payments",
-        what="The payments",
+        what=_("The payments"),
     )
     non_cash = quantize(sum((t.amount for t in tenders if t.method != PaymentMethod.CASH), ZERO))
     on_account = quantize(
@@ -249,8 +256,11 @@ def settle_draft(
     if non_cash > total:
         raise Invalid(
             "Non-cash payments exceed the total",
-            f"Card, mobile money and on-account payments add up to {non_cash}, more than "
-            f"the total of {total}. Only cash can be given back as change.",
+            _(
+                "Card, mobile money and on-account payments add up to %(non_cash)s, more than "
+                "the total of %(total)s. Only cash can be given back as change."
+            )
+            % {"non_cash": non_cash, "total": total},
             code=ErrorCode.NON_CASH_OVERPAYMENT,
             total_amount=str(total),
             non_cash_amount=str(non_cash),
@@ -258,8 +268,8 @@ def settle_draft(
     if paid < total:
         raise Invalid(
             "Payments do not cover the total",
-            f"The payments add up to {paid} but the total is {total}; "
-            f"{quantize(total - paid)} is missing.",
+            _("The payments add up to %(paid)s but the total is %(total)s; %(missing)s is missing.")
+            % {"paid": paid, "total": total, "missing": quantize(total - paid)},
             code=ErrorCode.INSUFFICIENT_PAYMENT,
             total_amount=str(total),
             amount_paid=str(paid),
@@ -270,7 +280,10 @@ def settle_draft(
         if customer is None:
             raise Invalid(
                 "Customer required for on-account payment",
-                "Assign a customer to the sale (update_customer) before charging it to an account.",
+                _(
+                    "Assign a customer to the sale (update_customer) before charging it to an "
+                    "account."
+                ),
                 code=ErrorCode.ON_ACCOUNT_REQUIRES_CUSTOMER,
             )
         if not customer.is_active:
@@ -280,10 +293,18 @@ def settle_draft(
                 available = quantize(customer.available_credit)
                 raise Invalid(
                     "Credit limit exceeded",
-                    f"{customer.name} can take {max(available, ZERO)} more on account "
-                    f"(limit {customer.credit_limit}, owing {customer.outstanding_balance}); "
-                    f"this sale asks for {on_account}. Take the rest in another method, or "
-                    "ask a manager to override the limit.",
+                    _(
+                        "%(customer)s can take %(available)s more on account (limit %(limit)s, "
+                        "owing %(owing)s); this sale asks for %(asked)s. Take the rest in "
+                        "another method, or ask a manager to override the limit."
+                    )
+                    % {
+                        "customer": isolate(customer.name),
+                        "available": max(available, ZERO),
+                        "limit": customer.credit_limit,
+                        "owing": customer.outstanding_balance,
+                        "asked": on_account,
+                    },
                     code=ErrorCode.CREDIT_LIMIT_EXCEEDED,
                     available_credit=str(available),
                     credit_limit=str(customer.credit_limit),

@@ -7,7 +7,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from customers.models import Customer
+from pos_project.bidi import isolate
 from pos_project.errors import DomainError, Invalid, NotFound, invalid_field
 from pos_project.models import Business
 from pos_project.money import amount_within_limit, quantize
@@ -42,7 +45,7 @@ def _require_draft(sale: Sale, *, action: str) -> None:
             sale,
             action=action,
             allowed=SaleStatus.DRAFT,
-            message=(
+            message=_(
                 "Only a DRAFT sale can change. A completed sale is final: cancel it (a "
                 "manager, with a reason) and ring it up again."
             ),
@@ -53,7 +56,7 @@ def _customer_not_found(customer_id, business: Business) -> NotFound:
     # Seed 004, word for word.
     return NotFound(
         "Customer not found or does not belong to this business",
-        "The customer must exist and belong to the same business as the sale",
+        _("The customer must exist and belong to the same business as the sale"),
         code=None,
         customer_id=str(customer_id),
         business_id=str(business.pk),
@@ -63,8 +66,11 @@ def _customer_not_found(customer_id, business: Business) -> NotFound:
 def _customer_inactive(customer: Customer) -> DomainError:
     return Invalid(
         "Customer is deactivated",
-        f"{customer.name} has been deactivated and cannot be assigned to a sale. Reactivate "
-        "the customer or choose another one.",
+        _(
+            "%(customer)s has been deactivated and cannot be assigned to a sale. Reactivate "
+            "the customer or choose another one."
+        )
+        % {"customer": isolate(customer.name)},
         code=ErrorCode.CUSTOMER_INACTIVE,
         customer_id=str(customer.pk),
     )
@@ -76,16 +82,16 @@ def _customer_inactive(customer: Customer) -> DomainError:
 def _check_quantity(quantity: Any) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise invalid_field(
-            "quantity", "The quantity must be a whole number.", code=ErrorCode.INVALID_QUANTITY
+            "quantity", _("The quantity must be a whole number."), code=ErrorCode.INVALID_QUANTITY
         )
     if quantity <= 0:
         raise invalid_field(
-            "quantity", "The quantity must be at least 1.", code=ErrorCode.INVALID_QUANTITY
+            "quantity", _("The quantity must be at least 1."), code=ErrorCode.INVALID_QUANTITY
         )
     if quantity > MAX_QUANTITY:
         raise invalid_field(
             "quantity",
-            f"The quantity may not exceed {MAX_QUANTITY}.",
+            _("The quantity may not exceed %(most)s.") % {"most": MAX_QUANTITY},
             code=ErrorCode.INVALID_QUANTITY,
         )
     return quantity
@@ -94,17 +100,17 @@ def _check_quantity(quantity: Any) -> int:
 def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
     """A finite Decimal with at most two places; never a float (it cannot hold cents)."""
     if isinstance(value, (bool, float)):
-        raise invalid_field(field, 'Send the amount as a string such as "12.50".', code=code)
+        raise invalid_field(field, _('Send the amount as a string such as "12.50".'), code=code)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise invalid_field(field, "The amount is not a number.", code=code) from None
+        raise invalid_field(field, _("The amount is not a number."), code=code) from None
     if not amount.is_finite():
-        raise invalid_field(field, "The amount is not a number.", code=code)
+        raise invalid_field(field, _("The amount is not a number."), code=code)
     # Before rounding: an amount such as 1e30 has more digits than a quantize can hold.
-    amount_within_limit(amount, field=field, what="The amount")
+    amount_within_limit(amount, field=field, what=_("The amount"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise invalid_field(field, "The amount may have at most two decimal places.", code=code)
+        raise invalid_field(field, _("The amount may have at most two decimal places."), code=code)
     return quantize(amount)
 
 
@@ -112,12 +118,13 @@ def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
     discount = _check_amount(discount, field="discount", code=ErrorCode.INVALID_DISCOUNT)
     if discount < 0:
         raise invalid_field(
-            "discount", "The discount may not be negative.", code=ErrorCode.INVALID_DISCOUNT
+            "discount", _("The discount may not be negative."), code=ErrorCode.INVALID_DISCOUNT
         )
     if discount > gross:
         raise invalid_field(
             "discount",
-            f"The discount ({discount}) may not exceed the line's value ({gross}).",
+            _("The discount (%(discount)s) may not exceed the line's value (%(value)s).")
+            % {"discount": discount, "value": gross},
             code=ErrorCode.DISCOUNT_EXCEEDS_LINE,
             line_value=str(gross),
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent
 from audit.services import audit_record
@@ -20,6 +21,7 @@ from customers.locks import customer_lock_in_business
 from customers.models import Customer
 from medicine.models import Medicine
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Invalid, NotFound, invalid_field
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO, quantize
@@ -52,18 +54,21 @@ def _check_opening(*, business: Business, storefront: Storefront, type: str) -> 
     if storefront.business_id != business.pk:
         raise invalid_field(
             "storefront",
-            "This storefront does not belong to your business.",
+            _("This storefront does not belong to your business."),
             code=ErrorCode.UNKNOWN_STOREFRONT,
         )
     if not storefront.is_active:
         raise invalid_field(
             "storefront",
-            f"The storefront {storefront.name} is closed; sell from an active storefront.",
+            _("The storefront %(storefront)s is closed; sell from an active storefront.")
+            % {"storefront": isolate(storefront.name)},
             code=ErrorCode.STOREFRONT_INACTIVE,
         )
     if type not in SaleType.values:
         raise invalid_field(
-            "type", f"The type must be one of {SaleType.values}.", code=ErrorCode.INVALID_TYPE
+            "type",
+            _("The type must be one of %(types)s.") % {"types": ", ".join(SaleType.values)},
+            code=ErrorCode.INVALID_TYPE,
         )
 
 
@@ -108,7 +113,9 @@ def sale_update(
     """
     if type is not None and type not in SaleType.values:
         raise invalid_field(
-            "type", f"The type must be one of {SaleType.values}.", code=ErrorCode.INVALID_TYPE
+            "type",
+            _("The type must be one of %(types)s.") % {"types": ", ".join(SaleType.values)},
+            code=ErrorCode.INVALID_TYPE,
         )
     with transaction.atomic():
         sale = sale_lock(sale)
@@ -135,7 +142,7 @@ def sale_update(
 def _unknown_medicine(medicine_id) -> NotFound:
     return NotFound(
         "Medicine not found",
-        "The medicine does not exist in your catalogue. Pick it from the medicine list.",
+        _("The medicine does not exist in your catalogue. Pick it from the medicine list."),
         code=ErrorCode.UNKNOWN_MEDICINE,
         medicine_id=str(medicine_id),
     )
@@ -164,7 +171,8 @@ def _sale_medicines(*, business_id, medicine_ids: Iterable[Any]) -> dict[uuid.UU
         if not medicine.is_active:
             raise invalid_field(
                 "medicine",
-                f"{medicine} is no longer sold (deactivated in the catalogue).",
+                _("%(medicine)s is no longer sold (deactivated in the catalogue).")
+                % {"medicine": isolate(medicine)},
                 code=ErrorCode.MEDICINE_INACTIVE,
             )
     return found
@@ -231,7 +239,7 @@ def _locked_item(item: SaleItem) -> tuple[Sale, SaleItem]:
     except SaleItem.DoesNotExist:
         raise NotFound(
             "Sale item not found",
-            "This line is no longer on the sale. Reload the sale.",
+            _("This line is no longer on the sale. Reload the sale."),
             code=ErrorCode.UNKNOWN_SALE_ITEM,
         ) from None
     return sale, locked
@@ -254,8 +262,11 @@ def sale_item_update(
             # Fewer units: the old discount must still fit the smaller line.
             raise invalid_field(
                 "discount",
-                f"The line's discount ({item.discount}) would exceed its new value ({gross}). "
-                "Send a smaller discount with the new quantity.",
+                _(
+                    "The line's discount (%(discount)s) would exceed its new value (%(value)s). "
+                    "Send a smaller discount with the new quantity."
+                )
+                % {"discount": item.discount, "value": gross},
                 code=ErrorCode.DISCOUNT_EXCEEDS_LINE,
                 line_value=str(gross),
             )
@@ -283,7 +294,7 @@ def parse_customer_id(data: Any) -> uuid.UUID:
     if value is None or value == "":
         raise Invalid(
             "customer field is required",
-            "Please provide a customer UUID in the request body",
+            _("Please provide a customer UUID in the request body"),
             code=None,
             example={"customer": "uuid-of-customer"},
         )
@@ -294,7 +305,7 @@ def parse_customer_id(data: Any) -> uuid.UUID:
     except ValueError:
         raise Invalid(
             "Invalid customer ID format",
-            "Customer ID must be a valid UUID",
+            _("Customer ID must be a valid UUID"),
             code=None,
         ) from None
 
@@ -324,8 +335,10 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
             # Seed 004, word for word.
             raise Invalid(
                 "Cannot update customer on a sale that is not in DRAFT status",
-                "Customer can only be changed before the sale is completed. To change customer "
-                "on a completed sale, you must cancel and recreate it.",
+                _(
+                    "Customer can only be changed before the sale is completed. To change "
+                    "customer on a completed sale, you must cancel and recreate it."
+                ),
                 code=None,
                 current_status=sale.status,
                 allowed_status=SaleStatus.DRAFT,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from medicine.models import Medicine
 from pos_project.money import ZERO, amount_within_limit, quantize
 from sales.models import (
@@ -32,7 +34,7 @@ def unit_price_for(medicine: Medicine, sale_type: str) -> Decimal:
 def _line_value(unit_price: Decimal, quantity: int) -> Decimal:
     """Price x quantity, refused when it would not fit the line's money columns."""
     return amount_within_limit(
-        quantize(unit_price * quantity), field="quantity", what="The line's value"
+        quantize(unit_price * quantity), field="quantity", what=_("The line's value")
     )
 
 
@@ -51,7 +53,7 @@ def _set_totals(sale: Sale, lines: Iterable[SaleItem]) -> Sale:
         subtotal += line.unit_price * line.quantity
         discount_total += line.discount
     sale.subtotal = amount_within_limit(
-        quantize(subtotal), field="quantity", what="The sale's subtotal"
+        quantize(subtotal), field="quantity", what=_("The sale's subtotal")
     )
     sale.discount_total = quantize(discount_total)
     sale.total_amount = quantize(sale.subtotal - sale.discount_total)

@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import get_language_bidi, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
+
+from pos_project.bidi import isolate
 from pos_project.money import ZERO, format_money, quantize
 from sales.models import RefundMethod, Sale, SaleItem
 
@@ -50,22 +54,37 @@ class RefundSplit:
 
 
 REFUND_WAYS = {
-    RefundMethod.CASH: "in cash",
-    RefundMethod.CARD: "to the card",
-    RefundMethod.MOBILE_MONEY: "by mobile money",
-    RefundMethod.ACCOUNT: "held as credit on the account",
+    RefundMethod.CASH: gettext_lazy("in cash"),
+    RefundMethod.CARD: gettext_lazy("to the card"),
+    RefundMethod.MOBILE_MONEY: gettext_lazy("by mobile money"),
+    RefundMethod.ACCOUNT: gettext_lazy("held as credit on the account"),
 }
 
 
 def refund_way(sale: Sale, method: str) -> str:
     """How a refund of `method` went back: "in cash", "off what is owed on S-000049"."""
     if method == RefundMethod.AMOUNT_DUE:
-        return f"off what is owed on {sale.receipt_number}"
-    return REFUND_WAYS[method]
+        return _("off what is owed on %(receipt)s") % {
+            "receipt": _left_to_right(sale.receipt_number)
+        }
+    return str(REFUND_WAYS[method])
+
+
+def _left_to_right(text: str) -> str:
+    # An amount or a receipt number inside right-to-left words keeps its own order.
+    return isolate(text) if get_language_bidi() else text
+
+
+def refund_parts_joined(parts: list[str]) -> str:
+    """The refunds one after the other, with the language's comma."""
+    return pgettext("list separator", ", ").join(parts)
 
 
 def _refund_part(sale: Sale, method: str, amount: Decimal) -> str:
-    return f"{format_money(amount, sale.business.currency_symbol)} {refund_way(sale, method)}"
+    return _("%(amount)s %(way)s") % {
+        "amount": _left_to_right(format_money(amount, sale.business.currency_symbol)),
+        "way": refund_way(sale, method),
+    }
 
 
 def refund_words(sale: Sale, refunds: dict[str, Decimal], *, method: str) -> str:
@@ -75,7 +94,7 @@ def refund_words(sale: Sale, refunds: dict[str, Decimal], *, method: str) -> str
     if refunds.get(RefundMethod.AMOUNT_DUE, ZERO) > 0:
         parts.append(_refund_part(sale, RefundMethod.AMOUNT_DUE, refunds[RefundMethod.AMOUNT_DUE]))
     parts.append(_refund_part(sale, method, refunds.get(method, ZERO)))
-    return ", ".join(parts)
+    return refund_parts_joined(parts)
 
 
 def refund_lines(sale_return) -> list[str]:

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from medicine.services import stock_restore_for_sale
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import ZERO, quantize
 from receivables.ledger import customer_record_return, receivable_return_sale
@@ -60,7 +62,11 @@ class ReturnLine:
 
 
 def _bad_line(index: int, message: str, code=ErrorCode.INVALID_RETURN_LINE):
-    return invalid_field("items", f"Line {index + 1}: {message}", code=code)
+    return invalid_field(
+        "items",
+        _("Line %(number)s: %(problem)s") % {"number": index + 1, "problem": message},
+        code=code,
+    )
 
 
 def _return_lines(lines: Iterable[Mapping[str, Any] | ReturnLine]) -> list[ReturnLine]:
@@ -72,33 +78,33 @@ def _return_lines(lines: Iterable[Mapping[str, Any] | ReturnLine]) -> list[Retur
         try:
             item = uuid.UUID(str(line.get("item")))
         except ValueError:
-            raise _bad_line(index, "`item` must be the id of a line of this sale.") from None
+            raise _bad_line(index, _("`item` must be the id of a line of this sale.")) from None
         quantity = line.get("quantity")
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             raise _bad_line(
-                index, "the quantity must be a whole number.", ErrorCode.INVALID_QUANTITY
+                index, _("the quantity must be a whole number."), ErrorCode.INVALID_QUANTITY
             )
         if not 1 <= quantity <= MAX_QUANTITY:
             raise _bad_line(
                 index,
-                f"the quantity must be between 1 and {MAX_QUANTITY}.",
+                _("the quantity must be between 1 and %(most)s.") % {"most": MAX_QUANTITY},
                 ErrorCode.INVALID_QUANTITY,
             )
         restock = line.get("restock", True)
         if not isinstance(restock, bool):
-            raise _bad_line(index, "`restock` must be true or false.")
+            raise _bad_line(index, _("`restock` must be true or false."))
         if item in seen:
-            raise _bad_line(index, "each line of the sale may be named once per return.")
+            raise _bad_line(index, _("each line of the sale may be named once per return."))
         seen.add(item)
         parsed.append(ReturnLine(item=item, quantity=quantity, restock=restock))
     if not parsed:
         raise invalid_field(
-            "items", "Name at least one line to return.", code=ErrorCode.EMPTY_RETURN
+            "items", _("Name at least one line to return."), code=ErrorCode.EMPTY_RETURN
         )
     if len(parsed) > MAX_RETURN_LINES:
         raise invalid_field(
             "items",
-            f"A return has at most {MAX_RETURN_LINES} lines.",
+            _("A return has at most %(most)s lines.") % {"most": MAX_RETURN_LINES},
             code=ErrorCode.INVALID_RETURN_LINE,
         )
     return parsed
@@ -108,7 +114,8 @@ def _check_refund_method(refund_method: str | None) -> str | None:
     if refund_method is not None and refund_method not in CHOSEN_REFUND_METHODS:
         raise invalid_field(
             "refund_method",
-            f"The refund method must be one of {[str(m) for m in CHOSEN_REFUND_METHODS]}.",
+            _("The refund method must be one of %(methods)s.")
+            % {"methods": ", ".join(str(m) for m in CHOSEN_REFUND_METHODS)},
             code=ErrorCode.INVALID_REFUND_METHOD,
         )
     return refund_method
@@ -117,8 +124,10 @@ def _check_refund_method(refund_method: str | None) -> str | None:
 def _not_completed(sale: Sale) -> Conflict:
     return Conflict(
         f"Cannot return items of a sale that is not in {SaleStatus.COMPLETED} status",
-        "Only a completed sale takes returns: a draft was never paid, and a cancelled sale "
-        "already gave everything back.",
+        _(
+            "Only a completed sale takes returns: a draft was never paid, and a cancelled sale "
+            "already gave everything back."
+        ),
         code=ErrorCode.INVALID_SALE_STATUS,
         current_status=sale.status,
         allowed_status=SaleStatus.COMPLETED,
@@ -137,7 +146,7 @@ def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem,
     }
     for index, line in enumerate(lines):
         if line.item not in items:
-            raise _bad_line(index, "this sale has no such line.", ErrorCode.UNKNOWN_SALE_ITEM)
+            raise _bad_line(index, _("this sale has no such line."), ErrorCode.UNKNOWN_SALE_ITEM)
     over = [
         {
             "item": str(line.item),
@@ -150,13 +159,21 @@ def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem,
     ]
     if over:
         listed = "; ".join(
-            f"{row['name']} (asked {row['requested']}, {row['returnable']} can still be returned)"
+            _("%(medicine)s (asked %(asked)s, %(left)s can still be returned)")
+            % {
+                "medicine": isolate(row["name"]),
+                "asked": row["requested"],
+                "left": row["returnable"],
+            }
             for row in over
         )
         raise Conflict(
             "Return exceeds what was sold",
-            f"{listed}. A line takes back at most what was sold less what earlier returns "
-            "took back.",
+            _(
+                "%(lines)s. A line takes back at most what was sold less what earlier returns "
+                "took back."
+            )
+            % {"lines": listed},
             code=ErrorCode.RETURN_EXCEEDS_SOLD,
             lines=over,
         )
@@ -228,14 +245,17 @@ def sale_return(
     if not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner may take a return.",
+            _("Only a manager or the owner may take a return."),
             code=ErrorCode.MANAGER_REQUIRED,
         )
     reason = (reason or "").strip()
     if not reason:
         raise invalid_field(
             "reason",
-            "Say why the goods come back; the reason goes on the return slip and the audit trail.",
+            _(
+                "Say why the goods come back; the reason goes on the return slip and the audit "
+                "trail."
+            ),
             code=ErrorCode.REASON_REQUIRED,
         )
     parsed = _return_lines(lines)
@@ -248,8 +268,10 @@ def sale_return(
         if refund_method == RefundMethod.ACCOUNT and customer is None:
             raise invalid_field(
                 "refund_method",
-                "A walk-in sale has no account to hold credit: refund in cash, by card or "
-                "by mobile money.",
+                _(
+                    "A walk-in sale has no account to hold credit: refund in cash, by card or "
+                    "by mobile money."
+                ),
                 code=ErrorCode.ACCOUNT_REFUND_REQUIRES_CUSTOMER,
             )
         returned = _returned_items(sale, parsed)

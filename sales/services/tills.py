@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
@@ -34,11 +36,11 @@ from sales.till_sessions import drawer_cash_check
 from sales.till_totals import TillTotals, till_session_totals
 
 
-def _require_manager(actor: Actor, what: str) -> None:
+def _require_manager(actor: Actor, message: str) -> None:
     if not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            f"Only a manager or the owner may {what}.",
+            message,
             code=ErrorCode.MANAGER_REQUIRED,
         )
 
@@ -50,7 +52,9 @@ def _amount(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     if amount < 0 or (amount == 0 and not allow_zero):
         raise invalid_field(
             field,
-            "The amount must be zero or more." if allow_zero else "The amount must be positive.",
+            _("The amount must be zero or more.")
+            if allow_zero
+            else _("The amount must be positive."),
             code=ErrorCode.INVALID_AMOUNT,
         )
     return amount
@@ -59,8 +63,11 @@ def _amount(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
 def _closed(session: TillSession) -> Conflict:
     return Conflict(
         "Till session is closed",
-        f"This session was closed ({session.z_number}); a closed session never changes. "
-        "Open a new session on the till.",
+        _(
+            "This session was closed (%(z_number)s); a closed session never changes. Open a "
+            "new session on the till."
+        )
+        % {"z_number": session.z_number},
         code=ErrorCode.TILL_SESSION_CLOSED,
         current_status=session.status,
         z_number=session.z_number,
@@ -72,13 +79,14 @@ def _closed(session: TillSession) -> Conflict:
 
 def till_create(*, business, storefront, name: str, actor: Actor) -> Till:
     """A new till at one of the business's storefronts (managers and owners)."""
-    _require_manager(actor, "set up a till")
+    _require_manager(actor, _("Only a manager or the owner may set up a till."))
     name = (name or "").strip()
     if not name:
-        raise invalid_field("name", "Give the till a name.", code=ErrorCode.TILL_NAME_REQUIRED)
+        raise invalid_field("name", _("Give the till a name."), code=ErrorCode.TILL_NAME_REQUIRED)
     taken = invalid_field(
         "name",
-        f"{storefront.name} already has a till named {name}.",
+        _("%(storefront)s already has a till named %(till)s.")
+        % {"storefront": isolate(storefront.name), "till": isolate(name)},
         code=ErrorCode.TILL_NAME_TAKEN,
     )
     with transaction.atomic():
@@ -102,14 +110,14 @@ def till_create(*, business, storefront, name: str, actor: Actor) -> Till:
 
 def _name_taken_elsewhere():
     return invalid_field(
-        "name", "Another till there has this name.", code=ErrorCode.TILL_NAME_TAKEN
+        "name", _("Another till there has this name."), code=ErrorCode.TILL_NAME_TAKEN
     )
 
 
 def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=None) -> Till:
     """Rename a till or (de)activate it (managers and owners). A till with an open session
     stays active until the session is closed."""
-    _require_manager(actor, "change a till")
+    _require_manager(actor, _("Only a manager or the owner may change a till."))
     with transaction.atomic():
         till = till_lock(till)
         before = {"name": till.name, "is_active": till.is_active}
@@ -123,7 +131,7 @@ def till_update(*, till: Till, actor: Actor, name: str | None = None, is_active=
             if not is_active and till.sessions.filter(status=TillSessionStatus.OPEN).exists():
                 raise Conflict(
                     "Till has an open session",
-                    "Close the till's open session before deactivating it.",
+                    _("Close the till's open session before deactivating it."),
                     code=ErrorCode.TILL_HAS_OPEN_SESSION,
                 )
             till.is_active = is_active
@@ -155,7 +163,8 @@ def _open_conflict(*, till: Till, actor: Actor) -> Conflict | None:
     if held is not None:
         return Conflict(
             "Till already open",
-            f"{till.name} already has an open session; close it before opening another.",
+            _("%(till)s already has an open session; close it before opening another.")
+            % {"till": isolate(till.name)},
             code=ErrorCode.TILL_ALREADY_OPEN,
             session=str(held.pk),
         )
@@ -163,8 +172,10 @@ def _open_conflict(*, till: Till, actor: Actor) -> Conflict | None:
     if mine is not None:
         return Conflict(
             "You already have an open session",
-            "Close your open session before opening a till again; one person counts one "
-            "drawer at a time.",
+            _(
+                "Close your open session before opening a till again; one person counts one "
+                "drawer at a time."
+            ),
             code=ErrorCode.USER_HAS_OPEN_SESSION,
             session=str(mine.pk),
         )
@@ -182,8 +193,10 @@ def till_session_open(*, till: Till, opening_float, actor: Actor) -> TillSession
     if actor.user is None:
         raise Forbidden(
             "Person required",
-            "A till session belongs to the person who counts its drawer; sign in as that "
-            "person to open one.",
+            _(
+                "A till session belongs to the person who counts its drawer; sign in as that "
+                "person to open one."
+            ),
             code=ErrorCode.PERSON_REQUIRED,
         )
     # Zero is a drawer that starts empty: a card-only counter, or no float kept overnight.
@@ -195,7 +208,8 @@ def till_session_open(*, till: Till, opening_float, actor: Actor) -> TillSession
         if not till.is_active or not till.storefront.is_active:
             raise Conflict(
                 "Till is inactive",
-                f"{till.name} (or its storefront) is deactivated; open another till.",
+                _("%(till)s (or its storefront) is deactivated; open another till.")
+                % {"till": isolate(till.name)},
                 code=ErrorCode.TILL_INACTIVE,
             )
         conflict = _open_conflict(till=till, actor=actor)
@@ -244,7 +258,7 @@ def till_cash_move(
     if type not in CashMovementType.values:
         raise invalid_field(
             "type",
-            f"The type must be one of {CashMovementType.values}.",
+            _("The type must be one of %(types)s.") % {"types": ", ".join(CashMovementType.values)},
             code=ErrorCode.INVALID_TYPE,
         )
     amount = _amount(amount, field="amount")
@@ -252,19 +266,24 @@ def till_cash_move(
     if not reason:
         raise invalid_field(
             "reason",
-            "Say why the cash moves; the reason goes on the report.",
+            _("Say why the cash moves; the reason goes on the report."),
             code=ErrorCode.REASON_REQUIRED,
         )
     longest = CashMovement._meta.get_field("reason").max_length
     if len(reason) > longest:
         raise invalid_field(
             "reason",
-            f"The reason may have at most {longest} characters; it has {len(reason)}.",
+            _("The reason may have at most %(most)s characters; it has %(count)s.")
+            % {"most": longest, "count": len(reason)},
             code=ErrorCode.REASON_TOO_LONG,
         )
     with transaction.atomic():
         session = till_session_lock(pk=session.pk, business_id=session.business_id)
-        _require_opener_or_manager(session, actor, "move cash in this session")
+        _require_opener_or_manager(
+            session,
+            actor,
+            _("Only the person who opened this session, or a manager, may move cash in it."),
+        )
         if not session.is_open:
             raise _closed(session)
         totals = till_session_totals(session)
@@ -304,11 +323,11 @@ def till_cash_move(
     return movement
 
 
-def _require_opener_or_manager(session: TillSession, actor: Actor, what: str) -> None:
+def _require_opener_or_manager(session: TillSession, actor: Actor, message: str) -> None:
     if session.opened_by_id != getattr(actor.user, "pk", None) and not actor.is_manager:
         raise Forbidden(
             "Not your session",
-            f"Only the person who opened this session, or a manager, may {what}.",
+            message,
             code=ErrorCode.SESSION_NOT_YOURS,
         )
 
@@ -327,13 +346,17 @@ def till_session_close(
     note = (note or "").strip()
     with transaction.atomic():
         session = till_session_lock(pk=session.pk, business_id=session.business_id)
-        _require_opener_or_manager(session, actor, "close it")
+        _require_opener_or_manager(
+            session,
+            actor,
+            _("Only the person who opened this session, or a manager, may close it."),
+        )
         if not session.is_open:
             raise _closed(session)
         totals = till_session_totals(session)
         totals.check_within_limit(field="counted_cash")
         variance = amount_within_limit(
-            counted - totals.expected_cash, field="counted_cash", what="The variance"
+            counted - totals.expected_cash, field="counted_cash", what=_("The variance")
         )
         for name, value in totals.as_dict().items():
             setattr(session, name, value)

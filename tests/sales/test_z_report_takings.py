@@ -45,7 +45,11 @@ def _refund_rows(page: str) -> dict[str, str]:
     """The printed report's "Refunds" lines: label -> amount."""
     section = page[page.index("<h2>Refunds</h2>") :]
     section = section[: section.index("</table>")]
-    return dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"amount\">([^<]+)</td>", section))
+    return dict(
+        re.findall(
+            r"<tr><td>([^<]+)</td><td class=\"amount\">(?:<span dir=\"ltr\">)?([^<]+)<", section
+        )
+    )
 
 
 def _sold_partly_on_account(storefront, manager, customer, medicine) -> Sale:

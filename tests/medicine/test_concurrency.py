@@ -2,6 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from itertools import pairwise
 
 import pytest
@@ -14,6 +15,7 @@ from pos_project.actors import Actor
 from pos_project.errors import DomainError
 from tests.conftest import requires_postgres
 from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.medicine.helpers import sale_lines
 
 pytestmark = [
     requires_postgres,
@@ -101,13 +103,13 @@ def test_concurrent_sales_never_oversell(business, storefront):
     StockFactory(medicine=first, storefront=storefront, quantity=10)
     StockFactory(medicine=second, storefront=storefront, quantity=10)
 
+    tills = [sale_lines(storefront, {first: 3, second: 3}) for _ in range(WORKERS)]
+
     def sell(index):
         # half the tills list the medicines in the other order: lock order must not care
-        quantities = {first.pk: 3, second.pk: 3}
-        if index % 2:
-            quantities = dict(reversed(quantities.items()))
+        lines = tills[index] if index % 2 else list(reversed(tills[index]))
         with transaction.atomic():
-            stock_decrement_for_sale(storefront=storefront, quantities=quantities)
+            stock_decrement_for_sale(storefront=storefront, lines=lines, today=date.today())
         return "sold"
 
     # when 8 tills each sell 3 of each at once

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from medicine.lot_checks import stock_lots_check
 from pos_project.commands import business_from_option
 from pos_project.database import read_snapshot
 from pos_project.models import Business
@@ -34,16 +36,24 @@ class Command(BaseCommand):
             differences = result.differences + returns_check(businesses=businesses)
             summary_differences = receivables_summary_check(businesses=businesses)
             tills = till_sessions_check(businesses=businesses)
+            lots = stock_lots_check(businesses=businesses)
             count = businesses.count()
         self.stdout.write(f"Checked {result.checked} customers.")
         self.stdout.write(
             f"Checked the receivables summaries of {count} business{'' if count == 1 else 'es'}."
         )
         self.stdout.write(f"Checked the Z reports of {tills.checked} closed till sessions.")
-        if differences or summary_differences or tills.differences:
+        self.stdout.write(
+            _(
+                "Checked %(count)s stock rows against their lots (a lot below zero is refused by "
+                "the database)."
+            )
+            % {"count": lots.checked}
+        )
+        if differences or summary_differences or tills.differences or lots.differences:
             # The message carries every difference: manage.py prints it and exits 1.
             hint = [REBUILD_HINT] if summary_differences else []
-            found = differences + summary_differences + tills.differences
+            found = differences + summary_differences + tills.differences + lots.differences
             raise CommandError(
                 f"{len(found)} difference(s) found in the customers' ledgers and the tills' "
                 "Z reports:\n" + "\n".join(found + hint)

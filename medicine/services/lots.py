@@ -45,7 +45,16 @@ def _lock_shelf(medicine: Medicine, storefront: Storefront) -> Stock:
     return stock_lock(stock=row)
 
 
-def _move(row: Stock, lot: Lot, units: int) -> None:
+def _move(row: Stock, lot: Lot, units: int, *, field: str) -> None:
+    """Move the locked stock row and lot by `units`; more than a shelf can record is a 400
+    on `field`, before anything moved."""
+    if row.quantity + units > MAX_ON_HAND:
+        raise invalid_field(
+            field,
+            _("%(count)s on hand: the shelf cannot record %(more)s more.")
+            % {"count": row.quantity, "more": units},
+            code=ErrorCode.STOCK_TOO_LARGE,
+        )
     Stock.objects.filter(pk=row.pk).update(
         quantity=F("quantity") + units, updated_at=timezone.now()
     )
@@ -156,15 +165,8 @@ def lot_receive(
             )
         if lot.is_recalled:
             raise _recalled(lot)
-        if row.quantity + quantity > MAX_ON_HAND:
-            raise invalid_field(
-                "quantity",
-                _("%(count)s on hand: the shelf cannot record %(more)s more.")
-                % {"count": row.quantity, "more": quantity},
-                code=ErrorCode.STOCK_TOO_LARGE,
-            )
         before = lot.quantity
-        _move(row, lot, quantity)
+        _move(row, lot, quantity, field="quantity")
         lot.storefront = storefront
         audit_record(
             business=medicine.business,
@@ -240,15 +242,8 @@ def lot_adjust(*, lot: Lot, quantity_delta: int, reason: str, note: str = "", ac
                 code=ErrorCode.INSUFFICIENT_STOCK,
                 on_hand=lot.quantity,
             )
-        if row.quantity + quantity_delta > MAX_ON_HAND:
-            raise invalid_field(
-                "quantity_delta",
-                _("%(count)s on hand: the shelf cannot record %(more)s more.")
-                % {"count": row.quantity, "more": quantity_delta},
-                code=ErrorCode.STOCK_TOO_LARGE,
-            )
         before = lot.quantity
-        _move(row, lot, quantity_delta)
+        _move(row, lot, quantity_delta, field="quantity_delta")
         written_off = reason == LotAdjustReason.EXPIRED_WRITE_OFF
         audit_record(
             business=lot.medicine.business,

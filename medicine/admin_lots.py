@@ -8,8 +8,6 @@ who bought a lot, belongs to the sales back office (`sales/admin_recalls.py`).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from medicine.admin_views import BACK_OFFICE_CSS
-from medicine.lot_selectors import EXPIRY_WINDOWS
+from medicine.lot_selectors import EXPIRY_WINDOWS, in_expiry_window
 from medicine.models import Medicine
 from medicine.services import LotAdjustReason, lot_adjust, lot_receive, lot_write_off
 from pos_project.actors import Actor
@@ -30,7 +28,7 @@ from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business
 from pos_project.errors import DomainError
 from pos_project.models import Storefront
-from pos_project.money import format_money, quantize
+from pos_project.money import format_money
 
 
 class ExpiryWindowFilter(admin.SimpleListFilter):
@@ -50,15 +48,10 @@ class ExpiryWindowFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        today = _today()
-        held = queryset.filter(quantity__gt=0, expiry_date__isnull=False)
-        if value == "expired":
-            return held.filter(expiry_date__lt=today)
-        if value.isdigit():
-            return held.filter(
-                expiry_date__gte=today, expiry_date__lte=today + timedelta(days=int(value))
-            )
-        return queryset
+        if value != "expired" and not value.isdigit():
+            return queryset
+        within = None if value == "expired" else int(value)
+        return in_expiry_window(queryset, today=_today(), within=within)
 
 
 def _today():
@@ -110,15 +103,6 @@ class AdjustLotForm(OneTimeForm):
         return delta
 
 
-def _refusal_to_form(form, error: DomainError) -> None:
-    fields = error.details.get("fields") or {}
-    for name, problems in fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not fields:
-        form.add_error(None, error.message)
-
-
 class LotAdmin(BusinessScopedAdmin):
     """The lots of the business; filtered by expiry, it is "Expiring soon"."""
 
@@ -134,7 +118,7 @@ class LotAdmin(BusinessScopedAdmin):
         "links",
     ]
     list_filter = [ExpiryWindowFilter, "storefront"]
-    list_select_related = ["medicine", "storefront"]
+    list_select_related = ["medicine__business", "storefront"]
     search_fields = ["lot_number", "medicine__name"]
     ordering = ["expiry_date", "storefront__name", "medicine__name", "pk"]
     actions = ["write_off_expired"]
@@ -156,7 +140,9 @@ class LotAdmin(BusinessScopedAdmin):
 
     @admin.display(description=gettext_lazy("value at retail price"))
     def value(self, lot):
-        return format_money(quantize(lot.quantity * lot.medicine.prix_br), lot.medicine.business)
+        return format_money(
+            lot.quantity * lot.medicine.prix_br, lot.medicine.business.currency_symbol
+        )
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, lot):
@@ -227,7 +213,7 @@ class LotAdmin(BusinessScopedAdmin):
             try:
                 done = form.submit_once(request, business=business, work=receive)
             except DomainError as error:
-                _refusal_to_form(form, error)
+                form.show_refusal(error)
                 messages.error(request, f"{error.error}: {error.message}")
             else:
                 messages.success(request, done)
@@ -257,7 +243,7 @@ class LotAdmin(BusinessScopedAdmin):
             try:
                 done = form.submit_once(request, business=lot.medicine.business, work=adjust)
             except DomainError as error:
-                _refusal_to_form(form, error)
+                form.show_refusal(error)
                 messages.error(request, f"{error.error}: {error.message}")
             else:
                 messages.success(request, done)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from medicine.models import Lot, SaleItemLot
 from medicine.shelf import lot_sellable
 from pos_project.models import Business
-from pos_project.money import quantize
 
 
 @dataclass(frozen=True)
@@ -50,17 +48,13 @@ def lots_of_business(business: Business) -> QuerySet[Lot]:
 EXPIRY_WINDOWS = (30, 60, 90)
 
 
-def lots_expiring(business: Business, *, today: date, within: int | None) -> QuerySet[Lot]:
-    """The business's dated lots still holding units that expire within `within` days of
-    `today` (None: already expired), soonest first, each with its value at `prix_br`."""
-    lots = lots_of_business(business).filter(quantity__gt=0, expiry_date__isnull=False)
+def in_expiry_window(lots: QuerySet[Lot], *, today: date, within: int | None) -> QuerySet[Lot]:
+    """The dated `lots` still holding units that expire within `within` days of `today`
+    (None: already expired): "Expiring soon" and the home page's counts."""
+    held = lots.filter(quantity__gt=0, expiry_date__isnull=False)
     if within is None:
-        lots = lots.filter(expiry_date__lt=today)
-    else:
-        lots = lots.filter(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=within))
-    return lots.annotate(value=F("quantity") * F("medicine__prix_br")).order_by(
-        "expiry_date", "storefront__name", "medicine__name", "pk"
-    )
+        return held.filter(expiry_date__lt=today)
+    return held.filter(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=within))
 
 
 @dataclass(frozen=True)
@@ -72,17 +66,12 @@ class ExpiryCounts:
 
 
 def expiry_counts(business: Business, *, today: date) -> ExpiryCounts:
-    soon = lots_expiring(business, today=today, within=EXPIRY_WINDOWS[0]).count()
-    expired = (
-        lots_of_business(business)
-        .filter(quantity__gt=0, expiry_date__lt=today)
-        .aggregate(units=Sum("quantity"))["units"]
-    )
+    lots = lots_of_business(business)
+    soon = in_expiry_window(lots, today=today, within=EXPIRY_WINDOWS[0]).count()
+    expired = in_expiry_window(lots, today=today, within=None).aggregate(units=Sum("quantity"))[
+        "units"
+    ]
     return ExpiryCounts(expiring_lots=soon, expired_units=expired or 0)
-
-
-def lot_value(lots) -> Decimal:
-    return quantize(sum((lot.value for lot in lots), Decimal(0)))
 
 
 def lot_family(lot: Lot) -> QuerySet[Lot]:

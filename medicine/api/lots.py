@@ -47,7 +47,12 @@ class LotFilter(filters.FilterSet):
         responses={200: LotSerializer(many=True), **error_responses(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="One lot", responses={200: LotSerializer, **error_responses(401, 403, 404)}
+        summary="One lot",
+        description=(
+            "Its medicine and storefront, number, expiry, units on the shelf, who received "
+            "it, and whether (and when, under which reference) it was recalled."
+        ),
+        responses={200: LotSerializer, **error_responses(401, 403, 404)},
     ),
 )
 class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -99,7 +99,7 @@ def test_expiring_soon_lists_the_window_with_its_value_and_writes_off_expired_lo
 
     page = manager_admin.get(LOTS, {"expiry": "30"}).content.decode()
     assert "SOON" in page and "LATER" not in page and "GONE" not in page
-    assert "90.00" in page  # 3 x 30.00 at the retail price
+    assert "90.00 DH" in page  # 3 x 30.00 at the retail price
 
     expired_page = manager_admin.get(LOTS, {"expiry": "expired"}).content.decode()
     assert "GONE" in expired_page and "SOON" not in expired_page

@@ -151,6 +151,8 @@ class Lot(models.Model):
     )
 
     class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
         ordering = ["medicine", "storefront", "expiry_date", "received_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -208,6 +210,8 @@ class SaleItemLot(models.Model):
     returned_quantity = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
+        verbose_name = _("units of a lot sold on a line")
+        verbose_name_plural = _("units of lots sold on lines")
         ordering = ["item", "lot"]
         constraints = [
             models.UniqueConstraint(fields=["item", "lot"], name="sale_item_lot_once"),

@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
                 ('storefront', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='pos_project.storefront')),
             ],
             options={
+                'verbose_name': 'lot',
+                'verbose_name_plural': 'lots',
                 'ordering': ['medicine', 'storefront', 'expiry_date', 'received_at', 'id'],
             },
         ),
@@ -47,6 +49,8 @@ class Migration(migrations.Migration):
                 ('lot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sale_takes', to='medicine.lot')),
             ],
             options={
+                'verbose_name': 'units of a lot sold on a line',
+                'verbose_name_plural': 'units of lots sold on lines',
                 'ordering': ['item', 'lot'],
             },
         ),

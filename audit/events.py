@@ -5,6 +5,7 @@ changes; a new kind of event is a new member.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.TextChoices):
@@ -35,6 +36,10 @@ class AuditEvent(models.TextChoices):
     MEDICINE_DEACTIVATED = "medicine.deactivated", "Medicine deactivated"
     MEDICINE_DELETED = "medicine.deleted", "Medicine removed"
     MEDICINE_STOCK_ADJUSTED = "medicine.stock_adjusted", "Stock adjusted"
+    STOCK_LOT_RECEIVED = "stock.lot_received", _("Lot received")
+    STOCK_LOT_ADJUSTED = "stock.lot_adjusted", _("Lot adjusted")
+    STOCK_LOT_WRITTEN_OFF = "stock.lot_written_off", _("Lot written off")
+    STOCK_LOT_RECALLED = "stock.lot_recalled", _("Lot recalled")
     SALE_CUSTOMER_UPDATED = "sale.customer_updated", "Sale's customer changed"
     SALE_COMPLETED = "sale.completed", "Sale completed"
     SALE_CANCELLED = "sale.cancelled", "Sale cancelled"

@@ -1,11 +1,15 @@
 """The demo pharmacy's catalogue: common medicines at Moroccan public prices (DH)."""
 
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
-from medicine.models import Medicine, Stock
-from medicine.services import medicine_create, stock_adjust
+from medicine.models import Lot, Medicine, Stock
+from medicine.services import lot_receive, medicine_create
+from medicine.shelf import local_today
 from pos_project.actors import Actor
 
 # name, generic name, form, strength, public price (PPV), wholesale price or None, units.
@@ -95,15 +99,69 @@ def seed(demo) -> str:
                 )
                 created += 1
             if units and medicine.pk not in has_stock:
-                stock_adjust(
-                    medicine=medicine,
-                    storefront=storefront,
-                    quantity_delta=units,
-                    reason="Opening stock",
-                    actor=actor,
-                )
+                _receive_lots(medicine, storefront, units, serial, actor)
                 stocked += 1
+        # One lot expired on the shelf, so that the pages show one.
+        expired_lots(business, storefront, every=len(CATALOGUE))
     return (
         f"Catalogue: {len(CATALOGUE)} medicines ({created} new), "
         f"{stocked} stocked at {storefront.name}"
     )
+
+
+def _lot_number(serial: int, index: int) -> str:
+    return f"DM{serial:03d}-{index + 1}"
+
+
+def _receive_lots(medicine, storefront, units: int, serial: int, actor) -> None:
+    """Opening stock as one to three lots expiring in months to years; every fifth medicine
+    has a few boxes expiring at the end of this month, so that "Expiring soon" shows
+    something."""
+    today = local_today(medicine.business)
+    month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    count = 1 + serial % 3
+    expiries = [today + timedelta(days=200 + 180 * index + 7 * serial) for index in range(count)]
+    if serial % 5 == 0:
+        expiries[0] = month_end
+    share, extra = divmod(units, count)
+    for index, expiry in enumerate(expiries):
+        quantity = share + (1 if index < extra else 0)
+        if quantity:
+            lot_receive(
+                medicine=medicine,
+                storefront=storefront,
+                lot_number=_lot_number(serial, index),
+                expiry_date=expiry,
+                quantity=quantity,
+                actor=actor,
+            )
+
+
+def expired_lots(business, storefront, *, every: int) -> int:
+    """A lot that expired last month for every `every`-th medicine of the catalogue with
+    stock at `storefront`, still counted in stock until a manager writes it off (the
+    benchmark's data holds some). Receiving refuses a past expiry, so each is written as
+    it would stand on the shelf, its stock row with it."""
+    expired_on = local_today(business).replace(day=1) - timedelta(days=3)
+    medicines = list(
+        Medicine.objects.filter(business=business, stocks__storefront=storefront).order_by(
+            "barcode"
+        )[::every]
+    )
+    made = 0
+    for medicine in medicines:
+        number = f"{medicine.barcode}-X"
+        if Lot.objects.filter(medicine=medicine, storefront=storefront, lot_number=number).exists():
+            continue
+        Lot.objects.create(
+            medicine=medicine,
+            storefront=storefront,
+            lot_number=number,
+            expiry_date=expired_on,
+            quantity=6,
+        )
+        Stock.objects.filter(medicine=medicine, storefront=storefront).update(
+            quantity=F("quantity") + 6
+        )
+        made += 1
+    return made

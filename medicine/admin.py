@@ -14,8 +14,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext, gettext_lazy
 
 from medicine import services
+from medicine.admin_lots import LotAdmin
 from medicine.admin_views import BACK_OFFICE_CSS, MedicineBackOfficeViews
-from medicine.models import Medicine, Stock
+from medicine.models import Lot, Medicine, Stock
 from pos_project.actors import Actor
 from pos_project.admin_scoping import (
     BackOfficeRights,
@@ -210,3 +211,6 @@ class MedicineAdmin(MedicineBackOfficeViews, BusinessScopedAdmin):
         actor = Actor.from_request(request)
         for medicine in queryset:
             services.medicine_delete(medicine=medicine, actor=actor)
+
+
+admin.site.register(Lot, LotAdmin)

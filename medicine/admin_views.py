@@ -107,13 +107,8 @@ class MedicineBackOfficeViews:
             try:
                 adjusted = form.submit_once(request, business=medicine.business, work=adjust)
             except DomainError as error:
-                fields = error.details.get("fields") or {}
-                for name, problems in fields.items():
-                    for problem in problems:
-                        form.add_error(name if name in form.fields else None, problem)
-                if not fields:
-                    form.add_error(None, error.message)
-                messages.error(request, error.message)
+                form.show_refusal(error)
+                messages.error(request, f"{error.error}: {error.message}")
             else:
                 messages.success(request, adjusted)
                 return HttpResponseRedirect(medicine_url)

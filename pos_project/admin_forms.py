@@ -46,3 +46,13 @@ class OneTimeForm(forms.Form):
             outcome=lambda message: Replay(status=200, body={"message": message}),
         )
         return result.body["message"] if isinstance(result, Replay) else result
+
+    def show_refusal(self, error) -> None:
+        """A service's refusal (a DomainError) on the form: its fields' problems beside
+        them, else its message above the form."""
+        fields = error.details.get("fields") or {}
+        for name, problems in fields.items():
+            for problem in problems:
+                self.add_error(name if name in self.fields else None, problem)
+        if not fields:
+            self.add_error(None, error.message)

@@ -31,6 +31,7 @@ from sales import (
     admin_tills,  # noqa: F401  (registers the Tills section of the back office)
     services,
 )
+from sales.admin_recalls import LotRecallViews
 from sales.admin_returns import SaleReturnsBackOffice
 from sales.admin_views import BACK_OFFICE_CSS, TIME_FIELDS, SaleBackOfficeViews
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus
@@ -172,7 +173,11 @@ class CustomerChosenFilter(admin.SimpleListFilter):
 
 @admin.register(Sale)
 class SaleAdmin(
-    SpreadsheetExportMixin, SaleReturnsBackOffice, SaleBackOfficeViews, BusinessScopedAdmin
+    SpreadsheetExportMixin,
+    LotRecallViews,
+    SaleReturnsBackOffice,
+    SaleBackOfficeViews,
+    BusinessScopedAdmin,
 ):
     change_list_template = "admin/exportable_change_list.html"
     list_display = [

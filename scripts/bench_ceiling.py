@@ -10,7 +10,9 @@ checkout (create, three items, update_customer, complete with cash and on accoun
    (chain head locked, entry inserted with its hash, head moved on).
 4. complete: the Idempotency-Key claimed in a transaction of its own; then customer and
    sale locked (in the application's lock order), the lines read, the stock rows locked in
-   key order and decremented in one UPDATE, both tenders inserted, the next receipt number
+   key order and decremented in one UPDATE, the units taken from the lots earliest expiry
+   first (recorded in one INSERT that locks the lots, the lots decremented in one UPDATE),
+   both tenders inserted, the next receipt number
    taken, the sale completed, the ledger entry appended after the customer's last (its
    sequence kept on the customer row) and the customer's balance and statistics updated,
    the business's receivables summary (balances and purchase sums) and the sale's
@@ -32,8 +34,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import psycopg
+from bench_support import deepen_shelves
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The application's own hashing, so the ceiling's audit entries keep the chain verifiable.
@@ -110,6 +114,39 @@ STOCK_TAKE = (
     "AND medicine_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE) "
     "AND s.medicine_id = c.medicine_id AND s.quantity >= c.units RETURNING s.medicine_id"
 )
+# Each line's units taken from the lots sellable on the business's local date (neither
+# recalled nor past their expiry), earliest expiry first and the lot without expiry last,
+# recorded in one INSERT whose innermost SELECT locks the lots in key order, after the stock
+# rows (`medicine.locks.lots_take_fefo`); then the lots decremented in one UPDATE
+# (`lots_shift`). Parameters: storefront, medicines, today, items, medicines, units.
+LOTS_TAKE = (
+    "INSERT INTO medicine_saleitemlot (id, item_id, lot_id, quantity, returned_quantity) "
+    "SELECT gen_random_uuid(), r.item_id, r.id, LEAST(r.quantity, r.wanted - r.before), 0 "
+    "FROM (SELECT h.id, h.quantity, c.item_id, c.wanted, SUM(h.quantity) OVER (PARTITION BY "
+    "h.medicine_id ORDER BY h.expiry_date IS NULL, h.expiry_date, h.received_at, h.id) "
+    "- h.quantity AS before FROM (SELECT id, medicine_id, quantity, expiry_date, received_at "
+    "FROM medicine_lot WHERE storefront_id = %s AND medicine_id = ANY(%s) AND quantity > 0 "
+    "AND recalled_at IS NULL AND (expiry_date IS NULL OR expiry_date >= %s) ORDER BY id "
+    "FOR NO KEY UPDATE) h JOIN unnest(%s::uuid[], %s::uuid[], %s::int[]) "
+    "AS c(item_id, medicine_id, wanted) ON c.medicine_id = h.medicine_id) r "
+    "WHERE r.before < r.wanted RETURNING lot_id, quantity"
+)
+LOTS_SHIFT = (
+    "UPDATE medicine_lot l SET quantity = l.quantity - t.units "
+    "FROM unnest(%s::uuid[], %s::int[]) AS t(id, units) WHERE l.id = t.id"
+)
+
+
+def take_lots(db, ids: dict, lines: list) -> None:
+    """The lot work of a sale's `(item, medicine, units)` lines, as the application does it."""
+    items, medicines, units = (list(column) for column in zip(*lines, strict=True))
+    today = datetime.now(ids["zone"]).date()
+    taken = db.execute(
+        LOTS_TAKE, [ids["storefront"], medicines, today, items, medicines, units]
+    ).fetchall()
+    db.execute(LOTS_SHIFT, [[lot for lot, _ in taken], [count for _, count in taken]])
+
+
 # A sale's due slot moved and its customer counted in it, taken off the slot of their last
 # purchase (a slot counted once when both are the same), in one UPDATE that names the rows
 # it found: the current slot's row is made when missing. Parameters: due, last purchase,
@@ -288,10 +325,11 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "SELECT status, total_amount FROM sales_sale WHERE id = %s FOR UPDATE", [sale]
         ).fetchone()
         lines = db.execute(
-            "SELECT medicine_id, quantity FROM sales_saleitem WHERE sale_id = %s", [sale]
+            "SELECT id, medicine_id, quantity FROM sales_saleitem WHERE sale_id = %s", [sale]
         ).fetchall()
-        medicines = [medicine for medicine, _ in lines]
-        db.execute(STOCK_TAKE, [medicines, [units for _, units in lines], storefront, medicines])
+        medicines = [medicine for _, medicine, _ in lines]
+        db.execute(STOCK_TAKE, [medicines, [units for *_, units in lines], storefront, medicines])
+        take_lots(db, ids, lines)
         db.execute(
             "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
             "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
@@ -363,10 +401,12 @@ def context(db) -> dict:
         "ON CONFLICT DO NOTHING",
         [business],
     )
-    db.execute(
-        "UPDATE medicine_stock SET quantity = 100000000 WHERE storefront_id = %s", [storefront]
-    )
+    deepen_shelves(db, storefront)
+    (zone,) = db.execute(
+        "SELECT time_zone FROM pos_project_business WHERE id = %s", [business]
+    ).fetchone()
     return {
+        "zone": ZoneInfo(zone),
         "business": business,
         "storefront": storefront,
         "user": user,

@@ -5,12 +5,13 @@ and an on-account tender and an Idempotency-Key, in the same two transactions:
 
 1. the Idempotency-Key claimed in a transaction of its own;
 2. one transaction: the key row locked; the storefront checked; the customer locked; the
-   three medicines read in one query; their stock rows locked in key order and decremented
-   in one UPDATE; the lines and both tenders inserted; the next receipt number taken; the
-   sale inserted complete; the ledger entry appended after the customer's last (its
-   sequence kept on the customer row); the customer's balance, statistics and ledger
-   sequence updated; the business's receivables summary (balances and purchase sums) and
-   the sale's 15-minute due slot moved; the audit entry (chain head locked, entry, head
+   three medicines read in one query; the lines and both tenders inserted; their stock rows
+   locked in key order and decremented in one UPDATE, the units taken from the lots earliest
+   expiry first (one INSERT that locks the lots, one UPDATE of them); the next receipt
+   number taken; the sale inserted complete; the ledger entry appended after the customer's
+   last (its sequence kept on the customer row); the customer's balance, statistics and
+   ledger sequence updated; the business's receivables summary (balances and purchase sums)
+   and the sale's 15-minute due slot moved; the audit entry (chain head locked, entry, head
    moved on); the key's stored response.
 
 Like scripts/bench_ceiling.py, it leaves out what a hand-written client would not need
@@ -27,24 +28,27 @@ import uuid
 from decimal import Decimal
 
 import psycopg
-from bench_ceiling import STOCK_TAKE, _audit, charge_on_account, context
+from bench_ceiling import STOCK_TAKE, _audit, charge_on_account, context, take_lots
 
 
-def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> None:
+def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> list:
     """The lines and both tenders, written before the receipt number is taken, as the
-    application does: they point at the sale by its key, checked at commit."""
+    application does: they point at the sale by its key, checked at commit. Answers the
+    lines' keys."""
+    keys = [uuid.uuid4() for _ in lines]
     db.execute(
         "INSERT INTO sales_saleitem (id, sale_id, medicine_id, medicine_name, unit_price, "
         "quantity, discount, line_total, created_at, updated_at) VALUES "
         + ", ".join(["(%s, %s, %s, %s, %s, %s, 0, %s, now(), now())"] * len(lines)),
-        [value for medicine, label, price, quantity in lines
-         for value in (uuid.uuid4(), sale, medicine, label, price, quantity, price * quantity)],
+        [value for key, (medicine, label, price, quantity) in zip(keys, lines, strict=True)
+         for value in (key, sale, medicine, label, price, quantity, price * quantity)],
     )  # fmt: skip
     db.execute(
         "INSERT INTO sales_payment (id, sale_id, method, amount, reference, created_at) "
         "VALUES (%s, %s, 'CASH', %s, '', now()), (%s, %s, 'ON_ACCOUNT', %s, '', now())",
         [uuid.uuid4(), sale, cash, uuid.uuid4(), sale, on_account],
     )
+    return keys
 
 
 def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
@@ -87,8 +91,16 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
         total = sum((price * quantity for *_, price, quantity in lines), Decimal("0.00"))
         on_account = (total / 2).quantize(Decimal("0.01"))
         cash = total - on_account
+        keys = sale_rows(db, sale, lines, cash, on_account)
         db.execute(STOCK_TAKE, [list(cart), list(cart.values()), storefront, list(cart)])
-        sale_rows(db, sale, lines, cash, on_account)
+        take_lots(
+            db,
+            ids,
+            [
+                (key, medicine, quantity)
+                for key, (medicine, *_, quantity) in zip(keys, lines, strict=True)
+            ],
+        )
         receipt = db.execute(
             "UPDATE sales_receiptsequence SET last_number = last_number + 1 WHERE business_id = %s "
             "RETURNING last_number",

@@ -67,7 +67,7 @@ def main() -> None:
     from rest_framework.test import APIClient
 
     from customers.models import Customer
-    from medicine.models import Medicine, Stock
+    from medicine.models import Lot, Medicine, Stock
     from pos_project.models import Business, Role, StaffMember, Storefront
 
     call_command("migrate", verbosity=0)
@@ -82,7 +82,9 @@ def main() -> None:
         medicine = Medicine.objects.create(
             business=business, name=f"Bench medicine {index}", prix_br=Decimal(price)
         )
+        # Stock without lot number: the shelf is the sum of its lots.
         Stock.objects.create(medicine=medicine, storefront=storefront, quantity=10 * total)
+        Lot.objects.create(medicine=medicine, storefront=storefront, quantity=10 * total)
         medicines.append(medicine)
     customer = Customer.objects.create(
         business=business, name="Bench Customer", credit_limit=Decimal("1000000.00")

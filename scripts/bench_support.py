@@ -36,3 +36,27 @@ def ensure_database(url: str) -> None:
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def deepen_shelves(db, storefront) -> None:
+    """Every shelf of `storefront` deep enough for a run, so that no checkout fails for want
+    of stock: the lot without number (sold after the dated lots) takes the units, and each
+    stock row stays the sum of its lots, as `check_ledgers` proves."""
+    db.execute(
+        "INSERT INTO medicine_lot (id, medicine_id, storefront_id, quantity, received_at, "
+        "recall_reference) SELECT gen_random_uuid(), medicine_id, storefront_id, 0, now(), '' "
+        "FROM medicine_stock WHERE storefront_id = %s ON CONFLICT (medicine_id, storefront_id) "
+        "WHERE lot_number IS NULL DO NOTHING",
+        [storefront],
+    )
+    db.execute(
+        "UPDATE medicine_lot SET quantity = 100000000 WHERE storefront_id = %s "
+        "AND lot_number IS NULL",
+        [storefront],
+    )
+    db.execute(
+        "UPDATE medicine_stock s SET quantity = (SELECT sum(quantity) FROM medicine_lot l "
+        "WHERE l.medicine_id = s.medicine_id AND l.storefront_id = s.storefront_id) "
+        "WHERE storefront_id = %s",
+        [storefront],
+    )

@@ -6,7 +6,9 @@ from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from medicine.lot_selectors import ShelfLevel, shelf_levels
 from medicine.models import Medicine
+from medicine.shelf import local_today
 from pos_project.models import Storefront
 from pos_project.money import MAX_DIGITS
 from pos_project.serializers import MoneyField, merge_alias
@@ -50,7 +52,28 @@ class StrictFieldsMixin:
 class StockLevelSerializer(serializers.Serializer):
     storefront = serializers.UUIDField(source="storefront_id")
     storefront_name = serializers.CharField(source="storefront.name")
-    quantity = serializers.IntegerField()
+    quantity = serializers.IntegerField(
+        help_text=gettext_lazy("Units on hand, expired or recalled ones too.")
+    )
+    sellable = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Units that may be sold today: neither expired nor recalled.")
+    )
+    nearest_expiry = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The earliest expiry among the sellable units; null when none is dated."
+        )
+    )
+
+    def _level(self, row) -> ShelfLevel:
+        return self.context["levels"].get(row.storefront_id, ShelfLevel(0, None))
+
+    def get_sellable(self, row) -> int:
+        return self._level(row).sellable
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_nearest_expiry(self, row) -> str | None:
+        nearest = self._level(row).nearest_expiry
+        return nearest.isoformat() if nearest else None
 
 
 class MedicineSerializer(serializers.ModelSerializer):
@@ -95,7 +118,12 @@ class MedicineSerializer(serializers.ModelSerializer):
     # `.all()` reads the prefetched rows (see medicine.selectors), so no query per medicine.
     @extend_schema_field(StockLevelSerializer(many=True))
     def get_stock(self, medicine: Medicine) -> list[dict]:
-        return StockLevelSerializer(medicine.stocks.all(), many=True).data
+        # Expiries count at the business's local date, which the view gives.
+        today = self.context.get("today") or local_today(medicine.business)
+        levels = shelf_levels(medicine.lots.all(), today)
+        return StockLevelSerializer(
+            medicine.stocks.all(), many=True, context={"levels": levels}
+        ).data
 
     def get_total_stock(self, medicine: Medicine) -> int:
         return sum(row.quantity for row in medicine.stocks.all())

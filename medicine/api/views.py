@@ -15,6 +15,7 @@ from medicine.api.serializers import (
 )
 from medicine.models import Medicine
 from medicine.selectors import medicine_list
+from medicine.shelf import local_today
 from pos_project.actors import Actor
 from pos_project.schema import error_responses
 from pos_project.tenancy import BusinessScopedMixin
@@ -89,10 +90,19 @@ class MedicineViewSet(BusinessScopedMixin, viewsets.ModelViewSet):
             return Medicine.objects.none()
         return medicine_list(business=self.business)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["today"] = local_today(self.business)
+        return context
+
     def _output(self, medicine: Medicine, status_code: int = status.HTTP_200_OK) -> Response:
         # Re-read through the selector so the body carries the stock, prefetched.
         fresh = medicine_list(business=self.business).get(pk=medicine.pk)
-        return Response(MedicineSerializer(fresh).data, status=status_code)
+        return Response(
+            MedicineSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = MedicineWriteSerializer(data=request.data)

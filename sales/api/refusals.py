@@ -23,6 +23,8 @@ _PAYMENT_OTHERS = {
     **refusals(
         409,
         "insufficient_stock",
+        "stock_expired",
+        "stock_recalled",
         "till_session_required",
         "sale_changed",
         "idempotency_request_in_progress",

@@ -22,7 +22,7 @@ from sales.models import (
     Sale,
     SaleStatus,
 )
-from sales.services.checkout import _lock_customer_then_sale, _quantities
+from sales.services.checkout import _lock_customer_then_sale, sale_shelf_lines
 from sales.services.checks import _wrong_status
 from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
@@ -108,7 +108,7 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> S
                 cash_out=max(kept, ZERO),
                 drawer=drawer,
             )
-            stock_restore_for_sale(storefront=sale.storefront, quantities=_quantities(sale))
+            stock_restore_for_sale(storefront=sale.storefront, lines=sale_shelf_lines(sale))
             if customer is not None:
                 if sale.on_account_amount > 0:
                     reversed_on_account = sale.on_account_amount

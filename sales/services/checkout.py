@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from customers.models import Customer
-from medicine.services import stock_decrement_for_sale
+from medicine.services import ShelfLine, stock_decrement_for_sale
+from medicine.shelf import local_today
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, Invalid, invalid_field
@@ -144,16 +145,17 @@ def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
     return sent == kept
 
 
-def _units(lines: Iterable[tuple[uuid.UUID, int]]) -> dict[uuid.UUID, int]:
-    """Units per medicine over `(medicine_id, quantity)` lines."""
-    quantities: dict[uuid.UUID, int] = {}
-    for medicine_id, quantity in lines:
-        quantities[medicine_id] = quantities.get(medicine_id, 0) + quantity
-    return quantities
+def shelf_lines(items: Iterable[tuple[uuid.UUID, uuid.UUID, int]]) -> list[ShelfLine]:
+    """What the shelf gives for each `(item id, medicine id, quantity)` line of a sale (one
+    line per medicine: adding a medicine again adds to its line)."""
+    return [
+        ShelfLine(item=item_id, medicine=medicine_id, quantity=quantity)
+        for item_id, medicine_id, quantity in items
+    ]
 
 
-def _quantities(sale: Sale) -> dict[uuid.UUID, int]:
-    return _units(sale.items.values_list("medicine_id", "quantity"))
+def sale_shelf_lines(sale: Sale) -> list[ShelfLine]:
+    return shelf_lines(sale.items.values_list("id", "medicine_id", "quantity"))
 
 
 def sale_complete(
@@ -206,7 +208,7 @@ def _sale_complete(
         return settle_draft(
             sale=sale,
             customer=customer,
-            quantities=_quantities(sale),
+            lines=sale_shelf_lines(sale),
             tenders=tenders,
             override_credit_limit=override_credit_limit,
             actor=actor,
@@ -218,7 +220,7 @@ def settle_draft(
     *,
     sale: Sale,
     customer: Customer | None,
-    quantities: Mapping[uuid.UUID, int],
+    lines: list[ShelfLine],
     tenders: list[Tender],
     override_credit_limit: bool,
     actor: Actor,
@@ -229,11 +231,11 @@ def settle_draft(
     The draft flow's `complete` and the one-request checkout both end here, inside their
     transaction, with the sale and its customer (None for a walk-in) locked in the order of
     docs/locking.md (or the sale new, not yet written: it is then inserted complete) and
-    `quantities` the units per medicine of the sale's lines. A refusal is raised before this
+    `lines` what the shelf gives for each of the sale's lines. A refusal is raised before this
     function writes anything (a stock refusal puts back what it took); the caller's
     transaction rolls back whatever the caller wrote itself.
     """
-    if not quantities:
+    if not lines:
         raise Invalid(
             "Sale is empty",
             _("Add at least one item before completing the sale."),
@@ -321,7 +323,12 @@ def settle_draft(
         storefront=sale.storefront,
         moves_cash=any(t.method == PaymentMethod.CASH for t in tenders),
     )
-    stock_decrement_for_sale(storefront=sale.storefront, quantities=quantities)
+    stock_decrement_for_sale(
+        storefront=sale.storefront,
+        lines=lines,
+        # Expiries count at the business's local date of the sale.
+        today=local_today(sale.business, completed_at),
+    )
     # From the receipt number to the commit, every other checkout of the business waits on
     # this one (the receipt sequence, then the receivables summary and the audit chain
     # head), so what does not need the number is written before it is taken. The tenders

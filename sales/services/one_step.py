@@ -24,7 +24,7 @@ from pos_project.actors import Actor
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO
 from sales.models import Sale, SaleItem, SaleType
-from sales.services.checkout import Tender, _units, checkout_tenders, settle_draft
+from sales.services.checkout import Tender, checkout_tenders, settle_draft, shelf_lines
 from sales.services.checks import _check_quantity, _customer_inactive, _customer_not_found
 from sales.services.drafting import _add_to_line, _check_opening, _new_line, _sale_medicines
 from sales.services.held import held_rows
@@ -113,7 +113,7 @@ def sale_checkout(
         settle_draft(
             sale=sale,
             customer=locked_customer,
-            quantities=_units((item.medicine_id, item.quantity) for item in items),
+            lines=shelf_lines((item.pk, item.medicine_id, item.quantity) for item in items),
             tenders=tenders,
             override_credit_limit=override_credit_limit,
             actor=actor,

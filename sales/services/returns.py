@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
-from medicine.services import stock_restore_for_sale
+from medicine.services import ShelfLine, stock_restore_for_sale
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
@@ -287,11 +287,18 @@ def sale_return(
             drawer=drawer,
         )
 
-        restocked: dict[uuid.UUID, int] = {}
-        for item, line in returned:
-            if line.restock:
-                restocked[item.medicine_id] = restocked.get(item.medicine_id, 0) + line.quantity
-        stock_restore_for_sale(storefront=sale.storefront, quantities=restocked)
+        stock_restore_for_sale(
+            storefront=sale.storefront,
+            lines=[
+                ShelfLine(
+                    item=item.pk,
+                    medicine=item.medicine_id,
+                    quantity=line.quantity,
+                    restock=line.restock,
+                )
+                for item, line in returned
+            ],
+        )
 
         # Taken in the returning transaction, so numbers are gap-free.
         sequence = sequence_take(ReturnSequence, business=sale.business)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import psycopg
+from bench_support import deepen_shelves
 
 from benchmark.client import Client
 from benchmark.settings import ROOT
@@ -65,9 +66,7 @@ def load_fixtures(database_url: str, port: int, samples: int, rng: random.Random
         }
         medicines = list(prices)
         # Checkouts must never fail for want of stock: the benchmark measures selling.
-        db.execute(
-            "UPDATE medicine_stock SET quantity = 100000000 WHERE storefront_id = %s", [storefront]
-        )
+        deepen_shelves(db, storefront)
         picked = db.execute(
             "SELECT id, name, phone, sales_count FROM customers_customer "
             "WHERE business_id = %s AND is_active ORDER BY random() LIMIT %s",

@@ -82,7 +82,9 @@ def complete_sale(
     (the customer's limit must allow it, or `actor_user` must be a manager and the limit is
     then overridden).
     """
-    from medicine.models import Stock
+    from django.db.models import F
+
+    from medicine.models import Lot, Stock
     from sales.services import sale_complete, sale_create, sale_item_add
     from tests.factories.medicine import MedicineFactory
 
@@ -94,7 +96,13 @@ def complete_sale(
         for medicine, quantity in lines:
             row, _ = Stock.objects.get_or_create(medicine=medicine, storefront=storefront)
             if row.quantity < max(stock, quantity):
-                Stock.objects.filter(pk=row.pk).update(quantity=max(stock, quantity))
+                # Topped up as stock without lot, so the shelf stays the sum of its lots.
+                more = max(stock, quantity) - row.quantity
+                Stock.objects.filter(pk=row.pk).update(quantity=F("quantity") + more)
+                lot, _ = Lot.objects.get_or_create(
+                    medicine=medicine, storefront=storefront, lot_number=None
+                )
+                Lot.objects.filter(pk=lot.pk).update(quantity=F("quantity") + more)
     sale = sale_create(
         business=business, storefront=storefront, type=sale_type, customer=customer, actor=actor
     )

@@ -2,7 +2,9 @@
 
 from django.urls import reverse
 
+from medicine.services import ShelfLine
 from sales.models import Sale, SaleItem
+from tests.factories.sales import SaleFactory, SaleItemFactory
 
 LIST_URL = "/medicine/api/medicines/"
 
@@ -26,3 +28,17 @@ def sell(medicine, storefront, user, quantity: int = 1) -> SaleItem:
         quantity=quantity,
         line_total=medicine.prix_br * quantity,
     )
+
+
+def sale_lines(storefront, quantities) -> list[ShelfLine]:
+    """A DRAFT's lines of `quantities` (medicine to units), as the sale hands them to the
+    shelf."""
+    sale = SaleFactory(business=storefront.business, storefront=storefront)
+    return [
+        ShelfLine(
+            item=SaleItemFactory(sale=sale, medicine=medicine, quantity=max(units, 1)).pk,
+            medicine=medicine.pk,
+            quantity=units,
+        )
+        for medicine, units in quantities.items()
+    ]

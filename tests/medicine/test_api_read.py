@@ -33,8 +33,20 @@ def test_a_medicine_reads_with_ppv_equal_to_prix_br_and_its_stock(cashier_client
     assert body["wholesale_price"] is None
     assert body["effective_wholesale_price"] == "15.60"
     assert body["stock"] == [
-        {"storefront": str(annex.pk), "storefront_name": "Annex", "quantity": 3},
-        {"storefront": str(main.pk), "storefront_name": "Main", "quantity": 7},
+        {
+            "storefront": str(annex.pk),
+            "storefront_name": "Annex",
+            "quantity": 3,
+            "sellable": 3,
+            "nearest_expiry": None,
+        },
+        {
+            "storefront": str(main.pk),
+            "storefront_name": "Main",
+            "quantity": 7,
+            "sellable": 7,
+            "nearest_expiry": None,
+        },
     ]
     assert body["total_stock"] == 10
 

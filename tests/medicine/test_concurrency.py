@@ -2,18 +2,20 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
 from django.db import connection, transaction
 
 from audit.models import AuditLog
-from medicine.models import Stock
-from medicine.services import stock_adjust, stock_decrement_for_sale
+from medicine.models import SaleItemLot, Stock
+from medicine.services import lot_recall, lot_receive, stock_adjust, stock_decrement_for_sale
 from pos_project.actors import Actor
 from pos_project.errors import DomainError
 from tests.conftest import requires_postgres
-from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.factories.medicine import LotFactory, MedicineFactory, StockFactory
+from tests.medicine.helpers import sale_lines
 
 pytestmark = [
     requires_postgres,
@@ -101,13 +103,13 @@ def test_concurrent_sales_never_oversell(business, storefront):
     StockFactory(medicine=first, storefront=storefront, quantity=10)
     StockFactory(medicine=second, storefront=storefront, quantity=10)
 
+    tills = [sale_lines(storefront, {first: 3, second: 3}) for _ in range(WORKERS)]
+
     def sell(index):
         # half the tills list the medicines in the other order: lock order must not care
-        quantities = {first.pk: 3, second.pk: 3}
-        if index % 2:
-            quantities = dict(reversed(quantities.items()))
+        lines = tills[index] if index % 2 else list(reversed(tills[index]))
         with transaction.atomic():
-            stock_decrement_for_sale(storefront=storefront, quantities=quantities)
+            stock_decrement_for_sale(storefront=storefront, lines=lines, today=date.today())
         return "sold"
 
     # when 8 tills each sell 3 of each at once
@@ -120,3 +122,53 @@ def test_concurrent_sales_never_oversell(business, storefront):
     assert all(error.code == "insufficient_stock" for error in refused)
     assert Stock.objects.get(medicine=first).quantity == 1
     assert Stock.objects.get(medicine=second).quantity == 1
+
+
+def test_a_recall_and_a_delivery_racing_sales_of_the_lot_never_deadlock(
+    business, storefront, manager
+):
+    # given a dated lot of 8 at the storefront, and tills each taking 2 of it
+    medicine = MedicineFactory(business=business)
+    lot = LotFactory(
+        medicine=medicine,
+        storefront=storefront,
+        expiry_date=date.today() + timedelta(days=60),
+        quantity=8,
+    )
+    tills = [sale_lines(storefront, {medicine: 2}) for _ in range(WORKERS - 2)]
+    actor = Actor.for_user(manager)
+
+    def work(index):
+        if index == 0:
+            return lot_recall(lot=lot, reference="R-1", recall_date=date.today(), actor=actor)
+        if index == 1:
+            return lot_receive(
+                medicine=medicine,
+                storefront=storefront,
+                lot_number=lot.lot_number,
+                expiry_date=lot.expiry_date,
+                quantity=1,
+                actor=actor,
+            )
+        with transaction.atomic():
+            stock_decrement_for_sale(
+                storefront=storefront, lines=tills[index - 2], today=date.today()
+            )
+        return "sold"
+
+    # when a manager recalls the lot and another receives more of it, as the tills sell
+    results = run_together(work, WORKERS)
+
+    # then nothing errs but by a refusal (a till after the recall finds the lot recalled),
+    # each sale is recorded against the lot, and the shelf is the sum of its lots
+    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
+    assert not unexpected, unexpected
+    refused = {r.code for r in results if isinstance(r, DomainError)}
+    assert refused <= {"stock_recalled", "insufficient_stock", "lot_recalled"}
+    lot.refresh_from_db()
+    assert lot.is_recalled
+    sold = results.count("sold")
+    received = 0 if isinstance(results[1], DomainError) else 1
+    assert lot.quantity == 8 + received - 2 * sold
+    assert Stock.objects.get(medicine=medicine).quantity == lot.quantity
+    assert SaleItemLot.objects.filter(lot=lot).count() == sold

@@ -1,19 +1,20 @@
 """Stock per storefront: adjustments through the API, and what sales take and give back."""
 
 import uuid
+from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditLog
-from medicine.models import Stock
-from medicine.services import stock_decrement_for_sale, stock_restore_for_sale
+from medicine.models import Lot, SaleItemLot, Stock
+from medicine.services import ShelfLine, stock_decrement_for_sale, stock_restore_for_sale
 from pos_project.errors import Conflict, DomainError
 from tests.contracts import assert_audited, assert_error
 from tests.factories.kernel import StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
-from tests.medicine.helpers import adjust_url
+from tests.medicine.helpers import adjust_url, sale_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,12 @@ pytestmark = pytest.mark.django_db
 def quantity(medicine, storefront) -> int | None:
     row = Stock.objects.filter(medicine=medicine, storefront=storefront).first()
     return row.quantity if row else None
+
+
+def take(storefront, quantities):
+    stock_decrement_for_sale(
+        storefront=storefront, lines=sale_lines(storefront, quantities), today=date.today()
+    )
 
 
 def adjust(client, medicine, storefront, delta, reason="Delivery"):
@@ -42,7 +49,13 @@ def test_a_manager_receives_stock_and_gets_the_medicine_back(
     body = response.json()
     assert body["id"] == str(medicine.pk)
     assert body["stock"] == [
-        {"storefront": str(storefront.pk), "storefront_name": storefront.name, "quantity": 12}
+        {
+            "storefront": str(storefront.pk),
+            "storefront_name": storefront.name,
+            "quantity": 12,
+            "sellable": 12,
+            "nearest_expiry": None,
+        }
     ]
     assert body["total_stock"] == 12
     assert quantity(medicine, storefront) == 12
@@ -56,6 +69,10 @@ def test_a_manager_receives_stock_and_gets_the_medicine_back(
         "changes": {"quantity": {"old": 0, "new": 12}},
         "quantity_delta": 12,
         "reason": "Delivery from the wholesaler",
+        # a delivery without lot number goes into the lot without number
+        "lots": [
+            {"lot": str(Lot.objects.get(medicine=medicine).pk), "lot_number": None, "delta": 12}
+        ],
     }
 
 
@@ -173,9 +190,7 @@ def test_a_sale_decrements_every_line(business, storefront):
     StockFactory(medicine=smecta, storefront=storefront, quantity=4)
 
     with transaction.atomic():
-        stock_decrement_for_sale(
-            storefront=storefront, quantities={doliprane.pk: 3, str(smecta.pk): 4}
-        )
+        take(storefront, {doliprane: 3, smecta: 4})
 
     assert quantity(doliprane, storefront) == 7
     assert quantity(smecta, storefront) == 0
@@ -193,9 +208,7 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
 
     # when a sale wants more than there is of two of them
     with pytest.raises(Conflict) as raised, transaction.atomic():
-        stock_decrement_for_sale(
-            storefront=storefront, quantities={plenty.pk: 5, short.pk: 3, absent.pk: 2}
-        )
+        take(storefront, {plenty: 5, short: 3, absent: 2})
 
     # then one 409 names both shortages, with requested and available, and nothing moved
     error = raised.value
@@ -208,6 +221,7 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
             "described": "Augmentin 500 mg, Sachet",
             "requested": 2,
             "available": 0,
+            "lots": [],
         },
         {
             "medicine": str(short.pk),
@@ -215,6 +229,7 @@ def test_every_shortage_is_reported_at_once_and_nothing_changes(business, storef
             "described": "Doliprane 1g",
             "requested": 3,
             "available": 1,
+            "lots": [],
         },
     ]
     assert f"Augmentin 500 mg, Sachet (id {absent.pk}: requested 2, available 0)" in body["message"]
@@ -231,7 +246,7 @@ def test_two_packs_of_one_name_are_told_apart_by_strength_form_and_id(business, 
     StockFactory(medicine=small, storefront=storefront, quantity=40)
 
     with pytest.raises(Conflict) as raised, transaction.atomic():
-        stock_decrement_for_sale(storefront=storefront, quantities={large.pk: 27, small.pk: 2})
+        take(storefront, {large: 27, small: 2})
 
     message = raised.value.body()["message"]
     assert f"Amoxil 1 g, Capsule (id {large.pk}: requested 27, available 26)" in message
@@ -239,16 +254,20 @@ def test_two_packs_of_one_name_are_told_apart_by_strength_form_and_id(business, 
     assert quantity(small, storefront) == 40
 
 
-def test_taking_a_sale_off_the_shelf_is_one_statement(business, storefront):
+def test_taking_a_sale_off_the_shelf_is_three_statements(business, storefront):
     first, second = MedicineFactory.create_batch(2, business=business)
     StockFactory(medicine=first, storefront=storefront, quantity=3)
     StockFactory(medicine=second, storefront=storefront, quantity=3)
+    taking = sale_lines(storefront, {first: 1, second: 3})
 
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        stock_decrement_for_sale(storefront=storefront, quantities={first.pk: 1, second.pk: 3})
+        stock_decrement_for_sale(storefront=storefront, lines=taking, today=date.today())
 
-    assert len(queries.captured_queries) == 1
+    # the stock rows (locked and taken), the takes (the lots locked and read), the lots
+    assert len(queries.captured_queries) == 3
     assert (quantity(first, storefront), quantity(second, storefront)) == (2, 0)
+    assert sorted(SaleItemLot.objects.values_list("quantity", flat=True)) == [1, 3]
+    assert sorted(Lot.objects.values_list("quantity", flat=True)) == [0, 2]
 
 
 def test_a_refusal_puts_back_what_it_took_for_a_caller_that_goes_on(business, storefront):
@@ -258,7 +277,7 @@ def test_a_refusal_puts_back_what_it_took_for_a_caller_that_goes_on(business, st
 
     with transaction.atomic():
         with pytest.raises(Conflict) as raised:
-            stock_decrement_for_sale(storefront=storefront, quantities={plenty.pk: 5, short.pk: 2})
+            take(storefront, {plenty: 5, short: 2})
         # still inside the caller's transaction: the plentiful row moved, then went back
         assert quantity(plenty, storefront) == 5
         assert quantity(short, storefront) == 1
@@ -271,7 +290,7 @@ def test_stock_of_another_storefront_does_not_count(business, storefront):
     medicine = MedicineFactory(business=business)
     StockFactory(medicine=medicine, storefront=annex, quantity=10)
     with pytest.raises(DomainError), transaction.atomic():
-        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+        take(storefront, {medicine: 1})
     assert quantity(medicine, annex) == 10
 
 
@@ -280,18 +299,25 @@ def test_a_cancelled_sale_restores_its_units_even_without_a_stock_row(business, 
     StockFactory(medicine=kept, storefront=storefront, quantity=2)
 
     with transaction.atomic():
-        stock_restore_for_sale(storefront=storefront, quantities={kept.pk: 3, gone.pk: 1})
+        stock_restore_for_sale(
+            storefront=storefront, lines=sale_lines(storefront, {kept: 3, gone: 1})
+        )
 
+    # units sold before lots go into the lot without number
     assert quantity(kept, storefront) == 5
     assert quantity(gone, storefront) == 1
+    assert sorted(Lot.objects.filter(lot_number=None).values_list("quantity", flat=True)) == [
+        1,
+        5,
+    ]
 
 
 def test_empty_or_zero_quantities_change_nothing(business, storefront):
     medicine = MedicineFactory(business=business)
     with transaction.atomic():
-        stock_decrement_for_sale(storefront=storefront, quantities={})
-        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 0})
-        stock_restore_for_sale(storefront=storefront, quantities={medicine.pk: 0})
+        stock_decrement_for_sale(storefront=storefront, lines=[], today=date.today())
+        take(storefront, {medicine: 0})
+        stock_restore_for_sale(storefront=storefront, lines=sale_lines(storefront, {medicine: 0}))
     assert not Stock.objects.exists()
 
 
@@ -299,20 +325,22 @@ def test_the_sale_helpers_refuse_to_run_outside_a_transaction(business, storefro
     medicine = MedicineFactory(business=business)
     StockFactory(medicine=medicine, storefront=storefront, quantity=5)
     # pytest-django wraps the test in a transaction: leave it to see the guard.
+    taking = sale_lines(storefront, {medicine: 1})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(connection, "in_atomic_block", False)
         with pytest.raises(RuntimeError):
-            stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+            stock_decrement_for_sale(storefront=storefront, lines=taking, today=date.today())
         with pytest.raises(RuntimeError):
-            stock_restore_for_sale(storefront=storefront, quantities={medicine.pk: 1})
+            stock_restore_for_sale(storefront=storefront, lines=taking)
     assert quantity(medicine, storefront) == 5
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "2", True])
 def test_the_sale_helpers_refuse_bad_quantities(business, storefront, bad):
     medicine = MedicineFactory(business=business)
+    line = ShelfLine(item=uuid.uuid4(), medicine=medicine.pk, quantity=bad)
     with pytest.raises(ValueError), transaction.atomic():
-        stock_decrement_for_sale(storefront=storefront, quantities={medicine.pk: bad})
+        stock_decrement_for_sale(storefront=storefront, lines=[line], today=date.today())
 
 
 def test_stock_beyond_what_the_column_holds_is_a_400_not_a_500(

@@ -9,14 +9,13 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.models import Role
 from receivables.services import customer_record_payment
 from sales.services import sale_complete, sale_create, sale_item_add
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
-from tests.factories.medicine import MedicineFactory
+from tests.factories.medicine import MedicineFactory, StockFactory
 
 CUSTOMERS = 8
 
@@ -27,7 +26,7 @@ def check_while_selling(runs: int) -> dict:
     storefront = StorefrontFactory(business=business, name="Main")
     actor = Actor.for_user(StaffMemberFactory(business=business, role=Role.CASHIER).user)
     medicine = MedicineFactory(business=business, prix_br=Decimal("12.00"))
-    Stock.objects.create(medicine=medicine, storefront=storefront, quantity=100_000)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=100_000)
     customers = [
         CustomerFactory(business=business, credit_limit=Decimal("100000.00"))
         for _ in range(CUSTOMERS)

@@ -10,7 +10,6 @@ import pytest
 from django.db.models import Sum
 
 from customers.models import Customer
-from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.models import Role
 from receivables.ledger_checks import ledger_check
@@ -21,7 +20,7 @@ from tests.concurrency import race, report
 from tests.conftest import client_for, requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
-from tests.factories.medicine import MedicineFactory
+from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.receivables.test_receivables_service import sell_on_account
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -42,7 +41,7 @@ def _ledger_sum(customer) -> Decimal:
 def _drafts_of_30(business, storefront, actor, customers) -> list:
     """One DRAFT of 30.00 per customer listed (a customer listed twice gets two)."""
     medicine = MedicineFactory(business=business, prix_br=Decimal("30.00"))
-    Stock.objects.create(medicine=medicine, storefront=storefront, quantity=1000)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=1000)
     drafts = []
     for customer in customers:
         sale = sale_create(business=business, storefront=storefront, customer=customer, actor=actor)

@@ -11,7 +11,6 @@ import pytest
 
 from audit.models import AuditLog
 from customers.models import Customer
-from medicine.models import Stock
 from pos_project.actors import Actor
 from pos_project.errors import DomainError, Forbidden, Invalid
 from receivables.ledger import credit_held
@@ -28,7 +27,7 @@ from sales.services import sale_cancel, sale_create, sale_item_add
 from sales.services.checkout import _sale_complete
 from tests.contracts import assert_audited
 from tests.factories.customers import CustomerFactory
-from tests.factories.medicine import MedicineFactory
+from tests.factories.medicine import MedicineFactory, StockFactory
 
 
 def D(value) -> Decimal:
@@ -53,7 +52,7 @@ def sell_on_account(
     business = storefront.business
     actor = Actor.for_user(user)
     medicine = MedicineFactory(business=business, prix_br=amount)
-    Stock.objects.create(medicine=medicine, storefront=storefront, quantity=10)
+    StockFactory(medicine=medicine, storefront=storefront, quantity=10)
     sale = sale_create(business=business, storefront=storefront, customer=customer, actor=actor)
     sale_item_add(sale=sale, medicine=medicine, quantity=1)
     payments = [{"method": "ON_ACCOUNT", "amount": str(on_account)}] if on_account else []

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from medicine.models import Stock
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import SaleFactory, SaleItemFactory, recompute
@@ -98,7 +97,7 @@ def ring_up(business, storefront, cashier):
         item = SaleItemFactory(sale=sale, unit_price=Decimal(total), quantity=1)
         item.medicine.prix_br = Decimal(total)
         item.medicine.save(update_fields=["prix_br"])
-        Stock.objects.create(medicine=item.medicine, storefront=at, quantity=10)
+        StockFactory(medicine=item.medicine, storefront=at, quantity=10)
         return recompute(sale)
 
     return make

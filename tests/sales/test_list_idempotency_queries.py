@@ -17,7 +17,7 @@ from sales.models import Payment, Sale, SaleStatus, SaleType
 from tests.contracts import assert_error, assert_flat_queries
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import StorefrontFactory
-from tests.factories.medicine import MedicineFactory
+from tests.factories.medicine import MedicineFactory, StockFactory
 from tests.factories.sales import SaleFactory, SaleItemFactory, complete_sale, recompute
 from tests.sales.conftest import sale_url
 
@@ -267,7 +267,7 @@ def test_completing_costs_the_same_with_more_items(cashier_client, business, sto
         sale = SaleFactory(business=business, storefront=storefront, created_by=cashier)
         for _ in range(size):
             item = SaleItemFactory(sale=sale)
-            Stock.objects.create(medicine=item.medicine, storefront=storefront, quantity=5)
+            StockFactory(medicine=item.medicine, storefront=storefront, quantity=5)
         recompute(sale)
         with CaptureQueriesContext(connection) as queries:
             response = cashier_client.post(

@@ -2,6 +2,7 @@
 PostgreSQL with real threads and connections (run with -s for the figures)."""
 
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from customers.models import Customer
-from medicine.models import Stock
+from medicine.models import SaleItemLot, Stock
 from pos_project.actors import Actor
 from receivables.models import CustomerLedgerEntry
 from sales.models import Sale, SaleItem, SaleStatus
@@ -19,7 +20,7 @@ from tests.concurrency import race, report
 from tests.conftest import client_for, requires_postgres
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
-from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.factories.medicine import LotFactory, MedicineFactory, StockFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -139,3 +140,50 @@ def test_the_same_cart_sent_at_once_with_one_key_sells_once(shop):
     }
     assert Sale.objects.count() == 1
     assert Stock.objects.get(medicine=medicine).quantity == 97
+
+
+def test_two_tills_take_the_last_units_of_one_lot_once_and_the_next_lot_serves(shop):
+    # given a lot with 3 units expiring first, a later lot with 2, and an expired one
+    business, storefront, actor = shop
+    medicine = MedicineFactory(business=business, prix_br=Decimal("10.00"))
+    today = date.today()
+    first = LotFactory(
+        medicine=medicine, storefront=storefront, expiry_date=today + timedelta(days=20), quantity=3
+    )
+    later = LotFactory(
+        medicine=medicine, storefront=storefront, expiry_date=today + timedelta(days=90), quantity=2
+    )
+    LotFactory(
+        medicine=medicine, storefront=storefront, expiry_date=today - timedelta(days=1), quantity=4
+    )
+    draft = sale_create(business=business, storefront=storefront, actor=actor)
+    sale_item_add(sale=draft, medicine=medicine, quantity=3)
+    cash = [{"method": "CASH", "amount": "30.00"}]
+
+    # when two tills, one of each flow, take 3 each at once, twice over
+    outcomes = race(
+        [
+            _one_request(shop, medicine, 3, cash),
+            lambda: sale_complete(sale=draft, payments=cash, actor=actor).receipt_number,
+        ]
+    )
+
+    # then one takes the first lot whole; the other finds 2 sellable units (the expired
+    # ones never count) and is refused, leaving nothing behind
+    report(f"\ntwo tills taking the last 3 units of a lot: {outcomes}")
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    assert [o[0] for o in outcomes].count("ok") == 1
+    assert {o[1] for o in outcomes if o[0] == "refused"} == {"stock_expired"}
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert (first.quantity, later.quantity) == (0, 2)
+    assert Stock.objects.get(medicine=medicine).quantity == 6
+    assert list(SaleItemLot.objects.values_list("lot_id", "quantity")) == [(first.pk, 3)]
+
+    # and two tills taking 1 each at once share the later lot
+    one = [{"method": "CASH", "amount": "10.00"}]
+    outcomes = race([_one_request(shop, medicine, 1, one) for _ in range(2)])
+    assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+    later.refresh_from_db()
+    assert later.quantity == 0
+    assert Stock.objects.get(medicine=medicine).quantity == 4

@@ -541,8 +541,9 @@ def test_create_business_turns_cash_control_on(db):
 
 # A cash checkout through the API: token, savepoints, customer and sale locks, lines, the
 # stock (one statement that locks and takes it), the receipt number (likewise), sale,
-# payment, audit, answer, and the one that finds the caller's open session.
-CHECKOUT_QUERIES = 17
+# payment, audit, answer, and the one that finds the caller's open session; and the lots
+# (the takes recorded as the lots are locked and read, then the lots decremented).
+CHECKOUT_QUERIES = 19
 
 
 def test_checkout_gains_one_statement_for_the_session(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from customers.models import Customer
+from medicine.lot_checks import stock_lots_check
 from pos_project.commands import business_from_option
 from pos_project.database import read_snapshot
 from pos_project.models import Business
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             differences = result.differences + returns_check(businesses=businesses)
             summary_differences = receivables_summary_check(businesses=businesses)
             tills = till_sessions_check(businesses=businesses)
+            lots = stock_lots_check(businesses=businesses)
             count = businesses.count()
         # One sentence whatever the count: scripts and the operations' proofs read it.
         self.stdout.write(_("Checked %(count)d customers.") % {"count": result.checked})
@@ -50,13 +52,22 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Checked the Z reports of %(count)d closed till sessions.") % {"count": tills.checked}
         )
-        if differences or summary_differences or tills.differences:
+        self.stdout.write(
+            _(
+                "Checked %(count)s stock rows against their lots (a lot below zero is refused by "
+                "the database)."
+            )
+            % {"count": lots.checked}
+        )
+        if differences or summary_differences or tills.differences or lots.differences:
             # The message carries every difference: manage.py prints it and exits 1.
             hint = [str(REBUILD_HINT)] if summary_differences else []
-            found = differences + summary_differences + tills.differences
+            found = differences + summary_differences + tills.differences + lots.differences
             heading = ngettext(
-                "%(count)d difference found in the customers' ledgers and the tills' Z reports:",
-                "%(count)d differences found in the customers' ledgers and the tills' Z reports:",
+                "%(count)d difference found in the customers' ledgers, the tills' Z reports "
+                "and the stock's lots:",
+                "%(count)d differences found in the customers' ledgers, the tills' Z reports "
+                "and the stock's lots:",
                 len(found),
             ) % {"count": len(found)}
             raise CommandError("\n".join([heading, *found, *hint]))

@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils import formats
+from django.utils.translation import pgettext
 
 from pos_project.errors import DomainError, ErrorCode, Invalid
 
@@ -56,5 +58,14 @@ def money_field(**kwargs) -> models.DecimalField:
 
 
 def format_money(amount: Decimal, symbol: str) -> str:
-    """`1234.5` -> `1,234.50 DH`: how amounts read on receipts and in the admin."""
-    return f"{quantize(amount):,.2f} {symbol}"
+    """`1234.5` -> `1,234.50 DH` in English, `1 234,50 DH` in French: how amounts read on
+    receipts and in the back office, in the active language.
+
+    The separators come from the language's format module (pos_project/formats/); the
+    symbol's place and the space before it from the catalogue, where each language writes
+    the pattern as its shops do. Digits stay Western in every language.
+    """
+    number = formats.number_format(quantize(amount), 2, use_l10n=True, force_grouping=True)
+    # Translators: how an amount and its currency symbol are written together, e.g.
+    # "1 234,50 DH"; use a no-break space where a space must not break the line.
+    return pgettext("money", "%(amount)s %(symbol)s") % {"amount": number, "symbol": symbol}

@@ -1,4 +1,5 @@
-"""Request-wide guards: the size of a body, the API's paths, and the back office's time zone."""
+"""Request-wide guards: the size of a body, the API's paths, and the back office's time zone
+and language."""
 
 import logging
 
@@ -6,10 +7,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.urls import is_valid_path
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pos_project.error_pages import is_api_path, not_found, permission_denied, server_error
 from pos_project.exceptions import RequestBodyTooLarge, body_too_large
+from pos_project.languages import api_language, use_language
 from pos_project.permissions import staff_of
 
 
@@ -129,3 +131,32 @@ class BusinessTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class StaffLanguageMiddleware:
+    """A logged-in staff member's language, for the back office and the browsable API.
+
+    After the response, the language that was active before comes back, so that nothing
+    after the request (another request served by the thread, a test's assertions) inherits
+    it; the response still says which language it was in (`Content-Language`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        before = translation.get_language()
+        staff = staff_of(request.user)
+        if is_api_path(request.path_info):
+            use_language(request, api_language(request, staff))
+        elif staff is not None:
+            use_language(request, staff.reading_language)
+        try:
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        finally:
+            if before:
+                translation.activate(before)
+            else:
+                translation.deactivate_all()

@@ -52,6 +52,15 @@ class Business(models.Model):
             "credit. Off: only managers and the owner may."
         ),
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=(
+            "The back office, the API and every printed page (receipts, slips, reports, "
+            "statements) speak it, unless a staff member chose another for themselves."
+        ),
+    )
     cash_control = models.BooleanField(
         default=False,
         help_text=(
@@ -111,6 +120,14 @@ class StaffMember(models.Model):
     )
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CASHIER)
+    # Empty: the business's language.
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="The language this person reads; empty follows the business's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,6 +136,11 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()}, {self.business})"
+
+    @property
+    def reading_language(self) -> str:
+        """The language this person reads: their own choice, else their business's."""
+        return self.language or self.business.language
 
     @property
     def is_owner(self) -> bool:

@@ -1,6 +1,5 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
-from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -27,12 +26,15 @@ from pos_project.permissions import staff_of
 # The lock-outs page lives in a module of its own; importing it registers it.
 from staff import admin_lockouts  # noqa: F401
 from staff.accounts import staff_deactivate, staff_password_reset, staff_reactivate
+from staff.admin_forms import BusinessForm, StaffAddForm, StaffPasswordForm
+from staff.admin_language import language_switch
 from staff.rights import may_manage
 from staff.services import (
     business_update,
     staff_add,
     staff_change_role,
     staff_remove,
+    staff_set_language,
     storefront_create,
     storefront_delete,
     storefront_update,
@@ -107,11 +109,13 @@ def _is_owner(request) -> bool:
 class BusinessAdmin(NamedListTitle, admin.ModelAdmin):
     """The business's settings: its owner changes them (audited); managers do not see them."""
 
+    form = BusinessForm
     list_display = [
         "name",
         "currency_code",
         "default_region",
         "time_zone",
+        "language",
         "cashiers_take_deposits",
         "cash_control",
         "created_at",
@@ -184,33 +188,6 @@ class StorefrontAdmin(NamedListTitle, admin.ModelAdmin):
                 storefront_delete(storefront=storefront, actor=actor)
 
 
-class StaffAddForm(forms.ModelForm):
-    """A new person: their log-in and the role they start with, made by `staff_add`."""
-
-    username = forms.CharField(max_length=150)
-    full_name = forms.CharField(max_length=150, required=False, label="Full name")
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        label="Initial password",
-        help_text="Tell it to them; they log in at the till and here with it.",
-    )
-
-    class Meta:
-        model = StaffMember
-        fields = ["role"]
-
-
-class StaffPasswordForm(forms.Form):
-    password1 = forms.CharField(widget=forms.PasswordInput, label="New password")
-    password2 = forms.CharField(widget=forms.PasswordInput, label="New password again")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password1") != cleaned.get("password2"):
-            raise ValidationError("The two passwords differ; type the same one twice.")
-        return cleaned
-
-
 @admin.register(StaffMember)
 class StaffMemberAdmin(BusinessScopedAdmin):
     """The business's staff: the owner manages everyone, a manager the cashiers (audited).
@@ -268,7 +245,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
         if obj is None:
             business = ["business"] if request.user.is_superuser else []
             return [*business, "username", "full_name", "password", "role"]
-        return ["user", "business", "role"]
+        return ["user", "business", "role", "language"]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving someone to another business is a removal and an addition, each audited in
@@ -284,6 +261,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
         actor = Actor.from_request(request)
         if change:
             staff_change_role(staff=obj, role=obj.role, actor=actor)
+            staff_set_language(staff=obj, language=obj.language, actor=actor)
             return
         created = staff_add(
             business=obj.business if request.user.is_superuser else admin_business(request),
@@ -311,6 +289,8 @@ class StaffMemberAdmin(BusinessScopedAdmin):
                 self.admin_site.admin_view(self.password_view),
                 name="pos_project_staffmember_password",
             ),
+            # Not behind the admin's log-in: the log-in page has the switcher too.
+            path("language/", language_switch, name="pos_project_staffmember_language"),
             *super().get_urls(),
         ]
 

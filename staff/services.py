@@ -4,11 +4,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid
+from pos_project.languages import LANGUAGE_CODES
 from pos_project.models import Business, Role, StaffMember, Storefront
 from staff.errors import ErrorCode
 from staff.locks import business_lock, staff_member_lock, storefront_lock
@@ -128,6 +130,7 @@ def business_create(
     time_zone: str = "Africa/Casablanca",
     storefront_name: str = "Main",
     cash_control: bool = False,
+    language: str = "en",
 ) -> Business:
     """Onboard a shop: the business, its first storefront and its owner, or nothing at all.
 
@@ -146,6 +149,7 @@ def business_create(
                 currency_code=currency_code,
                 default_region=default_region.upper(),
                 time_zone=time_zone,
+                language=language,
                 cash_control=cash_control,
             )
         )
@@ -160,6 +164,7 @@ def business_create(
                 "currency_code": business.currency_code,
                 "default_region": business.default_region,
                 "time_zone": business.time_zone,
+                "language": business.language,
                 "cash_control": business.cash_control,
             },
         )
@@ -187,6 +192,7 @@ BUSINESS_EDITABLE_FIELDS = [
     "currency_code",
     "default_region",
     "time_zone",
+    "language",
     "cashiers_take_deposits",
     "cash_control",
 ]
@@ -285,6 +291,27 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
                 "changes": audit_changes({"role": old_role}, {"role": role}),
             },
         )
+    return staff
+
+
+def staff_set_language(*, staff: StaffMember, language: str, actor: Actor) -> StaffMember:
+    """Set the language `staff` reads in ("": their business's). Anyone may choose their
+    own (the back office's switcher); someone else's is set by whoever manages them.
+
+    A reading preference grants and moves nothing, so it leaves no audit entry."""
+    if language and language not in LANGUAGE_CODES:
+        raise Invalid(
+            "Unknown language",
+            _("Choose one of: %(languages)s.") % {"languages": ", ".join(LANGUAGE_CODES)},
+            code=ErrorCode.UNKNOWN_LANGUAGE,
+        )
+    with transaction.atomic():
+        saved = staff_member_lock(staff)
+        if actor.user is None or actor.user.pk != saved.user_id:
+            staff_manage_check(actor=actor, business=saved.business, roles=(saved.role,))
+        staff.language = language
+        if saved.language != language:
+            staff.save(update_fields=["language", "updated_at"])
     return staff
 
 

@@ -1,0 +1,64 @@
+"""The forms of the kernel's back-office pages: the business's settings, a new staff member,
+a new password."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pos_project.business_choices import currency_choices, region_choices, time_zone_choices
+from pos_project.models import Business, StaffMember
+
+
+class BusinessForm(forms.ModelForm):
+    """The business's settings, each code picked by a readable name in the page's language.
+
+    The codes stored are those the API and `create_business` take (`MAD`, `MA`,
+    `Africa/Casablanca`); the model's validators still check them when the service saves.
+    """
+
+    currency_code = forms.ChoiceField(choices=currency_choices, label=_("Currency"))
+    default_region = forms.ChoiceField(
+        choices=region_choices,
+        label=_("Default region"),
+        help_text=_("Phone numbers typed without a country code are read in this region."),
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "currency_code",
+            "default_region",
+            "time_zone",
+            "language",
+            "cashiers_take_deposits",
+            "cash_control",
+        ]
+
+
+class StaffAddForm(forms.ModelForm):
+    """A new person: their log-in and the role they start with, made by `staff_add`."""
+
+    username = forms.CharField(max_length=150)
+    full_name = forms.CharField(max_length=150, required=False, label="Full name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        label="Initial password",
+        help_text="Tell it to them; they log in at the till and here with it.",
+    )
+
+    class Meta:
+        model = StaffMember
+        fields = ["role"]
+
+
+class StaffPasswordForm(forms.Form):
+    password1 = forms.CharField(widget=forms.PasswordInput, label="New password")
+    password2 = forms.CharField(widget=forms.PasswordInput, label="New password again")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            raise ValidationError("The two passwords differ; type the same one twice.")
+        return cleaned

@@ -51,3 +51,11 @@ def use_language(request, language: str) -> None:
     """Answer the rest of `request` in `language`."""
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+def in_english(text: object) -> str:
+    """`text` (a translatable label) in English, whatever language the request reads: what
+    an audit entry's stored description says (it is hashed into the trail, and rendered in
+    the reader's language only when shown)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)

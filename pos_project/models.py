@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from phonenumbers import SUPPORTED_REGIONS
 
 CURRENCY_SYMBOLS = {"MAD": "DH"}
@@ -13,21 +14,26 @@ CURRENCY_SYMBOLS = {"MAD": "DH"}
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone, such as 'Africa/Casablanca'.")
+        raise ValidationError(
+            _("%(value)s is not a known time zone, such as 'Africa/Casablanca'."),
+            params={"value": repr(value)},
+        )
 
 
 def validate_region(value: str) -> None:
     if value not in SUPPORTED_REGIONS:
-        raise ValidationError(f"{value!r} is not a known phone region, such as 'MA'.")
+        raise ValidationError(
+            _("%(value)s is not a known phone region, such as 'MA'."), params={"value": repr(value)}
+        )
 
 
 class Role(models.TextChoices):
     # Runs the business: everything a manager may do, and staff accounts.
-    OWNER = "OWNER", "Owner"
+    OWNER = "OWNER", _("Owner")
     # Runs the shop floor: credit limits, cancellations, prices, stock, the audit trail.
-    MANAGER = "MANAGER", "Manager"
+    MANAGER = "MANAGER", _("Manager")
     # Sells at the till: customers' contact details, draft sales to completion, debt payments.
-    CASHIER = "CASHIER", "Cashier"
+    CASHIER = "CASHIER", _("Cashier")
 
 
 class Business(models.Model):
@@ -40,14 +46,14 @@ class Business(models.Model):
         max_length=2,
         default="MA",
         validators=[validate_region],
-        help_text="Phone numbers typed without a country code are read in this region.",
+        help_text=_("Phone numbers typed without a country code are read in this region."),
     )
     time_zone = models.CharField(
         max_length=64, default="Africa/Casablanca", validators=[validate_time_zone]
     )
     cashiers_take_deposits = models.BooleanField(
         default=False,
-        help_text=(
+        help_text=_(
             "Cashiers may take a payment above what a customer owes and hold the extra as "
             "credit. Off: only managers and the owner may."
         ),
@@ -56,14 +62,14 @@ class Business(models.Model):
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text=(
+        help_text=_(
             "The back office, the API and every printed page (receipts, slips, reports, "
             "statements) speak it, unless a staff member chose another for themselves."
         ),
     )
     cash_control = models.BooleanField(
         default=False,
-        help_text=(
+        help_text=_(
             "Cash is taken and given back only through an open till session: a cash sale, "
             "refund or debt payment without one is refused. Off: such cash belongs to no "
             "session."
@@ -74,7 +80,8 @@ class Business(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "businesses"
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
 
     def __str__(self):
         return self.name
@@ -126,7 +133,7 @@ class StaffMember(models.Model):
         choices=settings.LANGUAGES,
         blank=True,
         default="",
-        help_text="The language this person reads; empty follows the business's.",
+        help_text=_("The language this person reads; empty follows the business's."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,15 +164,15 @@ class IdempotencyKey(models.Model):
 
     class State(models.TextChoices):
         # The first request holds the key and is still running.
-        IN_PROGRESS = "IN_PROGRESS", "In progress"
+        IN_PROGRESS = "IN_PROGRESS", _("In progress")
         # The first request succeeded; its response is stored for replays.
-        COMPLETED = "COMPLETED", "Completed"
+        COMPLETED = "COMPLETED", _("Completed")
 
     id = models.BigAutoField(primary_key=True)
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of method, path and body."))
     state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
     # New at every claim: a request whose claim was taken over finds another token here.
     claim_token = models.UUIDField(default=uuid.uuid4)

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import formats
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from pos_project.errors import DomainError, ErrorCode, Invalid
@@ -26,11 +27,16 @@ def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> 
     # A value past any sum this system makes (an amount typed as 1e30) is not repeated: it
     # would not even round to cents.
     shown = value is not None and abs(value) < 10**SUM_MAX_DIGITS
-    comes_to = f"would come to {quantize(value)}, beyond" if shown else "would exceed"
-    message = (
-        f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
-        "Send a smaller amount."
-    )
+    if shown:
+        message = _(
+            "%(what)s would come to %(value)s, beyond the largest amount this system keeps "
+            "(%(limit)s). Send a smaller amount."
+        ) % {"what": what, "value": quantize(value), "limit": LARGEST_AMOUNT}
+    else:
+        message = _(
+            "%(what)s would exceed the largest amount this system keeps (%(limit)s). Send a "
+            "smaller amount."
+        ) % {"what": what, "limit": LARGEST_AMOUNT}
     return Invalid(
         "Amount too large",
         message,

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.actors import Actor, display_name
 from pos_project.admin_scoping import (
@@ -19,6 +21,7 @@ from pos_project.admin_scoping import (
     adopt_created_row,
     is_back_office_user,
 )
+from pos_project.bidi import isolate
 from pos_project.errors import DomainError
 from pos_project.models import Business, Role, StaffMember, Storefront
 from pos_project.permissions import staff_of
@@ -55,7 +58,7 @@ class BackOfficeLoginForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "cashier": (
+        "cashier": _(
             "The back office is for managers and owners. As a cashier you sell and take "
             "payments at the till, with the same username and password."
         ),
@@ -69,9 +72,9 @@ class BackOfficeLoginForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = BackOfficeLoginForm
-admin.site.site_header = "Pharmacy back office"
-admin.site.site_title = "Pharmacy back office"
-admin.site.index_title = "Back office"
+admin.site.site_header = _("Pharmacy back office")
+admin.site.site_title = _("Pharmacy back office")
+admin.site.index_title = _("Back office")
 admin.site.index_template = "admin/back_office_index.html"
 # No side menu: on a 1366 px laptop it took a quarter of the width and pushed the lists'
 # columns out of sight; the home page and the breadcrumbs lead everywhere instead.
@@ -202,23 +205,23 @@ class StaffMemberAdmin(BusinessScopedAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     actions = ["deactivate_selected", "reactivate_selected"]
 
-    @admin.display(description="name", ordering="user__first_name")
+    @admin.display(description=_("name"), ordering="user__first_name")
     def full_name(self, staff):
         # The name the shop knows them by; the log-in name is the next column.
         return display_name(staff.user)
 
-    @admin.display(description="can log in", boolean=True, ordering="user__is_active")
+    @admin.display(description=_("can log in"), boolean=True, ordering="user__is_active")
     def active(self, staff):
         return staff.user.is_active
 
-    @admin.display(description="open till")
+    @admin.display(description=_("open till"))
     def open_till(self, staff):
         return staff.open_till_name or ""
 
     @admin.display(description="")
     def password_link(self, staff):
         url = reverse("admin:pos_project_staffmember_password", args=[staff.pk])
-        return format_html('<a href="{}">Reset password</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Reset password"))
 
     def get_queryset(self, request):
         # The till each person holds open, read with the rows (sales sits above staff).
@@ -310,9 +313,13 @@ class StaffMemberAdmin(BusinessScopedAdmin):
                 )
             except DomainError as error:
                 form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
-                messages.success(request, f"{display_name(staff.user)} has a new password.")
+                messages.success(
+                    request,
+                    gettext("%(name)s has a new password.")
+                    % {"name": isolate(display_name(staff.user))},
+                )
                 return HttpResponseRedirect(change_url)
         return TemplateResponse(
             request,
@@ -320,20 +327,28 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Reset the password of {display_name(staff.user)}",
+                "title": gettext("Reset the password of %(name)s")
+                % {"name": isolate(display_name(staff.user))},
                 "staff": staff,
                 "change_url": change_url,
                 "form": form,
             },
         )
 
-    @admin.action(description="Deactivate the selected staff (they left)")
+    @admin.action(description=_("Deactivate the selected staff (they left)"))
     def deactivate_selected(self, request, queryset):
-        self._each(request, queryset, staff_deactivate, "deactivated: they can no longer log in")
+        self._each(
+            request,
+            queryset,
+            staff_deactivate,
+            _("%(name)s deactivated: they can no longer log in."),
+        )
 
-    @admin.action(description="Reactivate the selected staff (they came back)")
+    @admin.action(description=_("Reactivate the selected staff (they came back)"))
     def reactivate_selected(self, request, queryset):
-        self._each(request, queryset, staff_reactivate, "reactivated: they can log in again")
+        self._each(
+            request, queryset, staff_reactivate, _("%(name)s reactivated: they can log in again.")
+        )
 
     def _each(self, request, queryset, service, done: str) -> None:
         # One by one, each audited on its own: a refusal for one person (the last owner,
@@ -345,10 +360,13 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             except DomainError as error:
                 self.message_user(
                     request,
-                    f"{display_name(staff.user)}: {error.error}: {error.message}",
+                    gettext("%(name)s: %(message)s")
+                    % {"name": isolate(display_name(staff.user)), "message": error.message},
                     level=messages.ERROR,
                 )
             else:
                 self.message_user(
-                    request, f"{display_name(staff.user)} {done}.", level=messages.SUCCESS
+                    request,
+                    done % {"name": isolate(display_name(staff.user))},
+                    level=messages.SUCCESS,
                 )

@@ -40,12 +40,12 @@ class BusinessForm(forms.ModelForm):
 class StaffAddForm(forms.ModelForm):
     """A new person: their log-in and the role they start with, made by `staff_add`."""
 
-    username = forms.CharField(max_length=150)
-    full_name = forms.CharField(max_length=150, required=False, label="Full name")
+    username = forms.CharField(max_length=150, label=_("Username"))
+    full_name = forms.CharField(max_length=150, required=False, label=_("Full name"))
     password = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
-        label="Initial password",
-        help_text="Tell it to them; they log in at the till and here with it.",
+        label=_("Initial password"),
+        help_text=_("Tell it to them; they log in at the till and here with it."),
     )
 
     class Meta:
@@ -54,11 +54,11 @@ class StaffAddForm(forms.ModelForm):
 
 
 class StaffPasswordForm(forms.Form):
-    password1 = forms.CharField(widget=forms.PasswordInput, label="New password")
-    password2 = forms.CharField(widget=forms.PasswordInput, label="New password again")
+    password1 = forms.CharField(widget=forms.PasswordInput, label=_("New password"))
+    password2 = forms.CharField(widget=forms.PasswordInput, label=_("New password again"))
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") != cleaned.get("password2"):
-            raise ValidationError("The two passwords differ; type the same one twice.")
+            raise ValidationError(_("The two passwords differ; type the same one twice."))
         return cleaned

@@ -288,7 +288,8 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
             actor=actor,
             event_type=AuditEvent.STAFF_ROLE_CHANGED,
             description=(
-                f"{username} changed from {in_english(Role(old_role).label)} to {in_english(Role(role).label)}"
+                f"{username} changed from {in_english(Role(old_role).label)} to "
+                f"{in_english(Role(role).label)}"
             ),
             event_data={
                 "username": username,

@@ -40,18 +40,20 @@ class Business(models.Model):
     """A shop or chain: the tenant that owns every other row."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
-    currency_code = models.CharField(max_length=3, default="MAD")
+    name = models.CharField(_("name"), max_length=200)
+    currency_code = models.CharField(_("currency code"), max_length=3, default="MAD")
     default_region = models.CharField(
+        _("default region"),
         max_length=2,
         default="MA",
         validators=[validate_region],
         help_text=_("Phone numbers typed without a country code are read in this region."),
     )
     time_zone = models.CharField(
-        max_length=64, default="Africa/Casablanca", validators=[validate_time_zone]
+        _("time zone"), max_length=64, default="Africa/Casablanca", validators=[validate_time_zone]
     )
     cashiers_take_deposits = models.BooleanField(
+        _("cashiers take deposits"),
         default=False,
         help_text=_(
             "Cashiers may take a payment above what a customer owes and hold the extra as "
@@ -59,6 +61,7 @@ class Business(models.Model):
         ),
     )
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
@@ -68,6 +71,7 @@ class Business(models.Model):
         ),
     )
     cash_control = models.BooleanField(
+        _("cash control"),
         default=False,
         help_text=_(
             "Cash is taken and given back only through an open till session: a cash sale, "
@@ -99,15 +103,19 @@ class Storefront(models.Model):
     """One shop of a business, with its own till and stock."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="storefronts")
-    name = models.CharField(max_length=120)
-    address = models.CharField(max_length=255, blank=True)
-    is_active = models.BooleanField(default=True)
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="storefronts", verbose_name=_("business")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("is active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("storefront")
+        verbose_name_plural = _("storefronts")
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "name"], name="storefront_unique_name_per_business"
@@ -125,10 +133,13 @@ class StaffMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
     )
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="staff")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CASHIER)
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="staff", verbose_name=_("business")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CASHIER)
     # Empty: the business's language.
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
@@ -140,6 +151,8 @@ class StaffMember(models.Model):
 
     class Meta:
         ordering = ["business__name", "user__username"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()}, {self.business})"

@@ -210,7 +210,8 @@ def _serializer_field(node: ast.Call) -> bool:
 def unmarked_python_text(path: Path) -> list[str]:
     """`line: text` of each string a person reads that no translation function wraps."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    api_module = "api" in path.relative_to(ROOT).parts or path.name == "schema.py"
+    parts = path.relative_to(ROOT).parts if path.is_relative_to(ROOT) else path.parts
+    api_module = "api" in parts or path.name == "schema.py"
     found = []
 
     def report(node) -> None:

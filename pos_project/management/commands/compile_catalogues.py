@@ -21,5 +21,5 @@ class Command(BaseCommand):
         compiled = compile_catalogues(force=options["force"])
         for target in compiled:
             self.stdout.write(f"Compiled {target}", self.style.SUCCESS)
-        if self.verbosity >= 1:
+        if options["verbosity"] >= 1:
             self.stdout.write(f"{len(compiled)} catalogue(s) compiled.")

@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import timezone, translation
 
@@ -133,30 +134,32 @@ class BusinessTimeZoneMiddleware:
             timezone.deactivate()
 
 
-class StaffLanguageMiddleware:
-    """A logged-in staff member's language, for the back office and the browsable API.
+class RequestLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (a visitor's language from the switcher's cookie or the
+    browser, `Content-Language` and `Vary: Accept-Language` on the answer), which then puts
+    back the language active before the request: Django leaves it active on the thread, and
+    the next thing the thread does (a command's output, a test's own assertions) would
+    otherwise speak the last request's language."""
 
-    After the response, the language that was active before comes back, so that nothing
-    after the request (another request served by the thread, a test's assertions) inherits
-    it; the response still says which language it was in (`Content-Language`).
-    """
+    def __call__(self, request):
+        before = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            translation.activate(before)
+
+
+class StaffLanguageMiddleware:
+    """A logged-in staff member's language, for the back office and the browsable API
+    (pos_project.languages says who chooses)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        before = translation.get_language()
         staff = staff_of(request.user)
         if is_api_path(request.path_info):
             use_language(request, api_language(request, staff))
         elif staff is not None:
             use_language(request, staff.reading_language)
-        try:
-            response = self.get_response(request)
-            response.headers.setdefault("Content-Language", translation.get_language())
-            return response
-        finally:
-            if before:
-                translation.activate(before)
-            else:
-                translation.deactivate_all()
+        return self.get_response(request)

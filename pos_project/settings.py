@@ -141,7 +141,7 @@ MIDDLEWARE = [
     # After the session (the switcher's choice may live there), before CommonMiddleware:
     # the language of a visitor not logged in, from the switcher's cookie or the browser;
     # it adds `Vary: Accept-Language`. A staff member's own language is taken below.
-    "django.middleware.locale.LocaleMiddleware",
+    "pos_project.middleware.RequestLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,7 @@
 descriptions in the reader's language."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -183,3 +184,12 @@ def test_the_audit_page_isolates_names_in_english_too(arabic_sale, manager_admin
     page = manager_admin.get("/admin/audit/auditlog/").content.decode()
 
     assert f"<bdi>{FATIMA}</bdi>" in page
+
+
+def test_the_demo_pharmacy_is_english_unless_asked(db):
+    call_command("seed_demo", stdout=StringIO())
+    assert Business.objects.get(name="Pharmacie Atlas").language == "en"
+
+    call_command("seed_demo", "--language", "ar", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert Business.objects.get(name="Pharmacie Atlas").language == "ar"

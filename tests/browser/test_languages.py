@@ -37,11 +37,11 @@ def test_the_managers_pages_in_french_and_arabic(page, shop, screenshot, languag
 
     for name, url_name in PAGES.items():
         page.goto(reverse(url_name))
+        screenshot(f"{language}-{name}")
         lang, direction = page.evaluate(DIRECTION)
         assert lang == language, name
         assert direction == ("rtl" if language == "ar" else "ltr"), name
         assert page.evaluate(OVERFLOW) == [], name
-        screenshot(f"{language}-{name}")
     page.goto(reverse("admin:index"))
     assert SAID[language] in page.content()
 

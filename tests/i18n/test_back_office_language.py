@@ -111,7 +111,7 @@ def test_create_business_takes_a_language(db):
     [
         ("en", "1,234.50 DH"),
         ("fr", "1\u202f234,50\u00a0DH"),
-        ("ar", "1.234,50\u00a0DH"),
+        ("ar", "\u20661.234,50\u00a0DH\u2069"),
         ("uz", "1\u00a0234,50\u00a0DH"),
     ],
 )

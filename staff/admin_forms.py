@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pos_project.business_choices import currency_choices, region_choices, time_zone_choices
 from pos_project.models import Business, StaffMember
+from staff.services import BUSINESS_EDITABLE_FIELDS
 
 
 class BusinessForm(forms.ModelForm):
@@ -26,15 +27,7 @@ class BusinessForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = [
-            "name",
-            "currency_code",
-            "default_region",
-            "time_zone",
-            "language",
-            "cashiers_take_deposits",
-            "cash_control",
-        ]
+        fields = BUSINESS_EDITABLE_FIELDS
 
 
 class StaffAddForm(forms.ModelForm):

@@ -13,21 +13,19 @@ from pathlib import Path
 
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-APPS = [
-    "pos_project",
-    "audit",
-    "staff",
-    "customers",
-    "receivables",
-    "medicine",
-    "sales",
-    "operations",
-    "demo",
-]
+# The product's own apps: those whose code lives in this repository.
+APPS = list(
+    dict.fromkeys(
+        config.name.split(".")[0]
+        for config in django_apps.get_app_configs()
+        if Path(config.path).parent == ROOT
+    )
+)
 TRANSLATED_LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 PLURAL_FORMS = {"fr": 2, "ar": 6, "uz": 2}
 

@@ -147,6 +147,8 @@ READ_KEYWORDS = {
     "help_text",
     "label",
 }
+# Class attributes a person reads (Django's admin shows them).
+CLASS_WORDS = {"title", "search_help_text", "verbose_name", "verbose_name_plural"}
 # Calls whose first text argument a person reads.
 READ_CALLS = {"ValidationError", "success", "error", "warning", "info", "message_user"}
 # The refusals of the services (pos_project.errors): their second argument is the
@@ -237,6 +239,17 @@ def unmarked_python_text(path: Path) -> list[str]:
                     report(text)
         if callee in REFUSALS and len(positional) >= 2 and _is_text(positional[1]):
             report(positional[1])
+    # A class's own words: a list filter's `title`, a list's `search_help_text`.
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            named = isinstance(statement, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id in CLASS_WORDS
+                for target in statement.targets
+            )
+            if named and _is_text(statement.value):
+                report(statement.value)
     # `short_description` set as an attribute (`view.short_description = "..."`).
     for node in ast.walk(tree):
         assigned = isinstance(node, ast.Assign) and any(

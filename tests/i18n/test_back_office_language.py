@@ -193,3 +193,12 @@ def test_the_demo_pharmacy_is_english_unless_asked(db):
     call_command("seed_demo", "--language", "ar", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     assert Business.objects.get(name="Pharmacie Atlas").language == "ar"
+
+
+def test_the_switcher_on_the_login_page_keeps_the_choice_in_a_cookie(client):
+    response = client.post(SWITCH, {"language": "uz", "next": "/admin/login/"})
+
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "uz"
+    assert page_language(client.get("/admin/login/"))[0] == "uz"
+    assert client.get(SWITCH).status_code == 405

@@ -98,7 +98,32 @@ def _business_updated(entry: AuditLog, data: dict, name: Isolate) -> str:
     }
 
 
+def _stock_adjusted(entry: AuditLog, data: dict, name: Isolate) -> str:
+    quantity = data["changes"]["quantity"]
+    return _(
+        "Stock of %(medicine)s at %(storefront)s: %(old)s -> %(new)s (%(delta)+d, %(reason)s)"
+    ) % {
+        "medicine": name(data["name"]),
+        "storefront": name(data["storefront_name"]),
+        "old": quantity["old"],
+        "new": quantity["new"],
+        "delta": int(data["quantity_delta"]),
+        "reason": name(data.get("reason") or "-"),
+    }
+
+
+def _till_opened(entry: AuditLog, data: dict, name: Isolate) -> str:
+    return _("%(who)s opened %(till)s at %(storefront)s with a float of %(float)s") % {
+        "who": name(entry.user_name),
+        "till": name(data["till"]),
+        "storefront": name(data["storefront"]),
+        "float": _money(entry, data["opening_float"]),
+    }
+
+
 DESCRIBED: dict[str, Callable[[AuditLog, dict, Isolate], str]] = {
+    AuditEvent.MEDICINE_STOCK_ADJUSTED: _stock_adjusted,
+    AuditEvent.TILL_OPENED: _till_opened,
     AuditEvent.SALE_COMPLETED: _sale_completed,
     AuditEvent.SALE_CANCELLED: _sale_cancelled,
     AuditEvent.CUSTOMER_PAYMENT_RECORDED: _payment_recorded,

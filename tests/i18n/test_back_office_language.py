@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from audit.models import AuditLog
+from medicine.services.stock import stock_adjust
+from pos_project.actors import Actor
 from pos_project.models import Business, StaffMember
 from pos_project.money import format_money
 from tests.conftest import admin_client_for
@@ -202,3 +204,21 @@ def test_the_switcher_on_the_login_page_keeps_the_choice_in_a_cookie(client):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "uz"
     assert page_language(client.get("/admin/login/"))[0] == "uz"
     assert client.get(SWITCH).status_code == 405
+
+
+def test_a_stock_adjustment_reads_in_arabic(business, storefront, manager, manager_client):
+    medicine = MedicineFactory(business=business, name="Doliprane 1000")
+    stock_adjust(
+        medicine=medicine,
+        storefront=storefront,
+        quantity_delta=12,
+        reason="Delivery",
+        actor=Actor.for_user(manager),
+    )
+    url = "/sales/api/audit-logs/?event_type=medicine.stock_adjusted"
+
+    described = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="ar").json()["results"][0]
+
+    assert described["description"].startswith("مخزون \u2068Doliprane 1000\u2069 في")
+    assert "(+12، \u2068Delivery\u2069)" in described["description"]
+    assert described["event_type"] == "medicine.stock_adjusted"

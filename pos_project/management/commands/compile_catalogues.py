@@ -19,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         compiled = compile_catalogues(force=options["force"])
-        for target in compiled:
-            self.stdout.write(f"Compiled {target}", self.style.SUCCESS)
+        if options["verbosity"] >= 2:
+            for target in compiled:
+                self.stdout.write(f"Compiled {target}", self.style.SUCCESS)
         if options["verbosity"] >= 1:
             self.stdout.write(f"{len(compiled)} catalogue(s) compiled.")

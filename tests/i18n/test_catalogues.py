@@ -5,8 +5,11 @@ empty or fuzzy translation, or a catalogue missing for an app that has messages,
 and names the message.
 """
 
+import gettext
+
 import pytest
 
+from pos_project.catalogues import compile_catalogues
 from tests.i18n.catalogue_checks import (
     APPS,
     TRANSLATED_LANGUAGES,
@@ -34,3 +37,23 @@ def test_the_extraction_finds_what_the_source_marks():
 
     assert ("money", "%(amount)s %(symbol)s") in messages
     assert (None, "Times in %(shop_zone)s") in messages
+
+
+def test_catalogues_compile_in_python_fuzzy_entries_left_out(tmp_path):
+    source = tmp_path / "app" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    source.parent.mkdir(parents=True)
+    source.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "Cash"\nmsgstr "Espèces"\n\n#, fuzzy\nmsgid "Card"\nmsgstr "Carte"\n',
+        encoding="utf-8",
+    )
+
+    compiled = compile_catalogues(root=tmp_path)
+    with compiled[0].open("rb") as mo_file:
+        catalogue = gettext.GNUTranslations(mo_file)
+
+    assert compiled == [source.with_suffix(".mo")]
+    assert catalogue.gettext("Cash") == "Espèces"
+    assert catalogue.gettext("Card") == "Card"
+    assert compile_catalogues(root=tmp_path) == [], "an unchanged catalogue is not compiled again"

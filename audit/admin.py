@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from audit.descriptions import description_html
 from audit.events import AuditEvent
 from audit.models import AuditLog
 from pos_project.actors import display_name
@@ -52,12 +55,12 @@ class ReferenceFilter(admin.SimpleListFilter):
 
 
 class SaleFilter(ReferenceFilter):
-    title = "sale"
+    title = _("sale")
     parameter_name = "sale"
 
 
 class CustomerFilter(ReferenceFilter):
-    title = "customer"
+    title = _("customer")
     parameter_name = "customer"
 
 
@@ -76,23 +79,39 @@ def _event_amount(entry: AuditLog):
 
 
 def _price(value, symbol: str) -> str:
-    return "not set" if value in (None, "") else format_money(Decimal(str(value)), symbol)
+    if value in (None, ""):
+        return gettext("not set")
+    return format_money(Decimal(str(value)), symbol)
+
+
+PRICE_CHANGES = {
+    "prix_br": _("price from %(old)s to %(new)s"),
+    "wholesale_price": _("wholesale price from %(old)s to %(new)s"),
+}
 
 
 def readable_description(entry: AuditLog) -> str:
-    """The entry's description; a price change is said again from its data, with the
-    currency and without "None", so entries written before that wording read as well."""
+    """The entry's description in the reader's language (audit.descriptions); a price
+    change is said again from its data, with the currency and without "None", so entries
+    written before that wording read as well."""
     data = entry.event_data or {}
     if entry.event_type == "medicine.price_changed" and "old" in data and "new" in data:
         symbol = entry.business.currency_symbol
         said = [
-            f"{label} from {_price(data['old'].get(field), symbol)} to "
-            f"{_price(data['new'].get(field), symbol)}"
-            for field, label in (("prix_br", "price"), ("wholesale_price", "wholesale price"))
+            words
+            % {
+                "old": _price(data["old"].get(field), symbol),
+                "new": _price(data["new"].get(field), symbol),
+            }
+            for field, words in PRICE_CHANGES.items()
             if data["old"].get(field) != data["new"].get(field)
         ]
-        return f"{data.get('name', 'Medicine')}: {' and '.join(said)}"
-    return entry.description
+        return format_html(
+            "<bdi>{}</bdi>: {}",
+            data.get("name") or gettext("Medicine"),
+            gettext(" and ").join(said),
+        )
+    return description_html(entry)
 
 
 class PersonFilter(admin.RelatedOnlyFieldListFilter):
@@ -108,7 +127,7 @@ class PersonFilter(admin.RelatedOnlyFieldListFilter):
 class EventTypeFilter(admin.SimpleListFilter):
     """`?event_type=`: the events of one kind, listed by their labels."""
 
-    title = "event"
+    title = _("event")
     parameter_name = "event_type"
 
     def lookups(self, request, model_admin):
@@ -153,7 +172,7 @@ class AuditLogAdmin(BusinessScopedAdmin):
         "business",
     ]
     search_fields = ["description", "sale__receipt_number", "customer__name", "user_name"]
-    search_help_text = (
+    search_help_text = _(
         "Description (with a payment's reference and note), receipt number, customer name or "
         "who did it."
     )
@@ -205,23 +224,23 @@ class AuditLogAdmin(BusinessScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="when", ordering="timestamp")
+    @admin.display(description=_("when"), ordering="timestamp")
     def when(self, obj):
         # In the shop's own time zone, as on its receipts and customer statements.
         return date_format(timezone.localtime(obj.timestamp, obj.business.zone), "DATETIME_FORMAT")
 
-    @admin.display(description="event", ordering="event_type")
+    @admin.display(description=_("event"), ordering="event_type")
     def event(self, obj):
         return format_html(
             '<span title="{}">{}</span>', obj.event_type, event_label(obj.event_type)
         )
 
-    @admin.display(description="amount")
+    @admin.display(description=_("amount"))
     def amount(self, obj):
         value = _event_amount(obj)
         return "-" if value is None else format_money(value, obj.business.currency_symbol)
 
-    @admin.display(description="about")
+    @admin.display(description=_("about"))
     def subject(self, obj):
         """The sale, the customer, or the medicine the event concerns."""
         if obj.sale_id or obj.customer_id:
@@ -239,11 +258,11 @@ class AuditLogAdmin(BusinessScopedAdmin):
         name = (obj.event_data or {}).get("name")
         return name or "-"
 
-    @admin.display(description="by", ordering="user_name")
+    @admin.display(description=_("by"), ordering="user_name")
     def who(self, obj):
-        return obj.user_name
+        return format_html("<bdi>{}</bdi>", obj.user_name)
 
-    @admin.display(description="what happened")
+    @admin.display(description=_("what happened"))
     def what_happened(self, obj):
         return readable_description(obj)
 
@@ -252,16 +271,17 @@ class AuditLogAdmin(BusinessScopedAdmin):
         if entry is not None:
             extra_context = {
                 **(extra_context or {}),
-                "title": f"{event_label(entry.event_type)}, {self.when(entry)}",
+                "title": gettext("%(event)s, %(when)s")
+                % {"event": event_label(entry.event_type), "when": self.when(entry)},
                 "subtitle": None,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="sale")
+    @admin.display(description=_("sale"))
     def sale_ref(self, obj):
         return _linked(obj.sale, obj.sale_id, "admin:sales_sale_change", "sale")
 
-    @admin.display(description="customer")
+    @admin.display(description=_("customer"))
     def customer_ref(self, obj):
         return _linked(obj.customer, obj.customer_id, "admin:customers_customer_change", "customer")
 
@@ -271,19 +291,26 @@ def _linked(related, related_id, url_name: str, parameter: str):
     if related is None:
         return _reference(related, related_id)
     return format_html(
-        '<a href="{}">{}</a><br><small><a href="{}?{}={}" title="{}">all events</a></small>',
+        '<a href="{}"><bdi>{}</bdi></a><br><small><a href="{}?{}={}" title="{}">{}</a></small>',
         reverse(url_name, args=[related_id]),
         related,
         reverse("admin:audit_auditlog_changelist"),
         parameter,
         related_id,
-        f"Every event of this {parameter}",
+        EVERY_EVENT_OF[parameter],
+        gettext("all events"),
     )
+
+
+EVERY_EVENT_OF = {
+    "sale": _("Every event of this sale"),
+    "customer": _("Every event of this customer"),
+}
 
 
 def _reference(related, related_id) -> str:
     if related_id is None:
         return "-"
     if related is None:
-        return f"{related_id} (deleted)"
+        return gettext("%(id)s (deleted)") % {"id": related_id}
     return str(related)

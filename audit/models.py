@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from audit.events import AuditEvent
 
@@ -33,7 +34,7 @@ class AuditLog(models.Model):
     business = models.ForeignKey(
         "pos_project.Business", on_delete=models.PROTECT, related_name="audit_logs", db_index=False
     )
-    sequence = models.PositiveBigIntegerField(help_text="Position in the business's chain.")
+    sequence = models.PositiveBigIntegerField(help_text=_("Position in the business's chain."))
     event_type = models.CharField(max_length=64, choices=AuditEvent.choices)
     timestamp = models.DateTimeField()
     user = models.ForeignKey(
@@ -121,7 +122,7 @@ class AuditChainHead(models.Model):
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
     keyed_from_sequence = models.PositiveBigIntegerField(
-        default=1, help_text="The first entry hashed with the audit key."
+        default=1, help_text=_("The first entry hashed with the audit key.")
     )
     seal = models.CharField(max_length=64)
 

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from pos_project.actors import Actor
 from pos_project.models import Business, Role, StaffMember, Storefront
-from staff.services import business_create, staff_add, staff_admin_access_sync
+from staff.services import business_create, business_update, staff_add, staff_admin_access_sync
 
 DEMO_BUSINESS = "Pharmacie Atlas"
 DEMO_ACCOUNTS = [
@@ -26,8 +26,11 @@ class DemoBusiness:
     created: bool
 
 
-def seed_demo_business() -> DemoBusiness:
-    """The demo business, its storefront "Main" and its three accounts. Safe to run twice."""
+def seed_demo_business(language: str | None = None) -> DemoBusiness:
+    """The demo business, its storefront "Main" and its three accounts. Safe to run twice.
+
+    `language` (en, fr, ar or uz) is the business's language; None keeps what it has (English
+    for a new one)."""
     actor = Actor.system("manage.py seed_demo")
     with transaction.atomic():
         business = Business.objects.filter(name=DEMO_BUSINESS).first()
@@ -35,11 +38,18 @@ def seed_demo_business() -> DemoBusiness:
         if created:
             username, password, _, full_name = DEMO_ACCOUNTS[0]
             business = business_create(
-                name=DEMO_BUSINESS, owner_username=username, owner_password=password, actor=actor
+                name=DEMO_BUSINESS,
+                owner_username=username,
+                owner_password=password,
+                actor=actor,
+                language=language or "en",
             )
             owner = StaffMember.objects.get(business=business, role=Role.OWNER).user
             owner.first_name, _, owner.last_name = full_name.partition(" ")
             owner.save(update_fields=["first_name", "last_name"])
+        elif language and business.language != language:
+            business.language = language
+            business_update(business=business, actor=actor)
         existing = set(
             StaffMember.objects.filter(business=business).values_list("user__username", flat=True)
         )

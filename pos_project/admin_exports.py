@@ -6,6 +6,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pos_project.spreadsheets import Sheet, spreadsheet_download
 
@@ -68,7 +69,7 @@ class SpreadsheetExportMixin:
         suffix = f"?{query}" if query else ""
         csv_name, xlsx_name = self._export_url_names()
         links = [
-            ("Export Excel", reverse(f"admin:{xlsx_name}") + suffix, "export-xlsx-link"),
-            ("Export CSV", reverse(f"admin:{csv_name}") + suffix, "export-csv-link"),
+            (_("Export Excel"), reverse(f"admin:{xlsx_name}") + suffix, "export-xlsx-link"),
+            (_("Export CSV"), reverse(f"admin:{csv_name}") + suffix, "export-csv-link"),
         ]
         return super().changelist_view(request, {"export_links": links, **(extra_context or {})})

@@ -3,6 +3,9 @@
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
+from pos_project.languages import api_language, use_language
+from pos_project.permissions import staff_of
+
 # `Authorization: Token <key>` (DRF's word) and `Bearer <key>` (what clients generated from
 # the schema send by default) carry the same key.
 TOKEN_KEYWORDS = ("Token", "Bearer")
@@ -20,7 +23,12 @@ class StaffTokenAuthentication(TokenAuthentication):
             (keyword for keyword in TOKEN_KEYWORDS if word == keyword.lower().encode()),
             TOKEN_KEYWORDS[0],
         )
-        return super().authenticate(request)
+        authenticated = super().authenticate(request)
+        if authenticated is not None:
+            # DRF authenticates inside the view, after every middleware has run: this is the
+            # first moment the caller, and so their language, is known (pos_project.languages).
+            use_language(request._request, api_language(request, staff_of(authenticated[0])))
+        return authenticated
 
     def authenticate_credentials(self, key):
         model = self.get_model()

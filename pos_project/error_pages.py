@@ -9,6 +9,8 @@ database or the session still gets one.
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 
 from pos_project.exceptions import (
     json_bad_request,
@@ -36,8 +38,10 @@ def _page(status: int, title: str, message: str) -> HttpResponse:
 def refusal_page(status: int, title: str, message: str) -> HttpResponse:
     """A bare page for a link opened outside the back office (a receipt or statement link
     that expired or was mangled): it shows nothing of any sale or customer."""
+    direction = "rtl" if get_language_bidi() else "ltr"
     page = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f'<!doctype html><html lang="{get_language()}" dir="{direction}">'
+        f'<head><meta charset="utf-8"><title>{escape(title)}'
         f"</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
     )
     return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
@@ -48,9 +52,11 @@ def not_found(request, exception=None):
         return json_not_found(request, exception)
     return _page(
         404,
-        "Page not found",
-        "There is nothing at this address: it may have been mistyped, or what it showed was "
-        "removed. Start again from the back office's home page.",
+        _("Page not found"),
+        _(
+            "There is nothing at this address: it may have been mistyped, or what it showed "
+            "was removed. Start again from the back office's home page."
+        ),
     )
 
 
@@ -59,9 +65,11 @@ def permission_denied(request, exception=None):
         return json_permission_denied(request, exception)
     return _page(
         403,
-        "Not allowed",
-        "Your account may not open this page. The back office is for managers and owners; "
-        "ask one of them if you need it.",
+        _("Not allowed"),
+        _(
+            "Your account may not open this page. The back office is for managers and owners; "
+            "ask one of them if you need it."
+        ),
     )
 
 
@@ -70,8 +78,8 @@ def bad_request(request, exception=None):
         return json_bad_request(request, exception)
     return _page(
         400,
-        "Something in the request was wrong",
-        "The page could not understand what was sent. Go back and try again.",
+        _("Something in the request was wrong"),
+        _("The page could not understand what was sent. Go back and try again."),
     )
 
 
@@ -80,7 +88,9 @@ def server_error(request):
         return json_server_error(request)
     return _page(
         500,
-        "Something went wrong",
-        "Something went wrong on our side and nothing was changed. Try again in a moment; if "
-        "it keeps happening, tell whoever looks after the system.",
+        _("Something went wrong"),
+        _(
+            "Something went wrong on our side and nothing was changed. Try again in a moment; "
+            "if it keeps happening, tell whoever looks after the system."
+        ),
     )

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -61,32 +63,34 @@ class RequestBodyTooLarge(RequestDataTooBig):
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: (
         "Authentication required",
-        "Send 'Authorization: Token <key>' (or 'Bearer <key>'); get a key from "
-        "POST /api/auth/token/.",
+        _(
+            "Send 'Authorization: Token <key>' (or 'Bearer <key>'); get a key from "
+            "POST /api/auth/token/."
+        ),
     ),
     exceptions.AuthenticationFailed: (
         "Invalid token",
-        "The token is malformed, unknown or revoked. Log in again at POST /api/auth/token/.",
+        _("The token is malformed, unknown or revoked. Log in again at POST /api/auth/token/."),
     ),
     exceptions.PermissionDenied: (
         "Permission denied",
-        "Your role does not allow this action. Ask a manager or the owner.",
+        _("Your role does not allow this action. Ask a manager or the owner."),
     ),
-    exceptions.NotFound: ("Not found", "Check the id or address; it does not exist here."),
+    exceptions.NotFound: ("Not found", _("Check the id or address; it does not exist here.")),
     exceptions.MethodNotAllowed: (
         "Method not allowed",
-        "Use one of the methods listed in the Allow header.",
+        _("Use one of the methods listed in the Allow header."),
     ),
-    exceptions.ParseError: ("Malformed request body", "Send a valid JSON body."),
+    exceptions.ParseError: ("Malformed request body", _("Send a valid JSON body.")),
     exceptions.UnsupportedMediaType: (
         "Unsupported media type",
-        "Send the body as application/json.",
+        _("Send the body as application/json."),
     ),
     exceptions.NotAcceptable: (
         "Not acceptable",
-        "Ask for application/json (or the format the endpoint documents).",
+        _("Ask for application/json (or the format the endpoint documents)."),
     ),
-    exceptions.Throttled: ("Too many requests", "Wait before trying again."),
+    exceptions.Throttled: ("Too many requests", _("Wait before trying again.")),
 }
 
 
@@ -105,7 +109,7 @@ def error_body(error: str, message: str, **details) -> dict:
 def body_too_large(limit: int) -> dict:
     return error_body(
         "Request body too large",
-        f"Send at most {limit} bytes in one request.",
+        gettext("Send at most %(limit)s bytes in one request.") % {"limit": limit},
         limit_bytes=limit,
     )
 
@@ -118,8 +122,10 @@ def busy_refusal(exc) -> errors.Busy | None:
         return None
     return errors.Busy(
         "Busy, try again",
-        "Another till or the back office is working on the same records. Nothing was changed; "
-        "send the same request again in a few seconds.",
+        gettext(
+            "Another till or the back office is working on the same records. Nothing was "
+            "changed; send the same request again in a few seconds."
+        ),
         code=reason,
     )
 
@@ -149,8 +155,10 @@ def api_exception_handler(exc, context):
         return Response(
             error_body(
                 "Value out of range",
-                "A value in the request is too large for this system to store. Send smaller "
-                "amounts or quantities.",
+                gettext(
+                    "A value in the request is too large for this system to store. Send "
+                    "smaller amounts or quantities."
+                ),
             ),
             status=status.HTTP_400_BAD_REQUEST,
         )
@@ -165,7 +173,7 @@ def api_exception_handler(exc, context):
             fields = {"non_field_errors": fields}
         body = error_body(
             "Invalid input",
-            "Correct the fields listed in 'fields' and send the request again.",
+            gettext("Correct the fields listed in 'fields' and send the request again."),
             fields=fields,
         )
         return Response(body, status=exc.status_code)
@@ -181,7 +189,12 @@ def api_exception_handler(exc, context):
         if detail and detail not in (str(type(exc).default_detail),):
             message = detail
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            message = f"Too many attempts. Try again in {int(exc.wait) + 1} seconds."
+            seconds = int(exc.wait) + 1
+            message = ngettext(
+                "Too many attempts. Try again in %(seconds)s second.",
+                "Too many attempts. Try again in %(seconds)s seconds.",
+                seconds,
+            ) % {"seconds": seconds}
         response.data = error_body(error, message)
         return response
 
@@ -189,8 +202,10 @@ def api_exception_handler(exc, context):
     response = Response(
         error_body(
             "Internal error",
-            "Something went wrong on our side and nothing was changed. Try again; if it keeps "
-            "happening, contact support.",
+            gettext(
+                "Something went wrong on our side and nothing was changed. Try again; if it "
+                "keeps happening, contact support."
+            ),
         ),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
@@ -201,7 +216,8 @@ def api_exception_handler(exc, context):
 
 def json_not_found(request, exception=None):
     return JsonResponse(
-        error_body("Not found", "There is nothing at this address. See /api/docs/."), status=404
+        error_body("Not found", gettext("There is nothing at this address. See /api/docs/.")),
+        status=404,
     )
 
 
@@ -209,7 +225,7 @@ def json_server_error(request):
     return JsonResponse(
         error_body(
             "Internal error",
-            "Something went wrong on our side and nothing was changed. Try again later.",
+            gettext("Something went wrong on our side and nothing was changed. Try again later."),
         ),
         status=500,
     )
@@ -217,9 +233,11 @@ def json_server_error(request):
 
 def json_bad_request(request, exception=None):
     return JsonResponse(
-        error_body("Bad request", "The request could not be understood."), status=400
+        error_body("Bad request", gettext("The request could not be understood.")), status=400
     )
 
 
 def json_permission_denied(request, exception=None):
-    return JsonResponse(error_body("Permission denied", "You may not open this page."), status=403)
+    return JsonResponse(
+        error_body("Permission denied", gettext("You may not open this page.")), status=403
+    )

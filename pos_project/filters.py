@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 from django_filters.fields import DateRangeWidget, IsoDateTimeField, RangeField
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
@@ -27,7 +28,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return moment.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("Date-time out of range.", code="invalid") from None
+            raise ValidationError(_("Date-time out of range."), code="invalid") from None
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -91,11 +92,12 @@ class StrictOrderingFilter(OrderingFilter):
         unknown = [term for term in terms if term not in allowed]
         if unknown or len(terms) > 1:
             problem = (
-                f"Unknown ordering {', '.join(unknown)}." if unknown else "One field at a time."
+                _("Unknown ordering %(terms)s.") % {"terms": ", ".join(unknown)}
+                if unknown
+                else _("One field at a time.")
             )
-            raise exceptions.ValidationError(
-                {self.ordering_param: [f"{problem} Allowed: {', '.join(allowed)}."]}
-            )
+            allowed_terms = _("Allowed: %(terms)s.") % {"terms": ", ".join(allowed)}
+            raise exceptions.ValidationError({self.ordering_param: [f"{problem} {allowed_terms}"]})
         return terms
 
     def get_schema_operation_parameters(self, view):

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
@@ -79,8 +80,10 @@ def fingerprint_of(**parts) -> str:
 def _in_progress() -> DomainError:
     return Conflict(
         "Request already in progress",
-        "The first request with this Idempotency-Key is still running. Wait for it and "
-        "retry to get its result.",
+        _(
+            "The first request with this Idempotency-Key is still running. Wait for it and "
+            "retry to get its result."
+        ),
         code=ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
     )
 
@@ -148,8 +151,10 @@ def _replay(existing: IdempotencyKey, fingerprint: str) -> Replay:
     if existing.fingerprint != fingerprint:
         raise KeyReused(
             "Idempotency key reused with a different request",
-            "This Idempotency-Key was already used for another request. Use a new key for a "
-            "new request.",
+            _(
+                "This Idempotency-Key was already used for another request. Use a new key for "
+                "a new request."
+            ),
             code=ErrorCode.IDEMPOTENCY_KEY_MISMATCH,
         )
     if existing.state == IdempotencyKey.State.IN_PROGRESS:
@@ -227,8 +232,11 @@ def _valid_key(key: str) -> str:
     if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
         raise Invalid(
             "Invalid Idempotency-Key",
-            f"Send an Idempotency-Key of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
-            "such as a UUID.",
+            _(
+                "Send an Idempotency-Key of 1 to %(length)s printable ASCII characters, such as "
+                "a UUID."
+            )
+            % {"length": MAX_KEY_LENGTH},
             code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
         )
     return key

@@ -1,15 +1,18 @@
-"""Request-wide guards: the size of a body, the API's paths, and the back office's time zone."""
+"""Request-wide guards: the size of a body, the API's paths, and the back office's time zone
+and language."""
 
 import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pos_project.error_pages import is_api_path, not_found, permission_denied, server_error
 from pos_project.exceptions import RequestBodyTooLarge, body_too_large
+from pos_project.languages import api_language, use_language
 from pos_project.permissions import staff_of
 
 
@@ -129,3 +132,34 @@ class BusinessTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class RequestLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (a visitor's language from the switcher's cookie or the
+    browser, `Content-Language` and `Vary: Accept-Language` on the answer), which then puts
+    back the language active before the request: Django leaves it active on the thread, and
+    the next thing the thread does (a command's output, a test's own assertions) would
+    otherwise speak the last request's language."""
+
+    def __call__(self, request):
+        before = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            translation.activate(before)
+
+
+class StaffLanguageMiddleware:
+    """A logged-in staff member's language, for the back office and the browsable API
+    (pos_project.languages says who chooses)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        staff = staff_of(request.user)
+        if is_api_path(request.path_info):
+            use_language(request, api_language(request, staff))
+        elif staff is not None:
+            use_language(request, staff.reading_language)
+        return self.get_response(request)

@@ -3,6 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pos_project.errors import DomainError, ErrorCode, Invalid
 
@@ -24,11 +27,16 @@ def amount_too_large(*, field: str, what: str, value: Decimal | None = None) -> 
     # A value past any sum this system makes (an amount typed as 1e30) is not repeated: it
     # would not even round to cents.
     shown = value is not None and abs(value) < 10**SUM_MAX_DIGITS
-    comes_to = f"would come to {quantize(value)}, beyond" if shown else "would exceed"
-    message = (
-        f"{what} {comes_to} the largest amount this system keeps ({LARGEST_AMOUNT}). "
-        "Send a smaller amount."
-    )
+    if shown:
+        message = _(
+            "%(what)s would come to %(value)s, beyond the largest amount this system keeps "
+            "(%(limit)s). Send a smaller amount."
+        ) % {"what": what, "value": quantize(value), "limit": LARGEST_AMOUNT}
+    else:
+        message = _(
+            "%(what)s would exceed the largest amount this system keeps (%(limit)s). Send a "
+            "smaller amount."
+        ) % {"what": what, "limit": LARGEST_AMOUNT}
     return Invalid(
         "Amount too large",
         message,
@@ -56,5 +64,14 @@ def money_field(**kwargs) -> models.DecimalField:
 
 
 def format_money(amount: Decimal, symbol: str) -> str:
-    """`1234.5` -> `1,234.50 DH`: how amounts read on receipts and in the admin."""
-    return f"{quantize(amount):,.2f} {symbol}"
+    """`1234.5` -> `1,234.50 DH` in English, `1 234,50 DH` in French: how amounts read on
+    receipts and in the back office, in the active language.
+
+    The separators come from the language's format module (pos_project/formats/); the
+    symbol's place and the space before it from the catalogue, where each language writes
+    the pattern as its shops do. Digits stay Western in every language.
+    """
+    number = formats.number_format(quantize(amount), 2, use_l10n=True, force_grouping=True)
+    # Translators: how an amount and its currency symbol are written together, e.g.
+    # "1 234,50 DH"; use a no-break space where a space must not break the line.
+    return pgettext("money", "%(amount)s %(symbol)s") % {"amount": number, "symbol": symbol}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pos_project.error_pages import refusal_page
 
@@ -51,14 +52,19 @@ def page_by_link(token: str, page_of: Callable[[str], str], what: str) -> HttpRe
     except PageLinkExpired:
         return refusal_page(
             410,
-            f"This {what} link has expired",
-            f"Open the {what} again where you found it: each answer gives a fresh link.",
+            _("This link to a %(page)s has expired") % {"page": what},
+            _("Open the %(page)s again where you found it: each answer gives a fresh link.")
+            % {"page": what},
         )
     except signing.BadSignature:
         return refusal_page(
             404,
-            f"This {what} link is not valid",
-            f"Check that the whole link was copied, or open the {what} again where you found it.",
+            _("This link to a %(page)s is not valid") % {"page": what},
+            _(
+                "Check that the whole link was copied, or open the %(page)s again where you "
+                "found it."
+            )
+            % {"page": what},
         )
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     # Anyone holding the link may read it: keep it out of shared caches and referrers.

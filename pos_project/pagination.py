@@ -4,6 +4,7 @@ from functools import partial
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, Window
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
@@ -33,7 +34,8 @@ class StrictPageSize:
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Use a whole number from 1 to {self.max_page_size}."
+                        _("Use a whole number from 1 to %(largest)s.")
+                        % {"largest": self.max_page_size}
                     ]
                 }
             )
@@ -66,7 +68,7 @@ class StandardPagination(StrictPageSize, PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is None or raw in self.last_page_strings or is_positive_number(raw):
             return
-        raise ValidationError({self.page_query_param: ["Use a page number from 1, or 'last'."]})
+        raise ValidationError({self.page_query_param: [_("Use a page number from 1, or 'last'.")]})
 
     def paginate_queryset(self, queryset, request, view=None):
         self.check_page_number(request)

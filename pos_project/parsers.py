@@ -1,5 +1,6 @@
 """The API's JSON parser: any malformed body, however deeply nested, is a 400."""
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -15,4 +16,6 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("The JSON body is nested too deeply. Send a flatter body.") from None
+            raise ParseError(
+                _("The JSON body is nested too deeply. Send a flatter body.")
+            ) from None

@@ -1,12 +1,13 @@
 """Who may call what: every endpoint needs a staff member; some actions need a manager."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-NO_STAFF_MESSAGE = (
-    "This account is not a staff member of any business. Ask the owner to add it with "
-    "'manage.py add_staff'."
+NO_STAFF_MESSAGE = _(
+    "This account is not a staff member of any business. Ask the owner to add it to the "
+    "staff in the back office."
 )
-MANAGER_MESSAGE = "Only a manager or the owner may do this."
+MANAGER_MESSAGE = _("Only a manager or the owner may do this.")
 
 
 def staff_of(user):

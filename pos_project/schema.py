@@ -5,10 +5,11 @@ from drf_spectacular.extensions import (
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from pos_project.errors import all_error_codes
+from pos_project.languages import LANGUAGE_CODES
 
 
 class ErrorCodeField(serializers.CharField):
@@ -59,6 +60,20 @@ def refusals(status: int, *codes: str) -> dict:
 
 COMMON_ERRORS = error_responses(400, 401, 403, 404)
 
+ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
+    name="Accept-Language",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    enum=list(LANGUAGE_CODES),
+    description=(
+        "The language of the answer's messages (`en`, `fr`, `ar` or `uz`; a regional variant "
+        "such as `fr-MA` counts as its language). Without one of them, the caller's own "
+        "language, else the business's (`/api/me/`). Error `code`s, event types, field names "
+        "and enum values stay English whatever the language."
+    ),
+)
+
 
 class StaffTokenAuthenticationScheme(OpenApiAuthenticationExtension):
     """One key, two ways to send it: either scheme is enough."""
@@ -91,8 +106,12 @@ class StaffTokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 
 class PosAutoSchema(AutoSchema):
-    """drf-spectacular's schema, plus what every paginated list answers: a 400 for a
-    malformed `page`, `page_size` or `ordering`, and a 404 for a page past the end."""
+    """drf-spectacular's schema, plus what every operation shares: the `Accept-Language`
+    header, and for a paginated list a 400 for a malformed `page`, `page_size` or
+    `ordering`, and a 404 for a page past the end."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), ACCEPT_LANGUAGE_PARAMETER]
 
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)

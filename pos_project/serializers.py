@@ -2,6 +2,7 @@
 
 import copy
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from pos_project.money import MAX_DIGITS
@@ -66,13 +67,29 @@ def merge_alias(attrs: dict, *, name: str, alias: str, what: str, required: bool
         raise serializers.ValidationError(
             {
                 alias: [
-                    f"`{alias}` ({aliased}) and `{name}` ({value}) are the same {what} and must "
-                    "be equal; send only one of them."
+                    _(
+                        "`%(alias)s` (%(aliased)s) and `%(name)s` (%(value)s) are the same "
+                        "%(what)s and must be equal; send only one of them."
+                    )
+                    % {
+                        "alias": alias,
+                        "aliased": aliased,
+                        "name": name,
+                        "value": value,
+                        "what": what,
+                    }
                 ]
             }
         )
     if aliased is not None:
         attrs[name] = aliased
     if required and name not in attrs:
-        raise serializers.ValidationError({name: [f"Send the {what} as `{name}` or `{alias}`."]})
+        raise serializers.ValidationError(
+            {
+                name: [
+                    _("Send the %(what)s as `%(name)s` or `%(alias)s`.")
+                    % {"what": what, "name": name, "alias": alias}
+                ]
+            }
+        )
     return attrs

@@ -138,10 +138,16 @@ MIDDLEWARE = [
     # slash; after CorsMiddleware, so that its JSON 404 carries the CORS headers too.
     "pos_project.middleware.ApiPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (the switcher's choice may live there), before CommonMiddleware:
+    # the language of a visitor not logged in, from the switcher's cookie or the browser;
+    # it adds `Vary: Accept-Language`. A staff member's own language is taken below.
+    "pos_project.middleware.RequestLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pos_project.middleware.BusinessTimeZoneMiddleware",
+    # After authentication: the staff member's language (pos_project/languages.py).
+    "pos_project.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: answers a locked-out admin login with its page.
@@ -273,8 +279,13 @@ LANGUAGES = [
     ("ar", "العربية"),
     ("uz", "Oʻzbekcha"),  # noqa: RUF001 (the letter Uzbek writes, U+02BB)
 ]
-# One date and time format everywhere (pos_project/formats/en/formats.py).
+# One date and time format per language, everywhere (pos_project/formats/<language>/).
 FORMAT_MODULE_PATH = ["pos_project.formats"]
+# Amounts are grouped by pos_project.money.format_money; other numbers (quantities, years,
+# receipt numbers) are not, so "2026" and "S-001234" never read "2,026" or "S-001 234".
+USE_THOUSAND_SEPARATOR = False
+# With no language active (a management command), thousands still group by three.
+NUMBER_GROUPING = 3
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -355,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "TillSessionStatusEnum": "sales.models.TillSessionStatus",
         "CashMovementTypeEnum": "sales.models.CashMovementType",
         "RoleEnum": "pos_project.models.Role",
+        "LanguageEnum": "pos_project.languages.LANGUAGE_CHOICES",
         "RefundMethodEnum": "sales.models.RefundMethod",
         "ChosenRefundMethodEnum": "sales.api.return_serializers.REFUND_METHOD_CHOICES",
     },

@@ -23,6 +23,7 @@ from customers.models import Customer
 from customers.phones import display_phone
 from pos_project.money import ZERO, format_money
 from pos_project.page_links import page_link_claims, signed_page_link
+from pos_project.printed_pages import printed_page
 from pos_project.spreadsheets import Sheet
 from receivables.models import CustomerLedgerEntry
 from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_clock
@@ -196,6 +197,7 @@ def statement_periods(today: date) -> list[StatementPeriod]:
     ]
 
 
+@printed_page
 def statement_html(
     statement: StatementOfAccount, *, back_url: str | None = None, choose_period: bool = False
 ) -> str:

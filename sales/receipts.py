@@ -15,6 +15,7 @@ from customers.phones import display_phone
 from pos_project.actors import display_name
 from pos_project.errors import Invalid
 from pos_project.money import format_money
+from pos_project.printed_pages import printed_page
 from receivables.models import CustomerLedgerEntry, LedgerEntryType
 from sales.errors import ErrorCode
 from sales.models import WALK_IN_CUSTOMER, Payment, PaymentMethod, Sale, SaleStatus
@@ -94,6 +95,7 @@ def receipt_data(sale: Sale) -> dict:
     }
 
 
+@printed_page
 def receipt_html(sale: Sale, *, back_url: str | None = None) -> str:
     """The receipt as a self-contained page, 80 mm wide, for the till's printer.
 

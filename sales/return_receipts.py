@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from customers.phones import display_phone
 from pos_project.actors import display_name
 from pos_project.money import format_money
+from pos_project.printed_pages import printed_page
 from sales.models import WALK_IN_CUSTOMER, Return
 from sales.services.return_amounts import refund_way, return_refund_words
 
@@ -62,6 +63,7 @@ def return_receipt_data(sale_return: Return) -> dict:
     }
 
 
+@printed_page
 def return_receipt_html(sale_return: Return) -> str:
     """The slip as a self-contained page, 80 mm wide, in the look of the sale's receipt."""
     data = return_receipt_data(sale_return)

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from pos_project.actors import display_name
 from pos_project.money import format_money
+from pos_project.printed_pages import printed_page
 from sales.models import TillSession
 from sales.services.tills import till_session_report_totals
 
@@ -110,6 +111,7 @@ def till_report_data(session: TillSession, *, show_expected: bool = True) -> dic
     return report
 
 
+@printed_page
 def till_report_html(session: TillSession, *, show_expected: bool = True) -> str:
     """The report as a self-contained page, 80 mm wide, for the till's printer."""
     data = till_report_data(session, show_expected=show_expected)

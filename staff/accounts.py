@@ -4,12 +4,14 @@ Each is audited in the business's trail; the password itself never is.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from audit.events import AuditEvent
 from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden
+from pos_project.languages import in_english
 from pos_project.models import StaffMember
 from staff.errors import ErrorCode
 from staff.locks import staff_member_lock
@@ -59,7 +61,7 @@ def _active_set(*, staff: StaffMember, actor: Actor, active: bool) -> None:
         if not active and actor.user is not None and actor.user.pk == user.pk:
             raise Forbidden(
                 "Permission denied",
-                "You cannot deactivate your own log-in.",
+                _("You cannot deactivate your own log-in."),
                 code=ErrorCode.SELF_DEACTIVATION,
             )
         if user.is_active == active:
@@ -75,6 +77,6 @@ def _active_set(*, staff: StaffMember, actor: Actor, active: bool) -> None:
             business=saved.business,
             actor=actor,
             event_type=AuditEvent.STAFF_REACTIVATED if active else AuditEvent.STAFF_DEACTIVATED,
-            description=f"{username} ({saved.get_role_display()}) {done}",
+            description=f"{username} ({in_english(saved.get_role_display())}) {done}",
             event_data={"username": username, "role": saved.role},
         )

@@ -1,6 +1,5 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
-from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,6 +10,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.actors import Actor, display_name
 from pos_project.admin_scoping import (
@@ -20,6 +21,7 @@ from pos_project.admin_scoping import (
     adopt_created_row,
     is_back_office_user,
 )
+from pos_project.bidi import isolate
 from pos_project.errors import DomainError
 from pos_project.models import Business, Role, StaffMember, Storefront
 from pos_project.permissions import staff_of
@@ -27,12 +29,15 @@ from pos_project.permissions import staff_of
 # The lock-outs page lives in a module of its own; importing it registers it.
 from staff import admin_lockouts  # noqa: F401
 from staff.accounts import staff_deactivate, staff_password_reset, staff_reactivate
+from staff.admin_forms import BusinessForm, StaffAddForm, StaffPasswordForm
+from staff.admin_language import language_switch
 from staff.rights import may_manage
 from staff.services import (
     business_update,
     staff_add,
     staff_change_role,
     staff_remove,
+    staff_set_language,
     storefront_create,
     storefront_delete,
     storefront_update,
@@ -53,7 +58,7 @@ class BackOfficeLoginForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "cashier": (
+        "cashier": _(
             "The back office is for managers and owners. As a cashier you sell and take "
             "payments at the till, with the same username and password."
         ),
@@ -67,9 +72,9 @@ class BackOfficeLoginForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = BackOfficeLoginForm
-admin.site.site_header = "Pharmacy back office"
-admin.site.site_title = "Pharmacy back office"
-admin.site.index_title = "Back office"
+admin.site.site_header = _("Pharmacy back office")
+admin.site.site_title = _("Pharmacy back office")
+admin.site.index_title = _("Back office")
 admin.site.index_template = "admin/back_office_index.html"
 # No side menu: on a 1366 px laptop it took a quarter of the width and pushed the lists'
 # columns out of sight; the home page and the breadcrumbs lead everywhere instead.
@@ -107,11 +112,13 @@ def _is_owner(request) -> bool:
 class BusinessAdmin(NamedListTitle, admin.ModelAdmin):
     """The business's settings: its owner changes them (audited); managers do not see them."""
 
+    form = BusinessForm
     list_display = [
         "name",
         "currency_code",
         "default_region",
         "time_zone",
+        "language",
         "cashiers_take_deposits",
         "cash_control",
         "created_at",
@@ -184,33 +191,6 @@ class StorefrontAdmin(NamedListTitle, admin.ModelAdmin):
                 storefront_delete(storefront=storefront, actor=actor)
 
 
-class StaffAddForm(forms.ModelForm):
-    """A new person: their log-in and the role they start with, made by `staff_add`."""
-
-    username = forms.CharField(max_length=150)
-    full_name = forms.CharField(max_length=150, required=False, label="Full name")
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        label="Initial password",
-        help_text="Tell it to them; they log in at the till and here with it.",
-    )
-
-    class Meta:
-        model = StaffMember
-        fields = ["role"]
-
-
-class StaffPasswordForm(forms.Form):
-    password1 = forms.CharField(widget=forms.PasswordInput, label="New password")
-    password2 = forms.CharField(widget=forms.PasswordInput, label="New password again")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password1") != cleaned.get("password2"):
-            raise ValidationError("The two passwords differ; type the same one twice.")
-        return cleaned
-
-
 @admin.register(StaffMember)
 class StaffMemberAdmin(BusinessScopedAdmin):
     """The business's staff: the owner manages everyone, a manager the cashiers (audited).
@@ -225,23 +205,23 @@ class StaffMemberAdmin(BusinessScopedAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     actions = ["deactivate_selected", "reactivate_selected"]
 
-    @admin.display(description="name", ordering="user__first_name")
+    @admin.display(description=_("name"), ordering="user__first_name")
     def full_name(self, staff):
         # The name the shop knows them by; the log-in name is the next column.
         return display_name(staff.user)
 
-    @admin.display(description="can log in", boolean=True, ordering="user__is_active")
+    @admin.display(description=_("can log in"), boolean=True, ordering="user__is_active")
     def active(self, staff):
         return staff.user.is_active
 
-    @admin.display(description="open till")
+    @admin.display(description=_("open till"))
     def open_till(self, staff):
         return staff.open_till_name or ""
 
     @admin.display(description="")
     def password_link(self, staff):
         url = reverse("admin:pos_project_staffmember_password", args=[staff.pk])
-        return format_html('<a href="{}">Reset password</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Reset password"))
 
     def get_queryset(self, request):
         # The till each person holds open, read with the rows (sales sits above staff).
@@ -268,7 +248,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
         if obj is None:
             business = ["business"] if request.user.is_superuser else []
             return [*business, "username", "full_name", "password", "role"]
-        return ["user", "business", "role"]
+        return ["user", "business", "role", "language"]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving someone to another business is a removal and an addition, each audited in
@@ -284,6 +264,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
         actor = Actor.from_request(request)
         if change:
             staff_change_role(staff=obj, role=obj.role, actor=actor)
+            staff_set_language(staff=obj, language=obj.language, actor=actor)
             return
         created = staff_add(
             business=obj.business if request.user.is_superuser else admin_business(request),
@@ -311,6 +292,8 @@ class StaffMemberAdmin(BusinessScopedAdmin):
                 self.admin_site.admin_view(self.password_view),
                 name="pos_project_staffmember_password",
             ),
+            # Not behind the admin's log-in: the log-in page has the switcher too.
+            path("language/", language_switch, name="pos_project_staffmember_language"),
             *super().get_urls(),
         ]
 
@@ -330,9 +313,13 @@ class StaffMemberAdmin(BusinessScopedAdmin):
                 )
             except DomainError as error:
                 form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
-                messages.success(request, f"{display_name(staff.user)} has a new password.")
+                messages.success(
+                    request,
+                    gettext("%(name)s has a new password.")
+                    % {"name": isolate(display_name(staff.user))},
+                )
                 return HttpResponseRedirect(change_url)
         return TemplateResponse(
             request,
@@ -340,20 +327,28 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Reset the password of {display_name(staff.user)}",
+                "title": gettext("Reset the password of %(name)s")
+                % {"name": isolate(display_name(staff.user))},
                 "staff": staff,
                 "change_url": change_url,
                 "form": form,
             },
         )
 
-    @admin.action(description="Deactivate the selected staff (they left)")
+    @admin.action(description=_("Deactivate the selected staff (they left)"))
     def deactivate_selected(self, request, queryset):
-        self._each(request, queryset, staff_deactivate, "deactivated: they can no longer log in")
+        self._each(
+            request,
+            queryset,
+            staff_deactivate,
+            _("%(name)s deactivated: they can no longer log in."),
+        )
 
-    @admin.action(description="Reactivate the selected staff (they came back)")
+    @admin.action(description=_("Reactivate the selected staff (they came back)"))
     def reactivate_selected(self, request, queryset):
-        self._each(request, queryset, staff_reactivate, "reactivated: they can log in again")
+        self._each(
+            request, queryset, staff_reactivate, _("%(name)s reactivated: they can log in again.")
+        )
 
     def _each(self, request, queryset, service, done: str) -> None:
         # One by one, each audited on its own: a refusal for one person (the last owner,
@@ -365,10 +360,13 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             except DomainError as error:
                 self.message_user(
                     request,
-                    f"{display_name(staff.user)}: {error.error}: {error.message}",
+                    gettext("%(name)s: %(message)s")
+                    % {"name": isolate(display_name(staff.user)), "message": error.message},
                     level=messages.ERROR,
                 )
             else:
                 self.message_user(
-                    request, f"{display_name(staff.user)} {done}.", level=messages.SUCCESS
+                    request,
+                    done % {"name": isolate(display_name(staff.user))},
+                    level=messages.SUCCESS,
                 )

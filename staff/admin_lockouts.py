@@ -11,9 +11,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from pos_project.actors import Actor
 from pos_project.admin_scoping import BackOfficeRights, NamedListTitle, admin_business
+from pos_project.bidi import isolate
 from pos_project.errors import DomainError
 from staff.lockouts import locked_until, lockouts_lift, lockouts_visible_to
 
@@ -54,24 +57,29 @@ class LoginLockoutAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    @admin.display(description="person", ordering="username")
+    @admin.display(description=_("person"), ordering="username")
     def person(self, attempt):
         name = _full_name(attempt)
         if not name:
             return attempt.username
-        return format_html('{} <span class="help">({})</span>', name, attempt.username)
+        return format_html(
+            '<bdi>{}</bdi> <span class="help">(<bdi>{}</bdi>)</span>', name, attempt.username
+        )
 
-    @admin.display(description="wrong passwords", ordering="failures_since_start")
+    @admin.display(description=_("wrong passwords"), ordering="failures_since_start")
     def failures(self, attempt):
-        return f"{attempt.failures_since_start} of {settings.AXES_FAILURE_LIMIT}"
+        return _("%(failures)s of %(limit)s") % {
+            "failures": attempt.failures_since_start,
+            "limit": settings.AXES_FAILURE_LIMIT,
+        }
 
-    @admin.display(description="locked until", ordering="attempt_time")
+    @admin.display(description=_("locked until"), ordering="attempt_time")
     def until(self, attempt):
         if attempt.failures_since_start < settings.AXES_FAILURE_LIMIT:
-            return "Not locked out"
+            return gettext("Not locked out")
         ends = locked_until(attempt)
         if ends is None:
-            return "Until lifted"
+            return gettext("Until lifted")
         # In the shop's time zone, which the back office has made the current one.
         return date_format(timezone.localtime(ends), "DATETIME_FORMAT")
 
@@ -80,7 +88,9 @@ class LoginLockoutAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
         # Inside the list's form, which carries the CSRF token: this button posts it here.
         url = reverse("admin:axes_accessattempt_lift", args=[attempt.pk])
         return format_html(
-            '<button type="submit" formaction="{}" class="button lift-lockout">Lift</button>', url
+            '<button type="submit" formaction="{}" class="button lift-lockout">{}</button>',
+            url,
+            gettext("Lift"),
         )
 
     def get_urls(self):
@@ -108,19 +118,27 @@ class LoginLockoutAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
         else:
             messages.success(
                 request,
-                f"{_full_name(attempt) or attempt.username} may log in again from "
-                f"{attempt.ip_address}.",
+                gettext("%(person)s may log in again from %(address)s.")
+                % {
+                    "person": isolate(_full_name(attempt) or attempt.username),
+                    "address": isolate(attempt.ip_address),
+                },
             )
         return HttpResponseRedirect(reverse("admin:axes_accessattempt_changelist"))
 
-    @admin.action(description="Lift the selected lock-outs")
+    @admin.action(description=_("Lift the selected lock-outs"))
     def lift_lockouts(self, request, queryset):
         try:
             lifted = lockouts_lift(attempts=queryset, actor=Actor.from_request(request))
         except DomainError as error:
-            self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+            self.message_user(request, error.message, level=messages.ERROR)
             return
-        self.message_user(request, f"Lifted {lifted} lock-out(s).", level=messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Lifted %(count)s lock-out.", "Lifted %(count)s lock-outs.", lifted)
+            % {"count": lifted},
+            level=messages.SUCCESS,
+        )
 
 
 def _full_name(attempt) -> str:

@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
@@ -7,7 +8,7 @@ class StaffConfig(AppConfig):
     office and the lock-outs: above `audit`, so the kernel itself imports no app."""
 
     name = "staff"
-    verbose_name = "Staff"
+    verbose_name = _("Staff")
     # This module also holds the lock-outs' config: "staff" in INSTALLED_APPS means this one.
     default = True
 
@@ -23,5 +24,5 @@ class LoginProtectionConfig(AxesConfig):
     """django-axes, named in the back office for what it does: its lock-outs list shows
     under "Login protection", not the library's name."""
 
-    verbose_name = "Login protection"
+    verbose_name = _("Login protection")
     default = False

@@ -16,6 +16,7 @@ class ErrorCode(ErrorCodes):
     SELF_DEACTIVATION = "self_deactivation"
     STOREFRONT_BUSINESS_FIXED = "storefront_business_fixed"
     STOREFRONT_EXISTS = "storefront_exists"
+    UNKNOWN_LANGUAGE = "unknown_language"
     UNKNOWN_ROLE = "unknown_role"
     USERNAME_TAKEN = "username_taken"
     WEAK_PASSWORD = "weak_password"

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.events import AuditEvent
 from audit.services import audit_record
@@ -82,9 +84,15 @@ def wait_words(wait: timedelta | None) -> str:
         return ""
     minutes = max(1, round(wait.total_seconds() / 60))
     if minutes <= 120:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
     hours, rest = divmod(minutes, 60)
-    return f"{hours} hours" + (f" {rest} minute{'s' if rest != 1 else ''}" if rest else "")
+    hours_words = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    if not rest:
+        return hours_words
+    return _("%(hours)s %(minutes)s") % {
+        "hours": hours_words,
+        "minutes": ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest},
+    }
 
 
 def locked_until(attempt) -> datetime | None:
@@ -110,7 +118,7 @@ def lockouts_lift(*, attempts: QuerySet, actor: Actor) -> int:
     if not actor.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner may lift a login lock-out.",
+            _("Only a manager or the owner may lift a login lock-out."),
             code=ErrorCode.MANAGER_REQUIRED,
         )
     lifted = 0

@@ -4,12 +4,30 @@ One rule for every staff change (adding, the role, the password, leaving), wheth
 comes from the back office or a command.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Forbidden
 from pos_project.models import Business, Role, StaffMember
 from staff.errors import ErrorCode
 
-CASHIERS_ONLY_MESSAGE = "A manager adds and changes cashiers only; ask the owner."
+CASHIERS_ONLY_MESSAGE = _("A manager adds and changes cashiers only; ask the owner.")
+# What the last owner cannot be, and what to do instead.
+LAST_OWNER_MESSAGES = {
+    "given another role": _(
+        "%(username)s is the business's only owner and cannot be given another role; make "
+        "someone else owner first."
+    ),
+    "removed": _(
+        "%(username)s is the business's only owner and cannot be removed; make someone else "
+        "owner first."
+    ),
+    "deactivated": _(
+        "%(username)s is the business's only owner and cannot be deactivated; make someone "
+        "else owner first."
+    ),
+}
 
 
 def staff_manage_check(*, actor: Actor, business: Business, roles: tuple[str, ...]) -> None:
@@ -23,7 +41,7 @@ def staff_manage_check(*, actor: Actor, business: Business, roles: tuple[str, ..
     if staff is None or staff.business_id != business.pk or not staff.is_manager:
         raise Forbidden(
             "Permission denied",
-            "Only a manager or the owner of this business may manage its staff.",
+            _("Only a manager or the owner of this business may manage its staff."),
             code=ErrorCode.MANAGER_REQUIRED,
         )
     if not staff.is_owner and any(role != Role.CASHIER for role in roles):
@@ -40,7 +58,8 @@ def may_manage(*, actor: Actor, staff: StaffMember) -> bool:
 
 
 def last_owner_check(*, staff: StaffMember, action: str) -> None:
-    """Refuse `action` on the business's only active owner: someone must run it."""
+    """Refuse `action` (one of `LAST_OWNER_MESSAGES`) on the business's only active owner:
+    someone must run it."""
     if staff.role != Role.OWNER:
         return
     others = StaffMember.objects.filter(
@@ -49,7 +68,6 @@ def last_owner_check(*, staff: StaffMember, action: str) -> None:
     if not others.exists():
         raise Forbidden(
             "Last owner",
-            f"{staff.user.get_username()} is the business's only owner and cannot be {action}; "
-            "make someone else owner first.",
+            LAST_OWNER_MESSAGES[action] % {"username": isolate(staff.user.get_username())},
             code=ErrorCode.LAST_OWNER,
         )

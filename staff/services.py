@@ -4,11 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
 from pos_project.actors import Actor
+from pos_project.bidi import isolate
 from pos_project.errors import Forbidden, Invalid
+from pos_project.languages import LANGUAGE_CODES, in_english
 from pos_project.models import Business, Role, StaffMember, Storefront
 from staff.errors import ErrorCode
 from staff.locks import business_lock, staff_member_lock, storefront_lock
@@ -19,7 +22,7 @@ def _known_role(role: str) -> None:
     if role not in Role.values:
         raise Invalid(
             "Unknown role",
-            f"Role must be one of {', '.join(Role.values)}.",
+            _("Role must be one of %(roles)s.") % {"roles": ", ".join(Role.values)},
             code=ErrorCode.UNKNOWN_ROLE,
         )
 
@@ -74,10 +77,10 @@ def staff_add(
     if user_model.objects.filter(username=username).exists():
         raise Invalid(
             "Username taken",
-            f"A user named {username!r} already exists.",
+            _("A user named %(username)s already exists.") % {"username": isolate(username)},
             code=ErrorCode.USERNAME_TAKEN,
         )
-    first_name, _, last_name = full_name.partition(" ")
+    first_name, _space, last_name = full_name.partition(" ")
     user = user_model(username=username, first_name=first_name, last_name=last_name)
     staff_password_check(password=password, user=user)
     with transaction.atomic():
@@ -89,7 +92,7 @@ def staff_add(
             business=business,
             actor=actor,
             event_type=AuditEvent.STAFF_ADDED,
-            description=f"{username} added as {staff.get_role_display()}",
+            description=f"{username} added as {in_english(staff.get_role_display())}",
             event_data={"username": username, "role": role},
         )
     return staff
@@ -102,7 +105,8 @@ def storefront_create(
         if Storefront.objects.filter(business=business, name=name).exists():
             raise Invalid(
                 "Storefront exists",
-                f"{business} already has a storefront named {name!r}.",
+                _("%(business)s already has a storefront named %(name)s.")
+                % {"business": isolate(business), "name": isolate(name)},
                 code=ErrorCode.STOREFRONT_EXISTS,
             )
         storefront = _validated(Storefront(business=business, name=name, address=address))
@@ -128,6 +132,7 @@ def business_create(
     time_zone: str = "Africa/Casablanca",
     storefront_name: str = "Main",
     cash_control: bool = False,
+    language: str = "en",
 ) -> Business:
     """Onboard a shop: the business, its first storefront and its owner, or nothing at all.
 
@@ -136,7 +141,7 @@ def business_create(
     if len(currency_code) != 3 or not currency_code.isalpha():
         raise Invalid(
             "Invalid currency",
-            "Use a 3-letter ISO 4217 code such as MAD.",
+            _("Use a 3-letter ISO 4217 code such as MAD."),
             code=ErrorCode.INVALID_CURRENCY,
         )
     with transaction.atomic():
@@ -146,6 +151,7 @@ def business_create(
                 currency_code=currency_code,
                 default_region=default_region.upper(),
                 time_zone=time_zone,
+                language=language,
                 cash_control=cash_control,
             )
         )
@@ -160,6 +166,7 @@ def business_create(
                 "currency_code": business.currency_code,
                 "default_region": business.default_region,
                 "time_zone": business.time_zone,
+                "language": business.language,
                 "cash_control": business.cash_control,
             },
         )
@@ -187,6 +194,7 @@ BUSINESS_EDITABLE_FIELDS = [
     "currency_code",
     "default_region",
     "time_zone",
+    "language",
     "cashiers_take_deposits",
     "cash_control",
 ]
@@ -198,7 +206,7 @@ def business_update(*, business: Business, actor: Actor) -> Business:
     if not actor.is_owner:
         raise Forbidden(
             "Permission denied",
-            "Only the owner may change the business's settings.",
+            _("Only the owner may change the business's settings."),
             code=ErrorCode.OWNER_REQUIRED,
         )
     with transaction.atomic():
@@ -224,7 +232,7 @@ def storefront_update(*, storefront: Storefront, actor: Actor) -> Storefront:
         if saved.business_id != storefront.business_id:
             raise Invalid(
                 "Storefront cannot move",
-                "A storefront keeps its business; create one in the other business instead.",
+                _("A storefront keeps its business; create one in the other business instead."),
                 code=ErrorCode.STOREFRONT_BUSINESS_FIXED,
             )
         _validated(storefront)
@@ -279,12 +287,36 @@ def staff_change_role(*, staff: StaffMember, role: str, actor: Actor) -> StaffMe
             business=staff.business,
             actor=actor,
             event_type=AuditEvent.STAFF_ROLE_CHANGED,
-            description=(f"{username} changed from {Role(old_role).label} to {Role(role).label}"),
+            description=(
+                f"{username} changed from {in_english(Role(old_role).label)} to "
+                f"{in_english(Role(role).label)}"
+            ),
             event_data={
                 "username": username,
                 "changes": audit_changes({"role": old_role}, {"role": role}),
             },
         )
+    return staff
+
+
+def staff_set_language(*, staff: StaffMember, language: str, actor: Actor) -> StaffMember:
+    """Set the language `staff` reads in ("": their business's). Anyone may choose their
+    own (the back office's switcher); someone else's is set by whoever manages them.
+
+    A reading preference grants and moves nothing, so it leaves no audit entry."""
+    if language and language not in LANGUAGE_CODES:
+        raise Invalid(
+            "Unknown language",
+            _("Choose one of: %(languages)s.") % {"languages": ", ".join(LANGUAGE_CODES)},
+            code=ErrorCode.UNKNOWN_LANGUAGE,
+        )
+    with transaction.atomic():
+        saved = staff_member_lock(staff)
+        if actor.user is None or actor.user.pk != saved.user_id:
+            staff_manage_check(actor=actor, business=saved.business, roles=(saved.role,))
+        staff.language = language
+        if saved.language != language:
+            staff.save(update_fields=["language", "updated_at"])
     return staff
 
 
@@ -301,6 +333,6 @@ def staff_remove(*, staff: StaffMember, actor: Actor) -> None:
             business=business,
             actor=actor,
             event_type=AuditEvent.STAFF_REMOVED,
-            description=f"{username} ({Role(role).label}) removed from staff",
+            description=f"{username} ({in_english(Role(role).label)}) removed from staff",
             event_data={"username": username, "role": role},
         )

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pos_project.actors import Actor
+from pos_project.catalogues import compile_catalogues
 from pos_project.models import Role
 from tests.factories.kernel import BusinessFactory, StaffMemberFactory, StorefrontFactory
 
@@ -34,6 +35,13 @@ requires_postgres = pytest.mark.skipif(
 settings.register_profile("dev", max_examples=10)
 settings.register_profile("ci", max_examples=40, derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_configure(config):
+    # Pages and messages are read in four languages: a bare `pytest` compiles the catalogues
+    # that changed, as ./scripts/test does before it starts.
+    compile_catalogues()
+
 
 FUZZ_MODULE = "tests.pos_project.test_schema_fuzz"
 # The fuzz cases the pytest-xdist workers ran, summed on the controller.

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from audit.descriptions import description_text
 from audit.models import AuditLog
 from pos_project.serializers import ReadModelSerializer
 
@@ -14,6 +15,12 @@ class AuditLogSerializer(ReadModelSerializer):
     customer = serializers.UUIDField(source="customer_id", read_only=True, allow_null=True)
     event_data = serializers.JSONField(
         read_only=True, help_text="What changed: old and new values, specific to the event type."
+    )
+    description = serializers.SerializerMethodField(
+        help_text=(
+            "What happened, in the language of the answer (`Accept-Language`), names isolated "
+            "with Unicode isolates; in English, the description as it was recorded."
+        )
     )
 
     class Meta:
@@ -31,3 +38,6 @@ class AuditLogSerializer(ReadModelSerializer):
             "ip_address",
         ]
         read_only_fields = fields
+
+    def get_description(self, entry: AuditLog) -> str:
+        return description_text(entry)

@@ -25,6 +25,7 @@ from medicine.services.stock import MAX_ON_HAND
 from medicine.shelf import local_today
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, invalid_field
+from pos_project.languages import in_english
 from pos_project.models import Storefront
 
 
@@ -172,17 +173,11 @@ def lot_receive(
             business=medicine.business,
             actor=actor,
             event_type=AuditEvent.STOCK_LOT_RECEIVED,
-            description=_(
-                "Received %(count)s of %(medicine)s, lot %(number)s expiring %(date)s, at "
-                "%(storefront)s"
-            )
-            % {
-                "count": quantity,
-                "medicine": medicine,
-                "number": lot_number,
-                "date": _day(expiry_date),
-                "storefront": storefront.name,
-            },
+            # Stored in English (it is hashed into the trail); shown in the reader's language.
+            description=(
+                f"Received {quantity} of {medicine}, lot {lot_number} expiring "
+                f"{expiry_date.isoformat()}, at {storefront.name}"
+            ),
             event_data={
                 **_lot_data(lot),
                 "quantity": quantity,
@@ -251,19 +246,11 @@ def lot_adjust(*, lot: Lot, quantity_delta: int, reason: str, note: str = "", ac
             event_type=(
                 AuditEvent.STOCK_LOT_WRITTEN_OFF if written_off else AuditEvent.STOCK_LOT_ADJUSTED
             ),
-            description=_(
-                "%(medicine)s, lot %(number)s at %(storefront)s: %(before)s -> %(after)s "
-                "(%(reason)s%(note)s)"
-            )
-            % {
-                "medicine": lot.medicine,
-                "number": lot.lot_number or "-",
-                "storefront": lot.storefront.name,
-                "before": before,
-                "after": lot.quantity,
-                "reason": LotAdjustReason(reason).label,
-                "note": f": {note}" if note else "",
-            },
+            description=(
+                f"{lot.medicine}, lot {lot.lot_number or '-'} at {lot.storefront.name}: "
+                f"{before} -> {lot.quantity} "
+                f"({in_english(LotAdjustReason(reason).label)}{f': {note}' if note else ''})"
+            ),
             event_data={
                 **_lot_data(lot),
                 "quantity_delta": quantity_delta,
@@ -340,17 +327,10 @@ def lot_recall(*, lot: Lot, reference: str, recall_date: date, actor: Actor) -> 
             business=lot.medicine.business,
             actor=actor,
             event_type=AuditEvent.STOCK_LOT_RECALLED,
-            description=_(
-                "%(medicine)s, lot %(number)s recalled (%(reference)s, %(date)s); %(count)s "
-                "on the shelves"
-            )
-            % {
-                "medicine": lot.medicine,
-                "number": lot.lot_number,
-                "reference": reference,
-                "date": _day(recall_date),
-                "count": on_shelf,
-            },
+            description=(
+                f"{lot.medicine}, lot {lot.lot_number} recalled ({reference}, "
+                f"{recall_date.isoformat()}); {on_shelf} on the shelves"
+            ),
             event_data={
                 **_lot_data(lot),
                 "reference": reference,

@@ -101,7 +101,11 @@ def stock_adjust(
                     "Only %(sellable)s sellable at %(storefront)s: cannot remove %(units)s. "
                     "Adjust expired or recalled lots one by one."
                 )
-                % {"sellable": sellable, "storefront": isolate(storefront.name), "units": -quantity_delta},
+                % {
+                    "sellable": sellable,
+                    "storefront": isolate(storefront.name),
+                    "units": -quantity_delta,
+                },
                 code=ErrorCode.INSUFFICIENT_STOCK,
                 on_hand=old_quantity,
                 sellable=sellable,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from pos_project.models import Business, Role, Storefront
@@ -26,6 +27,7 @@ class BusinessSerializer(serializers.ModelSerializer):
             "currency_symbol",
             "default_region",
             "time_zone",
+            "language",
             "cashiers_take_deposits",
             "cash_control",
         ]
@@ -37,6 +39,18 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="user.get_full_name")
     role = serializers.ChoiceField(choices=Role.choices)
     is_manager = serializers.BooleanField()
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        help_text="The caller's own language; empty follows the business's.",
+    )
+    reading_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        help_text=(
+            "The language answers are in when a request sends no `Accept-Language` naming "
+            "one of the four: `language`, else the business's."
+        ),
+    )
     business = BusinessSerializer()
 
 

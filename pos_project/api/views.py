@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,7 @@ from pos_project.api.serializers import (
     TokenResponseSerializer,
 )
 from pos_project.authentication import StaffTokenAuthentication
+from pos_project.bidi import isolate
 from pos_project.errors import ErrorCode, Forbidden, Invalid
 from pos_project.models import StaffMember, Storefront
 from pos_project.permissions import MANAGER_MESSAGE
@@ -72,16 +74,16 @@ class ObtainTokenView(APIView):
         if user is None:
             raise Invalid(
                 "Invalid credentials",
-                "The username or password is wrong. Check them and try again.",
+                _("The username or password is wrong. Check them and try again."),
                 code=ErrorCode.INVALID_CREDENTIALS,
             )
         if not hasattr(user, "staff_member"):
             raise Forbidden(
                 "No staff membership",
-                "This account does not work for any business. Ask the owner to add it.",
+                _("This account does not work for any business. Ask the owner to add it."),
                 code=ErrorCode.NO_STAFF_MEMBERSHIP,
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
     @extend_schema(
@@ -107,7 +109,10 @@ class ObtainTokenView(APIView):
             business_id=caller.business_id, user__username=username
         ).first()
         if staff is None:
-            raise NotFound(f"No staff member named {username!r} in your business.")
+            raise NotFound(
+                _("No staff member named %(username)s in your business.")
+                % {"username": isolate(username)}
+            )
         Token.objects.filter(user_id=staff.user_id).delete()
         return Response(status=204)
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from pos_project.money import MAX_DIGITS
 from pos_project.page_links import page_by_link
+from pos_project.printed_pages import language_from_link
 from pos_project.schema import error_responses
 from receivables.api.serializers import LedgerEntrySerializer, LedgerQuerySerializer
 from receivables.statements import (
@@ -122,6 +123,7 @@ class CustomerStatementMixin:
 
 
 @require_GET
+@language_from_link
 def statement_by_link(request, token: str):
     return page_by_link(
         token, lambda token: statement_html(statement_from_link(token)), "statement"

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from pos_project.page_links import page_by_link
+from pos_project.printed_pages import language_from_link
 from sales.receipt_links import (
     receipt_from_link,
     return_slip_from_link,
@@ -21,11 +22,13 @@ from sales.till_report import till_report_html
 
 
 @require_GET
+@language_from_link
 def receipt_by_link(request, token: str) -> HttpResponse:
     return page_by_link(token, lambda token: receipt_html(receipt_from_link(token)), "receipt")
 
 
 @require_GET
+@language_from_link
 def return_slip_by_link(request, token: str) -> HttpResponse:
     return page_by_link(
         token, lambda token: return_receipt_html(return_slip_from_link(token)), "return slip"
@@ -38,5 +41,6 @@ def _till_report_page(token: str) -> str:
 
 
 @require_GET
+@language_from_link
 def till_report_by_link(request, token: str) -> HttpResponse:
     return page_by_link(token, _till_report_page, "till report")

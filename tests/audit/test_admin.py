@@ -113,6 +113,7 @@ def test_editing_a_business_is_audited(admin_client, business, superuser):
             "currency_code": "MAD",
             "default_region": "MA",
             "time_zone": "Africa/Casablanca",
+            "language": "en",
             "storefronts-TOTAL_FORMS": "0",
             "storefronts-INITIAL_FORMS": "0",
         },
@@ -254,7 +255,7 @@ def test_the_list_reads_in_the_shops_words(business, storefront, manager):
     table = page.split('id="result_list"')[1].split("</table>")[0]
     assert ">customer.payment_recorded<" not in table, "the code only as a tooltip"
     assert "38.50 DH" in page
-    assert "Doliprane 1000: price from" in page and "None" not in page
+    assert "<bdi>Doliprane 1000</bdi>: price from" in page and "None" not in page
     assert [entry.event_type for entry in found.context["cl"].result_list] == [
         "customer.payment_recorded"
     ]

@@ -93,6 +93,7 @@ def test_the_owner_turns_it_on_in_the_back_office_and_it_is_audited(owner, busin
             "currency_code": business.currency_code,
             "default_region": business.default_region,
             "time_zone": business.time_zone,
+            "language": business.language,
             "cashiers_take_deposits": "on",
             "storefronts-TOTAL_FORMS": "0",
             "storefronts-INITIAL_FORMS": "0",

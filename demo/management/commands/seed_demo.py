@@ -10,6 +10,7 @@ from demo import sales as sales_demo
 from demo import tills as tills_demo
 from demo.bulk import seed_bulk
 from demo.kernel import DEMO_ACCOUNTS, seed_demo_business
+from pos_project.languages import LANGUAGE_CODES
 
 
 class Command(BaseCommand):
@@ -26,14 +27,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sales", type=int, default=0, help="Bulk-load this many more completed sales."
         )
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGE_CODES,
+            help=(
+                "The demo pharmacy's language: its back office, API answers and printed pages "
+                "(English unless given; given again, it changes)."
+            ),
+        )
 
-    def handle(self, *args, customers: int, sales: int, **options):
+    def handle(self, *args, customers: int, sales: int, language: str | None, **options):
         if customers < 0 or sales < 0:
             raise CommandError("--customers and --sales must be zero or more.")
-        demo = seed_demo_business()
+        demo = seed_demo_business(language)
         verb = "Created" if demo.created else "Found"
         self.stdout.write(
-            self.style.SUCCESS(f"{verb} demo business {demo.business.name} ({demo.business.id})")
+            self.style.SUCCESS(
+                f"{verb} demo business {demo.business.name} ({demo.business.id}), "
+                f"language {demo.business.language}"
+            )
         )
         # Tills last: the history is rung up before cash control is turned on.
         for seed in (medicine_demo.seed, customers_demo.seed, sales_demo.seed, tills_demo.seed):

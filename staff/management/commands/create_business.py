@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pos_project.actors import Actor
 from pos_project.errors import DomainError
+from pos_project.languages import LANGUAGE_CODES
 from staff.services import business_create
 
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
             "--time-zone",
             default="Africa/Casablanca",
             help="IANA time zone for receipts and reports.",
+        )
+        parser.add_argument(
+            "--language",
+            default="en",
+            choices=LANGUAGE_CODES,
+            help="The language of the back office, the API and printed pages (default en).",
         )
         parser.add_argument("--storefront", default="Main", help="First storefront's name.")
         parser.add_argument(
@@ -39,6 +46,7 @@ class Command(BaseCommand):
                 time_zone=options["time_zone"],
                 storefront_name=options["storefront"],
                 cash_control=options["cash_control"],
+                language=options["language"],
                 actor=Actor.system("manage.py create_business"),
             )
         except DomainError as exc:

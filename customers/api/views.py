@@ -22,12 +22,18 @@ from customers.selectors import customer_stats
 from customers.services import DeleteOutcome, customer_create, customer_delete, customer_update
 from pos_project.actors import Actor
 from pos_project.pagination import SearchPagination
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.tenancy import BusinessScopedMixin
 from receivables.api.views import CustomerReceivablesMixin
 from receivables.reports import receivables_position_and_average_sale, recent_buyers
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
+# What a rule may refuse in a customer's details, on create and on change.
+DETAILS_REFUSALS = {
+    **refusals(400, "invalid_phone"),
+    **refusals(403, "manager_only_field"),
+    **refusals(409, "duplicate_phone"),
+}
 
 
 @extend_schema_view(
@@ -55,7 +61,7 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
             "credit limit."
         ),
         request=CustomerWriteSerializer,
-        responses={201: CustomerSerializer, **error_responses(400, 401, 403)},
+        responses={201: CustomerSerializer, **error_responses(400, 401, 403), **DETAILS_REFUSALS},
     ),
     update=extend_schema(
         summary="Replace a customer's details",
@@ -64,13 +70,13 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
             "limit. Audited."
         ),
         request=CustomerWriteSerializer,
-        responses={200: CustomerSerializer, **WRITE_ERRORS},
+        responses={200: CustomerSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     partial_update=extend_schema(
         summary="Change some of a customer's details",
         description=("Send only what changes. Only managers may change the credit limit. Audited."),
         request=CustomerWriteSerializer,
-        responses={200: CustomerSerializer, **WRITE_ERRORS},
+        responses={200: CustomerSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     destroy=extend_schema(
         summary="Delete a customer, or deactivate one with history",

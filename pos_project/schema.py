@@ -163,7 +163,13 @@ class PosAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "request" or not isinstance(schema, dict):
             return schema
-        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            # A list of nested bodies: its bounds, which drf-spectacular leaves out.
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+            if field.min_length is not None or not field.allow_empty:
+                schema["minItems"] = max(field.min_length or 0, 0 if field.allow_empty else 1)
+        elif isinstance(field, serializers.DecimalField) and "pattern" in schema:
             schema["pattern"] = decimal_pattern(field)
         elif (
             isinstance(field, serializers.CharField)

@@ -30,9 +30,8 @@ from receivables.reports import receivables_position_and_average_sale, recent_bu
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 # What a rule may refuse in a customer's details, on create and on change.
 DETAILS_REFUSALS = {
-    **refusals(400, "invalid_phone"),
+    **refusals(400, "invalid_phone", "duplicate_phone"),
     **refusals(403, "manager_only_field"),
-    **refusals(409, "duplicate_phone"),
 }
 
 
@@ -89,6 +88,8 @@ DETAILS_REFUSALS = {
             204: OpenApiResponse(description="Deleted."),
             200: CustomerDeletedSerializer,
             **error_responses(401, 403, 404, 409),
+            **refusals(403, "manager_required"),
+            **refusals(409, "customer_has_balance"),
         },
     ),
 )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 from django_filters.fields import DateRangeWidget, IsoDateTimeField, RangeField
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -86,6 +87,13 @@ class StrictFilterSet(django_filters.FilterSet):
                     "false",
                 ):
                     yield name, _("Use true or false.")
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The filter backend for a view that names its `filterset_fields`: its filter set is
+    strict too."""
+
+    filterset_base = StrictFilterSet
 
 
 class UtcIsoDateTimeRangeField(RangeField):

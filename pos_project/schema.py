@@ -52,7 +52,8 @@ def error_responses(*statuses: int, media_type: str | None = None) -> dict:
 def refusals(status: int, *codes: str) -> dict:
     """Document a status as the shared error body with the `code`s a business rule may answer
     there, for `@extend_schema(responses=...)` after `error_responses` (it replaces the
-    status)."""
+    status). The schema checks (tests/pos_project/test_schema_checks.py) read the codes back
+    from the description: a refusal they meet must be listed on its operation."""
     listed = ", ".join(f"`{code}`" for code in codes)
     description = f"The error body; a business rule's refusal carries a `code`: {listed}."
     return {status: OpenApiResponse(ErrorSerializer, description=description)}

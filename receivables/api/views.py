@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -166,6 +167,14 @@ class PurchaseHistoryQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Completed and cancelled sales are listed unless one is asked for.",
     )
+
+    def validate(self, attrs):
+        # DRF reads a blank query value as no value; the schema's enum has no blank.
+        if "status" in self.initial_data and not self.initial_data["status"].strip():
+            raise serializers.ValidationError(
+                {"status": [_("Send a value, or leave the parameter out.")]}
+            )
+        return attrs
 
 
 class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):

@@ -151,8 +151,8 @@ class PosAutoSchema(AutoSchema):
 
     A body's unknown field is a 400 (`rejects_unknown_fields` on the serializer), so its
     schema says `additionalProperties: false`. A field sent under one of two names
-    (`field_aliases`, e.g. `prix_br` or `ppv`) is one of them: `oneOf` the two where the
-    field is required, and never both at once in a PATCH (the server takes both when they
+    (`field_aliases`, e.g. `prix_br` or `ppv`) is one of them: exactly one of the two where
+    the field is required, and never both at once in a PATCH (the server takes both when they
     are equal, the one leniency the schema leaves out).
 
     Unknown query parameters, on the other hand, are ignored, as most public APIs do: proxies,
@@ -187,10 +187,14 @@ class PosAutoSchema(AutoSchema):
         if getattr(serializer, "rejects_unknown_fields", False):
             schema["additionalProperties"] = False
         for name, alias in getattr(serializer, "field_aliases", ()):
+            both = {"required": [name, alias]}
             if self.method == "PATCH":
-                schema["not"] = {"required": [name, alias]}
+                schema["not"] = both
             else:
-                schema["oneOf"] = [{"required": [name]}, {"required": [alias]}]
+                # "One of the two" said with `not` alone: client generators read a `oneOf`
+                # as a union of types, and leave a `not` to the server.
+                neither = {"not": {"anyOf": [{"required": [name]}, {"required": [alias]}]}}
+                schema["not"] = {"anyOf": [both, neither]}
         return schema
 
     def _get_response_bodies(self, direction="response"):

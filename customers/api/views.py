@@ -56,7 +56,7 @@ DETAILS_REFUSALS = {
         summary="Create a customer (also the POS quick-create)",
         description=(
             "A name is enough for the till's quick-create; the phone is stored in E.164 form "
-            "and must be unique within the business (409 otherwise). Only managers may set a "
+            "and must be unique within the business (400 `duplicate_phone` otherwise). Only managers may set a "
             "credit limit."
         ),
         request=CustomerWriteSerializer,

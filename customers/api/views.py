@@ -56,8 +56,8 @@ DETAILS_REFUSALS = {
         summary="Create a customer (also the POS quick-create)",
         description=(
             "A name is enough for the till's quick-create; the phone is stored in E.164 form "
-            "and must be unique within the business (400 `duplicate_phone` otherwise). Only managers may set a "
-            "credit limit."
+            "and must be unique within the business (400 `duplicate_phone` otherwise). Only "
+            "managers may set a credit limit."
         ),
         request=CustomerWriteSerializer,
         responses={201: CustomerSerializer, **error_responses(400, 401, 403), **DETAILS_REFUSALS},

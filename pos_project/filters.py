@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 from django_filters.fields import DateRangeWidget, IsoDateTimeField, RangeField
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -54,6 +55,47 @@ class UserIdFilter(django_filters.NumberFilter):
         super().__init__(*args, method=_by_user_id, **kwargs)
 
 
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter set that refuses what the schema does not allow instead of ignoring it.
+
+    django-filter reads a blank value (`?status=`) as "no filter", and a boolean that is
+    not `true` or `false` (`?walk_in=yes`) as no filter too, so a client's mistake would
+    look like a list that ignores it. Both are a 400 naming the parameter, as any other
+    value the schema does not allow. (Unknown parameters are still ignored: see
+    `pos_project.schema`.)
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, message in self._refused_values():
+            self.form.add_error(name, message)
+        return valid and not self.form.errors
+
+    def _refused_values(self):
+        for name, filter_ in self.filters.items():
+            suffixes = getattr(filter_.field.widget, "suffixes", None) or [""]
+            for key in (f"{name}_{suffix}" if suffix else name for suffix in suffixes):
+                raw = self.data.get(key)
+                if raw is None:
+                    continue
+                # A blank is a string like any other for a text filter (an empty search box
+                # searches nothing); for a choice, a number, an id or a date it is no value.
+                if not raw.strip() and not isinstance(filter_, django_filters.CharFilter):
+                    yield name, _("Send a value, or leave the parameter out.")
+                elif isinstance(filter_, django_filters.BooleanFilter) and raw not in (
+                    "true",
+                    "false",
+                ):
+                    yield name, _("Use true or false.")
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The filter backend for a view that names its `filterset_fields`: its filter set is
+    strict too."""
+
+    filterset_base = StrictFilterSet
+
+
 class UtcIsoDateTimeRangeField(RangeField):
     widget = DateRangeWidget
 
@@ -68,7 +110,8 @@ class UtcIsoDateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilte
 class StrictOrderingFilter(OrderingFilter):
     """`?ordering=` over the view's `ordering_fields` only.
 
-    One field at a time. An unknown field, or several, is a 400 naming the allowed ones,
+    One field at a time. An unknown field, several, or a blank value is a 400 naming the
+    allowed ones,
     never a silent default order, and the schema declares them (each with its `-` form) as
     an enum, so a generated client offers exactly what the server accepts. (Each list
     breaks ties itself, so that pages never repeat or skip a row.)
@@ -84,18 +127,20 @@ class StrictOrderingFilter(OrderingFilter):
         return [term for field in fields for term in (field, f"-{field}")]
 
     def get_ordering(self, request, queryset, view):
-        raw = request.query_params.get(self.ordering_param, "")
-        terms = [term.strip() for term in raw.split(",") if term.strip()]
-        if not terms:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
             return self.get_default_ordering(view)
+        # Compared as sent: " name" or "name," is not in the schema's enum, so not taken.
+        terms = raw.split(",")
         allowed = self.allowed_terms(view)
         unknown = [term for term in terms if term not in allowed]
         if unknown or len(terms) > 1:
-            problem = (
-                _("Unknown ordering %(terms)s.") % {"terms": ", ".join(unknown)}
-                if unknown
-                else _("One field at a time.")
-            )
+            if not raw.strip():
+                problem = _("Send a field to sort by.")
+            elif unknown:
+                problem = _("Unknown ordering %(terms)s.") % {"terms": ", ".join(unknown)}
+            else:
+                problem = _("One field at a time.")
             allowed_terms = _("Allowed: %(terms)s.") % {"terms": ", ".join(allowed)}
             raise exceptions.ValidationError({self.ordering_param: [f"{problem} {allowed_terms}"]})
         return terms

@@ -50,13 +50,20 @@ MAX_KEY_LENGTH = 255
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
-    type=str,
+    # What `_valid_key` takes: printable ASCII, blanks at either end being trimmed away.
+    type={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": "^[!-~]([ -~]*[!-~])?$",
+    },
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
         "Any unique string (a UUID is ideal). A retry with the same key and body returns the "
         "first response without repeating the change; the same key with a different body is "
-        "422; a retry while the first request is still running is 409. Kept 24 hours."
+        "422; a retry while the first request is still running is 409. Kept 24 hours. "
+        f"1 to {MAX_KEY_LENGTH} printable ASCII characters; anything else is a 400."
     ),
 )
 

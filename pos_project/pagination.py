@@ -44,11 +44,8 @@ class StrictPageSize:
     def _with_bounds(self, parameters: list[dict]) -> list[dict]:
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {
-                    **parameter["schema"],
-                    "minimum": 1,
-                    "maximum": self.max_page_size,
-                }
+                # No `maximum`: a larger number is taken, as the largest page.
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
                 parameter["description"] = (
                     f"Rows per page, 1 to {self.max_page_size} (a larger number gives "
                     f"{self.max_page_size}); anything else is a 400."

@@ -326,7 +326,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pos_project.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "pos_project.filters.StrictFilterBackend",
         "pos_project.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "pos_project.schema.PosAutoSchema",

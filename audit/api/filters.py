@@ -1,10 +1,10 @@
 import django_filters
 
 from audit.models import AuditLog
-from pos_project.filters import UserIdFilter, UtcIsoDateTimeFilter
+from pos_project.filters import StrictFilterSet, UserIdFilter, UtcIsoDateTimeFilter
 
 
-class AuditLogFilter(django_filters.FilterSet):
+class AuditLogFilter(StrictFilterSet):
     sale = django_filters.UUIDFilter(field_name="sale_id", label="Entries about this sale (id).")
     customer = django_filters.UUIDFilter(
         field_name="customer_id", label="Entries about this customer (id)."

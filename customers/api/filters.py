@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from customers.models import Customer, CustomerType
 from customers.selectors import customer_search
-from pos_project.filters import StrictOrderingFilter
+from pos_project.filters import StrictFilterSet, StrictOrderingFilter
 from pos_project.tenancy import business_of
 
 
@@ -40,7 +40,7 @@ class ActiveChoiceFilter(django_filters.ChoiceFilter):
     """Declared as the strings it takes: the model field is a boolean, `all` is not."""
 
 
-class CustomerFilterSet(django_filters.FilterSet):
+class CustomerFilterSet(StrictFilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label=(

@@ -23,6 +23,8 @@ class StrictSerializer(serializers.Serializer):
     be ignored and the caller would believe it was saved.
     """
 
+    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+
     read_only_names: frozenset[str] = frozenset()
 
     def validate(self, attrs):

@@ -24,12 +24,17 @@ from customers.services import DeleteOutcome, customer_create, customer_delete, 
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
 from pos_project.pagination import SearchPagination
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.tenancy import BusinessScopedMixin
 from receivables.api.views import CustomerReceivablesMixin
 from receivables.reports import receivables_position_and_average_sale, recent_buyers
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
+# What a rule may refuse in a customer's details, on create and on change.
+DETAILS_REFUSALS = {
+    **refusals(400, "invalid_phone", "duplicate_phone"),
+    **refusals(403, "manager_only_field"),
+}
 
 
 @extend_schema_view(
@@ -53,11 +58,11 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
         summary="Create a customer (also the POS quick-create)",
         description=(
             "A name is enough for the till's quick-create; the phone is stored in E.164 form "
-            "and must be unique within the business (409 otherwise). Only managers may set a "
-            "credit limit."
+            "and must be unique within the business (400 `duplicate_phone` otherwise). Only "
+            "managers may set a credit limit."
         ),
         request=CustomerWriteSerializer,
-        responses={201: CustomerSerializer, **error_responses(400, 401, 403)},
+        responses={201: CustomerSerializer, **error_responses(400, 401, 403), **DETAILS_REFUSALS},
     ),
     update=extend_schema(
         summary="Replace a customer's details",
@@ -66,13 +71,13 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
             "limit. Audited."
         ),
         request=CustomerWriteSerializer,
-        responses={200: CustomerSerializer, **WRITE_ERRORS},
+        responses={200: CustomerSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     partial_update=extend_schema(
         summary="Change some of a customer's details",
         description=("Send only what changes. Only managers may change the credit limit. Audited."),
         request=CustomerWriteSerializer,
-        responses={200: CustomerSerializer, **WRITE_ERRORS},
+        responses={200: CustomerSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     destroy=extend_schema(
         summary="Delete a customer, or deactivate one with history",
@@ -85,6 +90,8 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
             204: OpenApiResponse(description="Deleted."),
             200: CustomerDeletedSerializer,
             **error_responses(401, 403, 404, 409),
+            **refusals(403, "manager_required"),
+            **refusals(409, "customer_has_balance"),
         },
     ),
 )

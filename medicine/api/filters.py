@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from medicine.models import Medicine
-from pos_project.filters import StrictOrderingFilter
+from pos_project.filters import StrictFilterSet, StrictOrderingFilter
 from pos_project.models import Storefront
 from pos_project.tenancy import business_of
 
@@ -17,7 +17,7 @@ def _business_storefronts(request):
     return Storefront.objects.filter(business=business_of(request))
 
 
-class MedicineFilter(django_filters.FilterSet):
+class MedicineFilter(StrictFilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label="Name or generic name (contains, any case), or the exact barcode",

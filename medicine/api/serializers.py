@@ -32,6 +32,8 @@ class StrictFieldsMixin:
     such as `total_stock` would look like it set the stock.
     """
 
+    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
             writable = {name for name, field in self.fields.items() if not field.read_only}
@@ -147,6 +149,8 @@ class MedicineWriteSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Null to sell wholesale at the public price.",
     )
     is_active = serializers.BooleanField(required=False)
+
+    field_aliases = (("prix_br", "ppv"),)  # read by the schema (pos_project.schema)
 
     def validate(self, attrs):
         return merge_alias(

@@ -17,11 +17,13 @@ from medicine.models import Medicine
 from medicine.selectors import medicine_list
 from medicine.shelf import local_today
 from pos_project.actors import Actor
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.tenancy import BusinessScopedMixin
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
+# What a rule may refuse in a medicine's details and prices.
+DETAILS_REFUSALS = refusals(400, "invalid_price", "wholesale_above_public_price", "barcode_taken")
 
 
 @extend_schema_view(
@@ -45,19 +47,19 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
         summary="Add a medicine (managers and owners)",
         description="Prices are money strings with two decimals. Audited.",
         request=MedicineWriteSerializer,
-        responses={201: MedicineSerializer, **error_responses(400, 401, 403)},
+        responses={201: MedicineSerializer, **error_responses(400, 401, 403), **DETAILS_REFUSALS},
     ),
     update=extend_schema(
         summary="Replace a medicine's details and prices (managers and owners)",
         description="Send every field; use PATCH to change some. Audited.",
         request=MedicineWriteSerializer,
-        responses={200: MedicineSerializer, **WRITE_ERRORS},
+        responses={200: MedicineSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     partial_update=extend_schema(
         summary="Change some of a medicine's details or prices (managers and owners)",
         description="Send only what changes. Audited.",
         request=MedicineWriteSerializer,
-        responses={200: MedicineSerializer, **WRITE_ERRORS},
+        responses={200: MedicineSerializer, **WRITE_ERRORS, **DETAILS_REFUSALS},
     ),
     destroy=extend_schema(
         summary="Delete a medicine, or deactivate it if it was ever sold (managers and owners)",
@@ -135,7 +137,19 @@ class MedicineViewSet(BusinessScopedMixin, viewsets.ModelViewSet):
             "body gives `on_hand`. Audited as `medicine.stock_adjusted`."
         ),
         request=StockAdjustSerializer,
-        responses={200: MedicineSerializer, **WRITE_ERRORS},
+        responses={
+            200: MedicineSerializer,
+            **WRITE_ERRORS,
+            **refusals(
+                400,
+                "invalid_delta",
+                "insufficient_stock",
+                "stock_too_large",
+                "reason_required",
+                "unknown_storefront",
+            ),
+            **refusals(409, "insufficient_stock"),
+        },
     )
     @action(detail=True, methods=["post"], url_path="adjust_stock", url_name="adjust-stock")
     def adjust_stock(self, request, pk=None):

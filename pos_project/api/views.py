@@ -21,7 +21,7 @@ from pos_project.bidi import isolate
 from pos_project.errors import ErrorCode, Forbidden, Invalid
 from pos_project.models import StaffMember, Storefront
 from pos_project.permissions import MANAGER_MESSAGE
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.tenancy import BusinessScopedMixin
 from pos_project.throttles import LoginAddressThrottle, LoginUsernameThrottle
 
@@ -57,7 +57,12 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, **error_responses(400, 429)},
+        responses={
+            200: TokenResponseSerializer,
+            **error_responses(400, 403, 429),
+            **refusals(400, "invalid_credentials"),
+            **refusals(403, "no_staff_membership"),
+        },
         auth=[],
         summary="Exchange a username and password for an API token",
         description=(

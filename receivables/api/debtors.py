@@ -25,6 +25,7 @@ from customers.api.filters import CustomerOrderingFilter
 from customers.models import Customer
 from customers.phones import display_phone
 from customers.selectors import customer_search
+from pos_project.filters import StrictFilterSet
 from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS, quantize
 from pos_project.pagination import KnownCountPagination
 from pos_project.spreadsheets import Sheet
@@ -143,7 +144,7 @@ class DebtorsPageSerializer(serializers.Serializer):
 LIMIT = 10 ** (MAX_DIGITS - 2)
 
 
-class DebtorFilterSet(django_filters.FilterSet):
+class DebtorFilterSet(StrictFilterSet):
     search = django_filters.CharFilter(
         method="filter_search", label="Name (any part; case and accents ignored) or phone."
     )

@@ -17,7 +17,7 @@ from pos_project.actors import Actor
 from pos_project.errors import ErrorCode, Invalid
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from pos_project.pagination import StandardPagination
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.spreadsheets import (
     CHARSET,
     XLSX_MEDIA_TYPE,
@@ -169,6 +169,14 @@ class PurchaseHistoryQuerySerializer(serializers.Serializer):
         help_text="Completed and cancelled sales are listed unless one is asked for.",
     )
 
+    def validate(self, attrs):
+        # DRF reads a blank query value as no value; the schema's enum has no blank.
+        if "status" in self.initial_data and not self.initial_data["status"].strip():
+            raise serializers.ValidationError(
+                {"status": [_("Send a value, or leave the parameter out.")]}
+            )
+        return attrs
+
 
 class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
     """Adds the receivables actions to the customer viewset.
@@ -196,6 +204,18 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         responses={
             201: RecordPaymentResultSerializer,
             **error_responses(400, 401, 403, 404, 409, 422),
+            **refusals(
+                400,
+                "amount_invalid",
+                "amount_not_positive",
+                "amount_too_precise",
+                "invalid_payment_method",
+                "overpayment_not_allowed",
+                "deposit_not_allowed",
+                "idempotency_key_invalid",
+            ),
+            **refusals(409, "till_session_required", "idempotency_request_in_progress"),
+            **refusals(422, "idempotency_key_mismatch"),
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -221,6 +241,18 @@ class CustomerReceivablesMixin(CustomerStatementMixin, CSVFormatMixin):
         responses={
             201: CreditAdjustmentResultSerializer,
             **error_responses(400, 401, 403, 404, 409, 422),
+            **refusals(
+                400,
+                "amount_invalid",
+                "amount_not_positive",
+                "amount_too_precise",
+                "adjustment_type_invalid",
+                "deduction_exceeds_credit",
+                "idempotency_key_invalid",
+            ),
+            **refusals(403, "manager_required"),
+            **refusals(409, "idempotency_request_in_progress"),
+            **refusals(422, "idempotency_key_mismatch"),
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from pos_project.filters import (
+    StrictFilterSet,
     StrictOrderingFilter,
     UserIdFilter,
     UtcIsoDateTimeFromToRangeFilter,
@@ -11,7 +12,7 @@ from pos_project.filters import (
 from sales.models import Sale, SaleStatus, SaleType, TillSession, TillSessionStatus
 
 
-class SaleFilter(django_filters.FilterSet):
+class SaleFilter(StrictFilterSet):
     """Every filter compares with the caller's own sales only: the viewset scopes first.
 
     `customer` and `storefront` take plain ids, so another business's id matches nothing,
@@ -75,7 +76,7 @@ class SaleOrderingFilter(StrictOrderingFilter):
         return ordering
 
 
-class TillSessionFilter(django_filters.FilterSet):
+class TillSessionFilter(StrictFilterSet):
     """Filters on the caller's sessions (a cashier's own, or the business's for managers)."""
 
     status = django_filters.ChoiceFilter(choices=TillSessionStatus.choices, label="Status")

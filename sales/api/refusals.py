@@ -42,6 +42,34 @@ CHECKOUT_REFUSALS = {
     **_PAYMENT_OTHERS,
 }
 
+# Opening a draft, and changing its lines.
+DRAFT_REFUSALS = {**refusals(400, "invalid_type", "unknown_storefront", "storefront_inactive")}
+LINE_REFUSALS = {
+    **refusals(
+        400,
+        "invalid_sale_status",
+        "invalid_quantity",
+        "invalid_discount",
+        "discount_exceeds_line",
+        "medicine_inactive",
+    ),
+    **refusals(404, "unknown_medicine", "unknown_sale_item"),
+}
+
+# Cancelling a draft, or reversing a completed sale.
+CANCEL_REFUSALS = {
+    **refusals(400, "invalid_sale_status", "reason_required", "idempotency_key_invalid"),
+    **refusals(403, "manager_required"),
+    **refusals(
+        409,
+        "sale_has_returns",
+        "not_enough_cash",
+        "till_session_required",
+        "idempotency_request_in_progress",
+    ),
+    **refusals(422, "idempotency_key_mismatch"),
+}
+
 # Taking a return.
 RETURN_REFUSALS = {
     **refusals(

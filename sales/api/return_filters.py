@@ -2,11 +2,11 @@
 
 import django_filters
 
-from pos_project.filters import UtcIsoDateTimeFromToRangeFilter
+from pos_project.filters import StrictFilterSet, UtcIsoDateTimeFromToRangeFilter
 from sales.models import Return
 
 
-class ReturnFilter(django_filters.FilterSet):
+class ReturnFilter(StrictFilterSet):
     """Plain ids, compared within the caller's own returns only (the viewset scopes first)."""
 
     sale = django_filters.UUIDFilter(field_name="sale_id", label="Sale (id)")

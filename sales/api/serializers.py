@@ -23,6 +23,8 @@ MAX_CART_LINES = 200
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo is a 400 instead of silently ignored."""
 
+    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             extra = sorted(set(data) - set(self.fields))
@@ -92,6 +94,8 @@ class LineMedicineSerializer(StrictSerializer):
     product = serializers.UUIDField(
         required=False, help_text="Same as `medicine`; send either, or both equal."
     )
+
+    field_aliases = (("medicine", "product"),)  # read by the schema (pos_project.schema)
 
     def validate(self, attrs):
         return merge_alias(attrs, name="medicine", alias="product", what="medicine", required=True)

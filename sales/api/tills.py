@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from pos_project.actors import Actor
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from pos_project.schema import error_responses
+from pos_project.schema import error_responses, refusals
 from pos_project.tenancy import BusinessScopedMixin
 from sales.api.filters import TillSessionFilter
 from sales.api.pages import (
@@ -95,7 +95,12 @@ class TillViewSet(
         summary="Set up a till at a storefront (managers and owners)",
         description="A name unique at the storefront; the till starts active and closed.",
         request=TillCreateSerializer,
-        responses={201: TillSerializer, **WRITE_ERRORS},
+        responses={
+            201: TillSerializer,
+            **WRITE_ERRORS,
+            **refusals(400, "till_name_required", "till_name_taken"),
+            **refusals(403, "manager_required"),
+        },
     )
     def create(self, request):
         data = _valid(request, TillCreateSerializer, business=self.business)
@@ -111,7 +116,13 @@ class TillViewSet(
         summary="Rename a till or (de)activate it (managers and owners)",
         description="A till with an open session cannot be deactivated (409).",
         request=TillUpdateSerializer,
-        responses={200: TillSerializer, **WRITE_ERRORS},
+        responses={
+            200: TillSerializer,
+            **WRITE_ERRORS,
+            **refusals(400, "till_name_required", "till_name_taken"),
+            **refusals(403, "manager_required"),
+            **refusals(409, "till_has_open_session"),
+        },
     )
     def partial_update(self, request, pk=None):
         till = self.get_object()

@@ -32,7 +32,12 @@ from sales.api.pages import (
     page_action,
     page_response,
 )
-from sales.api.refusals import COMPLETE_REFUSALS
+from sales.api.refusals import (
+    CANCEL_REFUSALS,
+    COMPLETE_REFUSALS,
+    DRAFT_REFUSALS,
+    LINE_REFUSALS,
+)
 from sales.api.returns import SaleReturnsActions
 from sales.api.serializers import (
     ReceiptSerializer,
@@ -177,7 +182,7 @@ class SaleViewSet(
             "customer of your business. `status` may be sent as `DRAFT`; any other is a 400."
         ),
         request=SaleCreateSerializer,
-        responses={201: SaleDetailSerializer, **WRITE_ERRORS},
+        responses={201: SaleDetailSerializer, **WRITE_ERRORS, **DRAFT_REFUSALS},
     )
     def create(self, request):
         data = self._valid(SaleCreateSerializer, business=self.business)
@@ -212,7 +217,7 @@ class SaleViewSet(
             "whole sale with its new totals."
         ),
         request=SaleItemAddSerializer,
-        responses={201: SaleDetailSerializer, **WRITE_ERRORS},
+        responses={201: SaleDetailSerializer, **WRITE_ERRORS, **LINE_REFUSALS},
     )
     @action(detail=True, methods=["post"], url_path="items", url_name="items")
     def items(self, request, pk=None):
@@ -232,7 +237,7 @@ class SaleViewSet(
         description="The answer is the whole sale with its new totals.",
         parameters=[ITEM_PARAMETER],
         request=SaleItemUpdateSerializer,
-        responses={200: SaleDetailSerializer, **WRITE_ERRORS},
+        responses={200: SaleDetailSerializer, **WRITE_ERRORS, **LINE_REFUSALS},
     )
     @extend_schema(
         methods=["DELETE"],
@@ -240,7 +245,7 @@ class SaleViewSet(
         description="The answer is the whole sale with its new totals.",
         parameters=[ITEM_PARAMETER],
         request=None,
-        responses={200: SaleDetailSerializer, **WRITE_ERRORS},
+        responses={200: SaleDetailSerializer, **WRITE_ERRORS, **LINE_REFUSALS},
     )
     @action(
         detail=True,
@@ -328,7 +333,7 @@ class SaleViewSet(
         ),
         request=SaleCancelSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: SaleDetailSerializer, **MONEY_ERRORS},
+        responses={200: SaleDetailSerializer, **MONEY_ERRORS, **CANCEL_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent

@@ -5,6 +5,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections, transaction
+from schemathesis.core.failures import FailureGroup
 
 from pos_project.wsgi import application
 from tests.conftest import client_for
@@ -27,7 +28,7 @@ def token_of(user) -> str:
     return user.auth_token.key
 
 
-def rolled_back(call) -> Exception | None:
+def rolled_back(call) -> Exception | FailureGroup | None:
     """Runs `call` in a block that is always rolled back, and answers what it raised.
 
     On PostgreSQL one failed statement would otherwise abort the shared test transaction and
@@ -38,7 +39,8 @@ def rolled_back(call) -> Exception | None:
         with transaction.atomic():
             try:
                 call()
-            except Exception as failure:  # handed back once the block is undone
+            # A FailureGroup is a BaseExceptionGroup, which `except Exception` lets through.
+            except (Exception, FailureGroup) as failure:  # handed back once the block is undone
                 outcome = failure
             raise Undo
     except Undo:

@@ -9,6 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from tests.contracts import assert_error
 from tests.factories.customers import CustomerFactory
+from tests.factories.medicine import LotFactory, MedicineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,14 @@ LISTS = sorted(paginated_lists(), key=lambda pair: pair[0])
 
 @pytest.fixture
 def url_of(business):
+    """A list's URL, its `{id}` the row it belongs to: a lot's for a lot's list, else a
+    customer's."""
     customer = CustomerFactory(business=business)
+    lot = LotFactory(medicine=MedicineFactory(business=business))
 
     def url(path):
-        return path.replace("{id}", str(customer.pk))
+        owner = lot if path.startswith("/medicine/api/lots/") else customer
+        return path.replace("{id}", str(owner.pk))
 
     return url
 
@@ -73,3 +78,52 @@ def test_every_declared_ordering_works_and_no_other(manager_client, url_of, path
         "Any other value, several fields included, is a 400"
         in (parameters["ordering"]["description"])
     )
+
+
+@pytest.mark.parametrize(("path", "parameters"), ORDERED, ids=[path for path, _ in ORDERED])
+def test_a_blank_ordering_is_refused(manager_client, url_of, path, parameters):
+    body = assert_error(manager_client.get(url_of(path), {"ordering": ""}), 400)
+    assert body["fields"]["ordering"][0].startswith("Send a field to sort by.")
+
+
+# Paging, ordering and the export format have their own tests.
+NOT_FILTERS = {"page", "page_size", "ordering", "format"}
+
+
+def typed_filters(parameters) -> list[str]:
+    """The filters whose values are not free text: a choice, a boolean or a number."""
+    return [
+        name
+        for name, parameter in parameters.items()
+        if name not in NOT_FILTERS
+        and (
+            "enum" in parameter["schema"]
+            or parameter["schema"].get("type") in ("boolean", "integer", "number")
+        )
+    ]
+
+
+FILTERED = [(path, parameters) for path, parameters in LISTS if typed_filters(parameters)]
+
+
+@pytest.mark.parametrize(("path", "parameters"), FILTERED, ids=[path for path, _ in FILTERED])
+def test_a_filter_refuses_a_blank_or_a_value_outside_its_schema(
+    manager_client, url_of, path, parameters
+):
+    """A choice, a boolean or a number sent blank, or a boolean other than true or false, is
+    a 400 naming the parameter, never a list that quietly ignores the filter."""
+    url = url_of(path)
+    for name in typed_filters(parameters):
+        body = assert_error(manager_client.get(url, {name: ""}), 400)
+        assert name in body["fields"], (path, name)
+        if parameters[name]["schema"].get("type") == "boolean":
+            for value in ("true", "false"):
+                assert manager_client.get(url, {name: value}).status_code == 200, (path, name)
+            for value in ("yes", "1", "True"):
+                body = assert_error(manager_client.get(url, {name: value}), 400)
+                assert name in body["fields"], (path, name, value)
+
+
+def test_a_blank_text_filter_is_no_filter(cashier_client):
+    # An empty search box searches nothing: a blank string is a string.
+    assert cashier_client.get("/customers/api/customers/", {"search": ""}).status_code == 200

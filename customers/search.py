@@ -30,10 +30,14 @@ def search_name_for(name: str) -> str:
     return fold_name(name)[:SEARCH_NAME_LENGTH]
 
 
-def _query_text(query: str) -> str:
+def _patterns(query: str, *, region: str) -> tuple[str, list[tuple[str, bool]]] | None:
+    """The folded name and the phone patterns (`phone_search_patterns`) `query` searches
+    for; None for a query with nothing to search for."""
     # NUL cannot be stored in, or compared with, PostgreSQL text: it can only come from a
     # malformed query, never from a name.
-    return query.replace("\x00", "")[:MAX_QUERY_LENGTH]
+    query = query.replace("\x00", "")[:MAX_QUERY_LENGTH]
+    folded = fold_name(query)
+    return (folded, phone_search_patterns(query, region=region)) if folded else None
 
 
 def customer_search_q(query: str, *, region: str) -> Q | None:
@@ -43,12 +47,12 @@ def customer_search_q(query: str, *, region: str) -> Q | None:
     which the trigram indexes serve on PostgreSQL whatever part of the value is typed.
     Returns None for a query with nothing to search for.
     """
-    query = _query_text(query)
-    folded = fold_name(query)
-    if not folded:
+    patterns = _patterns(query, region=region)
+    if patterns is None:
         return None
+    folded, phones = patterns
     condition = Q(search_name__contains=folded)
-    for text, is_prefix in phone_search_patterns(query, region=region):
+    for text, is_prefix in phones:
         condition |= Q(phone__startswith=text) if is_prefix else Q(phone__contains=text)
     return condition
 
@@ -60,12 +64,11 @@ def customer_search_rank(query: str, *, region: str) -> Case | None:
     A cashier types the start of what the customer says, so those come first; None for a
     query with nothing to search for.
     """
-    query = _query_text(query)
-    folded = fold_name(query)
-    if not folded:
+    patterns = _patterns(query, region=region)
+    if patterns is None:
         return None
+    folded, phones = patterns
     starts = Q(search_name__startswith=folded)
-    for text, is_prefix in phone_search_patterns(query, region=region):
-        if is_prefix:
-            starts |= Q(phone__startswith=text)
+    for text in (text for text, is_prefix in phones if is_prefix):
+        starts |= Q(phone__startswith=text)
     return Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())

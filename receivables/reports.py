@@ -129,7 +129,8 @@ def debtors_report(*, business: Business, clock: ReportClock | None = None) -> Q
     """
     clock = clock or report_clock(business=business)
     # A fresh copy of the day's report: the copy is cheap, the building is not, and callers
-    # narrow and read the copy, never the kept one.
+    # narrow and read the copy, never the kept one (as DRF copies a view's class-level
+    # queryset for each request, across threads).
     return _debtors_report_of_day(business.pk, business.time_zone, clock.today).all()
 
 

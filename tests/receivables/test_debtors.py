@@ -404,3 +404,15 @@ def test_a_narrowed_report_leaves_the_next_one_whole(business, sell):
     assert {row.pk for row in debtors_report(business=business)} == {big.pk, small.pk}
     sell(CustomerFactory(business=business), "5.00")
     assert debtors_report(business=business).count() == 3
+
+
+def test_the_spreadsheet_reads_no_column_per_row(
+    manager_client, business, sell, django_assert_max_num_queries
+):
+    def grow(n):
+        while debtors_report(business=business).count() < n:
+            sell(CustomerFactory(business=business), "30.00")
+
+    assert_flat_queries(
+        django_assert_max_num_queries, lambda: manager_client.get(URL, {"format": "csv"}), grow
+    )

@@ -131,7 +131,8 @@ class SearchPagination(StandardPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.check_page_number(request)
         self.count_capped = False
-        if not request.query_params.get(self.search_param):
+        # A blank search is the list itself, counted exactly (the filter strips it too).
+        if not (request.query_params.get(self.search_param) or "").strip():
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         page_size = self.get_page_size(request)

@@ -453,8 +453,10 @@ def test_the_pages_of_a_broad_search_never_repeat_a_customer(cashier_client, cro
     assert len(seen) == len(set(seen)) == SEARCH_MATCH_LIMIT
 
 
-def test_the_list_without_a_search_keeps_its_exact_count(cashier_client, crowd):
-    body = cashier_client.get(LIST, {"page_size": 10}).json()
+@pytest.mark.parametrize("query", [None, "", "   "])
+def test_the_list_without_a_search_keeps_its_exact_count(cashier_client, crowd, query):
+    params = {"page_size": 10} if query is None else {"page_size": 10, "search": query}
+    body = cashier_client.get(LIST, params).json()
 
     assert (body["count"], body["count_capped"]) == (SEARCH_MATCH_LIMIT + 6, False)
 

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from customers.phones import phone_search_patterns
 
@@ -30,6 +30,16 @@ def search_name_for(name: str) -> str:
     return fold_name(name)[:SEARCH_NAME_LENGTH]
 
 
+def _patterns(query: str, *, region: str) -> tuple[str, list[tuple[str, bool]]] | None:
+    """The folded name and the phone patterns (`phone_search_patterns`) `query` searches
+    for; None for a query with nothing to search for."""
+    # NUL cannot be stored in, or compared with, PostgreSQL text: it can only come from a
+    # malformed query, never from a name.
+    query = query.replace("\x00", "")[:MAX_QUERY_LENGTH]
+    folded = fold_name(query)
+    return (folded, phone_search_patterns(query, region=region)) if folded else None
+
+
 def customer_search_q(query: str, *, region: str) -> Q | None:
     """The condition `?search=` applies: name contains the query, or phone matches it.
 
@@ -37,13 +47,28 @@ def customer_search_q(query: str, *, region: str) -> Q | None:
     which the trigram indexes serve on PostgreSQL whatever part of the value is typed.
     Returns None for a query with nothing to search for.
     """
-    # NUL cannot be stored in, or compared with, PostgreSQL text: it can only come from a
-    # malformed query, never from a name.
-    query = query.replace("\x00", "")[:MAX_QUERY_LENGTH]
-    folded = fold_name(query)
-    if not folded:
+    patterns = _patterns(query, region=region)
+    if patterns is None:
         return None
+    folded, phones = patterns
     condition = Q(search_name__contains=folded)
-    for text, is_prefix in phone_search_patterns(query, region=region):
+    for text, is_prefix in phones:
         condition |= Q(phone__startswith=text) if is_prefix else Q(phone__contains=text)
     return condition
+
+
+def customer_search_rank(query: str, *, region: str) -> Case | None:
+    """How well a customer that `customer_search_q` found matches: 0 when the name starts
+    with the query or the number starts with the typed digits, 1 for a match elsewhere.
+
+    A cashier types the start of what the customer says, so those come first; None for a
+    query with nothing to search for.
+    """
+    patterns = _patterns(query, region=region)
+    if patterns is None:
+        return None
+    folded, phones = patterns
+    starts = Q(search_name__startswith=folded)
+    for text in (text for text, is_prefix in phones if is_prefix):
+        starts |= Q(phone__startswith=text)
+    return Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from customers.counts import customer_counts_read
 from customers.models import Customer
-from customers.search import customer_search_q
+from customers.search import customer_search_q, customer_search_rank
 from pos_project.models import Business
 
 
@@ -17,6 +18,34 @@ def customer_search(*, queryset: QuerySet[Customer], query: str, region: str) ->
     """
     condition = customer_search_q(query, region=region)
     return queryset if condition is None else queryset.filter(condition)
+
+
+SEARCH_RANK = "search_rank"
+
+
+def customer_search_shortlist(
+    *, matches: QuerySet[Customer], query: str, region: str, limit: int
+) -> QuerySet[Customer]:
+    """At most `limit` + 1 of `matches` (a search's filtered customers), each annotated with
+    its `SEARCH_RANK` (`customers.search.customer_search_rank`).
+
+    The shortlist is the first matches the indexes give, in no order: ranking or counting
+    every match would read each of them, thousands for a surname alone at a chain's size,
+    for a till that shows a page. The one beyond `limit` says that more match. The
+    customers are then read by primary key, so only the shortlist's rows are fetched.
+    """
+    rank = customer_search_rank(query, region=region)
+    if rank is None:
+        return matches
+    sql, params = matches.order_by().values("pk").query.sql_with_params()
+    # A plain `LIMIT` on the matches would let PostgreSQL's planner bet on reading the table
+    # in order until enough turn up, a bet lost on every rare name. Planned as a whole
+    # (MATERIALIZED), the matches come from the indexes; read lazily, they stop at the limit.
+    shortlist = RawSQL(
+        f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s",
+        (*params, limit + 1),
+    )
+    return Customer.objects.filter(pk__in=shortlist).annotate(**{SEARCH_RANK: rank})
 
 
 def customer_list(

@@ -107,40 +107,93 @@ class KnownCountPagination(StandardPagination):
         return partial(CountedPaginator, count=self.known_count)
 
 
-class SearchPagination(StandardPagination):
-    """`StandardPagination` that reads a search's page and its number of matches at once.
+# A search answers at most this many matches, the best first: a till shows a page of
+# them, and a query that matches more is narrowed by typing more, not paged through.
+SEARCH_MATCH_LIMIT = 200
 
-    Most of a search's cost is finding its matches (a trigram index, then the rows); a
-    separate COUNT(*), as Django's paginator makes, would find them all a second time.
-    Without a search the list is counted as usual: over a whole table, a window count
-    would read every row instead of the one page an index gives.
+
+class SearchPagination(StandardPagination):
+    """`StandardPagination` whose searches count no more than they can show.
+
+    Without a search the list is counted as usual (`count` is exact, `count_capped` false).
+    With one, `count` counts the matches up to `SEARCH_MATCH_LIMIT`, and `count_capped` says
+    that more match; pages reach the first `SEARCH_MATCH_LIMIT` matches only. The page and
+    its count are read at once (a window count over the matches the view shortlisted), so
+    a search costs one statement however many customers match.
     """
 
     search_param = "search"
+    match_limit = SEARCH_MATCH_LIMIT
+    count_capped = False
 
     def paginate_queryset(self, queryset, request, view=None):
         self.check_page_number(request)
-        raw_number = request.query_params.get(self.page_query_param) or "1"
-        searching = request.query_params.get(self.search_param)
-        # `last`, and numbers so large that their offset would overflow the database's
-        # integers, take the usual path, which counts first and answers 404.
-        plain_number = is_positive_number(raw_number) and len(raw_number) <= MAX_PAGE_DIGITS
-        if not searching or not plain_number:
+        self.count_capped = False
+        # A blank search is the list itself, counted exactly (the filter strips it too).
+        if not (request.query_params.get(self.search_param) or "").strip():
             return super().paginate_queryset(queryset, request, view)
-        number, page_size = int(raw_number), self.get_page_size(request)
-        start = (max(number, 1) - 1) * page_size
-        rows = list(queryset.annotate(matches=Window(Count("pk")))[start : start + page_size])
+        self.request = request
+        page_size = self.get_page_size(request)
+        raw_number = request.query_params.get(self.page_query_param) or "1"
+        if raw_number in self.last_page_strings:
+            number = self._paginator(queryset, page_size, queryset.count()).num_pages
+        elif len(raw_number) > MAX_PAGE_DIGITS:
+            raise NotFound(self._past_the_matches())
+        else:
+            number = int(raw_number)
+        start = (number - 1) * page_size
+        if start >= self.match_limit:
+            raise NotFound(self._past_the_matches())
+        end = min(start + page_size, self.match_limit)
+        rows = list(queryset.annotate(matches=Window(Count("pk")))[start:end])
         # Past the last page there is no row to carry the number of matches.
-        count = rows[0].matches if rows else queryset.count()
-        paginator = CountedPaginator(queryset, page_size, count=count)
+        matches = rows[0].matches if rows else queryset.count()
+        paginator = self._paginator(queryset, page_size, matches)
         try:
             paginator.validate_number(number)
         except InvalidPage as error:
             message = self.invalid_page_message.format(page_number=raw_number, message=error)
             raise NotFound(message) from None
         self.page = Page(rows, number, paginator)
-        self.request = request
         return rows
+
+    def _paginator(self, queryset, page_size: int, matches: int) -> CountedPaginator:
+        self.count_capped = matches > self.match_limit
+        return CountedPaginator(queryset, page_size, count=min(matches, self.match_limit))
+
+    def _past_the_matches(self) -> str:
+        return _(
+            "A search shows its first %(limit)s matches only; type more of the name or "
+            "number to narrow it."
+        ) % {"limit": self.match_limit}
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = str(
+            _(
+                "Without `search`: the number of customers the list selects. With `search`: "
+                "the number of matches, counted up to %(limit)s."
+            )
+            % {"limit": self.match_limit}
+        )
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": str(
+                _(
+                    "True when a search matches more than %(limit)s customers: `count` then "
+                    "says %(limit)s and the pages rank %(limit)s of the matches, the first "
+                    "found; typing more narrows the search. Always false without `search`."
+                )
+                % {"limit": self.match_limit}
+            ),
+        }
+        paginated["required"] = [*paginated["required"], "count_capped"]
+        return paginated
 
 
 class NewestFirstCursorPagination(StrictPageSize, CursorPagination):

@@ -2,11 +2,13 @@
 
 import django_filters
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from customers.models import Customer, CustomerType
-from customers.selectors import customer_search
+from customers.selectors import SEARCH_RANK, customer_search, customer_search_shortlist
 from pos_project.filters import StrictFilterSet, StrictOrderingFilter
+from pos_project.pagination import SEARCH_MATCH_LIMIT
 from pos_project.tenancy import business_of
 
 
@@ -43,9 +45,11 @@ class ActiveChoiceFilter(django_filters.ChoiceFilter):
 class CustomerFilterSet(StrictFilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
-        label=(
+        label=_(
             "Name (any part; case and accents ignored) or phone (any part, typed in any "
-            "format: '0612', '06 12 34', '+212 612', '345678')."
+            "format: '0612', '06 12 34', '+212 612', '345678'). The best matches come first "
+            "(a name or number that starts with the query), unless `ordering` is given; "
+            "`count` counts the matches up to 200 and `count_capped` says that more match."
         ),
     )
     is_active = ActiveChoiceFilter(
@@ -91,11 +95,21 @@ class CustomerFilterSet(StrictFilterSet):
             # The POS picks customers from this list: a deactivated one must not show up
             # there unless a manager asks for them.
             queryset = queryset.filter(is_active=True)
+        query = self.form.cleaned_data.get("search")
+        if query:
+            # Every filter narrows the matches first: the shortlist is of what the list shows.
+            queryset = customer_search_shortlist(
+                matches=queryset,
+                query=query,
+                region=business_of(self.request).default_region,
+                limit=SEARCH_MATCH_LIMIT,
+            )
         return queryset
 
 
 class CustomerOrderingFilter(StrictOrderingFilter):
-    """`?ordering=` over the whitelist, with customers who never bought always last.
+    """`?ordering=` over the whitelist, with customers who never bought always last; a
+    search without `?ordering=` answers its best matches first (`SEARCH_RANK`).
 
     Databases disagree on where NULL sorts (first on PostgreSQL when descending, first on
     SQLite when ascending); by last purchase, never-bought customers are the least recent
@@ -105,6 +119,11 @@ class CustomerOrderingFilter(StrictOrderingFilter):
     nullable_fields = frozenset({"last_purchase_date"})
 
     def filter_queryset(self, request, queryset, view):
+        if SEARCH_RANK in queryset.query.annotations and not request.query_params.get(
+            self.ordering_param
+        ):
+            # A search without `?ordering=`: the best matches first, then by name.
+            return queryset.order_by(SEARCH_RANK, "search_name", "id")
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset

@@ -12,7 +12,8 @@ from customers.models import Customer
 from customers.selectors import customer_search
 from customers.services import customer_create
 from pos_project.actors import Actor
-from tests.contracts import assert_error
+from pos_project.pagination import SEARCH_MATCH_LIMIT
+from tests.contracts import assert_error, assert_flat_queries
 from tests.customers.history import give_ledger_entry, give_purchases
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory
@@ -328,7 +329,7 @@ def many_aminas(business):
 
 def test_a_search_is_paged_and_counted_like_the_list(cashier_client, many_aminas):
     first = cashier_client.get(LIST, {"search": "amina", "page_size": 3}).json()
-    assert first["count"] == 7
+    assert (first["count"], first["count_capped"]) == (7, False)
     assert [c["name"] for c in first["results"]] == [
         "Amina Alaoui",
         "Amina Bennani",
@@ -341,7 +342,7 @@ def test_a_search_is_paged_and_counted_like_the_list(cashier_client, many_aminas
     assert last["count"] == 7
     assert [c["name"] for c in last["results"]] == ["Amina Guessous"]
     assert last["next"] is None and "page=2" in last["previous"]
-    assert "matches" not in last["results"][0]
+    assert "matches" not in last["results"][0] and "search_rank" not in last["results"][0]
 
     named_last = cashier_client.get(LIST, {"search": "amina", "page_size": 3, "page": "last"})
     assert names(named_last) == ["Amina Guessous"]
@@ -367,7 +368,12 @@ def test_a_page_number_too_large_for_an_offset_is_a_404(cashier_client, many_ami
 
 def test_a_search_with_no_match_is_an_empty_first_page(cashier_client, many_aminas):
     body = cashier_client.get(LIST, {"search": "nobody"}).json()
-    assert (body["count"], body["results"], body["next"]) == (0, [], None)
+    assert (body["count"], body["count_capped"], body["results"], body["next"]) == (
+        0,
+        False,
+        [],
+        None,
+    )
 
 
 def test_a_search_page_and_its_count_are_one_query(
@@ -376,3 +382,95 @@ def test_a_search_page_and_its_count_are_one_query(
     # Authentication, then the page with its count; the same for any number of matches.
     with django_assert_max_num_queries(2):
         assert cashier_client.get(LIST, {"search": "amina"}).json()["count"] == 7
+
+
+# --- the best matches first, counted up to the limit ------------------------------------
+
+
+def test_names_that_start_with_the_query_come_first(cashier_client, business):
+    for name in ("Amina Bennani", "Karim Bennani", "Bennani Youssef", "Zineb Bennaniya"):
+        CustomerFactory(business=business, name=name)
+
+    assert names(cashier_client.get(LIST, {"search": "bennani"})) == [
+        "Bennani Youssef",
+        "Amina Bennani",
+        "Karim Bennani",
+        "Zineb Bennaniya",
+    ]
+
+
+def test_numbers_that_start_with_the_typed_digits_come_first(cashier_client, business):
+    CustomerFactory(business=business, name="Adam Alami", phone="+212706123499")
+    CustomerFactory(business=business, name="Zineb Zaki", phone="+212612345678")
+
+    # 0612 34: the start of +212 612 34..., and 061234 inside +212 70 6123 499.
+    assert names(cashier_client.get(LIST, {"search": "0612 34"})) == ["Zineb Zaki", "Adam Alami"]
+
+
+def test_an_explicit_ordering_still_sorts_a_search(cashier_client, business):
+    for name in ("Amina Bennani", "Bennani Youssef", "Karim Bennani"):
+        CustomerFactory(business=business, name=name)
+
+    assert names(cashier_client.get(LIST, {"search": "bennani", "ordering": "-name"})) == [
+        "Karim Bennani",
+        "Bennani Youssef",
+        "Amina Bennani",
+    ]
+
+
+@pytest.fixture
+def crowd(business):
+    """More namesakes than a search counts."""
+    return CustomerFactory.create_batch(
+        SEARCH_MATCH_LIMIT + 6, business=business, name="Sara Naciri"
+    )
+
+
+def test_a_broad_search_counts_up_to_the_limit_and_says_more_match(cashier_client, crowd):
+    body = cashier_client.get(LIST, {"search": "naciri", "page_size": 50}).json()
+
+    assert (body["count"], body["count_capped"]) == (SEARCH_MATCH_LIMIT, True)
+    assert len(body["results"]) == 50 and "page=2" in body["next"]
+    last = cashier_client.get(LIST, {"search": "naciri", "page_size": 50, "page": "last"}).json()
+    assert len(last["results"]) == 50 and last["next"] is None
+    assert "page=3" in last["previous"]
+    beyond = cashier_client.get(LIST, {"search": "naciri", "page_size": 50, "page": 5})
+    assert_error(beyond, 404)
+
+
+def test_pages_of_a_broad_search_stop_at_the_limit_mid_page(cashier_client, crowd):
+    body = cashier_client.get(LIST, {"search": "naciri", "page_size": 60, "page": 4}).json()
+
+    assert len(body["results"]) == SEARCH_MATCH_LIMIT - 3 * 60 and body["next"] is None
+
+
+def test_the_pages_of_a_broad_search_never_repeat_a_customer(cashier_client, crowd):
+    seen = []
+    for page in range(1, 5):
+        query = {"search": "naciri", "page_size": 50, "page": page}
+        seen += [row["id"] for row in cashier_client.get(LIST, query).json()["results"]]
+
+    assert len(seen) == len(set(seen)) == SEARCH_MATCH_LIMIT
+
+
+@pytest.mark.parametrize("query", [None, "", "   "])
+def test_the_list_without_a_search_keeps_its_exact_count(cashier_client, crowd, query):
+    params = {"page_size": 10} if query is None else {"page_size": 10, "search": query}
+    body = cashier_client.get(LIST, params).json()
+
+    assert (body["count"], body["count_capped"]) == (SEARCH_MATCH_LIMIT + 6, False)
+
+
+def test_a_search_costs_the_same_statements_however_many_match(
+    cashier_client, business, django_assert_max_num_queries
+):
+    def grow(n):
+        while Customer.objects.filter(business=business).count() < n:
+            CustomerFactory(business=business, name="Sara Naciri")
+
+    assert_flat_queries(
+        django_assert_max_num_queries,
+        lambda: cashier_client.get(LIST, {"search": "naciri"}),
+        grow,
+        sizes=(3, SEARCH_MATCH_LIMIT + 3),
+    )

@@ -366,3 +366,53 @@ def test_unfiltered_totals_read_the_summary_and_agree_with_the_sources(business,
     assert debtors_totals(report, clock=clock, unfiltered=True) == debtors_totals(
         report, clock=clock
     )
+
+
+def test_the_first_page_is_four_statements(
+    manager_client, business, sell, django_assert_num_queries
+):
+    for _ in range(3):
+        sell(CustomerFactory(business=business), "30.00")
+
+    # The token, the receivables summary, the due slots' sums, and the page with its figures.
+    with django_assert_num_queries(4):
+        assert manager_client.get(URL).json()["count"] == 3
+
+
+def test_the_next_local_day_ages_the_same_sale_anew(business, sell):
+    zone = business.time_zone
+    today = datetime(2026, 7, 15).date()
+    customer = CustomerFactory(business=business)
+    sell(customer, "10.00", completed_at=local(zone, today - timedelta(days=30), 12))
+
+    def bucket_on(day):
+        clock = report_clock(business=business, now=local(zone, day, 10))
+        [row] = debtors_report(business=business, clock=clock)
+        return row.owed_0_30, row.owed_31_60
+
+    assert bucket_on(today) == (D("10.00"), D("0"))
+    assert bucket_on(today + timedelta(days=1)) == (D("0"), D("10.00"))
+    assert bucket_on(today) == (D("10.00"), D("0"))
+
+
+def test_a_narrowed_report_leaves_the_next_one_whole(business, sell):
+    big, small = CustomerFactory(business=business), CustomerFactory(business=business)
+    sell(big, "90.00")
+    sell(small, "10.00")
+
+    assert [row.pk for row in debtors_report(business=business).filter(pk=small.pk)] == [small.pk]
+    assert {row.pk for row in debtors_report(business=business)} == {big.pk, small.pk}
+    sell(CustomerFactory(business=business), "5.00")
+    assert debtors_report(business=business).count() == 3
+
+
+def test_the_spreadsheet_reads_no_column_per_row(
+    manager_client, business, sell, django_assert_max_num_queries
+):
+    def grow(n):
+        while debtors_report(business=business).count() < n:
+            sell(CustomerFactory(business=business), "30.00")
+
+    assert_flat_queries(
+        django_assert_max_num_queries, lambda: manager_client.get(URL, {"format": "csv"}), grow
+    )

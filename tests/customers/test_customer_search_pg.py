@@ -1,0 +1,96 @@
+"""The customer search at a chain's size, on PostgreSQL: the statement the API runs is
+served by the indexes, reads its shortlist of matches and not every match, and needs no
+planner setting to get there."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers.search import search_name_for
+from demo.bulk import FIRST_NAMES, LAST_NAMES
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigram indexes and plans are PostgreSQL's"
+)
+
+LIST = reverse("customer-list")
+# Enough customers that each surname is shared by hundreds and the planner weighs the
+# indexes against reading the table as it would at a chain's size.
+CUSTOMERS = 100_000
+
+
+@pytest.fixture
+def chain_of_customers(business):
+    """`CUSTOMERS` customers named as the bulk loader names them, loaded in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO customers_customer (
+                id, business_id, name, search_name, phone, email, address, notes,
+                customer_type, credit_limit, outstanding_balance, total_purchases,
+                sales_count, ledger_sequence, last_purchase_date, is_active, created_at,
+                updated_at
+            )
+            SELECT gen_random_uuid(), %(business)s,
+                   (%(first)s::text[])[1 + i %% %(firsts)s] || ' '
+                       || (%(last)s::text[])[1 + i / %(firsts)s %% %(lasts)s],
+                   (%(first_folded)s::text[])[1 + i %% %(firsts)s] || ' '
+                       || (%(last_folded)s::text[])[1 + i / %(firsts)s %% %(lasts)s],
+                   '+2126' || lpad(i::text, 8, '0'), '', '', '', 'RETAIL', NULL, 0, 0, 0, 0,
+                   NULL, true, now(), now()
+            FROM generate_series(1, %(count)s) AS i
+            """,
+            {
+                "business": business.pk,
+                "first": FIRST_NAMES,
+                "last": LAST_NAMES,
+                "first_folded": [search_name_for(name) for name in FIRST_NAMES],
+                "last_folded": [search_name_for(name) for name in LAST_NAMES],
+                "firsts": len(FIRST_NAMES),
+                "lasts": len(LAST_NAMES),
+                "count": CUSTOMERS,
+            },
+        )
+        cursor.execute("ANALYZE customers_customer")
+    return business
+
+
+def plan_of_search(client, query: str) -> tuple[dict, str]:
+    """The answer to `?search=query`, and the plan of the statement that read its page."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"search": query})
+    assert response.status_code == 200, response.content[:300]
+    (page_sql,) = [q["sql"] for q in captured if q["sql"].startswith('SELECT "customers_customer"')]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {page_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return response.json(), plan
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("Aïcha Ben", "customer_search_name_trgm"),  # a first name and a surname's start
+        ("Bennani", "customer_search_name_trgm"),  # a surname alone: hundreds of matches
+        ("0600 012", "customer_phone_prefix"),  # the start of a national number
+        ("12345", "customer_phone_trgm"),  # digits from the middle of a number
+    ],
+)
+def test_the_indexes_find_a_shortlist_and_the_page_is_read_by_key(
+    cashier_client, chain_of_customers, query, index
+):
+    body, plan = plan_of_search(cashier_client, query)
+
+    assert body["results"], body
+    assert index in plan, plan
+    assert "Seq Scan" not in plan, plan
+    # The shortlist is cut inside the statement (LIMIT 201), then its customers are read
+    # by primary key: no match beyond the shortlist is fetched, sorted or counted.
+    assert "Limit" in plan and "customers_customer_pkey" in plan, plan
+
+
+def test_a_surname_alone_is_counted_up_to_the_limit(cashier_client, chain_of_customers):
+    body, _plan = plan_of_search(cashier_client, "Bennani")
+
+    assert body["count_capped"] is True and body["count"] == 200

@@ -214,7 +214,7 @@ class LotAdmin(BusinessScopedAdmin):
                 done = form.submit_once(request, business=business, work=receive)
             except DomainError as error:
                 form.show_refusal(error)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(reverse("admin:medicine_lot_changelist"))
@@ -244,7 +244,7 @@ class LotAdmin(BusinessScopedAdmin):
                 done = form.submit_once(request, business=lot.medicine.business, work=adjust)
             except DomainError as error:
                 form.show_refusal(error)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(reverse("admin:medicine_lot_changelist"))

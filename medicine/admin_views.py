@@ -108,7 +108,7 @@ class MedicineBackOfficeViews:
                 adjusted = form.submit_once(request, business=medicine.business, work=adjust)
             except DomainError as error:
                 form.show_refusal(error)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
                 messages.success(request, adjusted)
                 return HttpResponseRedirect(medicine_url)

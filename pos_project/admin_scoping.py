@@ -100,7 +100,7 @@ class BusinessScopedAdmin(NamedListTitle, BackOfficeRights, admin.ModelAdmin):
 
     def _refused(self, request, error: DomainError):
         # A business rule said no (the change was rolled back): say why on the same page.
-        self.message_user(request, f"{error.error}: {error.message}", level=messages.ERROR)
+        self.message_user(request, error.message, level=messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
     def get_queryset(self, request):

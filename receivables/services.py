@@ -23,6 +23,7 @@ from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid, invalid_field
+from pos_project.languages import in_english
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
 from receivables.errors import ErrorCode
 from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
@@ -168,7 +169,7 @@ def customer_record_payment(
             customer=customer,
             entry_type=LedgerEntryType.PAYMENT,
             amount=-amount,
-            description=f"Payment ({DebtPaymentMethod(method).label})",
+            description=f"Payment ({in_english(DebtPaymentMethod(method).label)})",
             actor=actor,
             payment=payment,
         )
@@ -186,7 +187,8 @@ def customer_record_payment(
             event_type=AuditEvent.CUSTOMER_PAYMENT_RECORDED,
             # The reference and note are in the description so the audit list finds them.
             description=(
-                f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
+                f"{actor.name} recorded a "
+                f"{in_english(DebtPaymentMethod(method).label).lower()} payment of "
                 f"{format_money(amount, customer.business.currency_symbol)} from "
                 f"{customer.name}"
                 + drawer_words(cash_drawer, into=True)

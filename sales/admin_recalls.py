@@ -133,7 +133,7 @@ class LotRecallViews:
                 done = form.submit_once(request, business=business, work=recall)
             except DomainError as error:
                 form.add_error(None, error.message)
-                messages.error(request, f"{error.error}: {error.message}")
+                messages.error(request, error.message)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(request.path)

@@ -20,6 +20,7 @@ from audit.services import audit_record
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
+from pos_project.languages import in_english
 from pos_project.money import amount_within_limit, quantize
 from sales.errors import ErrorCode
 from sales.locks import sequence_take, till_lock, till_session_lock
@@ -304,7 +305,7 @@ def till_cash_move(
             created_by=actor.user,
             created_by_name=actor.name,
         )
-        label = CashMovementType(type).label.lower()
+        label = in_english(CashMovementType(type).label).lower()
         audit_record(
             business=session.business,
             actor=actor,

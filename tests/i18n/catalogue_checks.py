@@ -159,9 +159,12 @@ REFUSALS = {"Invalid", "Forbidden", "NotFound", "Conflict", "KeyReused", "Busy",
 #   pages and API render it in the reader's language from its event type and data;
 # - the OpenAPI schema (drf-spectacular's decorators and serializer fields' `help_text`)
 #   documents the API for the developers of its clients, like the code and field names;
-# - management commands' arguments speak to administrators at a terminal.
+# - management commands' arguments speak to administrators at a terminal;
+# - a customer's ledger entry's stored `description` (receivables.ledger) is a record kept in
+#   English like the audit's: it names the sale, return or payment it stands for.
 SPOKEN_ELSEWHERE = {
     "audit_record",
+    "ledger_post",
     "extend_schema",
     "extend_schema_view",
     "extend_schema_field",

@@ -44,3 +44,9 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     business = factory.SubFactory(BusinessFactory)
     role = Role.CASHIER
+
+
+def printed_in(business, language: str) -> None:
+    """The business prints its receipts, slips, reports and statements in `language`."""
+    business.language = language
+    business.save(update_fields=["language"])

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from customers.phones import display_phone
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
+from pos_project.money import format_money
 from sales.receipts import receipt_html
 from sales.return_receipts import return_receipt_html
 from sales.services import sale_return
@@ -21,6 +22,7 @@ from sales.services.tills import till_session_close, till_session_open
 from sales.till_report import till_report_html
 from tests.contracts import assert_error
 from tests.factories.customers import CustomerFactory
+from tests.factories.kernel import printed_in
 from tests.factories.medicine import MedicineFactory
 from tests.factories.sales import complete_sale
 from tests.factories.tills import TillFactory
@@ -101,6 +103,7 @@ def phoned_sale(business, storefront, cashier):
 
 
 def test_the_receipt_prints_right_to_left_in_arabic(phoned_sale):
+    printed_in(phoned_sale.business, "ar")
     with translation.override("ar"):
         page = receipt_html(phoned_sale)
         moment = timezone.localtime(phoned_sale.completed_at, phoned_sale.business.zone)
@@ -125,15 +128,17 @@ def test_the_return_slip_prints_right_to_left_in_arabic(phoned_sale, manager):
         actor=Actor.for_user(manager),
     )
 
+    printed_in(returned.business, "ar")
     with translation.override("ar"):
         page = return_receipt_html(returned)
         moment = timezone.localtime(returned.created_at, phoned_sale.business.zone)
         date_text = date_format(moment, "DATETIME_FORMAT")
+        refunded = format_money(Decimal("30.00"), "DH")
 
     assert '<html lang="ar" dir="rtl">' in page
     assert "مجموع المرجَع" in page and "TOTAL RETURNED" not in page
     # The amount keeps its left-to-right order inside the Arabic refund words.
-    assert f"{isolate('30.00 DH')} نقدًا" in page
+    assert f"{isolate(refunded)} نقدًا" in page
     assert f"<bdi>{date_text}</bdi>" in page
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", page) is None
     phone = display_phone("+212661361611", region=phoned_sale.business.default_region)
@@ -151,6 +156,7 @@ def test_the_z_report_prints_right_to_left_in_arabic(storefront, cashier):
         session=session, counted_cash="100.00", actor=Actor.for_user(cashier)
     )
 
+    printed_in(closed.business, "ar")
     with translation.override("ar"):
         page = till_report_html(closed)
         closed_text = date_format(
@@ -169,8 +175,8 @@ def test_the_x_report_reads_in_french(storefront, cashier):
         till=TillFactory(storefront=storefront), opening_float="0.00", actor=Actor.for_user(cashier)
     )
 
-    with translation.override("fr"):
-        page = till_report_html(session)
+    printed_in(session.business, "fr")
+    page = till_report_html(session)
 
     assert '<html lang="fr" dir="ltr">' in page
     assert "Rapport X (session ouverte)" in page and "Fond de caisse" in page

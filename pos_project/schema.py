@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from pos_project.errors import all_error_codes
-from pos_project.languages import LANGUAGE_CODES
 
 
 class ErrorCodeField(serializers.CharField):
@@ -67,10 +66,12 @@ ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
     type=str,
     location=OpenApiParameter.HEADER,
     required=False,
-    enum=list(LANGUAGE_CODES),
+    # Any value HTTP allows (`fr-MA,fr;q=0.9,en;q=0.8`): the first of the four it names wins,
+    # and a header naming none of them is no error, so no enum.
     description=(
         "The language of the answer's messages (`en`, `fr`, `ar` or `uz`; a regional variant "
-        "such as `fr-MA` counts as its language). Without one of them, the caller's own "
+        "such as `fr-MA` counts as its language, and a browser's list with weights is read in "
+        "its order). Without one of them, the caller's own "
         "language, else the business's (`/api/me/`). Error `code`s, event types, field names "
         "and enum values stay English whatever the language."
     ),

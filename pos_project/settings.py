@@ -305,6 +305,10 @@ STORAGES = {
 
 # Shared by every worker process: login throttle counts must not be per process.
 # The database cache's table is created by a migration, so `migrate` alone sets it up.
+# Django's database sessions, with keys of another shape taken as no session
+# (pos_project/sessions.py).
+SESSION_ENGINE = "pos_project.sessions"
+
 CACHE_TABLE = "pos_cache"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {

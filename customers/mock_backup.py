@@ -12,7 +12,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
-from customers.mock_review import _chunks
+from customers.mock_review import chunks
 from customers.models import Customer
 from sales.models import Sale
 
@@ -67,7 +67,7 @@ def write_backup(path: Path, rows: dict[type, set]) -> int:
     objects = []
     for model in sorted(rows, key=_backup_order):
         pks = sorted(rows[model], key=str)
-        for chunk in _chunks(pks):
+        for chunk in chunks(pks):
             objects.extend(model._base_manager.filter(pk__in=chunk).order_by("pk"))
     try:
         handle, temporary = tempfile.mkstemp(

@@ -47,7 +47,7 @@ from customers.mock_review import (
     DELETE,
     SKIP,
     Progress,
-    _chunks,
+    chunks,
     cleanup_plan,
     customer_histories,
     is_removable_sale,
@@ -146,7 +146,7 @@ def _plan_locked(
     sales_by_customer: dict[object, list[Sale]] = {}
     # Locked after the customers and in primary-key order, as the sales services lock them.
     sales = []
-    for chunk in _chunks([customer.pk for customer in customers]):
+    for chunk in chunks([customer.pk for customer in customers]):
         sales.extend(sales_of_customers_lock(chunk))
     for sale in sorted(sales, key=lambda sale: sale.pk):
         sales_by_customer.setdefault(sale.customer_id, []).append(sale)
@@ -343,7 +343,7 @@ def mock_customers_cleanup(
         # Locked in primary-key order so two cleanups cannot deadlock on each other. Only
         # the customer rows: the business rows are read without a lock.
         customers = []
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             customers.extend(customers_lock_for_removal(chunk))
         businesses = Business.objects.in_bulk({customer.business_id for customer in customers})
         for customer in customers:

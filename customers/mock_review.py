@@ -92,7 +92,7 @@ class ReviewRow:
         return self.customer.sales_count
 
 
-def _chunks(ids: list) -> Iterable[list]:
+def chunks(ids: list) -> Iterable[list]:
     for start in range(0, len(ids), _ID_CHUNK):
         yield ids[start : start + _ID_CHUNK]
 
@@ -101,7 +101,7 @@ def customer_histories(customer_ids: Iterable) -> dict[object, CustomerHistory]:
     """Each customer's history, counted from the sales, ledger and payment tables."""
     ids = list(customer_ids)
     histories = {pk: CustomerHistory() for pk in ids}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         sales = (
             Sale.objects.filter(customer_id__in=chunk)
             .values("customer_id")

@@ -37,12 +37,12 @@ from customers.search import search_name_for
 from demo.copy_loader import (
     NULL,
     TABLES,
-    _cents,
-    _check_foreign_keys,
-    _copy_escape,
-    _Ids,
-    _Loader,
-    _skip_row_triggers,
+    Loader,
+    TimeOrderedIds,
+    cents_literal,
+    check_foreign_keys,
+    copy_escape,
+    skip_row_triggers,
 )
 from medicine.models import Medicine
 from receivables.models import (
@@ -123,10 +123,10 @@ def seed_bulk(
 ) -> dict:
     """Add `customers` customers and `sales` completed sales to `business`. Returns counts."""
     rng = random.Random(seed)
-    new_id = _Ids(rng)
+    new_id = TimeOrderedIds(rng)
     is_postgres = connection.vendor == "postgresql"
     medicines = [
-        (medicine.pk.hex, _copy_escape(str(medicine)), round(medicine.prix_br * 100))
+        (medicine.pk.hex, copy_escape(str(medicine)), round(medicine.prix_br * 100))
         for medicine in Medicine.objects.filter(business=business, is_active=True)
     ]
     if not medicines:
@@ -140,7 +140,7 @@ def seed_bulk(
     business_id = business.pk.hex
     storefront_id = storefront.pk.hex
     seller_id = str(seller.pk)
-    seller_name = _copy_escape(seller.get_full_name() or seller.get_username())
+    seller_name = copy_escape(seller.get_full_name() or seller.get_username())
     states = [_Customer(new_id(), rng.choice(CREDIT_LIMITS_CENTS)) for _ in range(customers)]
     for table in TABLES.values():
         table.count = 0
@@ -152,7 +152,7 @@ def seed_bulk(
         entry_id = new_id()
         batch["ledger"].append(
             f"{entry_id}\t{business_id}\t{state.id}\t{state.sequence}\t{entry_type}\t"
-            f"{_cents(amount)}\t{_cents(state.balance)}\t{sale_id}\t{payment_id}\t{text}\t"
+            f"{cents_literal(amount)}\t{cents_literal(state.balance)}\t{sale_id}\t{payment_id}\t{text}\t"
             f"{seller_id}\t{seller_name}\t{at}\n"
         )
         return entry_id
@@ -165,7 +165,7 @@ def seed_bulk(
             sale_id = pending[0][:32]
             batch["allocations"].append(
                 f"{new_id()}\t{business_id}\t{state.id}\t{payment_entry}\t{sale_id}\t"
-                f"{_cents(part)}\t{at}\n"
+                f"{cents_literal(part)}\t{at}\n"
             )
             pending[2] -= part
             amount -= part
@@ -183,7 +183,7 @@ def seed_bulk(
         if is_postgres:
             # One commit at the end: nothing gained by waiting for the disk on it.
             cursor.execute("SET LOCAL synchronous_commit = off")
-            foreign_keys = _skip_row_triggers(cursor, [table.name for table in TABLES.values()])
+            foreign_keys = skip_row_triggers(cursor, [table.name for table in TABLES.values()])
 
         # Read before the loader thread takes the connection over.
         taken = set(
@@ -195,7 +195,7 @@ def seed_bulk(
         progress = tqdm(
             total=sales + customers, desc="Bulk-loading", unit="row", unit_scale=True, mininterval=1
         )
-        loader = _Loader(progress)
+        loader = Loader(progress)
         try:
             batch, batch_units = new_batch(), 0
             for index in range(sales):
@@ -212,8 +212,8 @@ def seed_bulk(
                     line = price * quantity
                     subtotal += line
                     batch["items"].append(
-                        f"{new_id()}\t{sale_id}\t{medicine_id}\t{medicine_name}\t{_cents(price)}\t"
-                        f"{quantity}\t0.00\t{_cents(line)}\t{at}\t{at}\n"
+                        f"{new_id()}\t{sale_id}\t{medicine_id}\t{medicine_name}\t{cents_literal(price)}\t"
+                        f"{quantity}\t0.00\t{cents_literal(line)}\t{at}\t{at}\n"
                     )
                 state = None if not states or rng.random() < WALK_IN_SHARE else rng.choice(states)
                 on_account = 0
@@ -227,23 +227,24 @@ def seed_bulk(
                     state.last_purchase = at
                 cash = subtotal - on_account
                 tendered = cash + rng.choice((0, 0, 0, 500, 1000, 5000)) if cash else 0
-                total = _cents(subtotal)
+                total = cents_literal(subtotal)
                 # The row up to amount_due, and after it: an on-account sale's amount due is
                 # only known once the payments that settle it have been generated.
                 head = (
                     f"{sale_id}\t{business_id}\t{storefront_id}\t"
                     f"{state.id if state else NULL}\tRETAIL\tCOMPLETED\t{receipt}\t"
-                    f"{receipt_number}\t{total}\t0.00\t{total}\t{_cents(tendered + on_account)}\t"
-                    f"{_cents(tendered - cash)}\t{_cents(on_account)}\t"
+                    f"{receipt_number}\t{total}\t0.00\t{total}\t"
+                    f"{cents_literal(tendered + on_account)}\t"
+                    f"{cents_literal(tendered - cash)}\t{cents_literal(on_account)}\t"
                 )
                 tail = f"\t\t{seller_id}\t{at}\t{NULL}\t\t{at}\t{at}\n"
                 if cash:
                     batch["tenders"].append(
-                        f"{new_id()}\t{sale_id}\tCASH\t{_cents(tendered)}\t\t{at}\n"
+                        f"{new_id()}\t{sale_id}\tCASH\t{cents_literal(tendered)}\t\t{at}\n"
                     )
                 if on_account:
                     batch["tenders"].append(
-                        f"{new_id()}\t{sale_id}\tON_ACCOUNT\t{_cents(on_account)}\t\t{at}\n"
+                        f"{new_id()}\t{sale_id}\tON_ACCOUNT\t{cents_literal(on_account)}\t\t{at}\n"
                     )
                     post(state, batch, "SALE_CHARGE", on_account, at, sale_id, NULL,
                          f"On-account part of sale {receipt_number}")  # fmt: skip
@@ -255,7 +256,7 @@ def seed_bulk(
                         payment_id = new_id()
                         method = rng.choice(DEBT_METHODS)
                         batch["debt_payments"].append(
-                            f"{payment_id}\t{business_id}\t{state.id}\t{_cents(on_account)}\t"
+                            f"{payment_id}\t{business_id}\t{state.id}\t{cents_literal(on_account)}\t"
                             f"{method.value}\t\t\t{seller_id}\t{seller_name}\t{paid_at}\n"
                         )
                         entry_id = post(state, batch, "PAYMENT", -on_account, paid_at, NULL,
@@ -271,7 +272,7 @@ def seed_bulk(
             # Sales still owing: their amount due is final now.
             for state in states:
                 for head, tail, due in state.unpaid or ():
-                    batch["sales"].append(f"{head}{_cents(due)}{tail}")
+                    batch["sales"].append(f"{head}{cents_literal(due)}{tail}")
 
             folded = {}
             space = range(len(MOBILE_BLOCKS) * BLOCK_SIZE)
@@ -286,11 +287,11 @@ def seed_bulk(
                     phone = f"+212{MOBILE_BLOCKS[number // BLOCK_SIZE]}{number % BLOCK_SIZE:07d}"
                     if phone not in taken:
                         break
-                limit = NULL if state.credit_limit is None else _cents(state.credit_limit)
+                limit = NULL if state.credit_limit is None else cents_literal(state.credit_limit)
                 batch["customers"].append(
                     f"{state.id}\t{business_id}\t{name}\t{search_name}\t{phone}\t\t\t\t"
                     f"{'RETAIL' if offset % 10 else 'WHOLESALE'}\t{limit}\t"
-                    f"{_cents(state.balance)}\t{_cents(state.total)}\t{state.sales_count}\t"
+                    f"{cents_literal(state.balance)}\t{cents_literal(state.total)}\t{state.sales_count}\t"
                     f"{state.sequence}\t{state.last_purchase}\tt\t{start_text}\t{now_text}\n"
                 )
                 batch_units += 1
@@ -308,7 +309,7 @@ def seed_bulk(
 
         if foreign_keys:
             with tqdm(total=len(foreign_keys), desc="Checking references", unit="key") as bar:
-                _check_foreign_keys(cursor, foreign_keys, bar)
+                check_foreign_keys(cursor, foreign_keys, bar)
         # The rows went in beside the services, so the kept figures are recomputed from them.
         customer_counts_rebuild(business=business)
         receivables_summary_rebuild(business=business)

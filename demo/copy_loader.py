@@ -25,18 +25,18 @@ from sales.models import Payment, Sale, SaleItem
 NULL = r"\N"
 
 
-def _copy_escape(text: str) -> str:
+def copy_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _cents(value: int) -> str:
+def cents_literal(value: int) -> str:
     """Integer cents as a decimal literal: 1250 -> "12.50", -5 -> "-0.05"."""
     if value < 0:
-        return "-" + _cents(-value)
+        return "-" + cents_literal(-value)
     return f"{value // 100}.{value % 100:02d}"
 
 
-class _Ids:
+class TimeOrderedIds:
     """Unique, time-ordered UUIDs (the UUIDv7 layout) as 32 hex digits.
 
     The high half is this run's millisecond clock, the version and 12 random bits; the low
@@ -127,7 +127,7 @@ TABLES = {
 }  # fmt: skip
 
 
-class _Loader:
+class Loader:
     """Loads batches of rows, on PostgreSQL in a thread of its own.
 
     The thread owns the connection while batches flow; the caller gets it back from
@@ -211,7 +211,7 @@ def _foreign_keys(cursor, tables: list[str]) -> list[tuple[str, str, str, str, s
     return [row[:5] for row in rows]
 
 
-def _skip_row_triggers(cursor, tables: list[str]) -> list | None:
+def skip_row_triggers(cursor, tables: list[str]) -> list | None:
     """Turn per-row foreign-key triggers off for this transaction, when that is safe.
 
     Returns the constraints to check in bulk afterwards, or None when the triggers stay:
@@ -233,7 +233,7 @@ def _skip_row_triggers(cursor, tables: list[str]) -> list | None:
     return foreign_keys
 
 
-def _check_foreign_keys(cursor, foreign_keys, progress: tqdm) -> None:
+def check_foreign_keys(cursor, foreign_keys, progress: tqdm) -> None:
     """What the skipped triggers would have checked, one anti-join per constraint."""
     for name, table, column, target, target_column in foreign_keys:
         cursor.execute(

@@ -2,7 +2,7 @@
 
 Built through the same services as the till, so stock, receipt numbers, ledgers, customer
 statistics and the audit trail all agree and `check_ledgers` passes. Sales are completed in
-date order with their completion time set in the past (`_sale_complete`'s `completed_at`,
+date order with their completion time set in the past (`sale_complete_at`'s `completed_at`,
 used only here), so "oldest first" settlement and purchase dates read as real history.
 """
 
@@ -21,7 +21,7 @@ from pos_project.models import Role, StaffMember
 from pos_project.money import quantize
 from sales.models import PaymentMethod, Sale, SaleStatus, SaleType
 from sales.services import sale_cancel, sale_create, sale_item_add
-from sales.services.checkout import _sale_complete
+from sales.services.checkout import sale_complete_at
 
 SALES = 40
 DAYS = 120
@@ -113,7 +113,7 @@ def seed(demo) -> str:
                 continue
             payments = _payments(rng, sale.total_amount, customer)
             try:
-                _sale_complete(
+                sale_complete_at(
                     sale=sale,
                     payments=payments,
                     override_credit_limit=False,

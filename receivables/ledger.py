@@ -176,7 +176,7 @@ def allocations_settle(*, customer: Customer) -> list[ReceivableAllocation]:
     return made
 
 
-def _settled(made: list[ReceivableAllocation]) -> list[tuple]:
+def allocations_settled_amounts(made: list[ReceivableAllocation]) -> list[tuple]:
     """What `allocations_settle` took off each sale's amount due, for the summary."""
     return [(allocation.sale.completed_at, -allocation.amount) for allocation in made]
 
@@ -216,7 +216,7 @@ def receivable_charge_sale(
         business_id=customer.business_id,
         balance_before=balance_before,
         balance_after=customer.outstanding_balance,
-        due=[(sale.completed_at, amount), *_settled(made)],
+        due=[(sale.completed_at, amount), *allocations_settled_amounts(made)],
         purchases=sale.total_amount,
         sales=1,
         buyer_moved=(last_before, customer.last_purchase_date),
@@ -260,7 +260,7 @@ def receivable_reverse_sale(
         business_id=customer.business_id,
         balance_before=balance_before,
         balance_after=customer.outstanding_balance,
-        due=[(sale.completed_at, -due_before), *_settled(made)],
+        due=[(sale.completed_at, -due_before), *allocations_settled_amounts(made)],
     )
     return entry
 
@@ -310,7 +310,7 @@ def receivable_return_sale(
         business_id=customer.business_id,
         balance_before=balance_before,
         balance_after=customer.outstanding_balance,
-        due=[*due, *_settled(made)],
+        due=[*due, *allocations_settled_amounts(made)],
     )
     return entry
 

@@ -26,7 +26,12 @@ from pos_project.errors import Forbidden, Invalid, invalid_field
 from pos_project.languages import in_english
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
 from receivables.errors import ErrorCode
-from receivables.ledger import _settled, allocations_settle, credit_held, ledger_post
+from receivables.ledger import (
+    allocations_settle,
+    allocations_settled_amounts,
+    credit_held,
+    ledger_post,
+)
 from receivables.models import (
     AdjustmentType,
     CustomerLedgerEntry,
@@ -178,7 +183,7 @@ def customer_record_payment(
             business_id=customer.business_id,
             balance_before=balance_before,
             balance_after=customer.outstanding_balance,
-            due=_settled(made),
+            due=allocations_settled_amounts(made),
         )
         settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
         audit_record(
@@ -275,7 +280,7 @@ def customer_adjust_credit(
             business_id=customer.business_id,
             balance_before=balance_before,
             balance_after=customer.outstanding_balance,
-            due=_settled(made),
+            due=allocations_settled_amounts(made),
         )
         audit_record(
             business=customer.business,

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from audit.hashing import GENESIS_HASH, head_seal, keyed_entry_hash
 
 
-def _audit(db, ids: dict, *, event_type: str, description: str, sale, customer, data) -> None:
+def audit_entry(db, ids: dict, *, event_type: str, description: str, sale, customer, data) -> None:
     head = db.execute(
         "SELECT last_sequence, last_hash, keyed_from_sequence FROM audit_auditchainhead "
         "WHERE business_id = %s FOR UPDATE",
@@ -291,7 +291,7 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             "UPDATE sales_sale SET customer_id = %s, updated_at = now() WHERE id = %s",
             [customer, sale],
         )
-        _audit(
+        audit_entry(
             db, ids, event_type="sale.customer_updated", sale=sale, customer=customer,
             description=f'Customer updated from "Walk-in Customer" to "{name}"',
             data={"old_customer_id": None, "new_customer_id": str(customer),
@@ -357,7 +357,7 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             total=total,
             on_account=on_account,
         )
-        _audit(
+        audit_entry(
             db, ids, event_type="sale.completed", sale=sale, customer=customer,
             description=f"Sale {number} completed: {total} to {name}, {on_account} on account",
             data={"receipt_number": number, "total_amount": str(total),

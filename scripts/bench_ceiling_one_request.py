@@ -28,7 +28,7 @@ import uuid
 from decimal import Decimal
 
 import psycopg
-from bench_ceiling import STOCK_TAKE, _audit, charge_on_account, context, take_lots
+from bench_ceiling import STOCK_TAKE, audit_entry, charge_on_account, context, take_lots
 
 
 def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> list:
@@ -127,7 +127,7 @@ def checkout(db, ids: dict, customer: uuid.UUID, rng: random.Random) -> None:
             total=total,
             on_account=on_account,
         )
-        _audit(
+        audit_entry(
             db, ids, event_type="sale.completed", sale=sale, customer=customer,
             description=f"Sale {number} completed: {total} to {name}, {on_account} on account",
             data={"receipt_number": number, "total_amount": str(total),

@@ -106,29 +106,29 @@ def other_storefront(other_business):
     return StorefrontFactory(business=other_business, name="Rival Main")
 
 
-def _staff(business, role):
+def staff_with_token(business, role):
     return StaffMemberFactory(business=business, role=role).user
 
 
 @pytest.fixture
 def owner(business):
-    return _staff(business, Role.OWNER)
+    return staff_with_token(business, Role.OWNER)
 
 
 @pytest.fixture
 def manager(business):
-    return _staff(business, Role.MANAGER)
+    return staff_with_token(business, Role.MANAGER)
 
 
 @pytest.fixture
 def cashier(business):
-    return _staff(business, Role.CASHIER)
+    return staff_with_token(business, Role.CASHIER)
 
 
 @pytest.fixture
 def other_manager(other_business):
     """A manager of another business: must see nothing of `business`."""
-    return _staff(other_business, Role.MANAGER)
+    return staff_with_token(other_business, Role.MANAGER)
 
 
 def client_for(user) -> APIClient:

@@ -22,8 +22,8 @@ from sales.models import (
     Sale,
     SaleStatus,
 )
-from sales.services.checkout import _lock_customer_then_sale, sale_shelf_lines
-from sales.services.checks import _wrong_status
+from sales.services.checkout import lock_customer_then_sale, sale_shelf_lines
+from sales.services.checks import wrong_status
 from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 # --- cancellation -------------------------------------------------------------------------
@@ -59,10 +59,10 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> S
     """
     reason = (reason or "").strip()
     with transaction.atomic():
-        customer, sale = _lock_customer_then_sale(sale)
+        customer, sale = lock_customer_then_sale(sale)
         was = sale.status
         if was == SaleStatus.CANCELLED:
-            raise _wrong_status(
+            raise wrong_status(
                 sale,
                 action="cancel",
                 allowed=f"{SaleStatus.DRAFT} or {SaleStatus.COMPLETED}",

@@ -37,9 +37,9 @@ from sales.models import (
     SaleStatus,
 )
 from sales.services.checks import (
-    _check_amount,
-    _customer_inactive,
-    _wrong_status,
+    check_amount,
+    customer_inactive_refusal,
+    wrong_status,
 )
 from sales.services.held import held_rows
 from sales.till_sessions import till_session_for_money
@@ -71,7 +71,7 @@ def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
                 % {"number": index + 1, "methods": ", ".join(PaymentMethod.values)},
                 code=ErrorCode.INVALID_PAYMENT_METHOD,
             )
-        amount = _check_amount(
+        amount = check_amount(
             payment.get("amount"), field="payments", code=ErrorCode.INVALID_PAYMENT
         )
         if amount <= 0:
@@ -102,7 +102,7 @@ def checkout_tenders(
     return tenders
 
 
-def _lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
+def lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     """Lock the sale's customer, then the sale, in that order (the order of every path).
 
     The customer is read before the sale is locked, so a concurrent update_customer can
@@ -173,7 +173,7 @@ def sale_complete(
       limit, counting what they already owe; a manager may override the limit, audited.
     - Insufficient stock is a 409 naming every short medicine; nothing changes.
     """
-    return _sale_complete(
+    return sale_complete_at(
         sale=sale,
         payments=payments,
         override_credit_limit=override_credit_limit,
@@ -182,7 +182,7 @@ def sale_complete(
     )
 
 
-def _sale_complete(
+def sale_complete_at(
     *,
     sale: Sale,
     payments: Iterable[Mapping[str, Any] | Tender],
@@ -193,13 +193,13 @@ def _sale_complete(
     """`sale_complete`, with the completion time given: only the demo history backdates."""
     tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
     with transaction.atomic():
-        customer, sale = _lock_customer_then_sale(sale)
+        customer, sale = lock_customer_then_sale(sale)
         if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):
             # The same checkout again (a till's retry without an Idempotency-Key): the sale
             # as it was completed, and nothing moves twice.
             return sale
         if sale.status != SaleStatus.DRAFT:
-            raise _wrong_status(
+            raise wrong_status(
                 sale,
                 action="complete",
                 allowed=SaleStatus.DRAFT,
@@ -289,7 +289,7 @@ def settle_draft(
                 code=ErrorCode.ON_ACCOUNT_REQUIRES_CUSTOMER,
             )
         if not customer.is_active:
-            raise _customer_inactive(customer)
+            raise customer_inactive_refusal(customer)
         if not customer.can_make_purchase(on_account):
             if not override_credit_limit:
                 available = quantize(customer.available_credit)

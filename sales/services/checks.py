@@ -28,7 +28,7 @@ MAX_QUANTITY = 100_000
 # --- errors -------------------------------------------------------------------------------
 
 
-def _wrong_status(sale: Sale, *, action: str, allowed: str, message: str) -> DomainError:
+def wrong_status(sale: Sale, *, action: str, allowed: str, message: str) -> DomainError:
     # The shape of seed 004's non-DRAFT error, for every transition that is not allowed.
     return Invalid(
         f"Cannot {action} a sale that is not in {allowed} status",
@@ -39,9 +39,9 @@ def _wrong_status(sale: Sale, *, action: str, allowed: str, message: str) -> Dom
     )
 
 
-def _require_draft(sale: Sale, *, action: str) -> None:
+def require_draft(sale: Sale, *, action: str) -> None:
     if sale.status != SaleStatus.DRAFT:
-        raise _wrong_status(
+        raise wrong_status(
             sale,
             action=action,
             allowed=SaleStatus.DRAFT,
@@ -52,7 +52,7 @@ def _require_draft(sale: Sale, *, action: str) -> None:
         )
 
 
-def _customer_not_found(customer_id, business: Business) -> NotFound:
+def customer_not_found(customer_id, business: Business) -> NotFound:
     # Seed 004, word for word.
     return NotFound(
         "Customer not found or does not belong to this business",
@@ -63,7 +63,7 @@ def _customer_not_found(customer_id, business: Business) -> NotFound:
     )
 
 
-def _customer_inactive(customer: Customer) -> DomainError:
+def customer_inactive_refusal(customer: Customer) -> DomainError:
     return Invalid(
         "Customer is deactivated",
         _(
@@ -79,7 +79,7 @@ def _customer_inactive(customer: Customer) -> DomainError:
 # --- checks on plain values ---------------------------------------------------------------
 
 
-def _check_quantity(quantity: Any) -> int:
+def check_quantity(quantity: Any) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise invalid_field(
             "quantity", _("The quantity must be a whole number."), code=ErrorCode.INVALID_QUANTITY
@@ -97,7 +97,7 @@ def _check_quantity(quantity: Any) -> int:
     return quantity
 
 
-def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
+def check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
     """A finite Decimal with at most two places; never a float (it cannot hold cents)."""
     if isinstance(value, (bool, float)):
         raise invalid_field(field, _('Send the amount as a string such as "12.50".'), code=code)
@@ -114,8 +114,8 @@ def _check_amount(value: Any, *, field: str, code: ErrorCode) -> Decimal:
     return quantize(amount)
 
 
-def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
-    discount = _check_amount(discount, field="discount", code=ErrorCode.INVALID_DISCOUNT)
+def check_discount(discount: Any, *, gross: Decimal) -> Decimal:
+    discount = check_amount(discount, field="discount", code=ErrorCode.INVALID_DISCOUNT)
     if discount < 0:
         raise invalid_field(
             "discount", _("The discount may not be negative."), code=ErrorCode.INVALID_DISCOUNT
@@ -131,11 +131,11 @@ def _check_discount(discount: Any, *, gross: Decimal) -> Decimal:
     return discount
 
 
-def _business_customer(*, business: Business, customer_id) -> Customer:
+def business_customer(*, business: Business, customer_id) -> Customer:
     try:
         customer = Customer.objects.get(pk=customer_id, business=business)
     except (Customer.DoesNotExist, ValueError, TypeError):
-        raise _customer_not_found(customer_id, business) from None
+        raise customer_not_found(customer_id, business) from None
     if not customer.is_active:
-        raise _customer_inactive(customer)
+        raise customer_inactive_refusal(customer)
     return customer

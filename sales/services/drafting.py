@@ -35,20 +35,20 @@ from sales.models import (
     SaleType,
 )
 from sales.services.checks import (
-    _business_customer,
-    _check_discount,
-    _check_quantity,
-    _customer_inactive,
-    _customer_not_found,
-    _require_draft,
+    business_customer,
+    check_discount,
+    check_quantity,
+    customer_inactive_refusal,
+    customer_not_found,
+    require_draft,
 )
 from sales.services.held import held_rows
-from sales.services.pricing import _line_value, _price_line, _recompute_totals, unit_price_for
+from sales.services.pricing import line_value, price_line, recompute_totals, unit_price_for
 
 # --- the DRAFT life -----------------------------------------------------------------------
 
 
-def _check_opening(*, business: Business, storefront: Storefront, type: str) -> None:
+def check_opening(*, business: Business, storefront: Storefront, type: str) -> None:
     """Where and how a sale may be rung up: an active storefront of the business, a known
     sale type."""
     if storefront.business_id != business.pk:
@@ -86,10 +86,10 @@ def sale_create(
     `customer` is a Customer or its id; either way it must be an active customer of the
     business (seed 004's 404 otherwise, as for update_customer).
     """
-    _check_opening(business=business, storefront=storefront, type=type)
+    check_opening(business=business, storefront=storefront, type=type)
     if customer is not None:
         customer_id = customer.pk if isinstance(customer, Customer) else customer
-        customer = _business_customer(business=business, customer_id=customer_id)
+        customer = business_customer(business=business, customer_id=customer_id)
     with transaction.atomic():
         return Sale.objects.create(
             business=business,
@@ -119,7 +119,7 @@ def sale_update(
         )
     with transaction.atomic():
         sale = sale_lock(sale)
-        _require_draft(sale, action="change")
+        require_draft(sale, action="change")
         fields = ["updated_at"]
         if notes is not None and notes != sale.notes:
             sale.notes = notes
@@ -131,11 +131,11 @@ def sale_update(
             for item in items:
                 item.unit_price = unit_price_for(item.medicine, type)
                 item.discount = min(item.discount, quantize(item.unit_price * item.quantity))
-                _price_line(item)
+                price_line(item)
             SaleItem.objects.bulk_update(items, ["unit_price", "discount", "line_total"])
         sale.save(update_fields=fields)
         if "type" in fields:
-            _recompute_totals(sale)
+            recompute_totals(sale)
     return sale
 
 
@@ -148,7 +148,7 @@ def _unknown_medicine(medicine_id) -> NotFound:
     )
 
 
-def _sale_medicines(*, business_id, medicine_ids: Iterable[Any]) -> dict[uuid.UUID, Medicine]:
+def sale_medicines(*, business_id, medicine_ids: Iterable[Any]) -> dict[uuid.UUID, Medicine]:
     """The business's medicines `medicine_ids`, read in one query, each one on sale.
 
     The first id (in the order given) that is not in the catalogue is a 404, the first
@@ -179,11 +179,11 @@ def _sale_medicines(*, business_id, medicine_ids: Iterable[Any]) -> dict[uuid.UU
 
 
 def _sale_medicine(sale: Sale, medicine_id) -> Medicine:
-    (medicine,) = _sale_medicines(business_id=sale.business_id, medicine_ids=[medicine_id]).values()
+    (medicine,) = sale_medicines(business_id=sale.business_id, medicine_ids=[medicine_id]).values()
     return medicine
 
 
-def _new_line(sale: Sale, medicine: Medicine) -> SaleItem:
+def new_line(sale: Sale, medicine: Medicine) -> SaleItem:
     """An empty line for `medicine`, priced for the sale's type."""
     return SaleItem(
         sale=sale,
@@ -195,15 +195,15 @@ def _new_line(sale: Sale, medicine: Medicine) -> SaleItem:
     )
 
 
-def _add_to_line(item: SaleItem, *, quantity: int, discount: Any) -> SaleItem:
+def add_to_line(item: SaleItem, *, quantity: int, discount: Any) -> SaleItem:
     """`quantity` more units and `discount` more off on `item`: the same medicine added again
     adds to its line."""
-    new_quantity = _check_quantity(item.quantity + quantity)
-    gross = _line_value(item.unit_price, new_quantity)
-    added = _check_discount(discount, gross=gross)
+    new_quantity = check_quantity(item.quantity + quantity)
+    gross = line_value(item.unit_price, new_quantity)
+    added = check_discount(discount, gross=gross)
     item.quantity = new_quantity
-    item.discount = _check_discount(item.discount + added, gross=gross)
-    _price_line(item)
+    item.discount = check_discount(item.discount + added, gross=gross)
+    price_line(item)
     return item
 
 
@@ -211,21 +211,21 @@ def sale_item_add(
     *, sale: Sale, medicine: Medicine | uuid.UUID | str, quantity: int, discount: Any = ZERO
 ) -> SaleItem:
     """Put a medicine on a DRAFT; the same medicine again adds to its existing line."""
-    quantity = _check_quantity(quantity)
+    quantity = check_quantity(quantity)
     medicine_id = medicine.pk if isinstance(medicine, Medicine) else medicine
     with transaction.atomic():
         sale = sale_lock(sale)
-        _require_draft(sale, action="change")
+        require_draft(sale, action="change")
         medicine = _sale_medicine(sale, medicine_id)
         lines = list(sale.items.all())
         item = next((line for line in lines if line.medicine_id == medicine.pk), None)
         if item is None:
-            item = _new_line(sale, medicine)
-        _add_to_line(item, quantity=quantity, discount=discount)
+            item = new_line(sale, medicine)
+        add_to_line(item, quantity=quantity, discount=discount)
         item.save()
         if item not in lines:
             lines.append(item)
-        _recompute_totals(sale, lines)
+        recompute_totals(sale, lines)
         # The answer shows every line: these are all of them, in their order.
         held_rows(sale, items=lines)
     return item
@@ -233,7 +233,7 @@ def sale_item_add(
 
 def _locked_item(item: SaleItem) -> tuple[Sale, SaleItem]:
     sale = sale_lock(item.sale)
-    _require_draft(sale, action="change")
+    require_draft(sale, action="change")
     try:
         locked = sale.items.get(pk=item.pk)
     except SaleItem.DoesNotExist:
@@ -250,14 +250,14 @@ def sale_item_update(
 ) -> SaleItem:
     """Change a DRAFT line's quantity or discount (the discount replaces the old one)."""
     if quantity is not None:
-        quantity = _check_quantity(quantity)
+        quantity = check_quantity(quantity)
     with transaction.atomic():
         sale, item = _locked_item(item)
         if quantity is not None:
             item.quantity = quantity
-        gross = _line_value(item.unit_price, item.quantity)
+        gross = line_value(item.unit_price, item.quantity)
         if discount is not None:
-            item.discount = _check_discount(discount, gross=gross)
+            item.discount = check_discount(discount, gross=gross)
         elif item.discount > gross:
             # Fewer units: the old discount must still fit the smaller line.
             raise invalid_field(
@@ -270,9 +270,9 @@ def sale_item_update(
                 code=ErrorCode.DISCOUNT_EXCEEDS_LINE,
                 line_value=str(gross),
             )
-        _price_line(item)
+        price_line(item)
         item.save(update_fields=["quantity", "discount", "line_total", "updated_at"])
-        _recompute_totals(sale)
+        recompute_totals(sale)
     return item
 
 
@@ -281,7 +281,7 @@ def sale_item_remove(*, item: SaleItem) -> Sale:
     with transaction.atomic():
         sale, item = _locked_item(item)
         item.delete()
-        _recompute_totals(sale)
+        recompute_totals(sale)
     return sale
 
 
@@ -344,9 +344,9 @@ def sale_update_customer(*, sale: Sale, customer_id: uuid.UUID, actor: Actor) ->
                 allowed_status=SaleStatus.DRAFT,
             )
         if new_customer is None:
-            raise _customer_not_found(customer_id, sale.business)
+            raise customer_not_found(customer_id, sale.business)
         if not new_customer.is_active:
-            raise _customer_inactive(new_customer)
+            raise customer_inactive_refusal(new_customer)
         customer = new_customer
         old_customer = sale.customer
         old_name = old_customer.name if old_customer else WALK_IN_CUSTOMER

@@ -25,10 +25,10 @@ from pos_project.models import Business, Storefront
 from pos_project.money import ZERO
 from sales.models import Sale, SaleItem, SaleType
 from sales.services.checkout import Tender, checkout_tenders, settle_draft, shelf_lines
-from sales.services.checks import _check_quantity, _customer_inactive, _customer_not_found
-from sales.services.drafting import _add_to_line, _check_opening, _new_line, _sale_medicines
+from sales.services.checks import check_quantity, customer_inactive_refusal, customer_not_found
+from sales.services.drafting import add_to_line, check_opening, new_line, sale_medicines
 from sales.services.held import held_rows
-from sales.services.pricing import _set_totals
+from sales.services.pricing import set_totals
 
 
 @dataclass(frozen=True)
@@ -45,23 +45,23 @@ def _locked_customer(*, business: Business, customer_id) -> Customer:
     its customer before its sale (docs/locking.md)."""
     customer = customer_lock_in_business(business_id=business.pk, customer_id=customer_id)
     if customer is None:
-        raise _customer_not_found(customer_id, business)
+        raise customer_not_found(customer_id, business)
     if not customer.is_active:
-        raise _customer_inactive(customer)
+        raise customer_inactive_refusal(customer)
     customer.business = business
     return customer
 
 
 def _priced_lines(sale: Sale, cart: Sequence[CartLine]) -> list[SaleItem]:
     """The cart's lines priced for the sale, one per medicine, in the order first sent."""
-    medicines = _sale_medicines(
+    medicines = sale_medicines(
         business_id=sale.business_id, medicine_ids=[line.medicine for line in cart]
     )
     lines: dict[uuid.UUID, SaleItem] = {}
     for line in cart:
         medicine = medicines[uuid.UUID(str(line.medicine))]
-        item = lines.get(medicine.pk) or _new_line(sale, medicine)
-        lines[medicine.pk] = _add_to_line(item, quantity=line.quantity, discount=line.discount)
+        item = lines.get(medicine.pk) or new_line(sale, medicine)
+        lines[medicine.pk] = add_to_line(item, quantity=line.quantity, discount=line.discount)
     return list(lines.values())
 
 
@@ -87,8 +87,8 @@ def sale_checkout(
     """
     cart = list(lines)
     for line in cart:
-        _check_quantity(line.quantity)
-    _check_opening(business=business, storefront=storefront, type=type)
+        check_quantity(line.quantity)
+    check_opening(business=business, storefront=storefront, type=type)
     tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
     with transaction.atomic():
         locked_customer = (
@@ -105,7 +105,7 @@ def sale_checkout(
             created_by=actor.user,
         )
         items = _priced_lines(sale, cart)
-        _set_totals(sale, items)
+        set_totals(sale, items)
         # The lines go in before settling takes the receipt number, after which every
         # other checkout of the business waits on this one (`settle_draft`).
         held_rows(sale, items=SaleItem.objects.bulk_create(items))

@@ -31,18 +31,18 @@ def unit_price_for(medicine: Medicine, sale_type: str) -> Decimal:
     return quantize(min(price, medicine.prix_br))
 
 
-def _line_value(unit_price: Decimal, quantity: int) -> Decimal:
+def line_value(unit_price: Decimal, quantity: int) -> Decimal:
     """Price x quantity, refused when it would not fit the line's money columns."""
     return amount_within_limit(
         quantize(unit_price * quantity), field="quantity", what=_("The line's value")
     )
 
 
-def _price_line(item: SaleItem) -> None:
-    item.line_total = quantize(_line_value(item.unit_price, item.quantity) - item.discount)
+def price_line(item: SaleItem) -> None:
+    item.line_total = quantize(line_value(item.unit_price, item.quantity) - item.discount)
 
 
-def _set_totals(sale: Sale, lines: Iterable[SaleItem]) -> Sale:
+def set_totals(sale: Sale, lines: Iterable[SaleItem]) -> Sale:
     """The sale's totals from `lines`, all of its lines, without saving it.
 
     Summed in Python from the Decimals: SQLite keeps decimals as REAL, so its SUM could
@@ -60,7 +60,7 @@ def _set_totals(sale: Sale, lines: Iterable[SaleItem]) -> Sale:
     return sale
 
 
-def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
+def recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sale:
     """Totals from the lines, in the caller's transaction, after the lines changed.
 
     `lines` are the sale's lines as just saved, when the caller holds them all (the sale
@@ -68,6 +68,6 @@ def _recompute_totals(sale: Sale, lines: Iterable[SaleItem] | None = None) -> Sa
     """
     if lines is None:
         lines = sale.items.only("unit_price", "quantity", "discount")
-    _set_totals(sale, lines)
+    set_totals(sale, lines)
     sale.save(update_fields=["subtotal", "discount_total", "total_amount", "updated_at"])
     return sale

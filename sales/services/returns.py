@@ -38,7 +38,7 @@ from sales.models import (
     SaleItem,
     SaleStatus,
 )
-from sales.services.checkout import _lock_customer_then_sale
+from sales.services.checkout import lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
 from sales.services.return_amounts import (
     default_refund_method,
@@ -261,7 +261,7 @@ def sale_return(
     parsed = _return_lines(lines)
     refund_method = _check_refund_method(refund_method)
     with transaction.atomic():
-        customer, sale = _lock_customer_then_sale(sale)
+        customer, sale = lock_customer_then_sale(sale)
         if sale.status != SaleStatus.COMPLETED:
             raise _not_completed(sale)
         refund_method = refund_method or default_refund_method(sale)

@@ -32,7 +32,7 @@ from sales.models import (
     TillSessionStatus,
     ZNumberSequence,
 )
-from sales.services.checks import _check_amount
+from sales.services.checks import check_amount
 from sales.till_sessions import drawer_cash_check
 from sales.till_totals import TillTotals, till_session_totals
 
@@ -49,7 +49,7 @@ def _require_manager(actor: Actor, message: str) -> None:
 def _amount(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
     """A money amount from a body: two decimals at most, positive (or zero when allowed), up
     to `LARGEST_AMOUNT`."""
-    amount = _check_amount(value, field=field, code=ErrorCode.INVALID_AMOUNT)
+    amount = check_amount(value, field=field, code=ErrorCode.INVALID_AMOUNT)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise invalid_field(
             field,

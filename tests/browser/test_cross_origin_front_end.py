@@ -18,7 +18,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from pos_project.models import Role
-from tests.conftest import _staff
+from tests.conftest import staff_with_token
 from tests.factories.customers import CustomerFactory
 from tests.factories.kernel import BusinessFactory, StorefrontFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
@@ -179,7 +179,7 @@ def shop():
     StockFactory(medicine=medicine, storefront=storefront, quantity=20)
     customer = CustomerFactory(business=business, name="Khadija Berrada", credit_limit=None)
     tokens = {
-        role: Token.objects.create(user=_staff(business, role)).key
+        role: Token.objects.create(user=staff_with_token(business, role)).key
         for role in (Role.CASHIER, Role.MANAGER)
     }
     return {

@@ -103,9 +103,9 @@ def test_phone_search_reads_a_trunk_prefix_in_the_business_region(db):
     customer = customer_create(
         business=french, actor=Actor.system("test"), name="Élodie", phone="06 12 34 56 78"
     )
-    from tests.conftest import _staff, client_for
+    from tests.conftest import client_for, staff_with_token
 
-    client = client_for(_staff(french, "CASHIER"))
+    client = client_for(staff_with_token(french, "CASHIER"))
 
     assert customer.phone == "+33612345678"
     assert names(client.get(LIST, {"search": "06 12"})) == ["Élodie"]

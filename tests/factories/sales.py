@@ -57,10 +57,10 @@ def recompute(sale: Sale) -> Sale:
     """Bring a factory-built sale's totals in line with its lines, as the services do."""
     from django.db import transaction
 
-    from sales.services.pricing import _recompute_totals
+    from sales.services.pricing import recompute_totals
 
     with transaction.atomic():
-        return _recompute_totals(sale)
+        return recompute_totals(sale)
 
 
 def complete_sale(

@@ -14,7 +14,7 @@ from sales.services import sale_cancel, sale_return
 from tests.factories.kernel import StorefrontFactory
 from tests.factories.medicine import MedicineFactory
 from tests.factories.sales import complete_sale
-from tests.receivables.test_move_migration import _migrate
+from tests.receivables.test_move_migration import migrate_to
 
 BEFORE_LOTS = [("medicine", "0003_names_in_the_readers_language")]
 
@@ -53,7 +53,7 @@ def test_a_shop_with_sales_returns_and_adjustments_keeps_every_shelf(storefront,
         )
     stock_adjust(medicine=empty, storefront=annex, quantity_delta=-2, reason="Count", actor=boss)
     # the database as it was before lots: each shelf one number
-    old_apps = _migrate(BEFORE_LOTS)
+    old_apps = migrate_to(BEFORE_LOTS)
     before = _shelves(old_apps.get_model("medicine", "Stock"))
     assert before == {
         (doliprane.pk, storefront.pk): 16,
@@ -62,7 +62,7 @@ def test_a_shop_with_sales_returns_and_adjustments_keeps_every_shelf(storefront,
     }
 
     # when it migrates forward
-    _migrate()
+    migrate_to()
 
     # then every shelf holds what it held, as one lot without number or expiry
     assert _shelves(Stock) == before
@@ -86,9 +86,9 @@ def test_a_shop_with_sales_returns_and_adjustments_keeps_every_shelf(storefront,
     assert not SaleItemLot.objects.exists()
 
     # and migrating back leaves each shelf the sum of its lots
-    old_apps = _migrate(BEFORE_LOTS)
+    old_apps = migrate_to(BEFORE_LOTS)
     assert _shelves(old_apps.get_model("medicine", "Stock")) == {
         **before,
         (doliprane.pk, storefront.pk): 18,
     }
-    _migrate()
+    migrate_to()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from receivables.models import ReceivablesDueSlot
 from receivables.summary import slot_start
 from tests.factories.customers import CustomerFactory
-from tests.receivables.test_move_migration import _migrate
+from tests.receivables.test_move_migration import migrate_to
 from tests.receivables.test_receivables_service import sell_on_account
 
 BEFORE_THE_BUYERS = [("receivables", "0005_ledger_fk_indexes_dropped")]
@@ -42,13 +42,13 @@ def test_a_shop_with_buyers_migrates_forward_with_each_slot_counting_them(storef
             completed_at=cash_at,
         )
     CustomerFactory(business=business)
-    old_apps = _migrate(BEFORE_THE_BUYERS)
+    old_apps = migrate_to(BEFORE_THE_BUYERS)
     old_apps.get_model("receivables", "ReceivablesDueSlot").objects.filter(
         starts_at=slot_start(cash_at)
     ).delete()
 
     # when it migrates forward
-    _migrate()
+    migrate_to()
 
     # then each slot counts the customers who last bought in it
     buyers = dict(ReceivablesDueSlot.objects.exclude(buyers=0).values_list("starts_at", "buyers"))

@@ -33,7 +33,7 @@ MOVED = {
 }
 
 
-def _migrate(targets=None):
+def migrate_to(targets=None):
     """Migrate to `targets` (every app's latest by default); the apps as of that state."""
     executor = MigrationExecutor(connection)
     targets = targets or executor.loader.graph.leaf_nodes()
@@ -73,14 +73,14 @@ def test_a_shop_with_debts_migrates_forward_with_every_row_intact(storefront, ca
     customer_adjust_credit(
         customer=owing, amount=Decimal("5.00"), type="add", reason="Damaged box", actor=actor
     )
-    old_apps = _migrate(BEFORE_THE_MOVE)
+    old_apps = migrate_to(BEFORE_THE_MOVE)
     assert not old_apps.is_installed("receivables")
     old_models = {name: old_apps.get_model("customers", name) for name in MOVED}
     before = {name: _rows(model) for name, model in old_models.items()}
     assert all(before.values()), {name: len(rows) for name, rows in before.items()}
 
     # when it migrates forward
-    _migrate()
+    migrate_to()
 
     # then every row is where it was, read through the receivables app
     assert {

@@ -24,7 +24,7 @@ from receivables.models import (
 from receivables.services import customer_adjust_credit, customer_record_payment
 from sales.models import Sale, SaleStatus
 from sales.services import sale_cancel, sale_create, sale_item_add
-from sales.services.checkout import _sale_complete
+from sales.services.checkout import sale_complete_at
 from tests.contracts import assert_audited
 from tests.factories.customers import CustomerFactory
 from tests.factories.medicine import MedicineFactory, StockFactory
@@ -58,7 +58,7 @@ def sell_on_account(
     payments = [{"method": "ON_ACCOUNT", "amount": str(on_account)}] if on_account else []
     if amount > on_account:
         payments.append({"method": "CASH", "amount": str(amount - on_account)})
-    return _sale_complete(
+    return sale_complete_at(
         sale=sale,
         payments=payments,
         override_credit_limit=False,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from prometheus_client import REGISTRY
 
 from tests.factories.customers import CustomerFactory
-from tests.sales.test_complete import _assign, _complete
+from tests.sales.test_complete import assign_customer, complete_through_api
 
 
 def _events(caplog, logger_name):
@@ -22,7 +22,7 @@ def test_a_checkout_logs_one_line_with_its_request_id_caller_route_and_figures(
 ):
     completed_before = _checkouts("completed")
 
-    response = _complete(cashier_client, draft_with_items, ("CASH", "100.00"))
+    response = complete_through_api(cashier_client, draft_with_items, ("CASH", "100.00"))
 
     assert response.status_code == 200
     (line,) = [r.msg for r in _events(caplog, "pos.requests") if r.msg["route"] == "sale-complete"]
@@ -42,11 +42,11 @@ def test_a_refused_checkout_is_one_info_line_with_its_code_and_counted_by_reason
     owing = CustomerFactory(
         business=business, credit_limit=Decimal("100.00"), outstanding_balance=Decimal("50.00")
     )
-    _assign(cashier_client, draft_with_items, owing)
+    assign_customer(cashier_client, draft_with_items, owing)
     refused_before = _checkouts("refused", "credit_limit_exceeded")
     caplog.clear()
 
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+    response = complete_through_api(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
 
     assert response.status_code == 400
     (refusal,) = _events(caplog, "pos.refusals")
@@ -71,7 +71,7 @@ def test_a_stock_shortage_is_logged_and_counted_under_its_own_code(
     before = _checkouts("refused", "insufficient_stock")
     caplog.clear()
 
-    response = _complete(cashier_client, draft, ("CASH", "20.00"))
+    response = complete_through_api(cashier_client, draft, ("CASH", "20.00"))
 
     assert response.status_code == 409
     assert [r.msg["code"] for r in _events(caplog, "pos.refusals")] == ["insufficient_stock"]

@@ -22,7 +22,7 @@ from tests.factories.sales import SaleFactory, complete_sale
 from tests.sales.conftest import sale_url
 
 
-def _complete(client, sale, *payments, **extra):
+def complete_through_api(client, sale, *payments, **extra):
     body = {
         "payments": [{"method": method, "amount": amount} for method, amount in payments],
         **extra,
@@ -30,7 +30,7 @@ def _complete(client, sale, *payments, **extra):
     return client.post(sale_url(sale, "sale-complete"), body, format="json")
 
 
-def _assign(client, sale, customer):
+def assign_customer(client, sale, customer):
     response = client.post(sale_url(sale, "sale-update-customer"), {"customer": str(customer.pk)})
     assert response.status_code == 200
 
@@ -158,11 +158,11 @@ def test_on_account_needs_a_customer(cashier_client, flow, cart):
 def test_on_account_needs_an_active_customer(cashier_client, draft_with_items, customer):
     # Deactivated after it was put on the DRAFT: only the draft flow can get here (a
     # deactivated customer cannot be put on a sale, tests/sales/test_one_request_checkout.py).
-    _assign(cashier_client, draft_with_items, customer)
+    assign_customer(cashier_client, draft_with_items, customer)
     customer.is_active = False
     customer.save()
 
-    response = _complete(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+    response = complete_through_api(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
 
     assert_error(response, 400, "Customer is deactivated")
     _nothing_changed(draft_with_items)
@@ -322,10 +322,12 @@ def test_a_failed_completion_does_not_use_up_a_receipt_number(
     cashier_client, storefront, cashier, draft_with_items
 ):
     complete_sale(storefront=storefront, actor_user=cashier)
-    _complete(cashier_client, draft_with_items, ("CASH", "1.00"))
+    complete_through_api(cashier_client, draft_with_items, ("CASH", "1.00"))
 
     assert (
-        _complete(cashier_client, draft_with_items, ("CASH", "60.80")).json()["receipt_number"]
+        complete_through_api(cashier_client, draft_with_items, ("CASH", "60.80")).json()[
+            "receipt_number"
+        ]
         == "S-000002"
     )
 
@@ -363,7 +365,7 @@ def test_completion_is_audited(cashier_client, flow, cart, customer, cashier):
 def test_only_a_draft_can_be_completed(cashier_client, business, storefront, status):
     sale = SaleFactory(business=business, storefront=storefront, status=status)
 
-    body = assert_error(_complete(cashier_client, sale, ("CASH", "1.00")), 400)
+    body = assert_error(complete_through_api(cashier_client, sale, ("CASH", "1.00")), 400)
 
     assert body["current_status"] == status
     assert body["allowed_status"] == "DRAFT"
@@ -372,12 +374,12 @@ def test_only_a_draft_can_be_completed(cashier_client, business, storefront, sta
 def test_the_same_checkout_again_without_a_key_answers_the_completed_sale(
     cashier_client, draft_with_items, customer
 ):
-    _assign(cashier_client, draft_with_items, customer)
+    assign_customer(cashier_client, draft_with_items, customer)
     payments = (("CASH", "30.00"), ("ON_ACCOUNT", "30.80"))
-    first = _complete(cashier_client, draft_with_items, *payments)
+    first = complete_through_api(cashier_client, draft_with_items, *payments)
 
     # The same payments, in another order: the same checkout.
-    again = _complete(cashier_client, draft_with_items, *reversed(payments))
+    again = complete_through_api(cashier_client, draft_with_items, *reversed(payments))
 
     assert first.status_code == again.status_code == 200
     # Each answer signs its own receipt link, stamped with the second it was made.
@@ -393,14 +395,16 @@ def test_the_same_checkout_again_without_a_key_answers_the_completed_sale(
 
 
 def test_completing_again_with_other_payments_is_refused(cashier_client, draft_with_items):
-    _complete(cashier_client, draft_with_items, ("CASH", "60.80"))
+    complete_through_api(cashier_client, draft_with_items, ("CASH", "60.80"))
 
-    response = _complete(cashier_client, draft_with_items, ("CARD", "60.80"))
+    response = complete_through_api(cashier_client, draft_with_items, ("CARD", "60.80"))
 
     assert assert_error(response, 400)["current_status"] == "COMPLETED"
     assert Payment.objects.count() == 1
 
 
 def test_another_business_cannot_complete(other_client, draft_with_items):
-    assert _complete(other_client, draft_with_items, ("CASH", "60.80")).status_code == 404
+    assert (
+        complete_through_api(other_client, draft_with_items, ("CASH", "60.80")).status_code == 404
+    )
     _nothing_changed(draft_with_items)

@@ -42,7 +42,7 @@ PHYSICAL_SIDE = re.compile(
 TEMPLATE_DIRS = [Path("sales/templates"), Path("medicine/templates")]
 
 
-def _complete(cashier_client, sale, language):
+def complete_through_api(cashier_client, sale, language):
     with translation.override(language):
         return cashier_client.post(
             sale_url(sale, "sale-complete"),
@@ -54,14 +54,14 @@ def _complete(cashier_client, sale, language):
 
 @pytest.mark.parametrize("language", ["fr", "ar", "uz"])
 def test_a_refusal_reads_in_the_language_and_keeps_its_code(cashier_client, draft, language):
-    body = assert_error(_complete(cashier_client, draft, language), 400)
+    body = assert_error(complete_through_api(cashier_client, draft, language), 400)
 
     assert body["code"] == "empty_sale"
     assert body["message"] == EMPTY_SALE[language]
 
 
 def test_the_same_refusal_stays_english_without_a_language(cashier_client, draft):
-    body = assert_error(_complete(cashier_client, draft, "en"), 400)
+    body = assert_error(complete_through_api(cashier_client, draft, "en"), 400)
 
     assert body["code"] == "empty_sale"
     assert body["message"] == "Add at least one item before completing the sale."

@@ -138,7 +138,7 @@ def test_ordering_by_total(cashier_client, business, storefront):
 # --- idempotency --------------------------------------------------------------------------
 
 
-def _complete(client, sale, key, amount="60.80", method="CASH"):
+def complete_through_api(client, sale, key, amount="60.80", method="CASH"):
     return client.post(
         sale_url(sale, "sale-complete"),
         {"payments": [{"method": method, "amount": amount}]},
@@ -153,9 +153,13 @@ def test_a_replayed_completion_returns_the_first_response_and_changes_nothing(
     cashier_client.post(
         sale_url(draft_with_items, "sale-update-customer"), {"customer": str(customer.pk)}
     )
-    first = _complete(cashier_client, draft_with_items, "till-1-0001", method="ON_ACCOUNT")
+    first = complete_through_api(
+        cashier_client, draft_with_items, "till-1-0001", method="ON_ACCOUNT"
+    )
 
-    again = _complete(cashier_client, draft_with_items, "till-1-0001", method="ON_ACCOUNT")
+    again = complete_through_api(
+        cashier_client, draft_with_items, "till-1-0001", method="ON_ACCOUNT"
+    )
 
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
@@ -170,19 +174,19 @@ def test_a_replayed_completion_returns_the_first_response_and_changes_nothing(
 
 
 def test_the_same_key_with_another_body_is_422(cashier_client, draft_with_items):
-    _complete(cashier_client, draft_with_items, "till-1-0002")
+    complete_through_api(cashier_client, draft_with_items, "till-1-0002")
 
-    response = _complete(cashier_client, draft_with_items, "till-1-0002", amount="70.00")
+    response = complete_through_api(cashier_client, draft_with_items, "till-1-0002", amount="70.00")
 
     assert_error(response, 422)
     assert Payment.objects.count() == 1
 
 
 def test_a_failed_attempt_releases_the_key_for_a_corrected_retry(cashier_client, draft_with_items):
-    refused = _complete(cashier_client, draft_with_items, "till-1-0003", amount="10.00")
+    refused = complete_through_api(cashier_client, draft_with_items, "till-1-0003", amount="10.00")
     assert refused.status_code == 400
 
-    retried = _complete(cashier_client, draft_with_items, "till-1-0003")
+    retried = complete_through_api(cashier_client, draft_with_items, "till-1-0003")
 
     assert retried.status_code == 200
     assert retried.json()["receipt_number"] == "S-000001"
@@ -211,9 +215,9 @@ def test_a_replayed_cancellation_reverses_once(manager_client, storefront, cashi
 
 
 def test_keys_are_per_user(cashier_client, manager_client, draft_with_items):
-    _complete(cashier_client, draft_with_items, "shared-key")
+    complete_through_api(cashier_client, draft_with_items, "shared-key")
 
-    response = _complete(manager_client, draft_with_items, "shared-key")
+    response = complete_through_api(manager_client, draft_with_items, "shared-key")
 
     # Not a replay of the cashier's response: the manager's own attempt, which finds the
     # sale completed with these very payments and answers it without paying it again.
@@ -224,7 +228,7 @@ def test_keys_are_per_user(cashier_client, manager_client, draft_with_items):
 
 
 def test_an_empty_key_is_400(cashier_client, draft_with_items):
-    assert_error(_complete(cashier_client, draft_with_items, "   "), 400)
+    assert_error(complete_through_api(cashier_client, draft_with_items, "   "), 400)
 
 
 # --- query counts -------------------------------------------------------------------------

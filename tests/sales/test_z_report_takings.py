@@ -158,7 +158,7 @@ def test_the_z_reports_workbook_has_the_refunds_on_account(
     assert totals[header.index("Refunds on account")] == 62.9
 
 
-def _migrate(targets=None):
+def migrate_to(targets=None):
     executor = MigrationExecutor(connection)
     executor.migrate(targets or executor.loader.graph.leaf_nodes())
     executor.loader.build_graph()
@@ -191,9 +191,9 @@ def test_z_reports_closed_before_the_line_are_filled_from_their_returns(
     businesses = Business.objects.filter(pk=business.pk)
 
     # when the line is taken away (the migration undone) and the migration runs again
-    _migrate(BEFORE_THE_LINE)
+    migrate_to(BEFORE_THE_LINE)
     columns_before = _columns()
-    _migrate()
+    migrate_to()
 
     # then each Z report holds what its returns took off what was owed, as a close would
     assert "refunds_on_account" not in columns_before

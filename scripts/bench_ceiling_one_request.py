@@ -28,7 +28,7 @@ import uuid
 from decimal import Decimal
 
 import psycopg
-from bench_ceiling import STOCK_TAKE, audit_entry, charge_on_account, context, take_lots
+from bench_ceiling_sql import STOCK_TAKE, audit_entry, charge_on_account, context, take_lots
 
 
 def sale_rows(db, sale: uuid.UUID, lines: list, cash: Decimal, on_account: Decimal) -> list:

@@ -7,9 +7,6 @@ per rendered page (`pos_project.admin_forms.OneTimeForm`), so a double click clo
 A variance beyond `settings.TILL_VARIANCE_TOLERANCE`, either way, shows in red.
 """
 
-from decimal import Decimal
-
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -23,13 +20,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
 from pos_project.actors import Actor, display_name
-from pos_project.admin_forms import OneTimeForm
 from pos_project.admin_scoping import BusinessScopedAdmin, admin_business, adopt_created_row
 from pos_project.errors import DomainError
-from pos_project.money import LARGEST_AMOUNT, format_money
+from pos_project.money import format_money
 from sales.admin_till_exports import ZReportsExport
+from sales.admin_till_forms import CashMovementForm, CloseSessionForm, OpenTillForm
 from sales.admin_views import BACK_OFFICE_CSS
-from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
+from sales.models import Till, TillSession, TillSessionStatus
 from sales.services.tills import (
     till_cash_move,
     till_create,
@@ -72,82 +69,6 @@ class TillAdmin(BusinessScopedAdmin):
             business=storefront.business, storefront=storefront, name=obj.name, actor=actor
         )
         adopt_created_row(obj, created)
-
-
-class CloseSessionForm(OneTimeForm):
-    counted_cash = forms.DecimalField(
-        label=gettext_lazy("Counted cash"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=LARGEST_AMOUNT,
-        help_text=gettext_lazy("The cash counted in the drawer."),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        help_text=gettext_lazy("Why the manager closed it; kept with the Z report."),
-    )
-
-
-class OpenTillForm(OneTimeForm):
-    till = forms.ChoiceField(
-        label=gettext_lazy("Till"), help_text=gettext_lazy("A till with no open session yet.")
-    )
-    opening_float = forms.DecimalField(
-        label=gettext_lazy("Opening float"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=LARGEST_AMOUNT,
-        help_text=gettext_lazy(
-            "The cash counted into the drawer to start; 0.00 for an empty drawer."
-        ),
-    )
-
-    def __init__(self, *args, tills, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["till"].choices = [
-            (
-                str(till.pk),
-                (
-                    gettext("%(till)s (%(storefront)s), already open")
-                    if till.open_sessions
-                    else gettext("%(till)s (%(storefront)s)")
-                )
-                % {"till": till.name, "storefront": till.storefront.name},
-            )
-            for till in tills
-        ]
-
-
-class CashMovementForm(OneTimeForm):
-    type = forms.ChoiceField(
-        label=gettext_lazy("Cash"),
-        choices=[
-            (
-                CashMovementType.PAY_IN,
-                gettext_lazy("Pay in: cash put into the drawer (from the safe)"),
-            ),
-            (CashMovementType.PAY_OUT, gettext_lazy("Pay out: cash taken out of the drawer")),
-        ],
-        initial=CashMovementType.PAY_IN,
-        widget=forms.RadioSelect,
-    )
-    amount = forms.DecimalField(
-        label=gettext_lazy("Amount"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=LARGEST_AMOUNT,
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=CashMovement._meta.get_field("reason").max_length,
-        help_text=gettext_lazy("Printed on the session's report."),
-    )
 
 
 @admin.register(TillSession)

@@ -53,9 +53,15 @@ def use_language(request, language: str) -> None:
     request.LANGUAGE_CODE = language
 
 
+def written_in_english():
+    """A block whose translated words and formatted amounts come out in English, whatever
+    language the request reads: for text that is stored, such as an audit entry's
+    description (it is hashed into the trail, and rendered in the reader's language only
+    when shown)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def in_english(text: object) -> str:
-    """`text` (a translatable label) in English, whatever language the request reads: what
-    an audit entry's stored description says (it is hashed into the trail, and rendered in
-    the reader's language only when shown)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """`text` (a translatable label) in English: see `written_in_english`."""
+    with written_in_english():
         return str(text)

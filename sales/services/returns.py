@@ -23,6 +23,7 @@ from medicine.services import ShelfLine, stock_restore_for_sale
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
+from pos_project.languages import written_in_english
 from pos_project.money import ZERO, quantize
 from receivables.ledger import customer_record_return, receivable_return_sale
 from sales.errors import ErrorCode
@@ -371,18 +372,20 @@ def sale_return(
                 {"outstanding_balance": balance_before},
                 {"outstanding_balance": customer.outstanding_balance},
             )
+        with written_in_english():
+            description = (
+                f"Return {number} of sale {sale.receipt_number} by {actor.name}: "
+                f"{refund_words(sale, refunds, method=refund_method)}"
+                + drawer_words(till_session if RefundMethod.CASH in refunds else None, into=False)
+                + f" ({reason})"
+            )
         audit_record(
             business=sale.business,
             actor=actor,
             event_type=AuditEvent.SALE_RETURNED,
             sale=sale,
             customer=customer,
-            description=(
-                f"Return {number} of sale {sale.receipt_number} by {actor.name}: "
-                f"{refund_words(sale, refunds, method=refund_method)}"
-                + drawer_words(till_session if RefundMethod.CASH in refunds else None, into=False)
-                + f" ({reason})"
-            ),
+            description=description,
             event_data=event_data,
         )
     return created

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.events import AuditEvent
+from audit.models import AuditLog
 from receivables.ledger_checks import ledger_check, receivables_summary_check
 from sales.models import Return, SaleStatus
 from tests.contracts import assert_error, assert_flat_queries
@@ -307,3 +309,15 @@ def test_refunds_read_in_the_order_they_are_applied(
     ]
     slip = manager_client.get(reverse("return-receipt", kwargs={"pk": body["id"]})).json()
     assert [refund["method"] for refund in slip["refunds"]] == ["AMOUNT_DUE", "ACCOUNT"]
+
+
+def test_a_return_taken_in_french_is_stored_in_english(manager_client, storefront, cashier, box):
+    """The audit entry's stored words and amounts are English whatever the request reads;
+    the reader's language applies only when the entry is shown."""
+    sale = complete_sale(storefront=storefront, actor_user=cashier, lines=[(box, 40)])
+
+    response = _post(manager_client, sale, _body(sale, 40), **{"Accept-Language": "fr"})
+
+    assert response.status_code == 201, response.json()
+    entry = AuditLog.objects.get(event_type=AuditEvent.SALE_RETURNED)
+    assert ": 1,200.00 DH in cash (Wrong strength)" in entry.description, entry.description

@@ -14,13 +14,14 @@ from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from customers.search import customer_search_q
+from medicine.sold_lots import sold_lot_words, sold_lots, sold_lots_prefetch
 from pos_project.actors import display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
@@ -75,11 +76,23 @@ class SaleItemInline(ReadOnlyInline):
         "discount_shown",
         "line_total_shown",
         "returned_quantity",
+        "lots_shown",
     ]
     readonly_fields = fields
     unit_price_shown = _inline_money("unit_price", _("unit price"))
     discount_shown = _inline_money("discount", _("discount"))
     line_total_shown = _inline_money("line_total", _("line total"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(sold_lots_prefetch("lots"))
+
+    @admin.display(description=_("lots"))
+    def lots_shown(self, item):
+        # The receipt's words, one lot a line; none (the admin's dash) for stock without lot.
+        words = sold_lot_words(sold_lots(item), item.quantity)
+        if not words:
+            return None
+        return format_html_join("", "<div><bdi>{}</bdi></div>", ((text,) for text in words))
 
 
 class PaymentInline(ReadOnlyInline):

@@ -12,7 +12,7 @@ from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.schema import error_responses
 from pos_project.tenancy import business_of
 from sales.api.refusals import CHECKOUT_REFUSALS
-from sales.api.serializers import SaleCheckoutSerializer, SaleDetailSerializer
+from sales.api.serializers import CompletedSaleSerializer, SaleCheckoutSerializer
 from sales.services.one_step import CartLine, sale_checkout
 
 
@@ -26,12 +26,13 @@ class SaleCheckoutView(APIView):
             "catalogue never above `ppv`, the same medicine merged into one line, split "
             "tender, the credit limit, the stock. Any refusal is the draft flow's error and "
             "leaves no sale, line or stock movement behind. Send an `Idempotency-Key`: a "
-            "retry with the same key answers the first sale."
+            "retry with the same key answers the first sale. The answer's lines carry no "
+            "`lots`; the sale's detail and receipt have them."
         ),
         request=SaleCheckoutSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
-            201: SaleDetailSerializer,
+            201: CompletedSaleSerializer,
             **error_responses(400, 401, 403, 404, 409, 422),
             **CHECKOUT_REFUSALS,
         },
@@ -57,6 +58,6 @@ class SaleCheckoutView(APIView):
                 actor=Actor.from_request(request),
             )
         return Response(
-            SaleDetailSerializer(sale, context={"request": request}).data,
+            CompletedSaleSerializer(sale, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )

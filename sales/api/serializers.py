@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from medicine.sold_lots import sold_lots
 from pos_project.actors import display_name
 from pos_project.models import Storefront
 from pos_project.serializers import MoneyField, ReadModelSerializer, merge_alias
@@ -203,6 +204,34 @@ class SaleItemSerializer(ReadModelSerializer):
         read_only_fields = fields
 
 
+class SoldLotSerializer(serializers.Serializer):
+    lot_number = serializers.CharField()
+    expiry_date = serializers.DateField()
+    quantity = serializers.IntegerField(help_text="Units of the line taken from this lot.")
+
+
+SOLD_LOTS_HELP = (
+    "The lots the line took, earliest expiry first, as the receipt prints them. Units sold "
+    "from stock without a lot number are not listed. Empty for a DRAFT."
+)
+
+
+class SaleItemWithLotsSerializer(SaleItemSerializer):
+    lots = serializers.SerializerMethodField(help_text=SOLD_LOTS_HELP)
+
+    class Meta(SaleItemSerializer.Meta):
+        fields = [*SaleItemSerializer.Meta.fields, "lots"]
+        read_only_fields = fields
+
+    @extend_schema_field(SoldLotSerializer(many=True))
+    def get_lots(self, item) -> list:
+        # Lots are taken as a sale completes: a DRAFT's lines answer [] without a query (the
+        # line's sale is the one it was read through).
+        if item.sale.status == SaleStatus.DRAFT:
+            return []
+        return SoldLotSerializer(sold_lots(item), many=True).data
+
+
 class PaymentSerializer(ReadModelSerializer):
     till_session = serializers.UUIDField(
         source="sale.till_session_id",
@@ -273,8 +302,10 @@ class SaleSerializer(ReadModelSerializer):
         return receipt_link_url(sale, self.context.get("request"))
 
 
-class SaleDetailSerializer(SaleSerializer):
-    """A sale with its lines and payments."""
+class CompletedSaleSerializer(SaleSerializer):
+    """A sale with its lines and payments, as a completion answers it (`complete` and the
+    one-request checkout): without the lines' lots, which would cost the checkout a statement
+    of its pinned budget (docs/performance.md); the sale's detail has them."""
 
     items = SaleItemSerializer(many=True, read_only=True)
     payments = serializers.SerializerMethodField()
@@ -289,6 +320,12 @@ class SaleDetailSerializer(SaleSerializer):
         if sale.status == SaleStatus.DRAFT:
             return []
         return PaymentSerializer(sale.payments.all(), many=True).data
+
+
+class SaleDetailSerializer(CompletedSaleSerializer):
+    """A sale with its lines, the lots each took, and its payments."""
+
+    items = SaleItemWithLotsSerializer(many=True, read_only=True)
 
 
 class UpdateCustomerResponseSerializer(serializers.Serializer):
@@ -313,57 +350,8 @@ class ReceiptCustomerSerializer(serializers.Serializer):
     phone = serializers.CharField(allow_blank=True)
 
 
-class ReceiptLineSerializer(serializers.Serializer):
-    medicine = serializers.UUIDField()
-    name = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(**MONEY)
-    discount = serializers.DecimalField(**MONEY)
-    line_total = serializers.DecimalField(**MONEY)
-    returned_quantity = serializers.IntegerField(help_text="Units brought back since.")
-
-
-class ReceiptPaymentSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = serializers.DecimalField(**MONEY)
-    reference = serializers.CharField(allow_blank=True)
-
-
 class ZonedDateTimeField(serializers.DateTimeField):
     """Keeps the time zone the value carries (the business's) instead of the server's."""
 
     def enforce_timezone(self, value):
         return value if value.tzinfo is not None else super().enforce_timezone(value)
-
-
-class ReceiptSerializer(serializers.Serializer):
-    """What the printed receipt shows, for a POS that lays it out itself."""
-
-    sale = serializers.UUIDField()
-    receipt_number = serializers.CharField()
-    status = serializers.CharField()
-    type = serializers.CharField()
-    business = ReceiptBusinessSerializer()
-    storefront = ReceiptStorefrontSerializer()
-    date = ZonedDateTimeField(help_text="In the business's time zone.")
-    time_zone = serializers.CharField()
-    cashier = serializers.CharField()
-    customer = ReceiptCustomerSerializer()
-    lines = ReceiptLineSerializer(many=True)
-    subtotal = serializers.DecimalField(**MONEY)
-    discount_total = serializers.DecimalField(**MONEY)
-    total_amount = serializers.DecimalField(**MONEY)
-    payments = ReceiptPaymentSerializer(many=True)
-    amount_paid = serializers.DecimalField(**MONEY)
-    change_due = serializers.DecimalField(**MONEY)
-    on_account_amount = serializers.DecimalField(**MONEY)
-    returned_total = serializers.DecimalField(
-        **MONEY, help_text="Given back by the sale's returns since."
-    )
-    balance_after = serializers.DecimalField(
-        **MONEY, allow_null=True, help_text="The customer's balance right after this sale."
-    )
-    currency = serializers.CharField()
-    currency_symbol = serializers.CharField()
-    cancelled_at = ZonedDateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField(allow_blank=True)

@@ -16,6 +16,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from medicine.sold_lots import sold_lots_prefetch
 from pos_project.actors import Actor
 from pos_project.errors import DomainError
 from pos_project.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -32,6 +33,7 @@ from sales.api.pages import (
     page_action,
     page_response,
 )
+from sales.api.receipt_serializers import ReceiptSerializer
 from sales.api.refusals import (
     CANCEL_REFUSALS,
     COMPLETE_REFUSALS,
@@ -40,7 +42,7 @@ from sales.api.refusals import (
 )
 from sales.api.returns import SaleReturnsActions
 from sales.api.serializers import (
-    ReceiptSerializer,
+    CompletedSaleSerializer,
     SaleCancelSerializer,
     SaleCompleteSerializer,
     SaleCreateSerializer,
@@ -67,17 +69,21 @@ ITEM_PARAMETER = OpenApiParameter(
 
 
 def _lines():
-    # Two queries for any number of lines and payments.
+    # Three queries for any number of lines, lots and payments.
     return (
         Prefetch("items", queryset=SaleItem.objects.order_by("created_at", "id")),
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        sold_lots_prefetch("items__lots"),
     )
 
 
-def _with_lines(sale: Sale) -> Sale:
-    items, payments = _lines()
-    # A DRAFT has no payments yet: SaleDetailSerializer answers [] without asking.
-    lookups = [items] if sale.status == SaleStatus.DRAFT else [items, payments]
+def _with_lines(sale: Sale, *, lots: bool = True) -> Sale:
+    items, payments, taken = _lines()
+    # A DRAFT has no payments or lots yet: SaleDetailSerializer answers [] without asking.
+    if sale.status == SaleStatus.DRAFT:
+        lookups = [items]
+    else:
+        lookups = [items, payments, taken] if lots else [items, payments]
     prefetch_related_objects([sale], *lookups)
     return sale
 
@@ -167,8 +173,9 @@ class SaleViewSet(
     @extend_schema(
         summary="One sale, with its items and payments",
         description=(
-            "Its lines, payments and totals. `receipt_url` opens the printable receipt "
-            "without a token once the sale is completed."
+            "Its lines (each with the `lots` it took: number, expiry and units), payments and "
+            "totals. `receipt_url` opens the printable receipt without a token once the sale "
+            "is completed."
         ),
         responses={200: SaleDetailSerializer, **READ_ERRORS},
     )
@@ -305,11 +312,12 @@ class SaleViewSet(
             "sale and must fit their credit limit, unless a manager sends "
             "`override_credit_limit: true`. Stock shortages are a 409 listing every one. "
             "The same payments sent again for a sale already completed with them answer 200 "
-            "with the sale and change nothing."
+            "with the sale and change nothing. The answer's lines carry no `lots`; the "
+            "sale's detail and receipt have them."
         ),
         request=SaleCompleteSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: SaleDetailSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
+        responses={200: CompletedSaleSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -322,7 +330,11 @@ class SaleViewSet(
                 override_credit_limit=data["override_credit_limit"],
                 actor=self._actor(),
             )
-        return self._detail(sale)
+        # Without the lines' lots: they would cost the pinned checkout budget a statement.
+        shown = CompletedSaleSerializer(
+            _with_lines(sale, lots=False), context={"request": request}
+        ).data
+        return Response(shown)
 
     @extend_schema(
         summary="Cancel a DRAFT, or reverse a COMPLETED sale (managers, with a reason)",

@@ -11,4 +11,7 @@ SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
+# An expiry as a box and an invoice print it: the month and year only
+# (pos_project.formats.month_year; not one of Django's named formats).
+MONTH_YEAR_FORMAT = "m/Y"
 FIRST_DAY_OF_WEEK = 1

@@ -1,0 +1,62 @@
+"""The lots a sale line took, as its receipt, its answers and its back-office page show them:
+a recall reaches a customer only through the lot number and expiry printed on what they hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from medicine.models import SaleItemLot
+from pos_project.bidi import isolate
+from pos_project.formats import month_year
+
+
+@dataclass(frozen=True)
+class SoldLot:
+    lot_number: str
+    expiry_date: date
+    quantity: int
+
+
+def sold_lots_prefetch(lookup: str) -> Prefetch:
+    """Every line's takes and their lots in one statement, however many lines: `lookup` is
+    the path to a line's takes ("items__lots" from sales, "lots" from lines)."""
+    return Prefetch(
+        lookup,
+        queryset=SaleItemLot.objects.select_related("lot").order_by(
+            "lot__expiry_date", "lot__lot_number", "pk"
+        ),
+    )
+
+
+def sold_lots(item) -> list[SoldLot]:
+    """The numbered lots sale line `item` took (read through `sold_lots_prefetch`), earliest
+    expiry first, with the units sold from each. Units from stock without a lot number have
+    no number or expiry to show, so they are left out."""
+    return [
+        SoldLot(take.lot.lot_number, take.lot.expiry_date, take.quantity)
+        for take in item.lots.all()
+        if take.lot.lot_number is not None
+    ]
+
+
+def sold_lot_words(lots: list[SoldLot], line_quantity: int) -> list[str]:
+    """Each lot as printed under its line of `line_quantity` units, "Lot A123 · exp.
+    03/2027"; each with its units first, "2 x Lot A123 · exp. 03/2027", unless one lot holds
+    all of the line's units (a line may span lots, or stock without a lot number). The
+    number and the date are isolated, so they read left to right inside Arabic."""
+    words = [
+        _("Lot %(number)s · exp. %(expiry)s")
+        % {"number": isolate(lot.lot_number), "expiry": isolate(month_year(lot.expiry_date))}
+        for lot in lots
+    ]
+    if len(lots) == 1 and lots[0].quantity == line_quantity:
+        return words
+    return [
+        _("%(quantity)s x %(lot)s") % {"quantity": isolate(lot.quantity), "lot": lot_text}
+        for lot, lot_text in zip(lots, words, strict=True)
+    ]

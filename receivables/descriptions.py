@@ -4,14 +4,17 @@ The stored `description` is the record: English, written once, never rewritten. 
 statement (the printed page, its export, the API) and the back office show the sentence
 rendered from the entry's type and `details` instead, in the active language: amounts by
 `format_money`, a manager's reason between isolates (`pos_project.bidi`) so that it keeps
-its place whatever its script. The functions that write entries build their details here,
-so the writer and the reader agree on their shape. An entry without the details its
-sentence needs (one the backfill could not read) reads as its stored text.
+its place whatever its script, and in a right-to-left language receipt and return numbers
+too (wrapped after "S-", a number would otherwise read backwards). The functions that
+write entries build their details here, so the writer and the reader agree on their shape.
+An entry without the details its sentence needs (one the backfill could not read) reads as
+its stored text.
 """
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from pos_project.bidi import isolate
@@ -47,19 +50,22 @@ def credit_adjustment_details(*, type: str, reason: str) -> dict:
     return {"type": type, "reason": reason}
 
 
-def _text(details: dict, key: str) -> str:
+def _number(details: dict, key: str) -> str:
+    """A receipt or return number: left to right whatever the sentence around it."""
     value = details[key]
     if not isinstance(value, str) or not value:
         raise ValueError(key)
-    return value
+    return isolate(value) if get_language_bidi() else value
 
 
 def _sale_charge(details: dict, symbol: str) -> str:
-    return _("On-account part of sale %(receipt)s") % {"receipt": _text(details, "receipt_number")}
+    return _("On-account part of sale %(receipt)s") % {
+        "receipt": _number(details, "receipt_number")
+    }
 
 
 def _sale_reversal(details: dict, symbol: str) -> str:
-    receipt = _text(details, "receipt_number")
+    receipt = _number(details, "receipt_number")
     released = Decimal(details["released"])
     if released:
         return _(
@@ -71,8 +77,8 @@ def _sale_reversal(details: dict, symbol: str) -> str:
 
 def _sale_return(details: dict, symbol: str) -> str:
     return _("Return %(return_number)s of sale %(receipt)s") % {
-        "return_number": _text(details, "return_number"),
-        "receipt": _text(details, "receipt_number"),
+        "return_number": _number(details, "return_number"),
+        "receipt": _number(details, "receipt_number"),
     }
 
 

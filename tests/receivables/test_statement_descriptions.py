@@ -60,6 +60,7 @@ def expected(language: str) -> list[str]:
     with translation.override(language):
         released = format_money(Decimal("55.00"), "DH")
     reason = isolate(REASON)
+    # In Arabic, receipt and return numbers are isolated too: they read left to right.
     return {
         "en": [
             "On-account part of sale S-000001",
@@ -82,13 +83,24 @@ def expected(language: str) -> list[str]:
             "Avoir repris : sans motif",
         ],
         "ar": [
-            "الجزء المسجَّل بالدين من البيع S-000001",
-            "الجزء المسجَّل بالدين من البيع S-000002",
+            f"الجزء المسجَّل بالدين من البيع {isolate('S-000001')}",
+            f"الجزء المسجَّل بالدين من البيع {isolate('S-000002')}",
             "دفعة (نقدًا)",
             f"رصيد ممنوح: {reason}",
-            f"إلغاء البيع الملغى S-000001 ({released} مدفوعة عليه سابقًا أصبحت رصيدًا لصالح الزبون)",
-            "الإرجاع R-000001 من البيع S-000002",
+            f"إلغاء البيع الملغى {isolate('S-000001')} ({released} مدفوعة عليه سابقًا أصبحت "
+            "رصيدًا لصالح الزبون)",
+            f"الإرجاع {isolate('R-000001')} من البيع {isolate('S-000002')}",
             "رصيد مسترجَع: دون ذكر السبب",
+        ],
+        "uz": [
+            "S-000001 sotuvining qarzga yozilgan qismi",
+            "S-000002 sotuvining qarzga yozilgan qismi",
+            "Toʻlov (Naqd)",  # noqa: RUF001
+            f"Kredit berildi: {reason}",
+            f"Bekor qilingan S-000001 sotuvining qaytarilishi (unga toʻlangan {released} "  # noqa: RUF001
+            "mijoz foydasiga qoldirildi)",
+            "S-000002 sotuvining R-000001 qaytarilishi",
+            "Kredit qaytarib olindi: sabab koʻrsatilmagan",  # noqa: RUF001
         ],
     }[language]
 
@@ -143,7 +155,7 @@ def test_every_entry_keeps_its_english_record_and_what_it_names(customer):
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "uz"])
 def test_the_api_statement_describes_each_entry_in_the_requests_language(
     manager_client, customer, language
 ):

@@ -23,6 +23,7 @@ two cores):
 - The load is one transaction: a failure leaves the database as it was.
 """
 
+import json
 import random
 from collections import deque
 from datetime import UTC, timedelta
@@ -45,9 +46,9 @@ from demo.copy_loader import (
     skip_row_triggers,
 )
 from medicine.models import Medicine
-from receivables.models import (
-    DebtPaymentMethod,
-)
+from pos_project.languages import in_english
+from receivables.descriptions import payment_details, sale_charge_details
+from receivables.models import DebtPaymentMethod
 from receivables.summary import receivables_summary_rebuild
 from sales.locks import sequence_take
 from sales.models import ReceiptSequence
@@ -146,16 +147,22 @@ def seed_bulk(
         table.count = 0
 
     def post(state: _Customer, batch, entry_type: str, amount: int, at: str, sale_id: str,
-             payment_id: str, text: str) -> str:  # fmt: skip
+             payment_id: str, text: str, details: dict) -> str:  # fmt: skip
         state.sequence += 1
         state.balance += amount
         entry_id = new_id()
         batch["ledger"].append(
             f"{entry_id}\t{business_id}\t{state.id}\t{state.sequence}\t{entry_type}\t"
             f"{cents_literal(amount)}\t{cents_literal(state.balance)}\t{sale_id}\t{payment_id}\t{text}\t"
-            f"{seller_id}\t{seller_name}\t{at}\n"
+            f"{json.dumps(details)}\t{seller_id}\t{seller_name}\t{at}\n"
         )
         return entry_id
+
+    # Each method's stored text and details, made once: the labels are read in English.
+    payment_words = {
+        method: (f"Payment ({in_english(method.label)})", payment_details(method=method.value))
+        for method in DEBT_METHODS
+    }
 
     def settle(state: _Customer, batch, payment_entry: str, amount: int, at: str) -> None:
         """A payment settles the customer's oldest unpaid sales first, as the app does."""
@@ -247,7 +254,8 @@ def seed_bulk(
                         f"{new_id()}\t{sale_id}\tON_ACCOUNT\t{cents_literal(on_account)}\t\t{at}\n"
                     )
                     post(state, batch, "SALE_CHARGE", on_account, at, sale_id, NULL,
-                         f"On-account part of sale {receipt_number}")  # fmt: skip
+                         f"On-account part of sale {receipt_number}",
+                         sale_charge_details(receipt_number=receipt_number))  # fmt: skip
                     if state.unpaid is None:
                         state.unpaid = deque()
                     state.unpaid.append([head, tail, on_account])
@@ -260,7 +268,7 @@ def seed_bulk(
                             f"{method.value}\t\t\t{seller_id}\t{seller_name}\t{paid_at}\n"
                         )
                         entry_id = post(state, batch, "PAYMENT", -on_account, paid_at, NULL,
-                                        payment_id, f"Payment ({method.label})")  # fmt: skip
+                                        payment_id, *payment_words[method])  # fmt: skip
                         settle(state, batch, entry_id, on_account, paid_at)
                 else:
                     batch["sales"].append(f"{head}0.00{tail}")

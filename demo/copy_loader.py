@@ -108,7 +108,7 @@ TABLES = {
     "ledger": _Table(
         CustomerLedgerEntry,
         ["id", "business_id", "customer_id", "sequence", "entry_type", "amount",
-         "balance_after", "sale_id", "payment_id", "description", "created_by_id",
+         "balance_after", "sale_id", "payment_id", "description", "details", "created_by_id",
          "created_by_name", "created_at"],
     ),
     "allocations": _Table(

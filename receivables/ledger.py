@@ -33,6 +33,11 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.money import ZERO, amount_within_limit, quantize
+from receivables.descriptions import (
+    sale_charge_details,
+    sale_return_details,
+    sale_reversal_details,
+)
 from receivables.models import (
     CustomerLedgerEntry,
     CustomerPayment,
@@ -67,14 +72,16 @@ def ledger_post(
     amount: Decimal,
     description: str,
     actor: Actor,
+    details: dict | None = None,
     sale=None,
     payment: CustomerPayment | None = None,
     also_saving: Sequence[str] = (),
 ) -> CustomerLedgerEntry:
     """Append one entry to a locked customer's statement and move their balance with it.
 
-    `also_saving`: other fields of the customer the caller has changed, written in the same
-    UPDATE as the balance.
+    `description` is the English record; `details` what it names, from which it is read in
+    the reader's language (receivables.descriptions). `also_saving`: other fields of the
+    customer the caller has changed, written in the same UPDATE as the balance.
     """
     _require_transaction()
     amount_within_limit(
@@ -94,6 +101,7 @@ def ledger_post(
         sale=sale,
         payment=payment,
         description=description[:255],
+        details=details,
         created_by=actor.user,
         created_by_name=actor.name,
     )
@@ -199,6 +207,7 @@ def receivable_charge_sale(
         entry_type=LedgerEntryType.SALE_CHARGE,
         amount=amount,
         description=f"On-account part of sale {sale.receipt_number}",
+        details=sale_charge_details(receipt_number=sale.receipt_number),
         actor=actor,
         sale=sale,
         also_saving=PURCHASE_FIELDS,
@@ -252,6 +261,7 @@ def receivable_reverse_sale(
         entry_type=LedgerEntryType.SALE_REVERSAL,
         amount=-sale.on_account_amount,
         description=description,
+        details=sale_reversal_details(receipt_number=sale.receipt_number, released=released_total),
         actor=actor,
         sale=sale,
     )
@@ -286,6 +296,9 @@ def receivable_return_sale(
         entry_type=LedgerEntryType.SALE_RETURN,
         amount=-amount,
         description=f"Return {sale_return.number} of sale {sale.receipt_number}",
+        details=sale_return_details(
+            return_number=sale_return.number, receipt_number=sale.receipt_number
+        ),
         actor=actor,
         sale=sale,
     )

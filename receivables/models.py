@@ -111,7 +111,16 @@ class CustomerLedgerEntry(models.Model):
         blank=True,
         related_name="ledger_entry",
     )
+    # The record, in English whatever the language of the request that wrote it.
     description = models.CharField(max_length=255)
+    # What the description says, as data, so that it reads in the reader's language
+    # (receivables.descriptions). Null: an entry whose stored text could not be read.
+    details = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What the description names: receipt, return, payment method, reason."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

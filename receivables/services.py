@@ -25,6 +25,7 @@ from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid, invalid_field
 from pos_project.languages import in_english
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
+from receivables.descriptions import credit_adjustment_details, payment_details
 from receivables.errors import ErrorCode
 from receivables.ledger import (
     allocations_settle,
@@ -175,6 +176,7 @@ def customer_record_payment(
             entry_type=LedgerEntryType.PAYMENT,
             amount=-amount,
             description=f"Payment ({in_english(DebtPaymentMethod(method).label)})",
+            details=payment_details(method=method),
             actor=actor,
             payment=payment,
         )
@@ -270,6 +272,7 @@ def customer_adjust_credit(
             amount=signed,
             description=f"Credit {'given' if type == AdjustmentType.ADD else 'taken back'}: "
             f"{stated_reason}",
+            details=credit_adjustment_details(type=type, reason=reason),
             actor=actor,
         )
         made, settled = [], []

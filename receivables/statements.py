@@ -25,6 +25,7 @@ from pos_project.money import ZERO, format_money
 from pos_project.page_links import page_link_claims, signed_page_link
 from pos_project.printed_pages import printed_page
 from pos_project.spreadsheets import Sheet
+from receivables.descriptions import ledger_description
 from receivables.models import CustomerLedgerEntry
 from receivables.reports import BUCKET_LABELS, BUCKETS, debtors_report, report_clock
 
@@ -129,7 +130,7 @@ def ledger_sheet(customer: Customer, entries, *, title: str) -> Sheet:
                 moment.date(),
                 moment.strftime("%H:%M"),
                 entry.get_entry_type_display(),
-                entry.description,
+                ledger_description(entry, symbol=business.currency_symbol),
                 entry.sale.receipt_number if entry.sale_id else "",
                 business.currency_code,
                 entry.amount,
@@ -212,7 +213,7 @@ def statement_html(
         {
             "date": date_format(timezone.localtime(entry.created_at, zone), "DATETIME_FORMAT"),
             "type": entry.get_entry_type_display(),
-            "description": entry.description,
+            "description": ledger_description(entry, symbol=symbol),
             "receipt": entry.sale.receipt_number if entry.sale_id else "",
             "charge": format_money(entry.amount, symbol) if entry.amount > 0 else "",
             "credit": format_money(-entry.amount, symbol) if entry.amount < 0 else "",

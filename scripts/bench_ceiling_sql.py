@@ -169,12 +169,12 @@ def charge_on_account(
     balance, purchases, count, ledger_sequence, last = figures
     db.execute(
         "INSERT INTO customers_customerledgerentry (id, business_id, customer_id, sequence, "
-        "entry_type, amount, balance_after, sale_id, payment_id, description, "
+        "entry_type, amount, balance_after, sale_id, payment_id, description, details, "
         "created_by_id, created_by_name, created_at) VALUES "
-        "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, now())",
+        "(%s, %s, %s, %s, 'SALE_CHARGE', %s, %s, %s, NULL, %s, %s, %s, %s, now())",
         [uuid.uuid4(), business, customer, ledger_sequence + 1, on_account,
-         balance + on_account, sale, f"On-account part of sale {number}", user,
-         ids["user_name"]],
+         balance + on_account, sale, f"On-account part of sale {number}",
+         json.dumps({"receipt_number": number}), user, ids["user_name"]],
     )  # fmt: skip
     # Credit held for the customer would settle the new charge at once; none is held
     # unless the balance was below zero, so the allocation work is skipped otherwise.

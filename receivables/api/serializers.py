@@ -8,6 +8,7 @@ from rest_framework.reverse import reverse
 
 from customers.api.serializers import StrictSerializer
 from pos_project.serializers import MoneyField, ReadModelSerializer
+from receivables.descriptions import ledger_description
 from receivables.models import (
     AdjustmentType,
     CustomerLedgerEntry,
@@ -156,6 +157,9 @@ class LedgerEntrySerializer(ReadModelSerializer):
         source="sale.receipt_number", allow_null=True, default=None
     )
     payment = serializers.UUIDField(source="payment_id", allow_null=True)
+    description = serializers.SerializerMethodField(
+        help_text="What the entry is, in the answer's language (`entry_type` is the code)."
+    )
 
     class Meta:
         model = CustomerLedgerEntry
@@ -173,6 +177,10 @@ class LedgerEntrySerializer(ReadModelSerializer):
             "created_by_name",
         ]
         read_only_fields = fields
+
+    def get_description(self, entry) -> str:
+        # The entry's customer is the one its list was read through, its business with it.
+        return ledger_description(entry, symbol=entry.customer.business.currency_symbol)
 
 
 class CreditAdjustmentResultSerializer(LedgerEntrySerializer):

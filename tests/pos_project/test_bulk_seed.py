@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from customers.models import Customer
+from receivables.models import CustomerLedgerEntry
 from sales.models import Sale, SaleStatus
 
 
@@ -22,6 +23,13 @@ def test_bulk_data_passes_check_ledgers_and_numbers_receipts_without_gaps():
     assert numbers == list(range(1, len(numbers) + 1))
     assert Sale.objects.filter(status=SaleStatus.COMPLETED).count() >= 120
     assert Customer.objects.count() >= 40
+    # Every entry keeps what its description names, as the services write it.
+    bulk = CustomerLedgerEntry.objects.all()
+    assert not bulk.filter(details=None).exists()
+    charge = bulk.filter(entry_type="SALE_CHARGE").select_related("sale").first()
+    assert charge.details == {"receipt_number": charge.sale.receipt_number}
+    payment = bulk.filter(entry_type="PAYMENT").select_related("payment").first()
+    assert payment.details == {"method": payment.payment.method}
 
 
 @pytest.mark.django_db

@@ -136,6 +136,16 @@ def run_size(customers: int, args, profile: Profile, run_dir: Path) -> dict:
             figures = {"error": str(exc).strip()}
             say(f"    failed: {exc}")
         result["ceilings"][flow] = figures
+    say("  check_ledgers (every balance, statement, summary, Z report and lot):")
+    started = time.perf_counter()
+    try:
+        manage(env, "check_ledgers", log=log)
+        clean = True
+    except subprocess.CalledProcessError:
+        clean = False
+    result["ledgers"] = {"clean": clean, "seconds": time.perf_counter() - started}
+    verdict = "clean" if clean else f"DIFFERENCES: see {log}"
+    say(f"    {verdict} in {result['ledgers']['seconds']:.0f} s")
     if not args.keep_db and not args.reuse_db:
         admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return result

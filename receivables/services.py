@@ -23,7 +23,7 @@ from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid, invalid_field
-from pos_project.languages import in_english
+from pos_project.languages import in_english, written_in_english
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
 from receivables.descriptions import credit_adjustment_details, payment_details
 from receivables.errors import ErrorCode
@@ -188,21 +188,22 @@ def customer_record_payment(
             due=allocations_settled_amounts(made),
         )
         settled = list(entry.allocations.select_related("sale").order_by("created_at", "id"))
-        audit_record(
-            business=customer.business,
-            actor=actor,
-            event_type=AuditEvent.CUSTOMER_PAYMENT_RECORDED,
-            # The reference and note are in the description so the audit list finds them.
-            description=(
-                f"{actor.name} recorded a "
-                f"{in_english(DebtPaymentMethod(method).label).lower()} payment of "
+        # The reference and note are in the description so the audit list finds them.
+        with written_in_english():
+            description = (
+                f"{actor.name} recorded a {DebtPaymentMethod(method).label.lower()} payment of "
                 f"{format_money(amount, customer.business.currency_symbol)} from "
                 f"{customer.name}"
                 + drawer_words(cash_drawer, into=True)
                 + "."
                 + (f" Reference: {payment.reference}." if payment.reference else "")
                 + (f" Note: {payment.note}" if payment.note else "")
-            ),
+            )
+        audit_record(
+            business=customer.business,
+            actor=actor,
+            event_type=AuditEvent.CUSTOMER_PAYMENT_RECORDED,
+            description=description,
             event_data={
                 "payment_id": str(payment.pk),
                 "amount": amount,

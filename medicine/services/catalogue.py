@@ -21,6 +21,7 @@ from medicine.locks import medicine_lock
 from medicine.models import Medicine
 from pos_project.actors import Actor
 from pos_project.errors import DomainError, invalid_field
+from pos_project.languages import written_in_english
 from pos_project.models import Business
 from pos_project.money import format_money
 
@@ -40,10 +41,11 @@ def _price_change_words(medicine: Medicine, price_changes: dict) -> str:
     def price(value) -> str:
         return "not set" if value is None else format_money(value, symbol)
 
-    said = [
-        f"{_PRICE_WORDS[field]} from {price(change['old'])} to {price(change['new'])}"
-        for field, change in price_changes.items()
-    ]
+    with written_in_english():
+        said = [
+            f"{_PRICE_WORDS[field]} from {price(change['old'])} to {price(change['new'])}"
+            for field, change in price_changes.items()
+        ]
     return f"{medicine.name}: {' and '.join(said)}"
 
 

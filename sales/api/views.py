@@ -100,12 +100,6 @@ class SaleViewSet(
 
     # --- plumbing -----------------------------------------------------------------------
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(*_lines())
-        return queryset
-
     def _actor(self) -> Actor:
         return Actor.from_request(self.request)
 
@@ -180,7 +174,7 @@ class SaleViewSet(
         responses={200: SaleDetailSerializer, **READ_ERRORS},
     )
     def retrieve(self, request, pk=None):
-        return Response(self._shown(self.get_object()))
+        return Response(self._shown(_with_lines(self.get_object())))
 
     @extend_schema(
         summary="Open a DRAFT sale",

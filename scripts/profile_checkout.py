@@ -13,10 +13,11 @@ benchmark's: three of the demo pharmacy's medicines, one or two of each, half on
 and half in cash, for a customer without a credit limit, with an `Idempotency-Key`; the
 cashier's till is opened and the shelves deepened first. `--flow one` times the one-request
 checkout; `--flow complete` rings the sale up request by request and times `complete` alone.
-It prints the CPU time (`time.process_time`: this process, not PostgreSQL) per checkout of
-each repetition and their median; `--profile` runs one more repetition under pyinstrument
-(wall time; install it into .venv, it is no requirement) or cProfile (CPU time). Every run
-adds sales to the database: use a throwaway one.
+It prints the CPU time (`time.process_time`: this process, not PostgreSQL) per checkout:
+each repetition's mean and median, and the median of all (the steadier figure on a shared
+machine, where a neighbour's burst inflates a few checkouts). `--profile` runs one more
+repetition under pyinstrument (wall time; install it into .venv, it is no requirement) or
+cProfile (CPU time). Every run adds sales to the database: use a throwaway one.
 """
 
 import argparse
@@ -26,12 +27,12 @@ import json
 import os
 import pstats
 import random
-import statistics
 import sys
 import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from statistics import mean, median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -162,20 +163,19 @@ def main() -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.get(user__username="cashier").key
-    till = Till(WSGIHandler(), token)
+    till = Till(WSGIHandler(), Token.objects.get(user__username="cashier").key)
     data = fixtures(till)
     rng = random.Random(0)
     for _ in range(args.warmup):
         checkout(till, data, rng, args.flow)
-    per_checkout = []
+    means, every = [], []
     for repetition in range(args.repeat):
-        cpu = sum(checkout(till, data, rng, args.flow) for _ in range(args.count))
-        per_checkout.append(cpu / args.count * 1000)
-        report(f"repetition {repetition + 1}: {per_checkout[-1]:.2f} ms of CPU per checkout")
+        cpu = [checkout(till, data, rng, args.flow) * 1000 for _ in range(args.count)]
+        means.append(mean(cpu))
+        every += cpu
+        report(f"repetition {repetition + 1}: mean {means[-1]:.2f}, median {median(cpu):.2f}")
     report(
-        f"{args.flow}: median {statistics.median(per_checkout):.2f} ms of CPU per checkout "
-        f"({args.repeat} x {args.count})"
+        f"{args.flow}: median {median(every):.2f} ms CPU per checkout (means: {median(means):.2f})"
     )
     if args.profile == "pyinstrument":
         from pyinstrument import Profiler

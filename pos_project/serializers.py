@@ -17,14 +17,22 @@ _BUILT_FIELDS: dict[type, dict] = {}
 # again for every serializer instance, introspecting each model field for its kwargs; for
 # an answer of a few rows that costs more than the serialization itself, on every request.
 # They depend only on the class (its Meta and declared fields), so each instance gets a
-# deep copy of the first build, as DRF already does for declared fields. Not for
-# serializers whose fields depend on the request.
+# copy of the first build. Not for serializers whose fields depend on the request. A plain
+# field of the build is never bound: binding sets its name and parent on the copy, so a
+# shallow copy is a field as new (DRF's deep copy builds it again from its arguments, which
+# took half of a sale's serialization). A nested serializer holds its child and its own
+# fields, bound to it: it is copied whole.
 class ModelFieldsOnceMixin:
     def get_fields(self):
         cls = type(self)
         if cls not in _BUILT_FIELDS:
             _BUILT_FIELDS[cls] = super().get_fields()
-        return copy.deepcopy(_BUILT_FIELDS[cls])
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in _BUILT_FIELDS[cls].items()
+        }
 
 
 # The base of the APIs' read-only model serializers.

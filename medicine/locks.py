@@ -62,10 +62,13 @@ def stocks_take(*, storefront, quantities: Mapping[uuid.UUID, int]) -> set[uuid.
         .order_by("pk")
         .values("pk")
     )
-    moving = Stock.objects.filter(pk__in=locked, quantity__gte=units)
+    # Named once, so that the guard and the decrement share one resolved expression.
+    moving = (
+        Stock.objects.filter(pk__in=locked).annotate(units=units).filter(quantity__gte=F("units"))
+    )
     return update_returning(
         moving,
-        {"quantity": F("quantity") - units, "updated_at": timezone.now()},
+        {"quantity": F("quantity") - F("units"), "updated_at": timezone.now()},
         returning="medicine",
     )
 

@@ -19,6 +19,8 @@ def update_returning(rows: QuerySet, values: dict, *, returning: str) -> set:
     connection = connections[using]
     update = rows.query.chain(UpdateQuery)
     update.add_update_values(values)
+    # As `update()` does: the annotations the values name are inlined by now.
+    update.clear_select_clause()
     sql, params = update.get_compiler(using).as_sql()
     column = model._meta.get_field(returning).get_col(model._meta.db_table)
     converters = [

@@ -17,14 +17,32 @@ _BUILT_FIELDS: dict[type, dict] = {}
 # again for every serializer instance, introspecting each model field for its kwargs; for
 # an answer of a few rows that costs more than the serialization itself, on every request.
 # They depend only on the class (its Meta and declared fields), so each instance gets a
-# deep copy of the first build, as DRF already does for declared fields. Not for
-# serializers whose fields depend on the request.
+# copy of the first build (`fields_copied`). Not for serializers whose fields depend on the
+# request.
 class ModelFieldsOnceMixin:
     def get_fields(self):
         cls = type(self)
         if cls not in _BUILT_FIELDS:
             _BUILT_FIELDS[cls] = super().get_fields()
-        return copy.deepcopy(_BUILT_FIELDS[cls])
+        return fields_copied(_BUILT_FIELDS[cls])
+
+
+def fields_copied(fields: dict) -> dict:
+    """Each serializer instance's own copy of its class's unbound `fields`.
+
+    Binding sets a field's name and parent on the copy, so a plain field needs a shallow
+    copy only; DRF's deep copy builds every field again from its arguments, which took half
+    of a sale's serialization. A nested serializer, or a field holding a child field (a
+    list, a dict, a many-to-many), is bound together with its child: copied whole.
+    """
+    return {
+        name: copy.deepcopy(field)
+        if isinstance(field, serializers.BaseSerializer)
+        or hasattr(field, "child")
+        or hasattr(field, "child_relation")
+        else copy.copy(field)
+        for name, field in fields.items()
+    }
 
 
 # The base of the APIs' read-only model serializers.

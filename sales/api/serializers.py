@@ -11,7 +11,7 @@ from rest_framework import serializers
 from medicine.sold_lots import sold_lots
 from pos_project.actors import display_name
 from pos_project.models import Storefront
-from pos_project.serializers import MoneyField, ReadModelSerializer, merge_alias
+from pos_project.serializers import MoneyField, ReadModelSerializer, fields_copied, merge_alias
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
 from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
@@ -25,6 +25,9 @@ class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo is a 400 instead of silently ignored."""
 
     rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+
+    def get_fields(self):
+        return fields_copied(self._declared_fields)
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):

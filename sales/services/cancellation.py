@@ -22,7 +22,11 @@ from sales.models import (
     Sale,
     SaleStatus,
 )
-from sales.services.checkout import lock_customer_then_sale, sale_shelf_lines
+from sales.services.checkout import (
+    customer_then_sale_retried,
+    lock_customer_then_sale,
+    sale_shelf_lines,
+)
 from sales.services.checks import wrong_status
 from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
@@ -58,6 +62,12 @@ def sale_cancel(*, sale: Sale, reason: str = "", actor: Actor, drawer=None) -> S
     more than that drawer holds (409 `not_enough_cash`).
     """
     reason = (reason or "").strip()
+    return customer_then_sale_retried(
+        lambda: _cancel(sale=sale, reason=reason, actor=actor, drawer=drawer)
+    )
+
+
+def _cancel(*, sale: Sale, reason: str, actor: Actor, drawer) -> Sale:
     with transaction.atomic():
         customer, sale = lock_customer_then_sale(sale)
         was = sale.status

@@ -5,11 +5,11 @@ docs/locking.md."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -43,6 +43,8 @@ from sales.services.checks import (
 )
 from sales.services.held import held_rows
 from sales.till_sessions import till_session_for_money
+
+Result = TypeVar("Result")
 
 # --- completion ---------------------------------------------------------------------------
 
@@ -102,36 +104,47 @@ def checkout_tenders(
     return tenders
 
 
+class _SaleChanged(Conflict):
+    """The sale's customer changed between its reading and the sale's lock."""
+
+
 def lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
     """Lock the sale's customer, then the sale, in that order (the order of every path).
 
-    The customer is read before the sale is locked, so a concurrent update_customer can
-    change it in between; then the locks are released (savepoint rollback releases row
-    locks on PostgreSQL) and taken again for the new customer, once.
+    Call it first in the atomic block that `customer_then_sale_retried` runs. The customer
+    is read before the sale is locked, so a concurrent update_customer can change it in
+    between: then the block is refused and rolled back, which releases both locks (row
+    locks go with the savepoint or the transaction that took them), and run again, once,
+    for the new customer. The block's own rollback does what a savepoint here would.
     """
-    for _attempt in range(2):
-        savepoint = transaction.savepoint()
-        # The customer as the sale names it now, locked in the same statement.
-        named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
-        customer = (
-            Customer.objects.select_for_update(no_key=True)
-            .filter(pk=Subquery(named.values("customer_id")))
-            .first()
-        )
-        customer_id = customer.pk if customer else None
-        locked = sale_lock(sale)
-        if locked.customer_id == customer_id:
-            transaction.savepoint_commit(savepoint)
-            return customer, locked
-        transaction.savepoint_rollback(savepoint)
-    raise Conflict(
-        "Sale is changing",
-        _(
-            "The sale's customer changed while it was being completed. Reload the sale and "
-            "try again."
-        ),
-        code=ErrorCode.SALE_CHANGED,
+    # The customer as the sale names it now, locked in the same statement.
+    named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
+    customer = (
+        Customer.objects.select_for_update(no_key=True)
+        .filter(pk=Subquery(named.values("customer_id")))
+        .first()
     )
+    locked = sale_lock(sale)
+    if locked.customer_id != (customer.pk if customer else None):
+        raise _SaleChanged(
+            "Sale is changing",
+            _(
+                "The sale's customer changed while it was being completed. Reload the sale "
+                "and try again."
+            ),
+            code=ErrorCode.SALE_CHANGED,
+        )
+    return customer, locked
+
+
+def customer_then_sale_retried(block: Callable[[], Result]) -> Result:
+    """`block()`, a function whose atomic block starts with `lock_customer_then_sale`; run
+    once more if the sale's customer changed meanwhile, and a 409 `sale_changed` if it
+    changed again."""
+    try:
+        return block()
+    except _SaleChanged:
+        return block()
 
 
 def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:
@@ -192,6 +205,25 @@ def sale_complete_at(
 ) -> Sale:
     """`sale_complete`, with the completion time given: only the demo history backdates."""
     tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
+    return customer_then_sale_retried(
+        lambda: _complete(
+            sale=sale,
+            tenders=tenders,
+            override_credit_limit=override_credit_limit,
+            actor=actor,
+            completed_at=completed_at,
+        )
+    )
+
+
+def _complete(
+    *,
+    sale: Sale,
+    tenders: list[Tender],
+    override_credit_limit: bool,
+    actor: Actor,
+    completed_at: datetime | None,
+) -> Sale:
     with transaction.atomic():
         customer, sale = lock_customer_then_sale(sale)
         if sale.status == SaleStatus.COMPLETED and _paid_with(sale, tenders):

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from customers.locks import customer_lock_in_business
 from customers.models import Customer
 from pos_project.actors import Actor
+from pos_project.idempotency import whole_work_atomic
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO
 from sales.models import Sale, SaleItem, SaleType
@@ -90,7 +89,9 @@ def sale_checkout(
         check_quantity(line.quantity)
     check_opening(business=business, storefront=storefront, type=type)
     tenders = checkout_tenders(payments, override_credit_limit=override_credit_limit, actor=actor)
-    with transaction.atomic():
+    # Inside an Idempotency-Key's transaction, no savepoint: the view lets a refusal go up,
+    # which rolls back the key's whole work.
+    with whole_work_atomic():
         locked_customer = (
             _locked_customer(business=business, customer_id=customer)
             if customer is not None

@@ -39,7 +39,7 @@ from sales.models import (
     SaleItem,
     SaleStatus,
 )
-from sales.services.checkout import lock_customer_then_sale
+from sales.services.checkout import customer_then_sale_retried, lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
 from sales.services.return_amounts import (
     default_refund_method,
@@ -261,6 +261,27 @@ def sale_return(
         )
     parsed = _return_lines(lines)
     refund_method = _check_refund_method(refund_method)
+    return customer_then_sale_retried(
+        lambda: _take_return(
+            sale=sale,
+            parsed=parsed,
+            reason=reason,
+            refund_method=refund_method,
+            actor=actor,
+            drawer=drawer,
+        )
+    )
+
+
+def _take_return(
+    *,
+    sale: Sale | SaleRef,
+    parsed: list[ReturnLine],
+    reason: str,
+    refund_method: str | None,
+    actor: Actor,
+    drawer,
+) -> Return:
     with transaction.atomic():
         customer, sale = lock_customer_then_sale(sale)
         if sale.status != SaleStatus.COMPLETED:

@@ -408,3 +408,55 @@ def test_another_business_cannot_complete(other_client, draft_with_items):
         complete_through_api(other_client, draft_with_items, ("CASH", "60.80")).status_code == 404
     )
     _nothing_changed(draft_with_items)
+
+
+# --- the sale's customer changing between its read and the sale's lock ---------------------
+
+
+def _customer_changes_before_the_lock(monkeypatch, to, *, times):
+    """Make the sale's customer `to` just before the sale's lock, the first `times` times:
+    what a concurrent update_customer committing at that moment does."""
+    from sales.services import checkout
+
+    real, changed = checkout.sale_lock, []
+
+    def sale_lock(sale):
+        if len(changed) < times:
+            changed.append(Sale.objects.filter(pk=sale.pk).update(customer=to))
+        return real(sale)
+
+    monkeypatch.setattr(checkout, "sale_lock", sale_lock)
+    return changed
+
+
+def test_a_customer_changed_before_the_lock_is_locked_again_and_charged(
+    monkeypatch, cashier_client, draft_with_items, business
+):
+    first = CustomerFactory(business=business, credit_limit=None)
+    second = CustomerFactory(business=business, credit_limit=None)
+    assign_customer(cashier_client, draft_with_items, first)
+    changed = _customer_changes_before_the_lock(monkeypatch, second, times=1)
+
+    response = complete_through_api(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    assert response.status_code == 200, response.json()
+    assert changed == [1]
+    # The first attempt's block rolled back (its change of customer with it); the second
+    # found the sale's customer as it stands, and charged it.
+    draft_with_items.refresh_from_db()
+    assert draft_with_items.customer_id == first.pk
+    assert CustomerLedgerEntry.objects.get(sale=draft_with_items).customer_id == first.pk
+
+
+def test_a_customer_that_keeps_changing_is_a_409_and_changes_nothing(
+    monkeypatch, cashier_client, draft_with_items, business
+):
+    first = CustomerFactory(business=business, credit_limit=None)
+    second = CustomerFactory(business=business, credit_limit=None)
+    assign_customer(cashier_client, draft_with_items, first)
+    _customer_changes_before_the_lock(monkeypatch, second, times=2)
+
+    response = complete_through_api(cashier_client, draft_with_items, ("ON_ACCOUNT", "60.80"))
+
+    assert assert_error(response, 409)["code"] == "sale_changed"
+    _nothing_changed(draft_with_items)

@@ -539,11 +539,11 @@ def test_create_business_turns_cash_control_on(db):
     assert Business.objects.get(name="Pharmacie Nord").cash_control is True
 
 
-# A cash checkout through the API: token, savepoints, customer and sale locks, lines, the
+# A cash checkout through the API: token, the savepoint, customer and sale locks, lines, the
 # stock (one statement that locks and takes it), the receipt number (likewise), sale,
 # payment, audit, answer, and the one that finds the caller's open session; and the lots
 # (the takes recorded as the lots are locked and read, then the lots decremented).
-CHECKOUT_QUERIES = 19
+CHECKOUT_QUERIES = 17
 
 
 def test_checkout_gains_one_statement_for_the_session(

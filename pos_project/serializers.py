@@ -1,6 +1,7 @@
 """Serializer plumbing shared by the apps' APIs."""
 
 import copy
+from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -48,6 +49,33 @@ def fields_copied(fields: dict) -> dict:
 # The base of the APIs' read-only model serializers.
 class ReadModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
     pass
+
+
+# The base of the APIs' input bodies. It refuses a key it does not accept, naming the ones
+# it does, instead of dropping it: a typo such as `prix_brr` would otherwise "succeed" and
+# change nothing, and a read-only key such as `total_stock` would look like it set the
+# stock. Each instance copies its declared fields as the read serializers do.
+class StrictSerializer(serializers.Serializer):
+    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+
+    def get_fields(self):
+        return fields_copied(self._declared_fields)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            extra = sorted(str(key) for key in data if key not in writable)
+            if extra:
+                accepted = ", ".join(sorted(writable))
+                raise serializers.ValidationError(
+                    {
+                        key: [
+                            _("Unknown field. Accepted fields: %(fields)s.") % {"fields": accepted}
+                        ]
+                        for key in extra
+                    }
+                )
+        return super().to_internal_value(data)
 
 
 class MoneyField(serializers.DecimalField):

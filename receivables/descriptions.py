@@ -18,6 +18,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from pos_project.bidi import isolate
+from pos_project.languages import written_in_english
 from pos_project.money import format_money, quantize
 from receivables.models import (
     AdjustmentType,
@@ -25,6 +26,9 @@ from receivables.models import (
     DebtPaymentMethod,
     LedgerEntryType,
 )
+
+# A name or a manager's words inside a sentence: isolated when shown, as written when stored.
+Isolate = Callable[[str], str]
 
 
 def sale_charge_details(*, receipt_number: str) -> dict:
@@ -58,13 +62,13 @@ def _number(details: dict, key: str) -> str:
     return isolate(value) if get_language_bidi() else value
 
 
-def _sale_charge(details: dict, symbol: str) -> str:
+def _sale_charge(details: dict, symbol: str, name: Isolate) -> str:
     return _("On-account part of sale %(receipt)s") % {
         "receipt": _number(details, "receipt_number")
     }
 
 
-def _sale_reversal(details: dict, symbol: str) -> str:
+def _sale_reversal(details: dict, symbol: str, name: Isolate) -> str:
     receipt = _number(details, "receipt_number")
     released = Decimal(details["released"])
     if released:
@@ -75,20 +79,20 @@ def _sale_reversal(details: dict, symbol: str) -> str:
     return _("Reversal of cancelled sale %(receipt)s") % {"receipt": receipt}
 
 
-def _sale_return(details: dict, symbol: str) -> str:
+def _sale_return(details: dict, symbol: str, name: Isolate) -> str:
     return _("Return %(return_number)s of sale %(receipt)s") % {
         "return_number": _number(details, "return_number"),
         "receipt": _number(details, "receipt_number"),
     }
 
 
-def _payment(details: dict, symbol: str) -> str:
+def _payment(details: dict, symbol: str, name: Isolate) -> str:
     return _("Payment (%(method)s)") % {"method": DebtPaymentMethod(details["method"]).label}
 
 
-def _credit_adjustment(details: dict, symbol: str) -> str:
+def _credit_adjustment(details: dict, symbol: str, name: Isolate) -> str:
     reason = details["reason"]
-    stated = isolate(reason) if reason else _("no reason given")
+    stated = name(reason) if reason else _("no reason given")
     if details["type"] == AdjustmentType.ADD:
         return _("Credit given: %(reason)s") % {"reason": stated}
     if details["type"] == AdjustmentType.DEDUCT:
@@ -96,7 +100,7 @@ def _credit_adjustment(details: dict, symbol: str) -> str:
     raise ValueError(details["type"])
 
 
-DESCRIBED: dict[str, Callable[[dict, str], str]] = {
+DESCRIBED: dict[str, Callable[[dict, str, Isolate], str]] = {
     LedgerEntryType.SALE_CHARGE: _sale_charge,
     LedgerEntryType.SALE_REVERSAL: _sale_reversal,
     LedgerEntryType.SALE_RETURN: _sale_return,
@@ -112,6 +116,14 @@ def ledger_description(entry: CustomerLedgerEntry, *, symbol: str) -> str:
     if describe is None or not isinstance(entry.details, dict):
         return entry.description
     try:
-        return describe(entry.details, symbol)
+        return describe(entry.details, symbol, isolate)
     except (KeyError, TypeError, ValueError, InvalidOperation):
         return entry.description
+
+
+def ledger_record(entry_type: str, details: dict, *, symbol: str = "") -> str:
+    """The English text stored with an entry of `entry_type` written with `details`: the
+    sentence an English reader is shown, as plain text. `symbol`, the currency's, for the
+    sentences that name an amount (a reversal's released payments)."""
+    with written_in_english():
+        return DESCRIBED[entry_type](details, symbol, str)

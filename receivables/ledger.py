@@ -34,6 +34,7 @@ from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.descriptions import (
+    ledger_record,
     sale_charge_details,
     sale_return_details,
     sale_reversal_details,
@@ -202,12 +203,13 @@ def receivable_charge_sale(
     balance_before = customer.outstanding_balance
     last_before = customer.last_purchase_date
     _count_purchase(customer, sale)
+    details = sale_charge_details(receipt_number=sale.receipt_number)
     entry = ledger_post(
         customer=customer,
         entry_type=LedgerEntryType.SALE_CHARGE,
         amount=amount,
-        description=f"On-account part of sale {sale.receipt_number}",
-        details=sale_charge_details(receipt_number=sale.receipt_number),
+        description=ledger_record(LedgerEntryType.SALE_CHARGE, details),
+        details=details,
         actor=actor,
         sale=sale,
         also_saving=PURCHASE_FIELDS,
@@ -253,15 +255,15 @@ def receivable_reverse_sale(
     released.delete()
     sale.amount_due = ZERO
     sale.save(update_fields=["amount_due", "updated_at"])
-    description = f"Reversal of cancelled sale {sale.receipt_number}"
-    if released_total:
-        description += f" ({released_total} already paid on it released as credit)"
+    details = sale_reversal_details(receipt_number=sale.receipt_number, released=released_total)
     entry = ledger_post(
         customer=customer,
         entry_type=LedgerEntryType.SALE_REVERSAL,
         amount=-sale.on_account_amount,
-        description=description,
-        details=sale_reversal_details(receipt_number=sale.receipt_number, released=released_total),
+        description=ledger_record(
+            LedgerEntryType.SALE_REVERSAL, details, symbol=sale.business.currency_symbol
+        ),
+        details=details,
         actor=actor,
         sale=sale,
     )
@@ -291,14 +293,15 @@ def receivable_return_sale(
     if due_reduced > sale.amount_due:
         raise ValueError(f"{due_reduced} is more than the {sale.amount_due} due on the sale.")
     balance_before = customer.outstanding_balance
+    details = sale_return_details(
+        return_number=sale_return.number, receipt_number=sale.receipt_number
+    )
     entry = ledger_post(
         customer=customer,
         entry_type=LedgerEntryType.SALE_RETURN,
         amount=-amount,
-        description=f"Return {sale_return.number} of sale {sale.receipt_number}",
-        details=sale_return_details(
-            return_number=sale_return.number, receipt_number=sale.receipt_number
-        ),
+        description=ledger_record(LedgerEntryType.SALE_RETURN, details),
+        details=details,
         actor=actor,
         sale=sale,
     )

@@ -23,9 +23,9 @@ from customers.locks import customer_lock
 from customers.models import Customer
 from pos_project.actors import Actor
 from pos_project.errors import Forbidden, Invalid, invalid_field
-from pos_project.languages import in_english, written_in_english
+from pos_project.languages import written_in_english
 from pos_project.money import LARGEST_AMOUNT, ZERO, amount_too_large, format_money
-from receivables.descriptions import credit_adjustment_details, payment_details
+from receivables.descriptions import credit_adjustment_details, ledger_record, payment_details
 from receivables.errors import ErrorCode
 from receivables.ledger import (
     allocations_settle,
@@ -171,12 +171,13 @@ def customer_record_payment(
             received_by=actor.user,
             received_by_name=actor.name,
         )
+        details = payment_details(method=method)
         entry = ledger_post(
             customer=customer,
             entry_type=LedgerEntryType.PAYMENT,
             amount=-amount,
-            description=f"Payment ({in_english(DebtPaymentMethod(method).label)})",
-            details=payment_details(method=method),
+            description=ledger_record(LedgerEntryType.PAYMENT, details),
+            details=details,
             actor=actor,
             payment=payment,
         )
@@ -267,13 +268,13 @@ def customer_adjust_credit(
                     credit_held=str(held),
                 )
         signed = -amount if type == AdjustmentType.ADD else amount
+        details = credit_adjustment_details(type=type, reason=reason)
         entry = ledger_post(
             customer=customer,
             entry_type=LedgerEntryType.CREDIT_ADJUSTMENT,
             amount=signed,
-            description=f"Credit {'given' if type == AdjustmentType.ADD else 'taken back'}: "
-            f"{stated_reason}",
-            details=credit_adjustment_details(type=type, reason=reason),
+            description=ledger_record(LedgerEntryType.CREDIT_ADJUSTMENT, details),
+            details=details,
             actor=actor,
         )
         made, settled = [], []

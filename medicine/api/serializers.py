@@ -11,7 +11,7 @@ from medicine.models import Medicine
 from medicine.shelf import local_today
 from pos_project.models import Storefront
 from pos_project.money import MAX_DIGITS
-from pos_project.serializers import MoneyField, merge_alias
+from pos_project.serializers import MoneyField, StrictSerializer, merge_alias
 
 MIN_PRICE = Decimal("0.01")
 POSITIVE_PRICE = gettext_lazy("The price must be greater than zero.")
@@ -23,32 +23,6 @@ def price_field(**kwargs) -> serializers.DecimalField:
         error_messages={"min_value": POSITIVE_PRICE},
         **kwargs,
     )
-
-
-class StrictFieldsMixin:
-    """Refuses keys the serializer does not accept, instead of silently dropping them.
-
-    A typo such as `prix_brr` would otherwise "succeed" and change nothing; a read-only key
-    such as `total_stock` would look like it set the stock.
-    """
-
-    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            extra = sorted(str(key) for key in data if key not in writable)
-            if extra:
-                raise serializers.ValidationError(
-                    {
-                        key: [
-                            gettext("Unknown field. Accepted fields: %(fields)s.")
-                            % {"fields": ", ".join(sorted(writable))}
-                        ]
-                        for key in extra
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 class StockLevelSerializer(serializers.Serializer):
@@ -131,7 +105,7 @@ class MedicineSerializer(serializers.ModelSerializer):
         return sum(row.quantity for row in medicine.stocks.all())
 
 
-class MedicineWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+class MedicineWriteSerializer(StrictSerializer):
     """Create or change a medicine. The price may be sent as `prix_br`, `ppv`, or both."""
 
     name = serializers.CharField(max_length=200)
@@ -158,7 +132,7 @@ class MedicineWriteSerializer(StrictFieldsMixin, serializers.Serializer):
         )
 
 
-class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):
+class StockAdjustSerializer(StrictSerializer):
     storefront = serializers.PrimaryKeyRelatedField(
         queryset=Storefront.objects.none(),
         pk_field=serializers.UUIDField(),

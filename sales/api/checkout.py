@@ -12,7 +12,7 @@ from pos_project.metrics import CHECKOUTS, counting_outcome
 from pos_project.schema import error_responses
 from pos_project.tenancy import business_of
 from sales.api.refusals import CHECKOUT_REFUSALS
-from sales.api.serializers import CompletedSaleSerializer, SaleCheckoutSerializer
+from sales.api.serializers import SaleCheckoutSerializer, SaleWithLinesSerializer
 from sales.services.one_step import CartLine, sale_checkout
 
 
@@ -32,7 +32,7 @@ class SaleCheckoutView(APIView):
         request=SaleCheckoutSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
-            201: CompletedSaleSerializer,
+            201: SaleWithLinesSerializer,
             **error_responses(400, 401, 403, 404, 409, 422),
             **CHECKOUT_REFUSALS,
         },
@@ -58,6 +58,6 @@ class SaleCheckoutView(APIView):
                 actor=Actor.from_request(request),
             )
         return Response(
-            CompletedSaleSerializer(sale, context={"request": request}).data,
+            SaleWithLinesSerializer(sale, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )

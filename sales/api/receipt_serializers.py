@@ -1,17 +1,35 @@
-"""The receipt as JSON: what the printed receipt shows, for a POS that lays it out itself."""
+"""The receipt as JSON: what the printed receipt shows, for a POS that lays it out itself;
+and the parts the other printed documents' JSON shares with it."""
 
 from rest_framework import serializers
 
-from sales.api.serializers import (
-    MONEY,
-    SOLD_LOTS_HELP,
-    ReceiptBusinessSerializer,
-    ReceiptCustomerSerializer,
-    ReceiptStorefrontSerializer,
-    SoldLotSerializer,
-    ZonedDateTimeField,
-)
+from sales.api.serializers import MONEY, SOLD_LOTS_HELP, SoldLotSerializer
 from sales.models import PaymentMethod
+
+# The parts every printed document's JSON shares (the receipt, the return slip, the X and Z
+# reports): who issued it, where, for whom, and when in the business's time zone.
+
+
+class ReceiptBusinessSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class ReceiptStorefrontSerializer(ReceiptBusinessSerializer):
+    address = serializers.CharField()
+
+
+class ReceiptCustomerSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """Keeps the time zone the value carries (the business's) instead of the server's."""
+
+    def enforce_timezone(self, value):
+        return value if value.tzinfo is not None else super().enforce_timezone(value)
 
 
 class ReceiptLineSerializer(serializers.Serializer):

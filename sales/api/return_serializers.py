@@ -4,14 +4,13 @@ from rest_framework import serializers
 
 from pos_project.actors import display_name
 from pos_project.serializers import ReadModelSerializer
-from sales.api.serializers import (
-    MONEY,
+from sales.api.receipt_serializers import (
     ReceiptBusinessSerializer,
     ReceiptCustomerSerializer,
     ReceiptStorefrontSerializer,
-    StrictSerializer,
     ZonedDateTimeField,
 )
+from sales.api.serializers import MONEY, StrictSerializer
 from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, ReturnItem, ReturnRefund
 from sales.receipt_links import return_slip_link_url
 from sales.services import MAX_QUANTITY

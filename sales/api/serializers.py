@@ -1,6 +1,5 @@
 """Shapes of the sales API: strict input bodies, and the sale as the POS reads it."""
 
-from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_lazy
@@ -11,7 +10,12 @@ from rest_framework import serializers
 from medicine.sold_lots import sold_lots
 from pos_project.actors import display_name
 from pos_project.models import Storefront
-from pos_project.serializers import MoneyField, ReadModelSerializer, fields_copied, merge_alias
+from pos_project.serializers import (
+    MoneyField,
+    ReadModelSerializer,
+    StrictSerializer,
+    merge_alias,
+)
 from sales.models import Payment, PaymentMethod, Sale, SaleItem, SaleStatus, SaleType
 from sales.receipt_links import receipt_link_url
 from sales.services import MAX_QUANTITY
@@ -19,33 +23,6 @@ from sales.services import MAX_QUANTITY
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # More lines than any counter holds; a bound, so one request cannot lock the whole shelf.
 MAX_CART_LINES = 200
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo is a 400 instead of silently ignored."""
-
-    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
-
-    def get_fields(self):
-        return fields_copied(self._declared_fields)
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            extra = sorted(set(data) - set(self.fields))
-            if extra:
-                accepted = ", ".join(
-                    sorted(name for name, f in self.fields.items() if not f.read_only)
-                )
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            gettext("Unknown field. Accepted fields: %(fields)s.")
-                            % {"fields": accepted}
-                        ]
-                        for name in extra
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -305,7 +282,7 @@ class SaleSerializer(ReadModelSerializer):
         return receipt_link_url(sale, self.context.get("request"))
 
 
-class CompletedSaleSerializer(SaleSerializer):
+class SaleWithLinesSerializer(SaleSerializer):
     """A sale with its lines and payments, as a completion answers it (`complete` and the
     one-request checkout): without the lines' lots, which would cost the checkout a statement
     of its pinned budget (docs/performance.md); the sale's detail has them."""
@@ -325,7 +302,7 @@ class CompletedSaleSerializer(SaleSerializer):
         return PaymentSerializer(sale.payments.all(), many=True).data
 
 
-class SaleDetailSerializer(CompletedSaleSerializer):
+class SaleDetailSerializer(SaleWithLinesSerializer):
     """A sale with its lines, the lots each took, and its payments."""
 
     items = SaleItemWithLotsSerializer(many=True, read_only=True)
@@ -336,25 +313,3 @@ class UpdateCustomerResponseSerializer(serializers.Serializer):
     previous_customer = serializers.CharField()
     new_customer = serializers.CharField()
     sale = SaleDetailSerializer()
-
-
-class ReceiptBusinessSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-
-
-class ReceiptStorefrontSerializer(ReceiptBusinessSerializer):
-    address = serializers.CharField()
-
-
-class ReceiptCustomerSerializer(serializers.Serializer):
-    id = serializers.UUIDField(allow_null=True)
-    name = serializers.CharField()
-    phone = serializers.CharField(allow_blank=True)
-
-
-class ZonedDateTimeField(serializers.DateTimeField):
-    """Keeps the time zone the value carries (the business's) instead of the server's."""
-
-    def enforce_timezone(self, value):
-        return value if value.tzinfo is not None else super().enforce_timezone(value)

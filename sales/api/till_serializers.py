@@ -9,13 +9,8 @@ from rest_framework import serializers
 from pos_project.actors import Actor, display_name
 from pos_project.money import LARGEST_AMOUNT, SUM_MAX_DIGITS
 from pos_project.serializers import MoneyField, ReadModelSerializer
-from sales.api.serializers import (
-    MONEY,
-    BusinessStorefrontField,
-    ReceiptBusinessSerializer,
-    StrictSerializer,
-    ZonedDateTimeField,
-)
+from sales.api.receipt_serializers import ReceiptBusinessSerializer, ZonedDateTimeField
+from sales.api.serializers import MONEY, BusinessStorefrontField, StrictSerializer
 from sales.models import CashMovement, CashMovementType, Till, TillSession, TillSessionStatus
 from sales.receipt_links import till_report_link_url
 from sales.till_report import BLIND_FIELDS, till_report_is_blind

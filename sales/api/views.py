@@ -42,7 +42,6 @@ from sales.api.refusals import (
 )
 from sales.api.returns import SaleReturnsActions
 from sales.api.serializers import (
-    CompletedSaleSerializer,
     SaleCancelSerializer,
     SaleCompleteSerializer,
     SaleCreateSerializer,
@@ -51,6 +50,7 @@ from sales.api.serializers import (
     SaleItemUpdateSerializer,
     SaleSerializer,
     SaleUpdateSerializer,
+    SaleWithLinesSerializer,
     UpdateCustomerResponseSerializer,
     UpdateCustomerSerializer,
 )
@@ -311,7 +311,7 @@ class SaleViewSet(
         ),
         request=SaleCompleteSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: CompletedSaleSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
+        responses={200: SaleWithLinesSerializer, **MONEY_ERRORS, **COMPLETE_REFUSALS},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -325,7 +325,7 @@ class SaleViewSet(
                 actor=self._actor(),
             )
         # Without the lines' lots: they would cost the pinned checkout budget a statement.
-        shown = CompletedSaleSerializer(
+        shown = SaleWithLinesSerializer(
             _with_lines(sale, lots=False), context={"request": request}
         ).data
         return Response(shown)

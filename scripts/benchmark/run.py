@@ -33,6 +33,7 @@ from benchmark.servers import (
 from benchmark.settings import (
     AUDIT_KEY,
     FULL,
+    GUNICORN_SETTINGS,
     PROBE_ID,
     QUICK,
     ROOT,
@@ -162,8 +163,16 @@ def parse_args(argv=None):
     parser.add_argument("--sales-per-customer", type=int, default=2)
     parser.add_argument("--requests", type=int, help="Measured requests per read endpoint.")
     parser.add_argument("--checkout-seconds", type=float, help="Duration of each client level.")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
+    workers, threads = GUNICORN_SETTINGS["workers"], GUNICORN_SETTINGS["threads"]
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=workers,
+        help=f"gunicorn workers ({workers}: gunicorn.conf.py).",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=threads, help=f"Threads per worker ({threads})."
+    )
     parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE for the app.")
     parser.add_argument(
         "--app",

@@ -99,9 +99,7 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(args.workers),
             "--threads", str(args.threads),
-            # gthread keeps idle keep-alive connections out of its threads' way.
-            "--worker-class", "gthread",
-            "--keep-alive", "30",
+            # The worker class and keep-alive come from gunicorn.conf.py, read from ROOT.
             "--log-level", "warning",
         ]  # fmt: skip
         self.process = subprocess.Popen(

@@ -1,6 +1,7 @@
 """What every part of the benchmark shares: paths, the database server, the run's profile."""
 
 import os
+import runpy
 import secrets
 import sys
 import time
@@ -10,6 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+# The settings production serves with (gunicorn reads the file from the directory it starts
+# in, as the servers here do): the run's defaults for workers and threads.
+GUNICORN_SETTINGS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 SERVER = "postgres://postgres@127.0.0.1:5432"
 # One audit key for the whole run: every size's chain, and the ceiling's entries, use it.
 AUDIT_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"bench-{secrets.token_urlsafe(40)}"

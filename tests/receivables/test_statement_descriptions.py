@@ -119,7 +119,7 @@ STORED = [
     "On-account part of sale S-000002",
     "Payment (Cash)",
     f"Credit given: {REASON}",
-    "Reversal of cancelled sale S-000001 (55.00 already paid on it released as credit)",
+    "Reversal of cancelled sale S-000001 (55.00 DH already paid on it released as credit)",
     "Return R-000001 of sale S-000002",
     "Credit taken back: no reason given",
 ]

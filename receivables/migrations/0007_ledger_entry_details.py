@@ -16,7 +16,8 @@ BATCH = 1000
 CHARGE = re.compile(r"On-account part of sale (?P<receipt>\S+)")
 REVERSAL = re.compile(
     r"Reversal of cancelled sale (?P<receipt>\S+)"
-    r"(?: \((?P<released>[-\d.]+) already paid on it released as credit\))?"
+    # The amount as written before its currency was (12.00), and after (12.00 DH).
+    r"(?: \((?P<released>[-\d.]+)(?: \S+)? already paid on it released as credit\))?"
 )
 RETURN = re.compile(r"Return (?P<number>\S+) of sale (?P<receipt>\S+)")
 PAYMENT = re.compile(r"Payment \((?P<label>[^)]+)\)")

@@ -378,7 +378,7 @@ def test_cancelling_a_partly_paid_sale_holds_the_payment_as_credit(
     assert customer.outstanding_balance == D("-30.00")
     reversal = CustomerLedgerEntry.objects.get(sale=sale, entry_type=LedgerEntryType.SALE_REVERSAL)
     assert reversal.amount == D("-80.00")
-    assert "30.00 already paid" in reversal.description
+    assert "30.00 DH already paid" in reversal.description
     # The released payment pays for the next on-account sale.
     nxt = sell("20.00")
     assert due(nxt) == D("0.00")

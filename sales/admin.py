@@ -70,13 +70,12 @@ def _inline_money(name: str, label: str):
 class SaleItemInline(ReadOnlyInline):
     model = SaleItem
     fields = [
-        "medicine_name",
+        "medicine_shown",
         "quantity",
         "unit_price_shown",
         "discount_shown",
         "line_total_shown",
         "returned_quantity",
-        "lots_shown",
     ]
     readonly_fields = fields
     unit_price_shown = _inline_money("unit_price", _("unit price"))
@@ -86,13 +85,16 @@ class SaleItemInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(sold_lots_prefetch("lots"))
 
-    @admin.display(description=_("lots"))
-    def lots_shown(self, item):
-        # The receipt's words, one lot a line; none (the admin's dash) for stock without lot.
-        words = sold_lot_words(sold_lots(item), item.quantity)
-        if not words:
-            return None
-        return format_html_join("", "<div><bdi>{}</bdi></div>", ((text,) for text in words))
+    @admin.display(description=SaleItem._meta.get_field("medicine_name").verbose_name)
+    def medicine_shown(self, item):
+        # The lots under the name, one a line, in the receipt's words (none for stock without
+        # a lot number): a column of their own would not fit a phone's width.
+        lots = format_html_join(
+            "",
+            '<div class="sold-lot"><bdi>{}</bdi></div>',
+            ((text,) for text in sold_lot_words(sold_lots(item), item.quantity)),
+        )
+        return format_html("<bdi>{}</bdi>{}", item.medicine_name, lots)
 
 
 class PaymentInline(ReadOnlyInline):

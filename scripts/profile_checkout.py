@@ -15,7 +15,10 @@ cashier's till is opened and the shelves deepened first. `--flow one` times the 
 checkout; `--flow complete` rings the sale up request by request and times `complete` alone.
 It prints the CPU time (`time.process_time`: this process, not PostgreSQL) per checkout:
 each repetition's mean and median, and the median of all (the steadier figure on a shared
-machine, where a neighbour's burst inflates a few checkouts). `--profile` runs one more
+machine, where a neighbour's burst inflates a few checkouts). With PostgreSQL on the same
+machine it prints its server process's CPU per checkout as well, each repetition's mean
+(read from `/proc`, whole checkouts included): on two cores the app and the database share
+the CPU, so the sum is what a checkout costs the machine. `--profile` runs one more
 repetition under pyinstrument (wall time; install it into .venv, it is no requirement) or
 cProfile (CPU time). Every run adds sales to the database: use a throwaway one.
 """
@@ -142,6 +145,23 @@ def checkout(till: Till, data: dict, rng: random.Random, flow: str) -> float:
     return time.process_time() - started
 
 
+def database_cpu_seconds() -> float | None:
+    """The CPU time so far of the PostgreSQL process serving this connection, or None when
+    it runs on another machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        # The command name, in parentheses, may hold spaces: the fields follow its end.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields of proc(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flow", choices=("one", "complete"), default="one")
@@ -169,14 +189,23 @@ def main() -> None:
     for _ in range(args.warmup):
         checkout(till, data, rng, args.flow)
     means, every = [], []
+    database_means = []
     for repetition in range(args.repeat):
+        database_before = database_cpu_seconds()
         cpu = [checkout(till, data, rng, args.flow) * 1000 for _ in range(args.count)]
         means.append(mean(cpu))
         every += cpu
-        report(f"repetition {repetition + 1}: mean {means[-1]:.2f}, median {median(cpu):.2f}")
-    report(
+        line = f"repetition {repetition + 1}: mean {means[-1]:.2f}, median {median(cpu):.2f}"
+        if database_before is not None:
+            database_means.append((database_cpu_seconds() - database_before) * 1000 / args.count)
+            line += f"; database mean {database_means[-1]:.2f}"
+        report(line)
+    summary = (
         f"{args.flow}: median {median(every):.2f} ms CPU per checkout (means: {median(means):.2f})"
     )
+    if database_means:
+        summary += f"; the database's CPU per checkout {median(database_means):.2f} ms"
+    report(summary)
     if args.profile == "pyinstrument":
         from pyinstrument import Profiler
 

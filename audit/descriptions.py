@@ -92,6 +92,12 @@ def _staff_role_changed(entry: AuditLog, data: dict, name: Isolate) -> str:
     return _("%(username)s's role changed") % {"username": name(data["username"])}
 
 
+def _staff_key_revoked(entry: AuditLog, data: dict, name: Isolate) -> str:
+    return _("%(username)s logged out of every till (key revoked)") % {
+        "username": name(data["username"])
+    }
+
+
 def _business_updated(entry: AuditLog, data: dict, name: Isolate) -> str:
     return _("Business settings changed: %(fields)s") % {
         "fields": ", ".join(name(field) for field in data["changes"])
@@ -131,6 +137,7 @@ DESCRIBED: dict[str, Callable[[AuditLog, dict, Isolate], str]] = {
     AuditEvent.CUSTOMER_CREATED: _customer_created,
     AuditEvent.STAFF_ADDED: _staff_added,
     AuditEvent.STAFF_ROLE_CHANGED: _staff_role_changed,
+    AuditEvent.STAFF_KEY_REVOKED: _staff_key_revoked,
     AuditEvent.BUSINESS_UPDATED: _business_updated,
 }
 

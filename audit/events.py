@@ -22,6 +22,7 @@ class AuditEvent(models.TextChoices):
     STAFF_PASSWORD_RESET = "staff.password_reset", _("Staff password reset")
     STAFF_DEACTIVATED = "staff.deactivated", _("Staff member deactivated")
     STAFF_REACTIVATED = "staff.reactivated", _("Staff member reactivated")
+    STAFF_KEY_REVOKED = "staff.key_revoked", _("Staff member logged out of the tills")
     CUSTOMER_CREATED = "customer.created", _("Customer added")
     CUSTOMER_UPDATED = "customer.updated", _("Customer details changed")
     CUSTOMER_DEACTIVATED = "customer.deactivated", _("Customer deactivated")

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from pos_project.api.views import MeView, ObtainTokenView, StorefrontListView, healthz
+from pos_project.api.views import MeView, StorefrontListView, healthz
 from pos_project.metrics import metrics_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
-    path("api/auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("api/auth/", include("staff.api.urls")),
     path("api/me/", MeView.as_view(), name="me"),
     path("api/storefronts/", StorefrontListView.as_view(), name="storefront-list"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

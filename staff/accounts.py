@@ -1,4 +1,5 @@
-"""A staff member's log-in: a new password, leaving the business and coming back.
+"""A staff member's log-in: a new password, their till key revoked, leaving the business and
+coming back.
 
 Each is audited in the business's trail; the password itself never is.
 """
@@ -41,6 +42,26 @@ def staff_password_reset(*, staff: StaffMember, password: str, actor: Actor) -> 
             description=f"{username}'s password reset",
             event_data={"username": username},
         )
+
+
+def staff_key_revoke(*, staff: StaffMember, actor: Actor) -> bool:
+    """Log the staff member out of every till (a lost or stolen one): their API key stops
+    working at once, and they stay on staff and log in again with their password. Answers
+    whether they had a key; revoking none changes nothing and is not audited."""
+    with transaction.atomic():
+        saved = _locked_and_allowed(staff, actor)
+        revoked, _by_model = Token.objects.filter(user_id=saved.user_id).delete()
+        if not revoked:
+            return False
+        username = saved.user.get_username()
+        audit_record(
+            business=saved.business,
+            actor=actor,
+            event_type=AuditEvent.STAFF_KEY_REVOKED,
+            description=f"{username} logged out of every till (key revoked)",
+            event_data={"username": username},
+        )
+    return True
 
 
 def staff_deactivate(*, staff: StaffMember, actor: Actor) -> None:

@@ -28,7 +28,12 @@ from pos_project.permissions import staff_of
 
 # The lock-outs page lives in a module of its own; importing it registers it.
 from staff import admin_lockouts  # noqa: F401
-from staff.accounts import staff_deactivate, staff_password_reset, staff_reactivate
+from staff.accounts import (
+    staff_deactivate,
+    staff_key_revoke,
+    staff_password_reset,
+    staff_reactivate,
+)
 from staff.admin_forms import BusinessForm, StaffAddForm, StaffPasswordForm
 from staff.admin_language import language_switch
 from staff.rights import may_manage
@@ -203,7 +208,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
     list_filter = ["role", "user__is_active"]
     list_select_related = ["user", "business"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    actions = ["deactivate_selected", "reactivate_selected"]
+    actions = ["deactivate_selected", "reactivate_selected", "revoke_keys_selected"]
 
     @admin.display(description=_("name"), ordering="user__first_name")
     def full_name(self, staff):
@@ -348,6 +353,15 @@ class StaffMemberAdmin(BusinessScopedAdmin):
     def reactivate_selected(self, request, queryset):
         self._each(
             request, queryset, staff_reactivate, _("%(name)s reactivated: they can log in again.")
+        )
+
+    @admin.action(description=_("Log the selected staff out of every till (a lost till)"))
+    def revoke_keys_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            staff_key_revoke,
+            _("%(name)s logged out of every till: they log in again with their password."),
         )
 
     def _each(self, request, queryset, service, done: str) -> None:

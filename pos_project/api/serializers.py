@@ -4,17 +4,6 @@ from rest_framework import serializers
 from pos_project.models import Business, Role, Storefront
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
-        max_length=128, trim_whitespace=False, style={"input_type": "password"}
-    )
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 class BusinessSerializer(serializers.ModelSerializer):
     currency_symbol = serializers.CharField(read_only=True)
 

@@ -9,8 +9,8 @@ from django.db import DataError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from pos_project.api.views import ObtainTokenView
 from pos_project.middleware import RequestBodyLimitMiddleware
+from staff.api.views import TokenView
 from tests.contracts import assert_error
 from tests.factories.customers import CustomerFactory
 from tests.factories.sales import SaleFactory
@@ -69,7 +69,7 @@ def test_attack_body_longer_than_its_declared_length_is_cut_off_while_it_is_read
     )
     request._stream = endless
 
-    response = RequestBodyLimitMiddleware(ObtainTokenView.as_view())(request)
+    response = RequestBodyLimitMiddleware(TokenView.as_view())(request)
 
     assert response.status_code == 413
     assert response.data["error"] == "Request body too large"

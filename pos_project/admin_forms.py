@@ -7,10 +7,27 @@ gets the first submit's result instead of a second payment, credit or stock move
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 
 from django import forms
 
 from pos_project.idempotency import MAX_KEY_LENGTH, Replay, fingerprint_of, run_once
+from pos_project.money import CENT, LARGEST_AMOUNT, MAX_DIGITS
+
+
+def money_form_field(label, *, minimum: Decimal = CENT, **kwargs) -> forms.DecimalField:
+    """An amount typed in the back office: cents, at least `minimum`, at most what a money
+    column holds, right-aligned as the pages show figures (the browser's number input gets
+    its step, min and max from the field)."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        min_value=minimum,
+        max_value=LARGEST_AMOUNT,
+        widget=forms.NumberInput(attrs={"class": "money-input"}),
+        **kwargs,
+    )
 
 
 def _new_key() -> str:

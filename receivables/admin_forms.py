@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pos_project.admin_forms import OneTimeForm
+from pos_project.admin_forms import OneTimeForm, money_form_field
 from pos_project.errors import DomainError
-from pos_project.money import LARGEST_AMOUNT
 from receivables.admin_display import money_text
 from receivables.models import AdjustmentType, DebtPaymentMethod
 from receivables.reports import (
@@ -20,19 +19,8 @@ from receivables.statements import STATEMENT_DAY_VALIDATORS
 from sales.drawer_choice import drawer_refusal_words
 
 
-def _amount_field(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=LARGEST_AMOUNT,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "money-input"}),
-    )
-
-
 class RecordPaymentForm(OneTimeForm):
-    amount = _amount_field(gettext_lazy("Amount paid"))
+    amount = money_form_field(gettext_lazy("Amount paid"))
     method = forms.ChoiceField(
         label=gettext_lazy("Paid by"),
         choices=DebtPaymentMethod.choices,
@@ -61,7 +49,7 @@ class AdjustCreditForm(OneTimeForm):
         initial=AdjustmentType.ADD,
         widget=forms.RadioSelect,
     )
-    amount = _amount_field(gettext_lazy("Amount"))
+    amount = money_form_field(gettext_lazy("Amount"))
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=200,

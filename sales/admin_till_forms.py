@@ -4,23 +4,18 @@ Each is a `OneTimeForm` (one submission per rendered page, so a double click act
 whose cleaned data the views in `sales.admin_tills` hand to `sales.services.tills`.
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
-from pos_project.admin_forms import OneTimeForm
-from pos_project.money import LARGEST_AMOUNT
+from pos_project.admin_forms import OneTimeForm, money_form_field
+from pos_project.money import ZERO
 from sales.models import CashMovement, CashMovementType
 
 
 class CloseSessionForm(OneTimeForm):
-    counted_cash = forms.DecimalField(
-        label=gettext_lazy("Counted cash"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=LARGEST_AMOUNT,
+    counted_cash = money_form_field(
+        gettext_lazy("Counted cash"),
+        minimum=ZERO,
         help_text=gettext_lazy("The cash counted in the drawer."),
     )
     note = forms.CharField(
@@ -36,12 +31,9 @@ class OpenTillForm(OneTimeForm):
     till = forms.ChoiceField(
         label=gettext_lazy("Till"), help_text=gettext_lazy("A till with no open session yet.")
     )
-    opening_float = forms.DecimalField(
-        label=gettext_lazy("Opening float"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=LARGEST_AMOUNT,
+    opening_float = money_form_field(
+        gettext_lazy("Opening float"),
+        minimum=ZERO,
         help_text=gettext_lazy(
             "The cash counted into the drawer to start; 0.00 for an empty drawer."
         ),
@@ -76,13 +68,7 @@ class CashMovementForm(OneTimeForm):
         initial=CashMovementType.PAY_IN,
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
-        label=gettext_lazy("Amount"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=LARGEST_AMOUNT,
-    )
+    amount = money_form_field(gettext_lazy("Amount"))
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=CashMovement._meta.get_field("reason").max_length,

@@ -54,9 +54,13 @@ class ReadModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
 # The base of the APIs' input bodies. It refuses a key it does not accept, naming the ones
 # it does, instead of dropping it: a typo such as `prix_brr` would otherwise "succeed" and
 # change nothing, and a read-only key such as `total_stock` would look like it set the
-# stock. Each instance copies its declared fields as the read serializers do.
+# stock. A body lists in `read_only_names` what its resource's answer shows but the body
+# does not take (a customer's balance, its statistics): those are refused as read-only,
+# which says more than "unknown". Each instance copies its declared fields as the read
+# serializers do.
 class StrictSerializer(serializers.Serializer):
     rejects_unknown_fields = True  # the schema says `additionalProperties: false`
+    read_only_names: frozenset[str] = frozenset()
 
     def get_fields(self):
         return fields_copied(self._declared_fields)
@@ -70,7 +74,10 @@ class StrictSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {
                         key: [
-                            _("Unknown field. Accepted fields: %(fields)s.") % {"fields": accepted}
+                            _("This field is read-only.")
+                            if key in self.read_only_names
+                            else _("Unknown field. Accepted fields: %(fields)s.")
+                            % {"fields": accepted}
                         ]
                         for key in extra
                     }

@@ -1,47 +1,16 @@
 """What the customer endpoints read and return."""
 
-from collections.abc import Mapping
-
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from customers.models import Customer, CustomerType
 from customers.services import DeleteOutcome
 from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS
-from pos_project.serializers import MoneyField, ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer, StrictSerializer
 
 MANAGER_ONLY_HELP = (
     "Managers and owners only: a cashier who sends a value that differs from the current "
     "one gets a 403 naming this field."
 )
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, naming them, instead of silently dropping them.
-
-    A typo ("credit_limt") or a read-only statistic ("outstanding_balance") would otherwise
-    be ignored and the caller would believe it was saved.
-    """
-
-    rejects_unknown_fields = True  # the schema says `additionalProperties: false`
-
-    read_only_names: frozenset[str] = frozenset()
-
-    def validate(self, attrs):
-        if isinstance(self.initial_data, Mapping):
-            extra = sorted(set(self.initial_data) - set(self.fields))
-            if extra:
-                raise serializers.ValidationError(
-                    {
-                        field: [
-                            _("This field is read-only.")
-                            if field in self.read_only_names
-                            else _("Unknown field.")
-                        ]
-                        for field in extra
-                    }
-                )
-        return attrs
 
 
 class CustomerSerializer(ReadModelSerializer):

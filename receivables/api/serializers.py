@@ -6,8 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from customers.api.serializers import StrictSerializer
-from pos_project.serializers import MoneyField, ReadModelSerializer
+from pos_project.serializers import MoneyField, ReadModelSerializer, StrictSerializer
 from receivables.descriptions import ledger_description
 from receivables.models import (
     AdjustmentType,

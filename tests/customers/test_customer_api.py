@@ -180,8 +180,8 @@ def test_bad_input_is_a_400_naming_the_field(manager_client, body, field):
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ("credit_limt", "Unknown field."),
-        ("business", "Unknown field."),
+        ("credit_limt", "Unknown field. Accepted fields: "),
+        ("business", "Unknown field. Accepted fields: "),
         ("outstanding_balance", "This field is read-only."),
         ("total_purchases", "This field is read-only."),
         ("sales_count", "This field is read-only."),
@@ -193,7 +193,8 @@ def test_unknown_and_read_only_fields_are_refused_by_name(manager_client, field,
     response = manager_client.post(LIST, {"name": "Khadija Tazi", field: "1"})
 
     body = assert_error(response, 400)
-    assert body["fields"] == {field: [message]}
+    ((refused, (said,)),) = body["fields"].items()
+    assert refused == field and said.startswith(message)
     assert not Customer.objects.exists()
 
 

@@ -178,7 +178,8 @@ def test_record_payment_refuses_fields_it_does_not_take(cashier_client, customer
     response = cashier_client.post(url("record-payment", customer), body)
 
     error = assert_error(response, 400)
-    assert error["fields"] == {name: ["Unknown field."] for name in extra}
+    accepted = "Unknown field. Accepted fields: allow_overpayment, amount, method, note, reference."
+    assert error["fields"] == {name: [accepted] for name in extra}
     nothing_changed(customer, balance="30.00", entries=1)
 
 
@@ -187,7 +188,9 @@ def test_adjust_credit_refuses_fields_it_does_not_take(manager_client, customer)
 
     error = assert_error(manager_client.post(url("adjust-credit", customer), body), 400)
 
-    assert error["fields"] == {"customer": ["Unknown field."]}
+    assert error["fields"] == {
+        "customer": ["Unknown field. Accepted fields: amount, reason, type."]
+    }
     nothing_changed(customer)
 
 

@@ -22,12 +22,9 @@ from sales.models import (
     Sale,
     SaleStatus,
 )
-from sales.services.checkout import (
-    customer_then_sale_retried,
-    lock_customer_then_sale,
-    sale_shelf_lines,
-)
+from sales.services.checkout import sale_shelf_lines
 from sales.services.checks import wrong_status
+from sales.services.customer_then_sale import customer_then_sale_retried, lock_customer_then_sale
 from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
 
 # --- cancellation -------------------------------------------------------------------------

@@ -5,14 +5,11 @@ docs/locking.md."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +20,11 @@ from medicine.services import ShelfLine, stock_decrement_for_sale
 from medicine.shelf import local_today
 from pos_project.actors import Actor
 from pos_project.bidi import isolate
-from pos_project.errors import Conflict, Forbidden, Invalid, invalid_field
+from pos_project.errors import Invalid, invalid_field
 from pos_project.money import ZERO, amount_within_limit, quantize
 from receivables.ledger import customer_record_purchase, receivable_charge_sale
 from sales.errors import ErrorCode
-from sales.locks import sale_lock, sequence_take
+from sales.locks import sequence_take
 from sales.models import (
     WALK_IN_CUSTOMER,
     Payment,
@@ -37,114 +34,13 @@ from sales.models import (
     SaleStatus,
 )
 from sales.services.checks import (
-    check_amount,
     customer_inactive_refusal,
     wrong_status,
 )
+from sales.services.customer_then_sale import customer_then_sale_retried, lock_customer_then_sale
 from sales.services.held import held_rows
+from sales.services.tenders import Tender, checkout_tenders
 from sales.till_sessions import till_session_for_money
-
-Result = TypeVar("Result")
-
-# --- completion ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tender:
-    method: str
-    amount: Decimal
-    reference: str = ""
-
-
-def _tenders(payments: Iterable[Mapping[str, Any] | Tender]) -> list[Tender]:
-    tenders = []
-    for index, payment in enumerate(payments):
-        if isinstance(payment, Tender):
-            payment = {
-                "method": payment.method,
-                "amount": payment.amount,
-                "reference": payment.reference,
-            }
-        method = payment.get("method")
-        if method not in PaymentMethod.values:
-            raise invalid_field(
-                "payments",
-                _("Payment %(number)s: the method must be one of %(methods)s.")
-                % {"number": index + 1, "methods": ", ".join(PaymentMethod.values)},
-                code=ErrorCode.INVALID_PAYMENT_METHOD,
-            )
-        amount = check_amount(
-            payment.get("amount"), field="payments", code=ErrorCode.INVALID_PAYMENT
-        )
-        if amount <= 0:
-            raise invalid_field(
-                "payments",
-                _("Payment %(number)s: the amount must be greater than zero.")
-                % {"number": index + 1},
-                code=ErrorCode.INVALID_PAYMENT,
-            )
-        tenders.append(
-            Tender(method=method, amount=amount, reference=str(payment.get("reference") or ""))
-        )
-    return tenders
-
-
-def checkout_tenders(
-    payments: Iterable[Mapping[str, Any] | Tender], *, override_credit_limit: bool, actor: Actor
-) -> list[Tender]:
-    """The tenders of a checkout, checked on their own, and whether `actor` may override a
-    credit limit: refused before any lock is taken."""
-    tenders = _tenders(payments)
-    if override_credit_limit and not actor.is_manager:
-        raise Forbidden(
-            "Permission denied",
-            _("Only a manager or the owner may override a customer's credit limit."),
-            code=ErrorCode.OVERRIDE_NOT_ALLOWED,
-        )
-    return tenders
-
-
-class _SaleChanged(Conflict):
-    """The sale's customer changed between its reading and the sale's lock."""
-
-
-def lock_customer_then_sale(sale: Sale) -> tuple[Customer | None, Sale]:
-    """Lock the sale's customer, then the sale, in that order (the order of every path).
-
-    Call it first in the atomic block that `customer_then_sale_retried` runs. The customer
-    is read before the sale is locked, so a concurrent update_customer can change it in
-    between: then the block is refused and rolled back, which releases both locks (row
-    locks go with the savepoint or the transaction that took them), and run again, once,
-    for the new customer. The block's own rollback does what a savepoint here would.
-    """
-    # The customer as the sale names it now, locked in the same statement.
-    named = Sale.objects.filter(pk=sale.pk, business_id=sale.business_id)
-    customer = (
-        Customer.objects.select_for_update(no_key=True)
-        .filter(pk=Subquery(named.values("customer_id")))
-        .first()
-    )
-    locked = sale_lock(sale)
-    if locked.customer_id != (customer.pk if customer else None):
-        raise _SaleChanged(
-            "Sale is changing",
-            _(
-                "The sale's customer changed while it was being completed. Reload the sale "
-                "and try again."
-            ),
-            code=ErrorCode.SALE_CHANGED,
-        )
-    return customer, locked
-
-
-def customer_then_sale_retried(block: Callable[[], Result]) -> Result:
-    """`block()`, a function whose atomic block starts with `lock_customer_then_sale`; run
-    once more if the sale's customer changed meanwhile, and a 409 `sale_changed` if it
-    changed again."""
-    try:
-        return block()
-    except _SaleChanged:
-        return block()
 
 
 def _paid_with(sale: Sale, tenders: list[Tender]) -> bool:

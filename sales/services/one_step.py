@@ -23,11 +23,12 @@ from pos_project.idempotency import whole_work_atomic
 from pos_project.models import Business, Storefront
 from pos_project.money import ZERO
 from sales.models import Sale, SaleItem, SaleType
-from sales.services.checkout import Tender, checkout_tenders, settle_draft, shelf_lines
+from sales.services.checkout import settle_draft, shelf_lines
 from sales.services.checks import check_quantity, customer_inactive_refusal, customer_not_found
 from sales.services.drafting import add_to_line, check_opening, new_line, sale_medicines
 from sales.services.held import held_rows
 from sales.services.pricing import set_totals
+from sales.services.tenders import Tender, checkout_tenders
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ from sales.models import (
     SaleItem,
     SaleStatus,
 )
-from sales.services.checkout import customer_then_sale_retried, lock_customer_then_sale
 from sales.services.checks import MAX_QUANTITY
+from sales.services.customer_then_sale import customer_then_sale_retried, lock_customer_then_sale
 from sales.services.return_amounts import (
     default_refund_method,
     line_refund,

@@ -416,16 +416,16 @@ def test_another_business_cannot_complete(other_client, draft_with_items):
 def _customer_changes_before_the_lock(monkeypatch, to, *, times):
     """Make the sale's customer `to` just before the sale's lock, the first `times` times:
     what a concurrent update_customer committing at that moment does."""
-    from sales.services import checkout
+    from sales.services import customer_then_sale
 
-    real, changed = checkout.sale_lock, []
+    real, changed = customer_then_sale.sale_lock, []
 
     def sale_lock(sale):
         if len(changed) < times:
             changed.append(Sale.objects.filter(pk=sale.pk).update(customer=to))
         return real(sale)
 
-    monkeypatch.setattr(checkout, "sale_lock", sale_lock)
+    monkeypatch.setattr(customer_then_sale, "sale_lock", sale_lock)
     return changed
 
 

@@ -6,7 +6,9 @@ with another body is a 422; a retry while the first is still running is a 409.
 
 How one run stays one run, whatever the timing:
 - the key is claimed in its own short transaction (an INSERT, or a reclaim of a dead claim),
-  so a concurrent retry sees it at once. Every claim carries a fresh `claim_token`;
+  so a concurrent retry sees it at once. Every claim carries a fresh `claim_token`. A new
+  key's INSERT commits without waiting for the disk: the work's own commit flushes it
+  (`commit_without_waiting_for_the_disk`);
 - the work's own transaction first locks the key row and checks that the token is still
   this request's. A request whose claim was taken over does nothing;
 - the key is marked completed, with the stored outcome, in that same transaction, so a
@@ -44,7 +46,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
-from pos_project.database import lock_unavailable
+from pos_project.database import commit_without_waiting_for_the_disk, lock_unavailable
 from pos_project.errors import Conflict, DomainError, ErrorCode, Invalid, KeyReused
 from pos_project.models import IdempotencyKey
 from pos_project.tenancy import business_of
@@ -138,6 +140,7 @@ def _claim(*, business, user, key: str, fingerprint: str) -> IdempotencyKey | Re
     for _attempt in range(3):
         try:
             with transaction.atomic():
+                commit_without_waiting_for_the_disk()
                 return IdempotencyKey.objects.create(**lookup, fingerprint=fingerprint)
         except IntegrityError:
             pass

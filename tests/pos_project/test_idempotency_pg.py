@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from customers.models import Customer
+from pos_project.idempotency import Replay, run_once
 from pos_project.models import IdempotencyKey
 from receivables.models import CustomerPayment
 from tests.concurrency import report
@@ -130,3 +132,43 @@ def test_connections_carry_the_configured_lock_and_statement_timeouts(settings):
         "lock_timeout": str(settings.DATABASE_LOCK_TIMEOUT_MS),
         "statement_timeout": str(settings.DATABASE_STATEMENT_TIMEOUT_MS),
     }
+
+
+def _run_once_capturing(business, user, key):
+    """`run_once` with a work that reads its transaction's `synchronous_commit`."""
+    seen = {}
+
+    def work():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen["work"] = cursor.fetchone()[0]
+        return "done"
+
+    with CaptureQueriesContext(connection) as captured:
+        run_once(
+            business=business,
+            user=user,
+            key=key,
+            fingerprint="f" * 64,
+            work=work,
+            outcome=lambda result: Replay(status=200, body={"result": result}),
+        )
+    return [query["sql"] for query in captured], seen
+
+
+def test_a_claim_commits_without_waiting_for_the_disk_and_the_work_waits(business, cashier):
+    statements, seen = _run_once_capturing(business, cashier, "claim-unflushed")
+
+    claim = statements.index("SET LOCAL synchronous_commit TO OFF")
+    assert statements[claim + 1].startswith('INSERT INTO "pos_project_idempotencykey"')
+    assert statements.count("SET LOCAL synchronous_commit TO OFF") == 1
+    assert seen["work"] == "on"
+    assert IdempotencyKey.objects.get(key="claim-unflushed").state == "COMPLETED"
+
+
+def test_inside_a_callers_transaction_the_claim_leaves_its_commit_alone(business, cashier):
+    with transaction.atomic():
+        statements, seen = _run_once_capturing(business, cashier, "claim-nested")
+
+    assert "SET LOCAL synchronous_commit TO OFF" not in statements
+    assert seen["work"] == "on"

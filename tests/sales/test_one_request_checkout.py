@@ -228,21 +228,28 @@ def test_a_refused_checkout_frees_its_key_for_the_corrected_cart(cashier_client,
 # At most this many data statements for a whole checkout, key and answer included (the draft
 # flow's six requests take about 75), and this many with the transactions' BEGIN and COMMIT
 # (two transactions: the key's claim, and the work; the service takes no savepoint inside
-# the work's). Counted outside a test transaction, so that the request's
+# the work's) and the claim's setting to commit without waiting for the disk. Counted outside a test transaction, so that the request's
 # transactions are real ones, as in production. One of them finds the caller's open till
 # session, which takes the money; the stock and the receipt number are one statement each
 # (taken with their locks). The lots add two: the takes recorded (the lots locked and read,
 # FEFO, in the same INSERT), and the lots decremented.
 LOT_STATEMENTS = 2
 MAX_CHECKOUT_STATEMENTS = 15 + LOT_STATEMENTS
-MAX_CHECKOUT_STATEMENTS_WITH_TRANSACTIONS = 19 + LOT_STATEMENTS
+MAX_CHECKOUT_STATEMENTS_WITH_TRANSACTIONS = 20 + LOT_STATEMENTS
 # With a customer and an on-account tender: the customer's lock, the ledger entry (numbered
 # from the locked customer row), the customer's balance, statistics and last ledger
 # sequence in one UPDATE, the business's receivables summary and due slot on top.
 MAX_ON_ACCOUNT_CHECKOUT_STATEMENTS = 20 + LOT_STATEMENTS
-# The two transactions' BEGIN and COMMIT.
-ON_ACCOUNT_TRANSACTION_CONTROL_STATEMENTS = 4
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+# The two transactions' BEGIN and COMMIT, and the claim's commit setting.
+ON_ACCOUNT_TRANSACTION_CONTROL_STATEMENTS = 5
+TRANSACTION_CONTROL = (
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "SET LOCAL synchronous_commit",
+)
 
 
 def _data_statements(queries) -> list[str]:

@@ -28,22 +28,27 @@ SEARCH_RANK = "search_rank"
 
 
 def customer_search_shortlist(
-    *, matches: QuerySet[Customer], query: str, region: str, limit: int
+    *, customers: QuerySet[Customer], query: str, region: str, limit: int
 ) -> QuerySet[Customer]:
-    """At most `limit` + 1 of `matches` (a search's filtered customers), each annotated with
-    its `SEARCH_RANK` (`customers.search.customer_search_rank`).
+    """At most `limit` + 1 of `customers` (a list's filtered customers) that match `query`,
+    each annotated with its `SEARCH_RANK` (`customers.search.customer_search_rank`).
 
     The shortlist takes the best matches first (`customer_search_starts_q`), then the
     others, each in no order: ranking or counting every match would read each of them,
     thousands for a surname alone at a chain's size, for a till that shows a page. The one
     beyond `limit` says that more match. The customers are then read by primary key, so
-    only the shortlist's rows are fetched.
+    only the shortlist's rows are fetched. A query with nothing to search for leaves
+    `customers` as they are.
     """
+    condition = customer_search_q(query, region=region)
     starts = customer_search_starts_q(query, region=region)
-    if starts is None:
-        return matches
-    best_sql, best_params = matches.filter(starts).order_by().values("pk").query.sql_with_params()
-    rest = matches.exclude(starts).order_by().values("pk")
+    if condition is None or starts is None:
+        return customers
+    # The best matches without the `LIKE '%...%'` they also satisfy: given it, the planner
+    # may read them through the trigram index, whole, instead of a B-tree range.
+    best = customers.filter(starts).order_by().values("pk")
+    rest = customers.filter(condition).exclude(starts).order_by().values("pk")
+    best_sql, best_params = best.query.sql_with_params()
     rest_sql, rest_params = rest.query.sql_with_params()
     # The best matches come from B-tree ranges (name and number prefixes) that stop at the
     # limit. The others need the trigram indexes, whose cost is intersecting the posting

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
 from customers.phones import phone_search_patterns
 
@@ -70,14 +70,3 @@ def customer_search_starts_q(query: str, *, region: str) -> Q | None:
     for text in (text for text, is_prefix in phones if is_prefix):
         starts |= Q(phone__startswith=text)
     return starts
-
-
-def customer_search_rank(query: str, *, region: str) -> Case | None:
-    """How well a customer that `customer_search_q` found matches: 0 for a match of
-    `customer_search_starts_q`, 1 for a match elsewhere; None for a query with nothing to
-    search for.
-    """
-    starts = customer_search_starts_q(query, region=region)
-    if starts is None:
-        return None
-    return Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())

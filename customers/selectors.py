@@ -2,16 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from customers.counts import customer_counts_read
 from customers.models import Customer
-from customers.search import (
-    customer_search_q,
-    customer_search_rank,
-    customer_search_starts_q,
-)
+from customers.search import customer_search_q, customer_search_starts_q
 from pos_project.models import Business
 
 
@@ -31,7 +27,7 @@ def customer_search_shortlist(
     *, customers: QuerySet[Customer], query: str, region: str, limit: int
 ) -> QuerySet[Customer]:
     """At most `limit` + 1 of `customers` (a list's filtered customers) that match `query`,
-    each annotated with its `SEARCH_RANK` (`customers.search.customer_search_rank`).
+    each annotated with its `SEARCH_RANK`: 0 for the best matches, 1 for the others.
 
     The shortlist takes the best matches first (`customer_search_starts_q`), then the
     others, each in no order: ranking or counting every match would read each of them,
@@ -63,7 +59,7 @@ def customer_search_shortlist(
         "UNION ALL SELECT * FROM elsewhere LIMIT %s",
         (*rest_params, *best_params, limit + 1, limit + 1),
     )
-    rank = customer_search_rank(query, region=region)
+    rank = Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
     return Customer.objects.filter(pk__in=shortlist).annotate(**{SEARCH_RANK: rank})
 
 

@@ -113,20 +113,3 @@ def test_enough_names_starting_with_the_query_spare_the_trigram_search(
     assert any("customer_name_prefix" in line for line in plan), "\n".join(plan)
     (trigram,) = [line for line in plan if "customer_search_name_trgm" in line]
     assert "never executed" in trigram, plan
-
-
-@pytest.mark.django_db
-def test_the_trigram_indexes_take_each_write_at_once():
-    # No pending list: every search would read the whole list of the day's updated
-    # customers (each sale updates its customer's row).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
-            [["customer_search_name_trgm", "customer_phone_trgm"]],
-        )
-        options = dict(cursor.fetchall())
-
-    assert options == {
-        "customer_search_name_trgm": ["fastupdate=off"],
-        "customer_phone_trgm": ["fastupdate=off"],
-    }

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
 from customers.phones import phone_search_patterns
 
@@ -57,12 +57,10 @@ def customer_search_q(query: str, *, region: str) -> Q | None:
     return condition
 
 
-def customer_search_rank(query: str, *, region: str) -> Case | None:
-    """How well a customer that `customer_search_q` found matches: 0 when the name starts
-    with the query or the number starts with the typed digits, 1 for a match elsewhere.
-
-    A cashier types the start of what the customer says, so those come first; None for a
-    query with nothing to search for.
+def customer_search_starts_q(query: str, *, region: str) -> Q | None:
+    """The best of `customer_search_q`'s matches: the name starts with the query, or the
+    number starts with the typed digits. A cashier types the start of what the customer
+    says; None for a query with nothing to search for.
     """
     patterns = _patterns(query, region=region)
     if patterns is None:
@@ -71,4 +69,4 @@ def customer_search_rank(query: str, *, region: str) -> Case | None:
     starts = Q(search_name__startswith=folded)
     for text in (text for text, is_prefix in phones if is_prefix):
         starts |= Q(phone__startswith=text)
-    return Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return starts

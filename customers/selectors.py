@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from customers.counts import customer_counts_read
 from customers.models import Customer
-from customers.search import customer_search_q, customer_search_rank
+from customers.search import customer_search_q, customer_search_starts_q
 from pos_project.models import Business
 
 
@@ -24,27 +24,42 @@ SEARCH_RANK = "search_rank"
 
 
 def customer_search_shortlist(
-    *, matches: QuerySet[Customer], query: str, region: str, limit: int
+    *, customers: QuerySet[Customer], query: str, region: str, limit: int
 ) -> QuerySet[Customer]:
-    """At most `limit` + 1 of `matches` (a search's filtered customers), each annotated with
-    its `SEARCH_RANK` (`customers.search.customer_search_rank`).
+    """At most `limit` + 1 of `customers` (a list's filtered customers) that match `query`,
+    each annotated with its `SEARCH_RANK`: 0 for the best matches, 1 for the others.
 
-    The shortlist is the first matches the indexes give, in no order: ranking or counting
-    every match would read each of them, thousands for a surname alone at a chain's size,
-    for a till that shows a page. The one beyond `limit` says that more match. The
-    customers are then read by primary key, so only the shortlist's rows are fetched.
+    The shortlist takes the best matches first (`customer_search_starts_q`), then the
+    others, each in no order: ranking or counting every match would read each of them,
+    thousands for a surname alone at a chain's size, for a till that shows a page. The one
+    beyond `limit` says that more match. The customers are then read by primary key, so
+    only the shortlist's rows are fetched. A query with nothing to search for leaves
+    `customers` as they are.
     """
-    rank = customer_search_rank(query, region=region)
-    if rank is None:
-        return matches
-    sql, params = matches.order_by().values("pk").query.sql_with_params()
-    # A plain `LIMIT` on the matches would let PostgreSQL's planner bet on reading the table
-    # in order until enough turn up, a bet lost on every rare name. Planned as a whole
-    # (MATERIALIZED), the matches come from the indexes; read lazily, they stop at the limit.
+    condition = customer_search_q(query, region=region)
+    starts = customer_search_starts_q(query, region=region)
+    if condition is None or starts is None:
+        return customers
+    # The best matches without the `LIKE '%...%'` they also satisfy: given it, the planner
+    # may read them through the trigram index, whole, instead of a B-tree range.
+    best = customers.filter(starts).order_by().values("pk")
+    rest = customers.filter(condition).exclude(starts).order_by().values("pk")
+    best_sql, best_params = best.query.sql_with_params()
+    rest_sql, rest_params = rest.query.sql_with_params()
+    # The best matches come from B-tree ranges (name and number prefixes) that stop at the
+    # limit. The others need the trigram indexes, whose cost is intersecting the posting
+    # lists of the query's trigrams, however few rows are wanted: read lazily after the
+    # best ones, they are not searched at all when enough names start with the query.
+    # Planned as a whole (MATERIALIZED), they come from the indexes; a plain `LIMIT` would
+    # let the planner bet on reading the table in order until enough turn up, a bet lost
+    # on every rare name.
     shortlist = RawSQL(
-        f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s",
-        (*params, limit + 1),
+        f"WITH elsewhere AS MATERIALIZED ({rest_sql}) "
+        f"SELECT * FROM (SELECT * FROM ({best_sql}) AS best LIMIT %s) AS best "
+        "UNION ALL SELECT * FROM elsewhere LIMIT %s",
+        (*rest_params, *best_params, limit + 1, limit + 1),
     )
+    rank = Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
     return Customer.objects.filter(pk__in=shortlist).annotate(**{SEARCH_RANK: rank})
 
 

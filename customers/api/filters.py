@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from customers.models import Customer, CustomerType
-from customers.selectors import SEARCH_RANK, customer_search, customer_search_shortlist
+from customers.selectors import SEARCH_RANK, customer_search_shortlist
 from pos_project.filters import StrictFilterSet, StrictOrderingFilter
 from pos_project.pagination import SEARCH_MATCH_LIMIT
 from pos_project.tenancy import business_of
@@ -77,8 +77,9 @@ class CustomerFilterSet(StrictFilterSet):
         fields = ["search", "is_active", "customer_type", "has_balance", "has_credit_limit"]
 
     def filter_search(self, queryset, name, value):
-        region = business_of(self.request).default_region
-        return customer_search(queryset=queryset, query=value, region=region)
+        # Searched last, in `filter_queryset`: the shortlist is of what the other filters
+        # leave.
+        return queryset
 
     def filter_is_active(self, queryset, name, value):
         if value == ActiveChoice.ALL:
@@ -97,9 +98,9 @@ class CustomerFilterSet(StrictFilterSet):
             queryset = queryset.filter(is_active=True)
         query = self.form.cleaned_data.get("search")
         if query:
-            # Every filter narrows the matches first: the shortlist is of what the list shows.
+            # Every filter narrows the list first: the shortlist is of what the list shows.
             queryset = customer_search_shortlist(
-                matches=queryset,
+                customers=queryset,
                 query=query,
                 region=business_of(self.request).default_region,
                 limit=SEARCH_MATCH_LIMIT,

@@ -453,6 +453,31 @@ def test_the_pages_of_a_broad_search_never_repeat_a_customer(cashier_client, cro
     assert len(seen) == len(set(seen)) == SEARCH_MATCH_LIMIT
 
 
+def test_a_broad_search_shortlists_the_names_that_start_with_the_query(cashier_client, crowd):
+    CustomerFactory(business=crowd[0].business, name="Naciri Adam")
+
+    body = cashier_client.get(LIST, {"search": "naciri", "page_size": 2}).json()
+
+    assert (body["count"], body["count_capped"]) == (SEARCH_MATCH_LIMIT, True)
+    assert [row["name"] for row in body["results"]] == ["Naciri Adam", "Sara Naciri"]
+
+
+def test_a_search_that_more_names_start_with_than_it_counts_lists_those(cashier_client, crowd):
+    CustomerFactory(business=crowd[0].business, name="Adam Sara")
+
+    body = cashier_client.get(LIST, {"search": "sara", "page": "last"}).json()
+
+    assert (body["count"], body["count_capped"]) == (SEARCH_MATCH_LIMIT, True)
+    assert {row["name"] for row in body["results"]} == {"Sara Naciri"}
+
+
+def test_a_customer_without_a_number_matches_a_phone_like_query_by_name(cashier_client, business):
+    CustomerFactory(business=business, name="Zineb Zaki", phone="+212612345678")
+    CustomerFactory(business=business, name="Depot 0612", phone=None)
+
+    assert names(cashier_client.get(LIST, {"search": "0612"})) == ["Zineb Zaki", "Depot 0612"]
+
+
 @pytest.mark.parametrize("query", [None, "", "   "])
 def test_the_list_without_a_search_keeps_its_exact_count(cashier_client, crowd, query):
     params = {"page_size": 10} if query is None else {"page_size": 10, "search": query}

@@ -71,7 +71,7 @@ def plan_of_search(client, query: str) -> tuple[dict, str]:
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        ("Aïcha Ben", "customer_search_name_trgm"),  # a first name and a surname's start
+        ("Aïcha Ben", "customer_name_prefix"),  # a first name and a surname's start
         ("Bennani", "customer_search_name_trgm"),  # a surname alone: hundreds of matches
         ("0600 012", "customer_phone_prefix"),  # the start of a national number
         ("12345", "customer_phone_trgm"),  # digits from the middle of a number
@@ -94,3 +94,22 @@ def test_a_surname_alone_is_counted_up_to_the_limit(cashier_client, chain_of_cus
     body, _plan = plan_of_search(cashier_client, "Bennani")
 
     assert body["count_capped"] is True and body["count"] == 200
+
+
+def test_enough_names_starting_with_the_query_spare_the_trigram_search(
+    cashier_client, chain_of_customers
+):
+    # Thousands of names start with "Aïcha": the B-tree range fills the shortlist, and the
+    # trigram index, whose cost is the posting lists of common trigrams, is never read.
+    with CaptureQueriesContext(connection) as captured:
+        body = cashier_client.get(LIST, {"search": "Aïcha"}).json()
+    (page_sql,) = [q["sql"] for q in captured if q["sql"].startswith('SELECT "customers_customer"')]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {page_sql}")
+        plan = [row[0] for row in cursor.fetchall()]
+
+    assert body["count_capped"] is True
+    assert {row["name"].split()[0] for row in body["results"]} == {"Aïcha"}
+    assert any("customer_name_prefix" in line for line in plan), "\n".join(plan)
+    (trigram,) = [line for line in plan if "customer_search_name_trgm" in line]
+    assert "never executed" in trigram, plan

@@ -228,11 +228,12 @@ def test_a_refused_checkout_frees_its_key_for_the_corrected_cart(cashier_client,
 # At most this many data statements for a whole checkout, key and answer included (the draft
 # flow's six requests take about 75), and this many with the transactions' BEGIN and COMMIT
 # (two transactions: the key's claim, and the work; the service takes no savepoint inside
-# the work's) and the claim's setting to commit without waiting for the disk. Counted outside a test transaction, so that the request's
-# transactions are real ones, as in production. One of them finds the caller's open till
-# session, which takes the money; the stock and the receipt number are one statement each
-# (taken with their locks). The lots add two: the takes recorded (the lots locked and read,
-# FEFO, in the same INSERT), and the lots decremented.
+# the work's) and the claim's setting to commit without waiting for the disk. Counted
+# outside a test transaction, so that the request's transactions are real ones, as in
+# production. One of them finds the caller's open till session, which takes the money; the
+# stock and the receipt number are one statement each (taken with their locks). The lots
+# add two: the takes recorded (the lots locked and read, FEFO, in the same INSERT), and the
+# lots decremented.
 LOT_STATEMENTS = 2
 MAX_CHECKOUT_STATEMENTS = 15 + LOT_STATEMENTS
 MAX_CHECKOUT_STATEMENTS_WITH_TRANSACTIONS = 20 + LOT_STATEMENTS

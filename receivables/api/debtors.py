@@ -28,7 +28,7 @@ from customers.models import Customer
 from customers.phones import display_phone
 from customers.selectors import customer_search
 from pos_project.filters import StrictFilterSet
-from pos_project.money import MAX_DIGITS, SUM_MAX_DIGITS, quantize
+from pos_project.money import CENT, MAX_DIGITS, SUM_MAX_DIGITS, quantize
 from pos_project.pagination import KnownCountPagination
 from pos_project.serializers import fields_copied
 from pos_project.spreadsheets import Sheet
@@ -55,12 +55,12 @@ from receivables.reports import (
 
 
 class _ReadMoneyField(serializers.DecimalField):
-    # The report's amounts come from the database with their two places already (a money
-    # column, or a sum of them), so DRF's quantizing (a context copied per cell) leaves them
-    # as they are: they are written at once. Anything else takes DRF's way.
+    # DRF quantizes each amount with a copy of the decimal context made for the cell; the
+    # context in force rounds the same way, and its precision holds any amount or sum this
+    # report shows, so the cell reads the same for a third of the work (250 cells a page).
     def to_representation(self, value):
-        if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
-            return f"{value:f}"
+        if isinstance(value, Decimal):
+            return f"{value.quantize(CENT):f}"
         return super().to_representation(value)
 
 

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pos_project.admin_scoping import admin_business
-from receivables.reports import (
+from receivables.credit_alerts import (
     NEAR_LIMIT_SHARE,
     OVERDUE_ALERT_DAYS,
     customers_near_their_limit,
     customers_overdue,
     overdue_since,
-    report_clock,
 )
+from receivables.reports import report_clock
 
 
 class ActiveFilter(admin.SimpleListFilter):

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from pos_project.admin_scoping import admin_business
-from receivables.reports import NEAR_LIMIT_SHARE, OVERDUE_ALERT_DAYS, credit_alerts
+from receivables.credit_alerts import NEAR_LIMIT_SHARE, OVERDUE_ALERT_DAYS, credit_alerts
 
 register = template.Library()
 

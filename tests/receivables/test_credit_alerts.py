@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from receivables.reports import credit_alerts
+from receivables.credit_alerts import credit_alerts
 from tests.factories.customers import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from customers.models import Customer
 from receivables.reports import debtors_report, debtors_totals, report_clock
 from receivables.services import customer_record_payment
 from tests.contracts import assert_error, assert_flat_queries
@@ -218,6 +219,9 @@ def test_filters_search_and_ordering(manager_client, book, params, names):
         {"balance": "maybe"},
         {"format": "pdf"},
         {"min_amount": "1e400"},
+        # Named but blank: the filters are still read when any is named.
+        {"balance": ""},
+        {"overdue_days": ""},
     ],
 )
 def test_bad_parameters_are_a_400(manager_client, book, params):
@@ -404,6 +408,26 @@ def test_a_narrowed_report_leaves_the_next_one_whole(business, sell):
     assert {row.pk for row in debtors_report(business=business)} == {big.pk, small.pk}
     sell(CustomerFactory(business=business), "5.00")
     assert debtors_report(business=business).count() == 3
+
+
+def test_the_report_nested_in_another_query_after_a_page_still_reads_its_own_rows(business, sell):
+    old, recent = CustomerFactory(business=business), CustomerFactory(business=business)
+    sell(old, "20.00", completed_at=timezone.now() - timedelta(days=95))
+    sell(recent, "10.00")
+    clock = report_clock(business=business)
+    # A page first, so the day's report has compiled its subqueries.
+    assert len(debtors_report(business=business, clock=clock)[:50]) == 2
+
+    # Nested, the report's outer table is renamed: its subqueries must follow it.
+    overdue = debtors_report(business=business, clock=clock).filter(owed_over_90__gt=0)
+    nested = Customer.objects.filter(pk__in=overdue.values("pk"))
+    assert list(nested) == [old]
+    totals = debtors_totals(overdue, clock=clock)
+    assert (totals["customers"], totals["owed_over_90"], totals["owed_0_30"]) == (
+        1,
+        D("20.00"),
+        D("0"),
+    )
 
 
 def test_the_spreadsheet_reads_no_column_per_row(

@@ -53,6 +53,9 @@ def customer_search_shortlist(
     # Planned as a whole (MATERIALIZED), they come from the indexes; a plain `LIMIT` would
     # let the planner bet on reading the table in order until enough turn up, a bet lost
     # on every rare name.
+    # The best matches come first because PostgreSQL runs a `UNION ALL`'s parts in order
+    # (a plain Append: the CTE keeps parallel workers out) and stops at the `LIMIT`; SQL
+    # itself promises no order without `ORDER BY`, so tests/customers pin it.
     shortlist = RawSQL(
         f"WITH elsewhere AS MATERIALIZED ({rest_sql}) "
         f"SELECT * FROM (SELECT * FROM ({best_sql}) AS best LIMIT %s) AS best "

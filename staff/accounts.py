@@ -44,15 +44,15 @@ def staff_password_reset(*, staff: StaffMember, password: str, actor: Actor) -> 
         )
 
 
-def staff_key_revoke(*, staff: StaffMember, actor: Actor) -> bool:
+def staff_key_revoke(*, staff: StaffMember, actor: Actor) -> None:
     """Log the staff member out of every till (a lost or stolen one): their API key stops
-    working at once, and they stay on staff and log in again with their password. Answers
-    whether they had a key; revoking none changes nothing and is not audited."""
+    working at once, and they stay on staff and log in again with their password. Revoking
+    a key nobody holds changes nothing and is not audited."""
     with transaction.atomic():
         saved = _locked_and_allowed(staff, actor)
         revoked, _by_model = Token.objects.filter(user_id=saved.user_id).delete()
         if not revoked:
-            return False
+            return
         username = saved.user.get_username()
         audit_record(
             business=saved.business,
@@ -61,7 +61,6 @@ def staff_key_revoke(*, staff: StaffMember, actor: Actor) -> bool:
             description=f"{username} logged out of every till (key revoked)",
             event_data={"username": username},
         )
-    return True
 
 
 def staff_deactivate(*, staff: StaffMember, actor: Actor) -> None:

@@ -1,11 +1,11 @@
 """A till's key: logging in for one, logging out with it, and a manager revoking a staff
 member's key (a lost or stolen till)."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,14 +31,6 @@ REVOKED_USERNAME_PARAMETER = OpenApiParameter(
         "(a lost or stolen till), without removing them from staff."
     ),
 )
-
-
-def _not_on_staff() -> Forbidden:
-    return Forbidden(
-        "No staff membership",
-        _("This account does not work for any business. Ask the owner to add it."),
-        code=ErrorCode.NO_STAFF_MEMBERSHIP,
-    )
 
 
 class TokenView(APIView):
@@ -87,7 +79,11 @@ class TokenView(APIView):
                 code=ErrorCode.INVALID_CREDENTIALS,
             )
         if not hasattr(user, "staff_member"):
-            raise _not_on_staff()
+            raise Forbidden(
+                "No staff membership",
+                _("This account does not work for any business. Ask the owner to add it."),
+                code=ErrorCode.NO_STAFF_MEMBERSHIP,
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -95,32 +91,34 @@ class TokenView(APIView):
         parameters=[REVOKED_USERNAME_PARAMETER],
         responses={
             204: None,
-            **error_responses(401, 403, 404),
-            **refusals(403, "manager_required", "owner_required", "no_staff_membership"),
+            **error_responses(400, 401, 403, 404),
+            **refusals(403, "manager_required", "owner_required"),
         },
         summary="Log out: revoke the key this request carries",
         description=(
             "Every later call with that key is a 401; logging in again gives a new one. With "
             "`?username=`, a manager or owner revokes a staff member's key instead (a lost "
             "till): that person logs in again with their password, and the business's audit "
-            "trail records who revoked whose key. The owner may revoke anyone's, a manager "
-            "cashiers' only (403 `owner_required`), a cashier no one's (403 "
-            "`manager_required`); a username not on your business's staff is a 404."
+            "trail records who revoked whose key (your own name logs you out). The owner may "
+            "revoke anyone's key, a manager cashiers' only (403 `owner_required`), a cashier "
+            "no one's (403 `manager_required`); a blank name is a 400, and a name not on your "
+            "business's staff a 404."
         ),
     )
     def delete(self, request):
         username = request.query_params.get("username")
-        if username is None:
+        if username is not None and not username.strip():
+            raise ValidationError({"username": [_("Send a value, or leave the parameter out.")]})
+        if username is None or username == request.user.get_username():
             Token.objects.filter(key=request.auth.key).delete()
             return Response(status=204)
         actor = Actor.from_request(request)
-        if actor.staff is None:
-            raise _not_on_staff()
         # A cashier is refused before the name is looked up: whether a name is on staff is
         # for those who manage it.
         staff_manage_check(actor=actor, business=actor.staff.business, roles=())
         staff = (
-            StaffMember.objects.filter(business_id=actor.staff.business_id, user__username=username)
+            _staff_named(username)
+            .filter(business_id=actor.staff.business_id)
             .select_related("user", "business")
             .first()
         )
@@ -131,3 +129,12 @@ class TokenView(APIView):
             )
         staff_key_revoke(staff=staff, actor=actor)
         return Response(status=204)
+
+
+def _staff_named(username: str):
+    """The staff members with log-in name `username`: none for a name no log-in can have
+    (longer than the field, or holding a NUL, which PostgreSQL cannot even compare)."""
+    longest = get_user_model()._meta.get_field("username").max_length
+    if len(username) > longest or "\x00" in username:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(user__username=username)

@@ -127,3 +127,31 @@ def test_the_entry_reads_in_the_readers_language(business, manager, cashier):
     (entry,) = [row for row in log["results"] if row["event_type"] == "staff.key_revoked"]
     assert cashier.username in entry["description"]
     assert "caisse" in entry["description"]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_blank_name_is_a_400_that_revokes_nothing(business, manager, name):
+    key = _key(manager)
+
+    body = assert_error(_till(key).delete(f"{TOKEN}?username={name}"), 400)
+
+    assert "username" in body["fields"]
+    assert Token.objects.filter(key=key).exists()
+
+
+@pytest.mark.parametrize("name", ["bad%00name", "x" * 151])
+def test_a_name_no_log_in_can_have_is_a_404(business, manager, cashier, name):
+    cashier_key = _key(cashier)
+
+    assert_error(_till(_key(manager)).delete(f"{TOKEN}?username={name}"), 404)
+    assert Token.objects.filter(key=cashier_key).exists()
+
+
+def test_naming_yourself_logs_you_out(business, manager):
+    till = _till(_key(manager))
+
+    response = till.delete(f"{TOKEN}?username={manager.username}")
+
+    assert response.status_code == 204
+    assert_error(till.get("/api/me/"), 401)
+    assert _revoked(business) == []

@@ -23,7 +23,8 @@ from staff.rights import staff_manage_check
 
 REVOKED_USERNAME_PARAMETER = OpenApiParameter(
     name="username",
-    type=str,
+    # Blank is a 400: a name has something other than spaces in it.
+    type={"type": "string", "minLength": 1, "pattern": r"\S"},
     location=OpenApiParameter.QUERY,
     required=False,
     description=(

@@ -17,6 +17,15 @@ INDEX = "customer_name_prefix"
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [INDEX]
+        )
+        left = cursor.fetchone()
+    if left and left[0]:
+        # A concurrent build interrupted earlier leaves an invalid index behind, which
+        # `IF NOT EXISTS` would keep and the planner never uses: build it again.
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY {INDEX}")
     schema_editor.execute(
         f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} "
         "ON customers_customer (business_id, search_name varchar_pattern_ops)"

@@ -2,7 +2,10 @@
 served by the indexes, reads its shortlist of matches and not every match, and needs no
 planner setting to get there."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -129,3 +132,23 @@ def test_the_trigram_indexes_keep_a_small_pending_list(db):
         "customer_phone_trgm": ["gin_pending_list_limit=256"],
         "customer_search_name_trgm": ["gin_pending_list_limit=256"],
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_build_of_the_name_prefix_index_is_built_again():
+    """A concurrent build cut short leaves an invalid index that the planner never uses:
+    migrating again builds it anew instead of keeping it."""
+    migration = importlib.import_module("customers.migrations.0012_customer_name_prefix_index")
+    validity = "SELECT indisvalid FROM pg_index WHERE indexrelid = 'customer_name_prefix'::regclass"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false "
+            "WHERE indexrelid = 'customer_name_prefix'::regclass"
+        )
+
+    with connection.schema_editor(atomic=False) as editor:
+        migration.create_index(apps, editor)
+
+    with connection.cursor() as cursor:
+        cursor.execute(validity)
+        assert cursor.fetchone() == (True,)

@@ -40,33 +40,32 @@ def _patterns(query: str, *, region: str) -> tuple[str, list[tuple[str, bool]]] 
     return (folded, phone_search_patterns(query, region=region)) if folded else None
 
 
-def customer_search_q(query: str, *, region: str) -> Q | None:
-    """The condition `?search=` applies: name contains the query, or phone matches it.
+def customer_search_conditions(query: str, *, region: str) -> tuple[Q, Q] | None:
+    """The conditions `?search=` applies, from one reading of `query`: every match, and the
+    best of them. None for a query with nothing to search for.
 
-    Both sides are plain `LIKE` patterns on the folded `search_name` and the E.164 `phone`,
-    which the trigram indexes serve on PostgreSQL whatever part of the value is typed.
-    Returns None for a query with nothing to search for.
+    A match's name contains the query, or its phone matches it: plain `LIKE` patterns on
+    the folded `search_name` and the E.164 `phone`, which the trigram indexes serve on
+    PostgreSQL whatever part of the value is typed. The best matches' name starts with the
+    query, or their number with the typed digits: a cashier types the start of what the
+    customer says.
     """
     patterns = _patterns(query, region=region)
     if patterns is None:
         return None
     folded, phones = patterns
-    condition = Q(search_name__contains=folded)
+    matches = Q(search_name__contains=folded)
+    best = Q(search_name__startswith=folded)
     for text, is_prefix in phones:
-        condition |= Q(phone__startswith=text) if is_prefix else Q(phone__contains=text)
-    return condition
+        if is_prefix:
+            matches |= Q(phone__startswith=text)
+            best |= Q(phone__startswith=text)
+        else:
+            matches |= Q(phone__contains=text)
+    return matches, best
 
 
-def customer_search_starts_q(query: str, *, region: str) -> Q | None:
-    """The best of `customer_search_q`'s matches: the name starts with the query, or the
-    number starts with the typed digits. A cashier types the start of what the customer
-    says; None for a query with nothing to search for.
-    """
-    patterns = _patterns(query, region=region)
-    if patterns is None:
-        return None
-    folded, phones = patterns
-    starts = Q(search_name__startswith=folded)
-    for text in (text for text, is_prefix in phones if is_prefix):
-        starts |= Q(phone__startswith=text)
-    return starts
+def customer_search_q(query: str, *, region: str) -> Q | None:
+    """Every match of `query` (`customer_search_conditions`); None for nothing to search."""
+    conditions = customer_search_conditions(query, region=region)
+    return None if conditions is None else conditions[0]

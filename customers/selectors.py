@@ -7,7 +7,7 @@ from django.db.models.expressions import RawSQL
 
 from customers.counts import customer_counts_read
 from customers.models import Customer
-from customers.search import customer_search_q, customer_search_starts_q
+from customers.search import customer_search_conditions, customer_search_q
 from pos_project.models import Business
 
 
@@ -29,17 +29,17 @@ def customer_search_shortlist(
     """At most `limit` + 1 of `customers` (a list's filtered customers) that match `query`,
     each annotated with its `SEARCH_RANK`: 0 for the best matches, 1 for the others.
 
-    The shortlist takes the best matches first (`customer_search_starts_q`), then the
+    The shortlist takes the best matches first (`customer_search_conditions`), then the
     others, each in no order: ranking or counting every match would read each of them,
     thousands for a surname alone at a chain's size, for a till that shows a page. The one
     beyond `limit` says that more match. The customers are then read by primary key, so
     only the shortlist's rows are fetched. A query with nothing to search for leaves
     `customers` as they are.
     """
-    condition = customer_search_q(query, region=region)
-    starts = customer_search_starts_q(query, region=region)
-    if condition is None or starts is None:
+    conditions = customer_search_conditions(query, region=region)
+    if conditions is None:
         return customers
+    condition, starts = conditions
     # The best matches without the `LIKE '%...%'` they also satisfy: given it, the planner
     # may read them through the trigram index, whole, instead of a B-tree range.
     best = customers.filter(starts).order_by().values("pk")

@@ -13,6 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# Imported for its side effect: DRF's page of API keys is registered before it is undone
+# below, whichever app's admin is read first.
+from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
+from rest_framework.authtoken.models import TokenProxy
+
 from pos_project.actors import Actor, display_name
 from pos_project.admin_scoping import (
     BusinessScopedAdmin,
@@ -81,6 +86,11 @@ admin.site.site_header = _("Pharmacy back office")
 admin.site.site_title = _("Pharmacy back office")
 admin.site.index_title = _("Back office")
 admin.site.index_template = "admin/back_office_index.html"
+
+# DRF's own page of API keys shows every business's keys in clear and deletes them with no
+# audit entry and no staff rights: a key is revoked from the staff list instead
+# ("Log the selected staff out of every till", `staff_key_revoke`).
+admin.site.unregister(TokenProxy)
 # No side menu: on a 1366 px laptop it took a quarter of the width and pushed the lists'
 # columns out of sight; the home page and the breadcrumbs lead everywhere instead.
 admin.site.enable_nav_sidebar = False

@@ -3,6 +3,7 @@
 at once, the person stays on staff, and the business's audit trail says who did it."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -155,3 +156,24 @@ def test_naming_yourself_logs_you_out(business, manager):
     assert response.status_code == 204
     assert_error(till.get("/api/me/"), 401)
     assert _revoked(business) == []
+
+
+def test_the_back_office_has_no_page_of_keys_that_skips_the_audit(business, cashier):
+    """DRF's own page of API keys would show every business's keys in clear and delete them
+    unaudited: even a platform administrator revokes a key from the staff list."""
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    key = _key(cashier)
+    client = admin_client_for(root)
+
+    index = client.get(reverse("admin:index"))
+
+    assert index.status_code == 200
+    assert "authtoken" not in index.content.decode()
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404
+    client.post(
+        CHANGELIST,
+        {"action": "revoke_keys_selected", "_selected_action": [cashier.staff_member.pk]},
+    )
+    assert not Token.objects.filter(key=key).exists()
+    (entry,) = _revoked(business)
+    assert entry.user_id == root.pk

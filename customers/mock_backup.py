@@ -10,11 +10,15 @@ from pathlib import Path
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.mock_review import chunks
 from customers.models import Customer
 from sales.models import Sale
+
+# Where a backup goes when no path is given, relative to the working folder.
+DEFAULT_BACKUP_FOLDER = Path("mock-cleanup-backups")
 
 
 class MockCleanupError(Exception):
@@ -41,6 +45,32 @@ def backup_path_check(path: Path) -> Path:
             % {"path": path, "folder": folder}
         )
     return path
+
+
+def default_backup_path() -> Path:
+    """A new file in `DEFAULT_BACKUP_FOLDER` named for the current UTC time; the folder may
+    not exist yet (`backup_folder_create`)."""
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}.json"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}-{counter}.json"
+    return Path.cwd() / path
+
+
+def backup_folder_create(path: Path) -> None:
+    """Make the folder of `default_backup_path`, once the cleanup is confirmed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MockCleanupError(
+            _(
+                "Cannot create %(folder)s for the backup: %(reason)s. Nothing was "
+                "changed; choose a folder with --backup PATH."
+            )
+            % {"folder": path.parent, "reason": exc.strerror or exc}
+        ) from exc
 
 
 class _ExactJSONEncoder(DjangoJSONEncoder):

@@ -1,8 +1,33 @@
 """What `cleanup_mock_customers --json` prints, and what its text is made from: a reviewed
 customer, the plan for the candidates, and the summary of a run."""
 
+from __future__ import annotations
+
 from customers.mock_cleanup import CleanupResult
 from customers.mock_review import DEACTIVATE, DELETE, SKIP, ReviewRow
+from pos_project.models import Business
+
+
+def review_report(
+    rows: list[ReviewRow],
+    *,
+    business: Business | None,
+    scanned: int,
+    delete: bool,
+    include_with_history: bool,
+    list_all: bool,
+) -> dict:
+    """The report before its summary: what was scanned, and the candidates found."""
+    report = {
+        "mode": "delete" if delete else "dry-run",
+        "business": {"id": str(business.pk), "name": business.name} if business else None,
+        "include_with_history": include_with_history,
+        "scanned": scanned,
+        "candidates": [review_row_data(row) for row in rows if row.is_candidate],
+    }
+    if list_all:
+        report["customers"] = [review_row_data(row) for row in rows]
+    return report
 
 
 def review_row_data(row: ReviewRow) -> dict:

@@ -12,41 +12,18 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from pos_project.databases import default_database, is_postgresql
+from pos_project.environment import env_bool, env_list, load_env_file
 from pos_project.logs import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def load_env_file(path: Path) -> None:
-    """Put the file's `NAME=value` lines into the environment, never over a variable set."""
-    if not path.is_file():
-        return
-    for line in path.read_text().splitlines():
-        name, separator, value = line.partition("=")
-        name = name.strip()
-        if separator and name and not name.startswith("#"):
-            os.environ.setdefault(name, value.strip())
-
 
 # ENV_FILE names another file; set to empty, no file is read (the test suite does so).
 ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
 if ENV_FILE:
     load_env_file(Path(ENV_FILE))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -203,57 +180,29 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "pos_project.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-if not IS_POSTGRES:
-    # SQLite serialises writers. A transaction that starts reading and only later writes
-    # cannot wait for another writer (SQLite answers "database is locked" at once), so every
-    # transaction takes the write lock when it opens; a second till then waits its turn, up
-    # to the busy timeout in seconds, and gets the same answer it would get on PostgreSQL.
-    # The write-ahead log lets a long read (check_ledgers' snapshot) and the tills' writes
-    # proceed side by side instead of blocking each other.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL;",
-        }
-    )
-    # Covering indexes (INCLUDE columns) serve PostgreSQL's reports; SQLite builds the same
-    # index without them, which changes no result, so its warning is noise on every migrate.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 # How long one PostgreSQL statement may wait for a row lock, and run at all, in milliseconds
 # (0: no bound). A request stuck behind a long lock answers 503 and changes nothing, instead
 # of holding a worker until a till gives up and retries.
 DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "10000"))
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "60000"))
-# Behind a pooler in transaction mode (PgBouncer `pool_mode = transaction`), each
-# transaction may run on another server connection: nothing may outlive a transaction on
-# it. So no server-side cursors (a named cursor lives across transactions), and no
-# session settings sent at connect time (PgBouncer refuses the `options` startup parameter):
-# the timeouts above are then the pooler's `connect_query` or the role's own settings
-# (`ALTER ROLE ... SET lock_timeout = ...`), see docs/performance.md.
+# `1` behind PgBouncer in transaction mode: the two timeouts above are then left to the
+# pooler (pos_project/databases.py says why).
 DATABASE_TRANSACTION_POOLER = os.environ.get("DATABASE_TRANSACTION_POOLER", "0") == "1"
-if IS_POSTGRES and DATABASE_TRANSACTION_POOLER:
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-elif IS_POSTGRES:
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = " ".join(
-        part
-        for part in (
-            _options.get("options", ""),
-            f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
-            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
-        )
-        if part
+DATABASES = {
+    "default": default_database(
+        sqlite_path=BASE_DIR / "db.sqlite3",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        sqlite_busy_timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        lock_timeout_ms=DATABASE_LOCK_TIMEOUT_MS,
+        statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS,
+        transaction_pooler=DATABASE_TRANSACTION_POOLER,
     )
+}
+IS_POSTGRES = is_postgresql(DATABASES["default"])
+if not IS_POSTGRES:
+    # Covering indexes (INCLUDE columns) serve PostgreSQL's reports; SQLite builds the same
+    # index without them, which changes no result, so its warning is noise on every migrate.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # An Idempotency-Key claimed this long ago and still in progress may be taken over by a
 # retry, provided its first request is provably gone (its key row is not locked).

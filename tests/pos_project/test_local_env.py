@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from pos_project.settings import load_env_file
+from pos_project.environment import load_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,9 @@
 """`manage.py cleanup_mock_customers`: review, then remove, test customers (DESIGN section 9).
 
 The rules live in `customers.mock_detection` (who is a candidate) and
-`customers.mock_cleanup` (what happens to each); this command shows them, asks, and reports.
+`customers.mock_cleanup` (what happens to each), the backup in `customers.mock_backup`, and
+what is printed in `customers.mock_review_text` (text) and `customers.mock_report` (JSON);
+this command reads its options, asks, and prints.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from customers.mock_backup import MockCleanupError, backup_path_check
+from customers.mock_backup import (
+    DEFAULT_BACKUP_FOLDER,
+    MockCleanupError,
+    backup_folder_create,
+    backup_path_check,
+    default_backup_path,
+)
 from customers.mock_cleanup import ACTOR_NAME, CleanupResult, mock_customers_cleanup
 from customers.mock_detection import MOCK_WORDS, PLACEHOLDER_PHONES
-from customers.mock_report import cleanup_plan_counts, cleanup_summary, review_row_data
+from customers.mock_report import cleanup_plan_counts, cleanup_summary, review_report
 from customers.mock_review import (
     DELETE,
     SKIP,
@@ -29,15 +35,19 @@ from customers.mock_review import (
     customers_to_scan,
     mock_customer_review,
 )
-from customers.mock_review_text import clip, display_width, pad, plan_text
+from customers.mock_review_text import (
+    backup_line,
+    dry_run_lines,
+    review_lines,
+    review_title,
+    skipped_lines,
+    summary_lines,
+)
 from pos_project.actors import Actor
 from pos_project.models import Business
-from pos_project.money import format_money
 
 # Below this many rows a progress bar is only noise.
 PROGRESS_THRESHOLD = 200
-DEFAULT_BACKUP_FOLDER = Path("mock-cleanup-backups")
-NAME_WIDTH = 40
 YES_ANSWERS = {"y", "yes"}
 
 
@@ -121,17 +131,20 @@ class Command(BaseCommand):
                 progress=bar.update,
             )
         candidates = [row for row in rows if row.is_candidate]
-        report = {
-            "mode": "delete" if options["delete"] else "dry-run",
-            "business": {"id": str(business.pk), "name": business.name} if business else None,
-            "include_with_history": options["include_with_history"],
-            "scanned": total,
-            "candidates": [review_row_data(row) for row in candidates],
-        }
-        if options["list_all"]:
-            report["customers"] = [review_row_data(row) for row in rows]
+        report = review_report(
+            rows,
+            business=business,
+            scanned=total,
+            delete=options["delete"],
+            include_with_history=options["include_with_history"],
+            list_all=options["list_all"],
+        )
         if not self.json:
-            self._print_review(rows, business=business, total=total, options=options)
+            title = review_title(business=business, list_all=options["list_all"])
+            self.stdout.write(self.style.MIGRATE_HEADING(title))
+            self._write(
+                review_lines(rows, business=business, total=total, list_all=options["list_all"])
+            )
 
         actionable = [row for row in candidates if row.action != SKIP]
         if not options["delete"]:
@@ -139,32 +152,32 @@ class Command(BaseCommand):
             if self.json:
                 self._print_json(report)
             else:
-                self._print_dry_run_hint(candidates, business=business, options=options)
+                self._write(
+                    dry_run_lines(
+                        candidates,
+                        business=business,
+                        include_with_history=options["include_with_history"],
+                    )
+                )
             return
         if not actionable:
             report["summary"] = cleanup_summary(candidates, CleanupResult(outcomes=[]))
             if self.json:
                 self._print_json(report)
             else:
-                self._print_skips(candidates)
+                self._write(skipped_lines(candidates))
                 self.stdout.write(_("Nothing to delete or deactivate; nothing was changed."))
             return
 
         if backup_path is None:
-            backup_path = self._default_backup_path()
+            backup_path = default_backup_path()
         if not options["yes"]:
             self._confirm(actionable, backup_path)
         if not options["backup"]:
             try:
-                backup_path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CommandError(
-                    _(
-                        "Cannot create %(folder)s for the backup: %(reason)s. Nothing was "
-                        "changed; choose a folder with --backup PATH."
-                    )
-                    % {"folder": backup_path.parent, "reason": exc.strerror or exc}
-                ) from exc
+                backup_folder_create(backup_path)
+            except MockCleanupError as exc:
+                raise CommandError(str(exc)) from exc
         backup_path = self._checked(backup_path)
         if not self.json:
             self.stdout.write(_("Writing the backup to %(path)s ...") % {"path": backup_path})
@@ -189,7 +202,8 @@ class Command(BaseCommand):
         if self.json:
             self._print_json(report)
         else:
-            self._print_summary(report["summary"])
+            self.stdout.write(self.style.SUCCESS(backup_line(report["summary"])))
+            self._write(summary_lines(report["summary"]))
 
     # Input
 
@@ -218,15 +232,6 @@ class Command(BaseCommand):
             return backup_path_check(path)
         except MockCleanupError as exc:
             raise CommandError(_("%(error)s Nothing was changed.") % {"error": exc}) from exc
-
-    def _default_backup_path(self) -> Path:
-        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}.json"
-        counter = 1
-        while path.exists():
-            counter += 1
-            path = DEFAULT_BACKUP_FOLDER / f"mock-customers-{stamp}-{counter}.json"
-        return Path.cwd() / path
 
     def _confirm(self, actionable: list[ReviewRow], backup_path: Path) -> None:
         deleting = sum(1 for row in actionable if row.action == DELETE)
@@ -265,162 +270,6 @@ class Command(BaseCommand):
     def _print_json(self, report: dict) -> None:
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
 
-    def _print_review(self, rows, *, business, total, options) -> None:
-        scope = f"{business.name} ({business.pk})" if business else _("all businesses")
-        if options["list_all"]:
-            title = _("All customers in %(scope)s") % {"scope": scope}
-        else:
-            title = _("Mock customer candidates in %(scope)s") % {"scope": scope}
-        self.stdout.write(self.style.MIGRATE_HEADING(title))
-        if not rows:
-            self.stdout.write(
-                ngettext(
-                    "No mock customers found among %(count)d customer.",
-                    "No mock customers found among %(count)d customers.",
-                    total,
-                )
-                % {"count": total}
-            )
-            return
-        several_businesses = business is None and len({r.customer.business_id for r in rows}) > 1
-        headers = []
-        if options["list_all"]:
-            headers.append(("", False))
-        headers += [(_("ID"), False)]
-        if several_businesses:
-            headers.append((_("BUSINESS"), False))
-        headers += [
-            (_("NAME"), False),
-            (_("PHONE"), False),
-            (_("REASONS"), False),
-            (_("SALES"), True),
-            (_("BALANCE"), True),
-            (_("PLAN"), False),
-        ]
-        table = []
-        for row in rows:
-            customer = row.customer
-            cells = []
-            if options["list_all"]:
-                cells.append("*" if row.is_candidate else "")
-            cells.append(str(customer.pk))
-            if several_businesses:
-                cells.append(clip(customer.business.name, 24))
-            name = (
-                customer.name
-                if customer.is_active
-                else _("%(name)s (inactive)") % {"name": customer.name}
-            )
-            cells += [
-                clip(name, NAME_WIDTH),
-                customer.phone or "-",
-                "; ".join(row.reasons) or "-",
-                str(row.sales_count),
-                format_money(customer.outstanding_balance, customer.business.currency_symbol),
-                plan_text(row) or "-",
-            ]
-            table.append(cells)
-        widths = [
-            max(display_width(header), *(display_width(cells[i]) for cells in table))
-            for i, (header, _) in enumerate(headers)
-        ]
-        last = len(headers) - 1
-
-        def line(cells):
-            padded = [
-                cell if i == last else pad(cell, widths[i], right=headers[i][1])
-                for i, cell in enumerate(cells)
-            ]
-            return "  ".join(padded).rstrip()
-
-        self.stdout.write(line([header for header, _ in headers]))
-        self.stdout.write(line(["-" * width for width in widths]))
-        for cells in table:
-            self.stdout.write(line(cells))
-        self.stdout.write("")
-
-    def _print_dry_run_hint(self, candidates, *, business, options) -> None:
-        if not candidates:
-            self.stdout.write(_("Dry run: nothing was changed."))
-            return
-        plan = cleanup_plan_counts(candidates)
-        self.stdout.write(
-            ngettext(
-                "Found %(count)d candidate: %(delete)s to delete, %(deactivate)s to "
-                "deactivate, %(skip)s to skip.",
-                "Found %(count)d candidates: %(delete)s to delete, %(deactivate)s to "
-                "deactivate, %(skip)s to skip.",
-                plan["found"],
-            )
-            % {
-                "count": plan["found"],
-                "delete": plan["to_delete"],
-                "deactivate": plan["to_deactivate"],
-                "skip": len(plan["to_skip"]),
-            }
-        )
-        self.stdout.write(_("Dry run: nothing was changed."))
-        if not plan["to_delete"] and not plan["to_deactivate"]:
-            if plan["to_skip"] and not options["include_with_history"]:
-                self.stdout.write(
-                    _("Add --include-with-history to see what would happen to the skipped ones.")
-                )
-            return
-        command = "python manage.py cleanup_mock_customers --delete"
-        if business is not None:
-            command += f" --business {business.pk}"
-        if options["include_with_history"]:
-            command += " --include-with-history"
-        self.stdout.write(
-            _("To remove them (a JSON backup is written first): %(command)s") % {"command": command}
-        )
-        if plan["to_skip"] and not options["include_with_history"]:
-            self.stdout.write(
-                _(
-                    "Skipped candidates owe money or have completed sales. Add "
-                    "--include-with-history to deactivate them too: their paid sales move to "
-                    "walk-in, their on-account sales and ledger stay."
-                )
-            )
-
-    def _print_skips(self, candidates) -> None:
-        for row in candidates:
-            self.stdout.write(
-                "  "
-                + _("skipped %(name)s (%(id)s): %(why)s")
-                % {"name": row.customer.name, "id": row.customer.pk, "why": row.why}
-            )
-
-    def _print_summary(self, summary: dict) -> None:
-        self.stdout.write(
-            self.style.SUCCESS(
-                ngettext(
-                    "Backup: %(path)s (%(count)d row). To put every removed or changed row "
-                    "back: python manage.py loaddata %(path)s",
-                    "Backup: %(path)s (%(count)d rows). To put every removed or changed row "
-                    "back: python manage.py loaddata %(path)s",
-                    summary["backup_rows"],
-                )
-                % {"path": summary["backup"], "count": summary["backup_rows"]}
-            )
-        )
-        self.stdout.write(_("Found:       %(count)s") % {"count": summary["found"]})
-        self.stdout.write(_("Deleted:     %(count)s") % {"count": summary["deleted"]})
-        self.stdout.write(_("Deactivated: %(count)s") % {"count": summary["deactivated"]})
-        self.stdout.write(_("Skipped:     %(count)s") % {"count": len(summary["skipped"])})
-        for skip in summary["skipped"]:
-            self.stdout.write(f"  - {skip['name']} ({skip['id']}): {skip['why']}")
-        self.stdout.write(
-            _(
-                "Draft and cancelled sales removed: %(removed)s; completed sales moved to "
-                "walk-in: %(moved)s."
-            )
-            % {"removed": summary["removed_sales"], "moved": summary["reassigned_sales"]}
-        )
-        if any("owes" in s["why"] or "completed sale" in s["why"] for s in summary["skipped"]):
-            self.stdout.write(
-                _(
-                    "Add --include-with-history to process the customers skipped for money "
-                    "owed or completed sales."
-                )
-            )
+    def _write(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)

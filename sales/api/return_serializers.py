@@ -14,7 +14,7 @@ from sales.api.serializers import MONEY, StrictSerializer
 from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, ReturnItem, ReturnRefund
 from sales.receipt_links import return_slip_link_url
 from sales.services import MAX_QUANTITY
-from sales.services.returns import MAX_RETURN_LINES
+from sales.services.return_lines import MAX_RETURN_LINES
 
 # --- input ---------------------------------------------------------------------------------
 

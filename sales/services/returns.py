@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from medicine.models import ReturnItemLot
 from medicine.services import ShelfLine, stock_restore_for_sale
 from pos_project.actors import Actor
 from pos_project.errors import Conflict, Forbidden, invalid_field
@@ -194,7 +195,7 @@ def _take_return(
             drawer=drawer,
         )
 
-        stock_restore_for_sale(
+        restored = stock_restore_for_sale(
             storefront=sale.storefront,
             lines=[
                 ShelfLine(
@@ -221,7 +222,7 @@ def _take_return(
             till_session=till_session,
             created_by=actor.user,
         )
-        ReturnItem.objects.bulk_create(
+        return_items = ReturnItem.objects.bulk_create(
             ReturnItem(
                 sale_return=created,
                 sale_item=item,
@@ -230,6 +231,13 @@ def _take_return(
                 restocked=line.restock,
             )
             for item, line in returned
+        )
+        # The lots each line's units went back into (or were sold from, kept off the shelf):
+        # the slip prints them, so a recall reaches a returned box.
+        ReturnItemLot.objects.bulk_create(
+            ReturnItemLot(return_item=return_item, lot_id=lot_id, quantity=units)
+            for return_item in return_items
+            for lot_id, units in restored.get(return_item.sale_item_id, {}).items()
         )
         for item, line in returned:
             SaleItem.objects.filter(pk=item.pk).update(

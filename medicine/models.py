@@ -244,3 +244,30 @@ class SaleItemLot(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.lot}"
+
+
+class ReturnItemLot(models.Model):
+    """The units of one returned line that went back into one lot, or, for a line kept off
+    the shelf, the lot they were sold from: a recall reaches a returned box through it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: the unique (return item, lot) leads with it.
+    return_item = models.ForeignKey(
+        "sales.ReturnItem", on_delete=models.CASCADE, related_name="lots", db_index=False
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="return_takes")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("units of a lot returned on a line")
+        verbose_name_plural = _("units of lots returned on lines")
+        ordering = ["return_item", "lot"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_item", "lot"], name="return_item_lot_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="return_item_lot_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.lot}"

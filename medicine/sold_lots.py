@@ -1,5 +1,6 @@
-"""The lots a sale line took, as its receipt, its answers and its back-office page show them:
-a recall reaches a customer only through the lot number and expiry printed on what they hold.
+"""The lots a sale line took, as its receipt, its answers and its back-office page show them,
+and the lots a returned line went back into, as its return slip shows them: a recall reaches a
+box only through the lot number and expiry printed on the paper that came with it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from medicine.models import SaleItemLot
+from medicine.models import ReturnItemLot, SaleItemLot
 from pos_project.bidi import isolate
 from pos_project.formats import month_year
 
@@ -22,21 +23,32 @@ class SoldLot:
     quantity: int
 
 
-def sold_lots_prefetch(lookup: str) -> Prefetch:
-    """Every line's takes and their lots in one statement, however many lines: `lookup` is
-    the path to a line's takes ("items__lots" from sales, "lots" from lines)."""
+def _lots_prefetch(lookup: str, model) -> Prefetch:
     return Prefetch(
         lookup,
-        queryset=SaleItemLot.objects.select_related("lot").order_by(
+        queryset=model.objects.select_related("lot").order_by(
             "lot__expiry_date", "lot__lot_number", "pk"
         ),
     )
 
 
+def sold_lots_prefetch(lookup: str) -> Prefetch:
+    """Every line's takes and their lots in one statement, however many lines: `lookup` is
+    the path to a line's takes ("items__lots" from sales, "lots" from lines)."""
+    return _lots_prefetch(lookup, SaleItemLot)
+
+
+def returned_lots_prefetch(lookup: str) -> Prefetch:
+    """Every returned line's lots in one statement, however many lines: `lookup` is the
+    path to a returned line's lots ("items__lots" from returns, "lots" from their lines)."""
+    return _lots_prefetch(lookup, ReturnItemLot)
+
+
 def sold_lots(item) -> list[SoldLot]:
-    """The numbered lots sale line `item` took (read through `sold_lots_prefetch`), earliest
-    expiry first, with the units sold from each. Units from stock without a lot number have
-    no number or expiry to show, so they are left out."""
+    """The numbered lots sale line `item` took, or returned line `item` went back into (read
+    through `sold_lots_prefetch` or `returned_lots_prefetch`), earliest expiry first, with the
+    units of the line in each. Units from stock without a lot number have no number or
+    expiry to show, so they are left out."""
     return [
         SoldLot(take.lot.lot_number, take.lot.expiry_date, take.quantity)
         for take in item.lots.all()

@@ -9,6 +9,7 @@ their own business's sales and returns, and another business's are a 404.
 """
 
 from django.contrib import admin, messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from medicine.sold_lots import sold_lot_words, sold_lots
 from pos_project.actors import Actor, display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
@@ -24,7 +26,7 @@ from pos_project.money import ZERO, format_money
 from sales.admin_return_forms import ReturnItemsForm
 from sales.drawer_choice import add_drawer_field, chosen_drawer, drawer_refusal_words
 from sales.models import RefundMethod, Return, SaleStatus
-from sales.return_receipts import return_receipt_html
+from sales.return_receipts import return_lines_prefetch, return_receipt_html
 from sales.services import sale_return
 from sales.services.return_amounts import (
     refund_lines,
@@ -258,14 +260,28 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
     def lines(self, obj):
         restocked = gettext("%(quantity)s x %(medicine)s (%(amount)s)")
         not_restocked = gettext("%(quantity)s x %(medicine)s (%(amount)s, not restocked)")
-        return "; ".join(
-            (restocked if line.restocked else not_restocked)
-            % {
-                "quantity": line.quantity,
-                "medicine": line.sale_item.medicine_name,
-                "amount": format_money(line.amount, obj.business.currency_symbol),
-            }
-            for line in obj.items.select_related("sale_item")
+        prefetch_related_objects([obj], *return_lines_prefetch())
+        # Each line with the lots it went back into under it, in the slip's words, as the
+        # sale's page shows the lots its lines took.
+        return format_html_join(
+            "",
+            "<div>{}{}</div>",
+            (
+                (
+                    (restocked if line.restocked else not_restocked)
+                    % {
+                        "quantity": line.quantity,
+                        "medicine": line.sale_item.medicine_name,
+                        "amount": format_money(line.amount, obj.business.currency_symbol),
+                    },
+                    format_html_join(
+                        "",
+                        '<div class="sold-lot"><bdi>{}</bdi></div>',
+                        ((text,) for text in sold_lot_words(sold_lots(line), line.quantity)),
+                    ),
+                )
+                for line in obj.items.all()
+            ),
         )
 
     @admin.display(description=gettext_lazy("money back"))

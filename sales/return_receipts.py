@@ -3,21 +3,36 @@ looks like the sale's receipt and names it."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from customers.phones import display_phone
+from medicine.sold_lots import SoldLot, returned_lots_prefetch, sold_lot_words, sold_lots
 from pos_project.actors import display_name
 from pos_project.money import format_money
 from pos_project.printed_pages import printed_page
-from sales.models import WALK_IN_CUSTOMER, Return
+from sales.models import WALK_IN_CUSTOMER, Return, ReturnItem
 from sales.services.return_amounts import refund_way, return_refund_words
 
 
+def return_lines_prefetch() -> tuple[Prefetch, Prefetch]:
+    """Returns' lines with their sale lines, and the lots each line went back into: two
+    statements for any number of returns and lines."""
+    return (
+        Prefetch("items", queryset=ReturnItem.objects.select_related("sale_item")),
+        returned_lots_prefetch("items__lots"),
+    )
+
+
 def return_receipt_data(sale_return: Return) -> dict:
-    """The slip of a return, amounts as Decimals. Reads its lines and refunds (prefetched
-    by the caller or two queries)."""
+    """The slip of a return, amounts as Decimals, each line with the lots its units went
+    back into (or, kept off the shelf, were sold from). Reads its lines, their lots and its
+    refunds (prefetched by the caller, or three queries)."""
+    prefetch_related_objects([sale_return], *return_lines_prefetch())
     sale = sale_return.sale
     business = sale.business
     customer = sale.customer
@@ -50,6 +65,7 @@ def return_receipt_data(sale_return: Return) -> dict:
                 "quantity": line.quantity,
                 "amount": line.amount,
                 "restocked": line.restocked,
+                "lots": [asdict(lot) for lot in sold_lots(line)],
             }
             for line in sale_return.items.all()
         ],
@@ -73,7 +89,14 @@ def return_receipt_html(sale_return: Return) -> str:
     context = {
         **data,
         "lines": [
-            {**line, "amount_text": format_money(line["amount"], symbol)} for line in data["lines"]
+            {
+                **line,
+                "amount_text": format_money(line["amount"], symbol),
+                "lot_words": sold_lot_words(
+                    [SoldLot(**lot) for lot in line["lots"]], line["quantity"]
+                ),
+            }
+            for line in data["lines"]
         ],
         "refunds": [
             {

@@ -216,7 +216,16 @@ def _restock_order(take: SaleItemLot) -> tuple:
     return (lot.expiry_date is not None, -(lot.expiry_date.toordinal() if lot.expiry_date else 0))
 
 
-def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]) -> None:
+# Per sale line, the lot each of its returned units went back into (or, kept off the shelf,
+# was sold from) and how many: lot id to units.
+RestoredLots = dict[uuid.UUID, dict[uuid.UUID, int]]
+
+
+def _add(units_of: dict, key, units: int) -> None:
+    units_of[key] = units_of.get(key, 0) + units
+
+
+def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]) -> RestoredLots:
     """Put a return's or a cancellation's units back into the lots the lines took them
     from, and count them as come back on each take (a recall's "recovered").
 
@@ -224,11 +233,16 @@ def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]
     sold before lots were tracked go into the lot without number. A line sent with
     `restock` false counts as come back but stays off the shelf. Must run inside the
     sale's transaction, with the sale locked; it does not audit.
+
+    Answers, per sale line (`ShelfLine.item`), the lots its units went into and how many:
+    for a line kept off the shelf, the takes they counted against (its units sold before
+    lots were tracked went into no lot, so they are not in it).
     """
     _require_transaction("stock_restore_for_sale")
     lines = _checked(lines, distinct=False)
+    split: RestoredLots = {}
     if not lines:
-        return
+        return split
     takes_of: dict[uuid.UUID, list[SaleItemLot]] = {}
     for take in SaleItemLot.objects.filter(
         item_id__in=[line.item for line in lines], returned_quantity__lt=F("quantity")
@@ -237,23 +251,27 @@ def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]
     come_back: dict[uuid.UUID, int] = {}
     into_lots: dict[uuid.UUID, int] = {}
     unnumbered: dict[uuid.UUID, int] = {}
+    unnumbered_of_line: list[tuple[ShelfLine, int]] = []
     for line in lines:
         left = line.quantity
+        lots_of_line = split.setdefault(line.item, {})
         for take in sorted(takes_of.get(line.item, []), key=_restock_order):
             count = min(left, take.quantity - take.returned_quantity)
             if count <= 0:
                 continue
-            come_back[take.pk] = come_back.get(take.pk, 0) + count
+            _add(come_back, take.pk, count)
             take.returned_quantity += count
+            _add(lots_of_line, take.lot_id, count)
             if line.restock:
-                into_lots[take.lot_id] = into_lots.get(take.lot_id, 0) + count
+                _add(into_lots, take.lot_id, count)
             left -= count
         if left and line.restock:
-            unnumbered[line.medicine] = unnumbered.get(line.medicine, 0) + left
+            _add(unnumbered, line.medicine, left)
+            unnumbered_of_line.append((line, left))
     restocked: dict[uuid.UUID, int] = {}
     for line in lines:
         if line.restock:
-            restocked[line.medicine] = restocked.get(line.medicine, 0) + line.quantity
+            _add(restocked, line.medicine, line.quantity)
     if restocked:
         missing = set(restocked) - set(
             Stock.objects.filter(storefront=storefront, medicine_id__in=restocked).values_list(
@@ -271,7 +289,10 @@ def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]
                 lot = existing.get(medicine_id) or Lot.objects.create(
                     medicine_id=medicine_id, storefront=storefront
                 )
-                into_lots[lot.pk] = into_lots.get(lot.pk, 0) + units
+                existing[medicine_id] = lot
+                _add(into_lots, lot.pk, units)
+            for line, units in unnumbered_of_line:
+                _add(split[line.item], existing[line.medicine].pk, units)
         stock_shift(storefront, restocked)
         lots_shift(into_lots)
     if come_back:
@@ -282,3 +303,4 @@ def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]
                 output_field=IntegerField(),
             )
         )
+    return {item: lots for item, lots in split.items() if lots}

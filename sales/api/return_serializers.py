@@ -1,7 +1,9 @@
 """Shapes of the returns API: the body that takes a return, the return, and its slip."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from medicine.sold_lots import sold_lots
 from pos_project.actors import display_name
 from pos_project.serializers import ReadModelSerializer
 from sales.api.receipt_serializers import (
@@ -10,11 +12,11 @@ from sales.api.receipt_serializers import (
     ReceiptStorefrontSerializer,
     ZonedDateTimeField,
 )
-from sales.api.serializers import MONEY, StrictSerializer
+from sales.api.serializers import MONEY, SoldLotSerializer, StrictSerializer
 from sales.models import CHOSEN_REFUND_METHODS, RefundMethod, Return, ReturnItem, ReturnRefund
 from sales.receipt_links import return_slip_link_url
 from sales.services import MAX_QUANTITY
-from sales.services.returns import MAX_RETURN_LINES
+from sales.services.return_lines import MAX_RETURN_LINES
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -50,14 +52,35 @@ class ReturnCreateSerializer(StrictSerializer):
 # --- output --------------------------------------------------------------------------------
 
 
+RETURNED_LOTS_HELP = (
+    "The lots the line's units went back into (kept off the shelf: the lots they were sold "
+    "from), earliest expiry first, as the return slip prints them. Units sold from stock "
+    "without a lot number are not listed."
+)
+
+
 class ReturnItemSerializer(ReadModelSerializer):
     medicine = serializers.UUIDField(source="sale_item.medicine_id", read_only=True)
     medicine_name = serializers.CharField(source="sale_item.medicine_name", read_only=True)
+    lots = serializers.SerializerMethodField(help_text=RETURNED_LOTS_HELP)
 
     class Meta:
         model = ReturnItem
-        fields = ["id", "sale_item", "medicine", "medicine_name", "quantity", "amount", "restocked"]
+        fields = [
+            "id",
+            "sale_item",
+            "medicine",
+            "medicine_name",
+            "quantity",
+            "amount",
+            "restocked",
+            "lots",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(SoldLotSerializer(many=True))
+    def get_lots(self, line) -> list:
+        return SoldLotSerializer(sold_lots(line), many=True).data
 
 
 class ReturnRefundSerializer(ReadModelSerializer):
@@ -120,6 +143,7 @@ class ReturnSlipLineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
     restocked = serializers.BooleanField()
+    lots = SoldLotSerializer(many=True, help_text=RETURNED_LOTS_HELP)
 
 
 class ReturnSlipRefundSerializer(serializers.Serializer):

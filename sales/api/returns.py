@@ -1,7 +1,6 @@
 """The returns API: a sale's returns (take one, list them), every return of the business,
 and the return slip as JSON or a printable page. Thin views over `sales.services.returns`."""
 
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -28,18 +27,17 @@ from sales.api.return_serializers import (
     ReturnSerializer,
     ReturnSlipSerializer,
 )
-from sales.models import Return, ReturnItem
-from sales.return_receipts import return_receipt_data, return_receipt_html
+from sales.models import Return
+from sales.return_receipts import return_lines_prefetch, return_receipt_data, return_receipt_html
 from sales.services import sale_return
 
 
 def returns_with_lines(queryset):
-    """Returns with everything their answer shows: three queries for any number of them."""
+    """Returns with everything their answer shows: four queries for any number of them and
+    of their lines."""
     return queryset.select_related(
         "business", "sale", "sale__customer", "sale__storefront", "created_by"
-    ).prefetch_related(
-        Prefetch("items", queryset=ReturnItem.objects.select_related("sale_item")), "refunds"
-    )
+    ).prefetch_related(*return_lines_prefetch(), "refunds")
 
 
 # `/sales/{id}/returns/` on the sale viewset: its returns, and taking a new one. (No

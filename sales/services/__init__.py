@@ -13,7 +13,8 @@ deadlocking.
 - `one_step`: the whole cart rung up and completed in one transaction, through the same
   checks, pricing and completion as the draft flow;
 - `cancellation`: a DRAFT dropped, a COMPLETED sale reversed;
-- `returns` (with `return_amounts`): units of a COMPLETED sale brought back and refunded.
+- `returns` (with `return_lines`, the lines read and checked against the sale, and
+  `return_amounts`): units of a COMPLETED sale brought back and refunded.
 - `tills`: tills, their sessions' opening, cash movements and close (the Z report). Which
   session a sale's or a debt payment's money goes into is `sales.till_sessions`, below the
   receivables.
@@ -35,7 +36,8 @@ from sales.services.drafting import (
     sale_update_customer,
 )
 from sales.services.one_step import CartLine, sale_checkout
-from sales.services.returns import ReturnLine, sale_return
+from sales.services.return_lines import ReturnLine
+from sales.services.returns import sale_return
 
 __all__ = [
     "MAX_QUANTITY",

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from audit.events import AuditEvent, audit_changes
 from audit.services import audit_record
+from medicine.models import ReturnItemLot
 from medicine.services import ShelfLine, stock_restore_for_sale
 from pos_project.actors import Actor
-from pos_project.bidi import isolate
 from pos_project.errors import Conflict, Forbidden, invalid_field
 from pos_project.languages import written_in_english
 from pos_project.money import ZERO, quantize
@@ -29,7 +29,6 @@ from receivables.ledger import customer_record_return, receivable_return_sale
 from sales.errors import ErrorCode
 from sales.locks import SaleRef, sequence_take
 from sales.models import (
-    CHOSEN_REFUND_METHODS,
     RefundMethod,
     Return,
     ReturnItem,
@@ -39,7 +38,6 @@ from sales.models import (
     SaleItem,
     SaleStatus,
 )
-from sales.services.checks import MAX_QUANTITY
 from sales.services.customer_then_sale import customer_then_sale_retried, lock_customer_then_sale
 from sales.services.return_amounts import (
     default_refund_method,
@@ -47,79 +45,13 @@ from sales.services.return_amounts import (
     refund_split,
     refund_words,
 )
+from sales.services.return_lines import (
+    ReturnLine,
+    refund_method_checked,
+    return_lines_parsed,
+    returned_items,
+)
 from sales.till_sessions import drawer_audit, drawer_words, till_session_for_money
-
-# Enough for any receipt; keeps one request's work bounded.
-MAX_RETURN_LINES = 200
-
-
-@dataclass(frozen=True)
-class ReturnLine:
-    """Units of one line of the sale to bring back."""
-
-    item: uuid.UUID
-    quantity: int
-    restock: bool = True
-
-
-def _bad_line(index: int, message: str, code=ErrorCode.INVALID_RETURN_LINE):
-    return invalid_field(
-        "items",
-        _("Line %(number)s: %(problem)s") % {"number": index + 1, "problem": message},
-        code=code,
-    )
-
-
-def _return_lines(lines: Iterable[Mapping[str, Any] | ReturnLine]) -> list[ReturnLine]:
-    parsed: list[ReturnLine] = []
-    seen: set[uuid.UUID] = set()
-    for index, line in enumerate(lines):
-        if isinstance(line, ReturnLine):
-            line = {"item": line.item, "quantity": line.quantity, "restock": line.restock}
-        try:
-            item = uuid.UUID(str(line.get("item")))
-        except ValueError:
-            raise _bad_line(index, _("`item` must be the id of a line of this sale.")) from None
-        quantity = line.get("quantity")
-        if isinstance(quantity, bool) or not isinstance(quantity, int):
-            raise _bad_line(
-                index, _("the quantity must be a whole number."), ErrorCode.INVALID_QUANTITY
-            )
-        if not 1 <= quantity <= MAX_QUANTITY:
-            raise _bad_line(
-                index,
-                _("the quantity must be between 1 and %(most)s.") % {"most": MAX_QUANTITY},
-                ErrorCode.INVALID_QUANTITY,
-            )
-        restock = line.get("restock", True)
-        if not isinstance(restock, bool):
-            raise _bad_line(index, _("`restock` must be true or false."))
-        if item in seen:
-            raise _bad_line(index, _("each line of the sale may be named once per return."))
-        seen.add(item)
-        parsed.append(ReturnLine(item=item, quantity=quantity, restock=restock))
-    if not parsed:
-        raise invalid_field(
-            "items", _("Name at least one line to return."), code=ErrorCode.EMPTY_RETURN
-        )
-    if len(parsed) > MAX_RETURN_LINES:
-        raise invalid_field(
-            "items",
-            _("A return has at most %(most)s lines.") % {"most": MAX_RETURN_LINES},
-            code=ErrorCode.INVALID_RETURN_LINE,
-        )
-    return parsed
-
-
-def _check_refund_method(refund_method: str | None) -> str | None:
-    if refund_method is not None and refund_method not in CHOSEN_REFUND_METHODS:
-        raise invalid_field(
-            "refund_method",
-            _("The refund method must be one of %(methods)s.")
-            % {"methods": ", ".join(str(m) for m in CHOSEN_REFUND_METHODS)},
-            code=ErrorCode.INVALID_REFUND_METHOD,
-        )
-    return refund_method
 
 
 def _not_completed(sale: Sale) -> Conflict:
@@ -133,52 +65,6 @@ def _not_completed(sale: Sale) -> Conflict:
         current_status=sale.status,
         allowed_status=SaleStatus.COMPLETED,
     )
-
-
-def _returned_items(sale: Sale, lines: list[ReturnLine]) -> list[tuple[SaleItem, ReturnLine]]:
-    """Each line with the sale's item it names, refused whole if any goes past what was sold.
-
-    Read after the sale is locked: every return locks the sale first, so what earlier
-    returns took back is final here.
-    """
-    items = {
-        item.pk: item
-        for item in SaleItem.objects.filter(sale=sale, pk__in=[line.item for line in lines])
-    }
-    for index, line in enumerate(lines):
-        if line.item not in items:
-            raise _bad_line(index, _("this sale has no such line."), ErrorCode.UNKNOWN_SALE_ITEM)
-    over = [
-        {
-            "item": str(line.item),
-            "name": items[line.item].medicine_name,
-            "requested": line.quantity,
-            "returnable": items[line.item].quantity - items[line.item].returned_quantity,
-        }
-        for line in lines
-        if line.quantity > items[line.item].quantity - items[line.item].returned_quantity
-    ]
-    if over:
-        listed = "; ".join(
-            _("%(medicine)s (asked %(asked)s, %(left)s can still be returned)")
-            % {
-                "medicine": isolate(row["name"]),
-                "asked": row["requested"],
-                "left": row["returnable"],
-            }
-            for row in over
-        )
-        raise Conflict(
-            "Return exceeds what was sold",
-            _(
-                "%(lines)s. A line takes back at most what was sold less what earlier returns "
-                "took back."
-            )
-            % {"lines": listed},
-            code=ErrorCode.RETURN_EXCEEDS_SOLD,
-            lines=over,
-        )
-    return [(items[line.item], line) for line in lines]
 
 
 def _priced(
@@ -205,9 +91,9 @@ def return_preview(
     """What `sale_return` would do now with these lines, changing nothing: the form shows it
     before the manager confirms. Read without locks; the return itself decides again under
     its locks, and refuses what no longer holds."""
-    parsed = _return_lines(lines)
-    refund_method = _check_refund_method(refund_method) or default_refund_method(sale)
-    _, total, refunds = _priced(sale, _returned_items(sale, parsed), refund_method)
+    parsed = return_lines_parsed(lines)
+    refund_method = refund_method_checked(refund_method) or default_refund_method(sale)
+    _, total, refunds = _priced(sale, returned_items(sale, parsed), refund_method)
     return ReturnPreview(
         total=total, refunds=refunds, words=refund_words(sale, refunds, method=refund_method)
     )
@@ -259,8 +145,8 @@ def sale_return(
             ),
             code=ErrorCode.REASON_REQUIRED,
         )
-    parsed = _return_lines(lines)
-    refund_method = _check_refund_method(refund_method)
+    parsed = return_lines_parsed(lines)
+    refund_method = refund_method_checked(refund_method)
     return customer_then_sale_retried(
         lambda: _take_return(
             sale=sale,
@@ -296,7 +182,7 @@ def _take_return(
                 ),
                 code=ErrorCode.ACCOUNT_REFUND_REQUIRES_CUSTOMER,
             )
-        returned = _returned_items(sale, parsed)
+        returned = returned_items(sale, parsed)
         amounts, total, refunds = _priced(sale, returned, refund_method)
         # The caller's open session at the sale's storefront gives the money back; with cash
         # control on, cash needs one, and its refusal comes before anything has changed.
@@ -309,7 +195,7 @@ def _take_return(
             drawer=drawer,
         )
 
-        stock_restore_for_sale(
+        restored = stock_restore_for_sale(
             storefront=sale.storefront,
             lines=[
                 ShelfLine(
@@ -336,7 +222,7 @@ def _take_return(
             till_session=till_session,
             created_by=actor.user,
         )
-        ReturnItem.objects.bulk_create(
+        return_items = ReturnItem.objects.bulk_create(
             ReturnItem(
                 sale_return=created,
                 sale_item=item,
@@ -345,6 +231,13 @@ def _take_return(
                 restocked=line.restock,
             )
             for item, line in returned
+        )
+        # The lots each line's units went back into (or were sold from, kept off the shelf):
+        # the slip prints them, so a recall reaches a returned box.
+        ReturnItemLot.objects.bulk_create(
+            ReturnItemLot(return_item=return_item, lot_id=lot_id, quantity=units)
+            for return_item in return_items
+            for lot_id, units in restored.get(return_item.sale_item_id, {}).items()
         )
         for item, line in returned:
             SaleItem.objects.filter(pk=item.pk).update(

@@ -1,6 +1,7 @@
 """Stock per storefront: adjustments through the API, and what sales take and give back."""
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from medicine.services import ShelfLine, stock_decrement_for_sale, stock_restore
 from pos_project.errors import Conflict, DomainError
 from tests.contracts import assert_audited, assert_error
 from tests.factories.kernel import StorefrontFactory
-from tests.factories.medicine import MedicineFactory, StockFactory
+from tests.factories.medicine import LotFactory, MedicineFactory, StockFactory
 from tests.medicine.helpers import adjust_url, sale_lines
 
 pytestmark = pytest.mark.django_db
@@ -310,6 +311,34 @@ def test_a_cancelled_sale_restores_its_units_even_without_a_stock_row(business, 
         1,
         5,
     ]
+
+
+def test_a_restore_answers_the_lots_each_line_went_back_into(business, storefront):
+    boxed, untracked = MedicineFactory.create_batch(2, business=business)
+    soon, late = (
+        LotFactory(medicine=boxed, storefront=storefront, expiry_date=date(2030, 1, day))
+        for day in (1, 2)
+    )
+    Lot.objects.filter(pk=soon.pk).update(quantity=2)
+    Stock.objects.filter(medicine=boxed).update(quantity=12)
+    StockFactory(medicine=untracked, storefront=storefront, quantity=4)
+    lines = sale_lines(storefront, {boxed: 3, untracked: 2})
+    with transaction.atomic():
+        stock_decrement_for_sale(storefront=storefront, lines=lines, today=date(2029, 1, 1))
+        # the lot without number of the untracked medicine, and one made for the boxed
+        SaleItemLot.objects.filter(item_id=lines[1].item).delete()
+        restored = stock_restore_for_sale(
+            storefront=storefront,
+            lines=[replace(lines[0], quantity=2), replace(lines[1], restock=False)],
+        )
+        untaken = stock_restore_for_sale(storefront=storefront, lines=[lines[1]])
+
+    # the last taken first (the reverse of FEFO); units kept off the shelf with no take
+    # went into no lot
+    assert restored == {lines[0].item: {late.pk: 1, soon.pk: 1}}
+    unnumbered = Lot.objects.get(medicine=untracked, lot_number=None)
+    assert untaken == {lines[1].item: {unnumbered.pk: 2}}
+    assert unnumbered.quantity == 4
 
 
 def test_empty_or_zero_quantities_change_nothing(business, storefront):

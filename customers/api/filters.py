@@ -48,8 +48,9 @@ class CustomerFilterSet(StrictFilterSet):
         label=_(
             "Name (any part; case and accents ignored) or phone (any part, typed in any "
             "format: '0612', '06 12 34', '+212 612', '345678'). The best matches come first "
-            "(a name or number that starts with the query), unless `ordering` is given; "
-            "`count` counts the matches up to 200 and `count_capped` says that more match."
+            "(a name, surname or number that starts with the query), unless `ordering` is "
+            "given; `count` counts the matches up to 200 and `count_capped` says that more "
+            "match."
         ),
     )
     is_active = ActiveChoiceFilter(

@@ -1,6 +1,7 @@
 """How names and phone numbers are folded so that `?search=` finds them however typed."""
 
 import unicodedata
+from dataclasses import dataclass
 
 from django.db.models import F, Q, Value
 from django.db.models.functions import StrIndex, Substr
@@ -49,9 +50,22 @@ def _patterns(query: str, *, region: str) -> tuple[str, list[tuple[str, bool]]] 
     return (folded, phone_search_patterns(query, region=region)) if folded else None
 
 
-def customer_search_conditions(query: str, *, region: str) -> tuple[Q, Q] | None:
-    """The conditions `?search=` applies, from one reading of `query`: every match, and the
-    best of them. None for a query with nothing to search for.
+@dataclass(frozen=True)
+class SearchConditions:
+    """What `?search=` applies, from one reading of the query: every match, and the two
+    kinds of best match, each served by its own B-tree range."""
+
+    matches: Q
+    starts: Q  # the name, or the number, starts with the query
+    surname_starts: Q  # the name's second word does (`surname_part`)
+
+    @property
+    def best(self) -> Q:
+        return self.starts | self.surname_starts
+
+
+def customer_search_conditions(query: str, *, region: str) -> SearchConditions | None:
+    """The conditions `?search=` applies; None for a query with nothing to search for.
 
     A match's name contains the query, or its phone matches it: plain `LIKE` patterns on
     the folded `search_name` and the E.164 `phone`, which the trigram indexes serve on
@@ -64,17 +78,19 @@ def customer_search_conditions(query: str, *, region: str) -> tuple[Q, Q] | None
         return None
     folded, phones = patterns
     matches = Q(search_name__contains=folded)
-    best = Q(search_name__startswith=folded) | Q(StartsWith(surname_part(), folded))
+    starts = Q(search_name__startswith=folded)
     for text, is_prefix in phones:
         if is_prefix:
             matches |= Q(phone__startswith=text)
-            best |= Q(phone__startswith=text)
+            starts |= Q(phone__startswith=text)
         else:
             matches |= Q(phone__contains=text)
-    return matches, best
+    return SearchConditions(
+        matches=matches, starts=starts, surname_starts=Q(StartsWith(surname_part(), folded))
+    )
 
 
 def customer_search_q(query: str, *, region: str) -> Q | None:
     """Every match of `query` (`customer_search_conditions`); None for nothing to search."""
     conditions = customer_search_conditions(query, region=region)
-    return None if conditions is None else conditions[0]
+    return None if conditions is None else conditions.matches

@@ -39,30 +39,41 @@ def customer_search_shortlist(
     conditions = customer_search_conditions(query, region=region)
     if conditions is None:
         return customers
-    condition, starts = conditions
-    # The best matches without the `LIKE '%...%'` they also satisfy: given it, the planner
-    # may read them through the trigram index, whole, instead of a B-tree range.
-    best = customers.filter(starts).order_by().values("pk")
-    rest = customers.filter(condition).exclude(starts).order_by().values("pk")
-    best_sql, best_params = best.query.sql_with_params()
+    # Three disjoint parts, each without the `LIKE '%...%'` the best ones also satisfy:
+    # given it, the planner may read them through the trigram index, whole, instead of a
+    # B-tree range. The two kinds of best match are read apart, so that each is a range
+    # scan that stops at the limit; read together, their two index ranges would be read
+    # whole into a bitmap first (all 8,000 "Bennani" of a chain's size).
+    starts = customers.filter(conditions.starts).order_by().values("pk")
+    surname_starts = (
+        customers.filter(conditions.surname_starts)
+        .exclude(conditions.starts)
+        .order_by()
+        .values("pk")
+    )
+    rest = customers.filter(conditions.matches).exclude(conditions.best).order_by().values("pk")
+    starts_sql, starts_params = starts.query.sql_with_params()
+    surname_sql, surname_params = surname_starts.query.sql_with_params()
     rest_sql, rest_params = rest.query.sql_with_params()
-    # The best matches come from B-tree ranges (name and number prefixes) that stop at the
-    # limit. The others need the trigram indexes, whose cost is intersecting the posting
-    # lists of the query's trigrams, however few rows are wanted: read lazily after the
-    # best ones, they are not searched at all when enough names start with the query.
-    # Planned as a whole (MATERIALIZED), they come from the indexes; a plain `LIMIT` would
-    # let the planner bet on reading the table in order until enough turn up, a bet lost
-    # on every rare name.
+    # The best matches come from B-tree ranges (name, surname and number prefixes) that
+    # stop at the limit. The others need the trigram indexes, whose cost is intersecting
+    # the posting lists of the query's trigrams, however few rows are wanted: read lazily
+    # after the best ones, they are not searched at all when enough names or surnames
+    # start with the query. Planned as a whole (MATERIALIZED), they come from the indexes;
+    # a plain `LIMIT` would let the planner bet on reading the table in order until enough
+    # turn up, a bet lost on every rare name.
     # The best matches come first because PostgreSQL runs a `UNION ALL`'s parts in order
     # (a plain Append: the CTE keeps parallel workers out) and stops at the `LIMIT`; SQL
     # itself promises no order without `ORDER BY`, so tests/customers pin it.
+    limited = limit + 1
     shortlist = RawSQL(
         f"WITH elsewhere AS MATERIALIZED ({rest_sql}) "
-        f"SELECT * FROM (SELECT * FROM ({best_sql}) AS best LIMIT %s) AS best "
-        "UNION ALL SELECT * FROM elsewhere LIMIT %s",
-        (*rest_params, *best_params, limit + 1, limit + 1),
+        f"SELECT * FROM (SELECT * FROM ({starts_sql}) AS starts LIMIT %s) AS starts "
+        f"UNION ALL SELECT * FROM (SELECT * FROM ({surname_sql}) AS surnames LIMIT %s) "
+        "AS surnames UNION ALL SELECT * FROM elsewhere LIMIT %s",
+        (*rest_params, *starts_params, limited, *surname_params, limited, limited),
     )
-    rank = Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+    rank = Case(When(conditions.best, then=Value(0)), default=Value(1), output_field=IntegerField())
     return Customer.objects.filter(pk__in=shortlist).annotate(**{SEARCH_RANK: rank})
 
 

@@ -14,7 +14,7 @@ def default_database(
     *,
     sqlite_path: Path,
     conn_max_age: int,
-    sqlite_busy_timeout: int,
+    sqlite_busy_timeout: str,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
     transaction_pooler: bool,
@@ -30,10 +30,11 @@ def default_database(
         # every transaction takes the write lock when it opens; a second till then waits its
         # turn, up to the busy timeout in seconds, and gets the same answer it would get on
         # PostgreSQL. The write-ahead log lets a long read (check_ledgers' snapshot) and the
-        # tills' writes proceed side by side instead of blocking each other.
+        # tills' writes proceed side by side instead of blocking each other. (Read here only:
+        # a PostgreSQL deployment never needs the setting to be a number.)
         database.setdefault("OPTIONS", {}).update(
             {
-                "timeout": sqlite_busy_timeout,
+                "timeout": int(sqlite_busy_timeout),
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
             }

@@ -4,6 +4,7 @@ import copy
 from collections.abc import Mapping
 from functools import cached_property
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -54,8 +55,8 @@ def fields_copied(fields: dict) -> dict:
 # on a page of 50 customers or debtors, though nearly every field reads one attribute, or
 # one key of a `.values()` row, under its own source. Those fields are read directly; a
 # method field gets the row; any other field (a relation, a dotted source, a field with
-# its own `get_attribute`) and any cell the direct read cannot give (missing, or a method
-# to call) take DRF's own path, so the answer is the same.
+# its own `get_attribute`) and any cell the direct read cannot give (missing, a related row
+# that does not exist, or a method to call) take DRF's own path, so the answer is the same.
 class DirectCellsMixin:
     def to_representation(self, instance):
         keyed = isinstance(instance, Mapping)
@@ -64,7 +65,7 @@ class DirectCellsMixin:
             if attribute is not None:
                 try:
                     value = instance[attribute] if keyed else getattr(instance, attribute)
-                except (AttributeError, KeyError):
+                except (AttributeError, KeyError, ObjectDoesNotExist):
                     pass
                 else:
                     if not callable(value):

@@ -192,7 +192,7 @@ DATABASES = {
     "default": default_database(
         sqlite_path=BASE_DIR / "db.sqlite3",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        sqlite_busy_timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        sqlite_busy_timeout=os.environ.get("SQLITE_BUSY_TIMEOUT", "20"),
         lock_timeout_ms=DATABASE_LOCK_TIMEOUT_MS,
         statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS,
         transaction_pooler=DATABASE_TRANSACTION_POOLER,

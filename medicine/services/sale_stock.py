@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from medicine.errors import ErrorCode
 from medicine.locks import lots_lock, lots_shift, lots_take_fefo, stocks_lock, stocks_take
 from medicine.models import Lot, Medicine, SaleItemLot, Stock
-from medicine.shelf import lot_sellable
+from medicine.shelf import fefo_key, lot_sellable
 from pos_project.bidi import isolate
 from pos_project.errors import Conflict
 from pos_project.models import Storefront
@@ -211,9 +211,10 @@ def _shortage(storefront: Storefront, wanted: Mapping[uuid.UUID, int], today: da
 
 
 def _restock_order(take: SaleItemLot) -> tuple:
-    # Returns are matched to the lots the line took last first: the reverse of FEFO.
-    lot = take.lot
-    return (lot.expiry_date is not None, -(lot.expiry_date.toordinal() if lot.expiry_date else 0))
+    # Returns are matched to the lots the line took last first: the reverse of FEFO
+    # (sorted in reverse), ties between lots of one expiry included, so the lot a return
+    # records, and its slip prints, never depends on the order rows come back in.
+    return fefo_key(take.lot)
 
 
 # Per sale line, the lot each of its returned units went back into (or, kept off the shelf,
@@ -255,7 +256,7 @@ def stock_restore_for_sale(*, storefront: Storefront, lines: Iterable[ShelfLine]
     for line in lines:
         left = line.quantity
         lots_of_line = split.setdefault(line.item, {})
-        for take in sorted(takes_of.get(line.item, []), key=_restock_order):
+        for take in sorted(takes_of.get(line.item, []), key=_restock_order, reverse=True):
             count = min(left, take.quantity - take.returned_quantity)
             if count <= 0:
                 continue

@@ -4,6 +4,7 @@ each row's cells read directly, to the same answer as DRF's own walk."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
 from customers.api.serializers import CustomerSerializer
@@ -52,12 +53,18 @@ class _Row:
     def shout(self):
         return "KARIM!"
 
+    @property
+    def account(self):
+        # As a one-to-one row that does not exist reads.
+        raise ObjectDoesNotExist
+
 
 class _Cells(serializers.Serializer):
     name = serializers.CharField()
     owner_name = serializers.CharField(source="owner.name")
     shout = serializers.CharField()
     nothing = serializers.CharField(allow_null=True)
+    account = serializers.CharField(allow_null=True)
     absent = serializers.CharField(required=False)
     with_default = serializers.CharField(required=False, default="none given")
     upper = serializers.SerializerMethodField()
@@ -79,12 +86,13 @@ class _DirectCells(DirectCellsMixin, _Cells):
     ids=["object", "values row"],
 )
 def test_direct_cells_answer_what_drfs_walk_answers(row):
-    # A dotted source, a method to call, None, a missing optional cell (left out, or its
-    # default) and a method field: each as DRF gives it.
+    # A dotted source, a method to call, None, a related row that does not exist, a missing
+    # optional cell (left out, or its default) and a method field: each as DRF gives it.
     direct = _DirectCells(row).data
     assert direct == _Cells(row).data
     assert list(direct) == list(_Cells(row).data)
     assert direct["shout"] == "KARIM!" and "absent" not in direct
+    assert direct["account"] is None
 
 
 @pytest.mark.django_db

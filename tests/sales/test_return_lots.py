@@ -3,7 +3,8 @@ transaction (the reverse of the order the sale took them), printed under each li
 return slip as the receipt prints a sale's, given in the return's answers and shown on its
 back-office page. A recall reaches a returned box through them."""
 
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from medicine.models import Lot, ReturnItemLot, SaleItemLot
 from tests.factories.kernel import printed_in
+from tests.factories.medicine import LotFactory, MedicineFactory
 from tests.sales.conftest import sale_url
 from tests.sales.lots import LATE, SOON, boxed, plain, sold
 
@@ -222,3 +224,28 @@ def test_the_back_office_return_page_shows_each_lines_lots(
     text = plain(page.content.decode())
     assert "2 x Lot SOON1 · exp. 01/2030" in text
     assert "1 x Lot LATE1 · exp. 06/2031" in text
+
+
+def test_lots_of_one_expiry_take_back_the_units_of_the_last_one_taken(
+    manager_client, business, storefront, cashier
+):
+    # Two deliveries with the same expiry: the sale took the earlier one first (FEFO breaks
+    # the tie by delivery), so a return goes into the later one, whatever order the
+    # database lists the takes in (here the earlier lot's key sorts first).
+    box = MedicineFactory(business=business)
+    for key, number, received, units in ((1, "FIRST", 1, 2), (2, "SECOND", 2, 5)):
+        LotFactory(
+            id=uuid.UUID(int=key),
+            medicine=box,
+            storefront=storefront,
+            lot_number=number,
+            expiry_date=SOON,
+            quantity=units,
+            received_at=datetime(2026, 1, received, tzinfo=UTC),
+        )
+    sale = sold(storefront, cashier, (box, 3))  # 2 of FIRST, then 1 of SECOND
+
+    created = take_back(manager_client, sale, (box, 1))
+
+    assert recorded(created) == {"SECOND": 1}
+    assert on_shelf(box) == {"FIRST": 0, "SECOND": 5}

@@ -41,7 +41,7 @@ def test_a_manager_returns_a_box_from_the_sales_page(page, screenshot):
 
     page.goto(f"/admin/sales/sale/{sale.pk}/change/")
     page.get_by_role("link", name="Return items").click()
-    expect(page.locator("#return-form")).to_contain_text("30.00 DH a unit, as paid")
+    expect(page.locator("#content-main form")).to_contain_text("30.00 DH a unit, as paid")
     page.fill(f"#id_quantity_{item.pk}", "1")
     # The refund adds up as units are entered.
     expect(page.locator("#return-total")).to_have_text("30.00 DH")

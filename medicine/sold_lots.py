@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from medicine.models import ReturnItemLot, SaleItemLot
@@ -72,3 +73,13 @@ def sold_lot_words(lots: list[SoldLot], line_quantity: int) -> list[str]:
         _("%(quantity)s x %(lot)s") % {"quantity": isolate(lot.quantity), "lot": lot_text}
         for lot, lot_text in zip(lots, words, strict=True)
     ]
+
+
+def sold_lots_html(line) -> str:
+    """The back office's lines under a sale line or a returned line: its lots (read through
+    `sold_lots_prefetch` or `returned_lots_prefetch`) in the printed words, one a line."""
+    return format_html_join(
+        "",
+        '<div class="sold-lot"><bdi>{}</bdi></div>',
+        ((text,) for text in sold_lot_words(sold_lots(line), line.quantity)),
+    )

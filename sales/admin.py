@@ -14,14 +14,14 @@ from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from customers.search import customer_search_q
-from medicine.sold_lots import sold_lot_words, sold_lots, sold_lots_prefetch
+from medicine.sold_lots import sold_lots_html, sold_lots_prefetch
 from pos_project.actors import display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin, admin_business
@@ -89,12 +89,7 @@ class SaleItemInline(ReadOnlyInline):
     def medicine_shown(self, item):
         # The lots under the name, one a line, in the receipt's words (none for stock without
         # a lot number): a column of their own would not fit a phone's width.
-        lots = format_html_join(
-            "",
-            '<div class="sold-lot"><bdi>{}</bdi></div>',
-            ((text,) for text in sold_lot_words(sold_lots(item), item.quantity)),
-        )
-        return format_html("<bdi>{}</bdi>{}", item.medicine_name, lots)
+        return format_html("<bdi>{}</bdi>{}", item.medicine_name, sold_lots_html(item))
 
 
 class PaymentInline(ReadOnlyInline):

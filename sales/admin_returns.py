@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from medicine.sold_lots import sold_lot_words, sold_lots
+from medicine.sold_lots import sold_lots_html
 from pos_project.actors import Actor, display_name
 from pos_project.admin_exports import SpreadsheetExportMixin
 from pos_project.admin_scoping import BackOfficeRights, BusinessScopedAdmin
@@ -263,6 +263,7 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
         prefetch_related_objects([obj], *return_lines_prefetch())
         # Each line with the lots it went back into under it, in the slip's words, as the
         # sale's page shows the lots its lines took.
+        symbol = obj.business.currency_symbol
         return format_html_join(
             "",
             "<div>{}{}</div>",
@@ -272,13 +273,9 @@ class ReturnAdmin(SpreadsheetExportMixin, BusinessScopedAdmin):
                     % {
                         "quantity": line.quantity,
                         "medicine": line.sale_item.medicine_name,
-                        "amount": format_money(line.amount, obj.business.currency_symbol),
+                        "amount": format_money(line.amount, symbol),
                     },
-                    format_html_join(
-                        "",
-                        '<div class="sold-lot"><bdi>{}</bdi></div>',
-                        ((text,) for text in sold_lot_words(sold_lots(line), line.quantity)),
-                    ),
+                    sold_lots_html(line),
                 )
                 for line in obj.items.all()
             ),

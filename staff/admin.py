@@ -1,5 +1,8 @@
 """The kernel's admin. Every change goes through the services, so each leaves its audit entry."""
 
+# Imported for its side effect: DRF's page of API keys is registered before it is undone
+# below, whichever app's admin is read first.
+import rest_framework.authtoken.admin  # noqa: F401
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -12,10 +15,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-# Imported for its side effect: DRF's page of API keys is registered before it is undone
-# below, whichever app's admin is read first.
-from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
 
 from pos_project.actors import Actor, display_name
